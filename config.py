@@ -1,0 +1,120 @@
+"""Configuration classes, driven by environment variables."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def _database_url(default: str) -> str:
+    url = _env("DATABASE_URL", default)
+    # Heroku-style URLs name the dialect "postgres"; SQLAlchemy wants an explicit driver.
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    ENV_NAME = "base"
+    SECRET_KEY = _env("SECRET_KEY", "dev-only-not-secret")
+    SQLALCHEMY_DATABASE_URI = _database_url(f"sqlite:///{BASE_DIR / 'instance' / 'faunaschade.db'}")
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    REDIS_URL = _env("REDIS_URL")
+    #: "test" (built-in betaalpagina) or the name of a real provider plugged in later.
+    PAYMENT_PROVIDER = _env("PAYMENT_PROVIDER", "test")
+    MAIL_SERVER = _env("MAIL_SERVER", "localhost")
+    MAIL_PORT = int(_env("MAIL_PORT", "25") or 25)
+    MAIL_USE_TLS = _env("MAIL_USE_TLS", "false") == "true"
+    MAIL_USERNAME = _env("MAIL_USERNAME")
+    MAIL_PASSWORD = _env("MAIL_PASSWORD")
+    MAIL_DEFAULT_SENDER = _env("MAIL_DEFAULT_SENDER", "noreply@faunaschade.example")
+    #: "database" keeps files in PostgreSQL/SQLite so every web and worker machine sees them.
+    STORAGE_BACKEND = _env("STORAGE_BACKEND", "database")
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    BABEL_DEFAULT_LOCALE = "nl"
+    LANGUAGES = ("nl", "en")
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None
+    API_TITLE = "Faunaschade API"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "openapi.json"
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_LOGIN = "10 per minute"
+    API_TOKEN_HOURS = 12
+    #: Jobs run in the web process when no Redis is configured (make run on a bare machine).
+    JOBS_IN_PROCESS = REDIS_URL is None
+
+    @classmethod
+    def check(cls) -> None:
+        """Refuse settings that are unsafe for this environment."""
+
+
+class DevelopmentConfig(Config):
+    """make run: SQLite and in-process jobs unless DATABASE_URL / REDIS_URL say otherwise."""
+
+    ENV_NAME = "development"
+    DEBUG = False
+
+
+class TestConfig(Config):
+    """pytest: the database and Redis come from the test fixtures."""
+
+    ENV_NAME = "test"
+    TESTING = True
+    SECRET_KEY = "test-secret-key"
+    WTF_CSRF_ENABLED = True
+    RATELIMIT_ENABLED = False
+    PAYMENT_PROVIDER = "test"
+
+
+class ProductionConfig(Config):
+    """gunicorn behind a load balancer with PostgreSQL and Redis."""
+
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    SESSION_COOKIE_NAME = "__Host-session"
+    PREFERRED_URL_SCHEME = "https"
+    JOBS_IN_PROCESS = False
+
+    @classmethod
+    def check(cls) -> None:
+        """Production needs a real secret, PostgreSQL and Redis."""
+        missing = []
+        if _env("SECRET_KEY") in (None, Config.SECRET_KEY) or len(_env("SECRET_KEY") or "") < 32:
+            missing.append("SECRET_KEY (at least 32 random characters)")
+        if _env("DATABASE_URL") is None:
+            missing.append("DATABASE_URL")
+        if _env("REDIS_URL") is None:
+            missing.append("REDIS_URL")
+        if missing:
+            raise RuntimeError("production configuration incomplete: set " + ", ".join(missing))
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "test": TestConfig,
+    "production": ProductionConfig,
+}
+
+
+def get_config(name: str | None = None) -> type[Config]:
+    """Return the config class named by the argument or FAUNASCHADE_ENV."""
+    name = name or _env("FAUNASCHADE_ENV", "development")
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise RuntimeError(f"FAUNASCHADE_ENV must be one of {sorted(CONFIGS)}, not {name!r}")

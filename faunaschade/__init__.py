@@ -1,0 +1,30 @@
+"""Faunaschade: claims handling for wildlife-damage compensation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from config import get_config
+
+
+def create_app(config_name: str | None = None, overrides: dict[str, Any] | None = None) -> Flask:
+    """Build the application: configuration, extensions, blueprints, errors, commands."""
+    from faunaschade import api, cli, errors, extensions, jobs, logs, security, web
+
+    config = get_config(config_name)
+    config.check()
+    app = Flask(__name__, template_folder="../templates", instance_relative_config=False)
+    app.config.from_object(config)
+    app.config.update(overrides or {})
+
+    logs.configure(app)
+    extensions.init_app(app)
+    security.init_app(app)
+    jobs.init_app(app)
+    api.register(app)
+    web.register(app)
+    errors.register(app)
+    cli.register(app)
+    return app

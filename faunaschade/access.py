@@ -1,0 +1,80 @@
+"""Authorisation: one role decorator and scoped loaders that answer 404 outside scope."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import redirect, request, url_for
+from flask_login import current_user
+from sqlalchemy import Select, false, select
+
+from faunaschade.errors import Forbidden, NotFound, Unauthorized
+from faunaschade.extensions import db
+from faunaschade.models import Assessment, Claim, FarmerProfile, Role, User
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def roles_required(*roles: Role) -> Callable[[F], F]:
+    """Only logged-in users with one of these roles; others get 401/403 (pages: login)."""
+
+    def decorate(view: F) -> F:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.is_authenticated:
+                if request.path.startswith("/api/"):
+                    raise Unauthorized()
+                return redirect(url_for("web.login", next=request.full_path))
+            if roles and current_user.role not in roles:
+                raise Forbidden()
+            return view(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+login_required = roles_required()
+
+
+def farmer_profile(user: User) -> FarmerProfile | None:
+    """The farmer's own profile."""
+    return db.session.scalar(select(FarmerProfile).where(FarmerProfile.user_id == user.id))
+
+
+def claims_in_scope(user: User) -> Select[tuple[Claim]]:
+    """A query of the claims this user may see (SPEC §1)."""
+    query = select(Claim)
+    if user.role == Role.FARMER:
+        profile = farmer_profile(user)
+        return query.where(Claim.farmer_id == (profile.id if profile else -1))
+    if user.role == Role.ASSESSOR:
+        assigned = select(Assessment.claim_id).where(Assessment.assessor_id == user.id)
+        return query.where(Claim.id.in_(assigned))
+    if user.role in (Role.OFFICER, Role.AUDITOR):
+        return query.where(Claim.province.in_(user.provinces))
+    return query.where(false())
+
+
+def get_claim_in_scope_or_404(claim_id: int, user: User | None = None) -> Claim:
+    """The claim if it exists and the user may see it; 404 otherwise (never 403)."""
+    user = user or current_user
+    claim = db.session.scalar(claims_in_scope(user).where(Claim.id == claim_id))
+    if claim is None:
+        raise NotFound("Aanvraag niet gevonden.")
+    return claim
+
+
+def get_assessment_in_scope_or_404(assessment_id: int, user: User | None = None) -> Assessment:
+    """An assessment assigned to this assessor, or of a claim in an officer's/auditor's scope."""
+    user = user or current_user
+    assessment = db.session.get(Assessment, assessment_id)
+    if assessment is None:
+        raise NotFound("Taxatie niet gevonden.")
+    if user.role == Role.ASSESSOR and assessment.assessor_id == user.id:
+        return assessment
+    if user.role in (Role.OFFICER, Role.AUDITOR) and assessment.claim.province in user.provinces:
+        return assessment
+    raise NotFound("Taxatie niet gevonden.")

@@ -1,0 +1,24 @@
+"""POST /api/v1/auth/token."""
+
+from flask import current_app
+from flask_smorest import Blueprint
+
+from faunaschade.extensions import db, limiter
+from faunaschade.models import TokenKind
+from faunaschade.schemas.users import TokenRequestSchema, TokenSchema
+from faunaschade.services import users
+
+bp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Authentication")
+
+
+@bp.route("/token", methods=["POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"])
+@bp.arguments(TokenRequestSchema)
+@bp.response(201, TokenSchema)
+def create_token(credentials: dict) -> dict:
+    """Exchange e-mail and password for a bearer token."""
+    user = users.authenticate(credentials["email"], credentials["password"])
+    hours = current_app.config["API_TOKEN_HOURS"]
+    token = users.issue_token(user, TokenKind.API, hours=hours)
+    db.session.commit()
+    return {"token": token, "expires_in": hours * 3600}

@@ -1,0 +1,23 @@
+"""flask audit verify."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+
+from faunaschade.services import audit as audit_service
+
+audit = AppGroup("audit", help="The audit log.")
+
+
+@audit.command("verify")
+def verify() -> None:
+    """Check the hash chain; exit 1 when an event was edited, inserted or deleted."""
+    report = audit_service.verify()
+    for problem in report.problems:
+        click.echo(f"BROKEN: {problem}", err=True)
+    if not report.intact:
+        click.echo(f"audit chain BROKEN: {len(report.problems)} problem(s) in "
+                   f"{report.checked} events", err=True)
+        raise SystemExit(1)
+    click.echo(f"audit chain intact: {report.checked} events")

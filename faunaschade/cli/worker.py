@@ -1,0 +1,69 @@
+"""flask worker (rq with the app context) and flask jobs sweep."""
+
+from __future__ import annotations
+
+import threading
+
+import click
+from flask import current_app
+from flask.cli import AppGroup, with_appcontext
+from rq import Worker
+
+from faunaschade import jobs as jobs_module
+from faunaschade.jobs.core import QUEUES, RqDispatcher, dispatcher, set_worker_app
+
+
+def _sweep_forever(app, interval: int, stop: threading.Event) -> None:  # noqa: ANN001
+    # Re-hand jobs that were committed while Redis was down; every worker does this.
+    while not stop.wait(interval):
+        with app.app_context():
+            try:
+                jobs_module.sweep()
+            except Exception:  # keep sweeping; the next round tries again
+                app.logger.exception("job sweep failed")
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
+@click.option("--sweep-interval", default=30, show_default=True, help="Seconds between sweeps.")
+@with_appcontext
+def worker(burst: bool, sweep_interval: int) -> None:
+    """Run an rq worker on every queue, with the app context and the pending-job sweep."""
+    disp = dispatcher(current_app)
+    if not isinstance(disp, RqDispatcher):
+        raise click.UsageError("REDIS_URL is not set: jobs run in-process, no worker needed.")
+    set_worker_app(current_app._get_current_object())
+    swept = jobs_module.sweep()
+    click.echo(f"worker starting on {', '.join(QUEUES)}; {swept} pending job(s) handed over")
+    stop = threading.Event()
+    app = current_app._get_current_object()
+    sweeper = threading.Thread(target=_sweep_forever, args=(app, sweep_interval, stop), daemon=True)
+    sweeper.start()
+    try:
+        Worker([disp.queue(name) for name in QUEUES], connection=disp.redis).work(
+            burst=burst, with_scheduler=True
+        )
+    finally:
+        stop.set()
+
+
+jobs = AppGroup("jobs", help="Background jobs.")
+
+
+@jobs.command("sweep")
+def sweep() -> None:
+    """Hand pending jobs (recorded while Redis was down) to the queue now."""
+    click.echo(f"{jobs_module.sweep()} job(s) handed over")
+
+
+@jobs.command("verify-audit")
+def verify_audit() -> None:
+    """Enqueue the audit-chain verification job."""
+    from faunaschade.extensions import db
+    from faunaschade.models.base import utcnow
+
+    record = jobs_module.enqueue(
+        "system.verify_audit_chain", f"audit-verify:{utcnow():%Y%m%dT%H%M%S}"
+    )
+    db.session.commit()
+    click.echo(f"enqueued {record.id}")

@@ -1,0 +1,161 @@
+"""One exception hierarchy and one error envelope: JSON for the API, HTML pages for browsers."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, jsonify, render_template, request
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import HTTPException
+
+from faunaschade.extensions import db
+
+log = logging.getLogger(__name__)
+
+
+class AppError(Exception):
+    """Base of every error the application raises on purpose."""
+
+    status = 400
+    code = "bad_request"
+    default_message = "De aanvraag is ongeldig."
+
+    def __init__(
+        self, message: str | None = None, *, fields: dict[str, Any] | None = None, code: str = ""
+    ) -> None:
+        super().__init__(message or self.default_message)
+        self.message = message or self.default_message
+        self.fields = fields or {}
+        if code:
+            self.code = code
+
+
+class ValidationFailed(AppError):
+    """Input of the right shape that breaks a rule; names the field."""
+
+    status = 422
+    code = "validation_error"
+    default_message = "Een of meer velden zijn ongeldig."
+
+
+class Unauthorized(AppError):
+    """Not logged in, or a bad token."""
+
+    status = 401
+    code = "unauthorized"
+    default_message = "Log in om verder te gaan."
+
+
+class Forbidden(AppError):
+    """Logged in, but this role may not do this."""
+
+    status = 403
+    code = "forbidden"
+    default_message = "U mag deze handeling niet uitvoeren."
+
+
+class NotFound(AppError):
+    """Does not exist, or is outside the user's scope (never say which)."""
+
+    status = 404
+    code = "not_found"
+    default_message = "Niet gevonden."
+
+
+class Conflict(AppError):
+    """The object's state does not allow this now."""
+
+    status = 409
+    code = "conflict"
+    default_message = "Dit kan in de huidige toestand niet."
+
+
+class InvalidTransition(Conflict):
+    """A status change that the workflow table does not allow."""
+
+    code = "invalid_transition"
+
+
+class ServiceUnavailable(AppError):
+    """A backing service (database, Redis) is not reachable; nothing was stored."""
+
+    status = 503
+    code = "service_unavailable"
+    default_message = "De dienst is tijdelijk niet beschikbaar. Er is niets opgeslagen."
+
+
+def wants_json() -> bool:
+    """API paths and clients that ask for JSON get the JSON envelope."""
+    if request.path.startswith("/api/") or request.path == "/healthz":
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json"
+
+
+def error_response(status: int, code: str, message: str, fields: dict[str, Any] | None = None):
+    """Render the envelope {"error": {code, message, fields}} or the HTML error page."""
+    if wants_json():
+        body = {"error": {"code": code, "message": message, "fields": fields or {}}}
+        return jsonify(body), status
+    page = status if status in (400, 401, 403, 404, 409, 422, 429, 500, 503) else 500
+    html = render_template("errors/error.html", status=page, message=message, fields=fields)
+    return html, status
+
+
+def _field_messages(messages: Any) -> dict[str, Any]:
+    """Flatten webargs' {"json": {...}} nesting to field → messages."""
+    if isinstance(messages, dict) and set(messages) <= {"json", "query", "form", "files"}:
+        merged: dict[str, Any] = {}
+        for part in messages.values():
+            merged.update(part if isinstance(part, dict) else {"_schema": part})
+        return merged
+    return messages if isinstance(messages, dict) else {"_schema": messages}
+
+
+def handle_app_error(exc: AppError):
+    db.session.rollback()
+    return error_response(exc.status, exc.code, exc.message, exc.fields)
+
+
+def handle_http_exception(exc: HTTPException):
+    data = getattr(exc, "data", None) or {}
+    status = exc.code or 500
+    if status == 422 and "messages" in data:
+        fields = _field_messages(data["messages"])
+        names = ", ".join(sorted(fields))
+        return error_response(422, "validation_error", f"Ongeldige invoer: {names}.", fields)
+    codes = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+             405: "method_not_allowed", 409: "conflict", 413: "too_large",
+             429: "rate_limited", 415: "unsupported_media_type"}
+    message = exc.description or exc.name
+    if status == 400 and "CSRF" in (exc.description or ""):
+        message = "De sessie van dit formulier is verlopen. Laad de pagina opnieuw."
+    return error_response(status, codes.get(status, "http_error"), message)
+
+
+def handle_stale(exc: StaleDataError):
+    db.session.rollback()
+    return error_response(409, "conflict", "Iemand anders heeft dit intussen gewijzigd.")
+
+
+def handle_database_down(exc: OperationalError):
+    db.session.rollback()
+    log.warning("database unavailable: %s", type(exc.orig).__name__)
+    return error_response(503, ServiceUnavailable.code, ServiceUnavailable.default_message)
+
+
+def handle_unexpected(exc: Exception):
+    db.session.rollback()
+    log.exception("unhandled error on %s %s", request.method, request.path)
+    return error_response(500, "internal_error", "Er ging iets mis aan onze kant.")
+
+
+def register(app: Flask) -> None:
+    """Install the handlers (after flask-smorest, so these win)."""
+    app.register_error_handler(AppError, handle_app_error)
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(StaleDataError, handle_stale)
+    app.register_error_handler(OperationalError, handle_database_down)
+    app.register_error_handler(Exception, handle_unexpected)

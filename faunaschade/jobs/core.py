@@ -1,0 +1,275 @@
+"""rq plumbing in one place: registry, queues, enqueue-after-commit, dispatch, execution, sweep.
+
+A job is first a `jobs` row written in the caller's transaction; only after that transaction
+commits is it handed to Redis (or run in-process when no Redis is configured). If Redis is
+down the row stays `pending` and `sweep()` hands it over later, so a committed job is never lost.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from flask import Flask, current_app, has_app_context
+from redis import Redis
+from redis.exceptions import RedisError
+from rq import Queue, Retry, get_current_job
+from sqlalchemy import event, select, update
+from sqlalchemy.orm import Session
+
+from faunaschade.extensions import db
+from faunaschade.models.base import utcnow
+from faunaschade.models.jobs import JobRecord, JobStatus
+
+log = logging.getLogger(__name__)
+
+#: Queue names, most urgent first (a worker listens to them in this order).
+QUEUES = ("high", "letters", "default")
+_PENDING_KEY = "jobs_after_commit"
+_EXTENSION = "faunaschade.jobs"
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """How a registered job runs."""
+
+    #: Registered name, e.g. "letters.render".
+    name: str
+    #: The function; takes keyword arguments that are ids.
+    func: Callable[..., Any]
+    #: Queue it goes to.
+    queue: str
+    #: Seconds before rq kills it.
+    timeout: int
+    #: Retries after the first failure.
+    retries: int
+
+
+REGISTRY: dict[str, JobSpec] = {}
+
+
+def job(name: str, *, queue: str = "default", timeout: int = 300, retries: int = 3):
+    """Register a function as a background job under `name`."""
+    if queue not in QUEUES:
+        raise ValueError(f"unknown queue {queue!r}")
+
+    def register(func: Callable[..., Any]) -> Callable[..., Any]:
+        REGISTRY[name] = JobSpec(name, func, queue, timeout, retries)
+        return func
+
+    return register
+
+
+def enqueue(name: str, job_id: str, **kwargs: Any) -> JobRecord:
+    """Record the job in the current transaction; it is dispatched after commit, once."""
+    spec = REGISTRY[name]
+    session = db.session()
+    existing = session.get(JobRecord, job_id)
+    if existing is not None:
+        return existing
+    record = JobRecord(id=job_id, name=name, kwargs=kwargs, queue=spec.queue)
+    session.add(record)
+    session.flush()
+    session.info.setdefault(_PENDING_KEY, []).append(job_id)
+    return record
+
+
+@event.listens_for(Session, "after_commit")
+def _dispatch_after_commit(session: Session) -> None:
+    job_ids = session.info.pop(_PENDING_KEY, [])
+    if job_ids and has_app_context():
+        dispatcher(current_app).dispatch(job_ids, session.get_bind())
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_on_rollback(session: Session) -> None:
+    session.info.pop(_PENDING_KEY, None)
+
+
+class RqDispatcher:
+    """Hands committed jobs to rq; leaves them pending when Redis is down."""
+
+    def __init__(self, redis: Redis, retry_intervals: list[int]) -> None:
+        self.redis = redis
+        self.retry_intervals = retry_intervals
+
+    def queue(self, name: str) -> Queue:
+        return Queue(name, connection=self.redis)
+
+    def dispatch(self, job_ids: list[str], bind: Any) -> None:
+        for job_id in job_ids:
+            self.push(job_id, bind)
+
+    def push(self, job_id: str, bind: Any) -> bool:
+        # Claim the row first so two sweepers never enqueue the same job twice.
+        with _connection(bind) as conn:
+            claimed = conn.execute(
+                update(JobRecord)
+                .where(JobRecord.id == job_id, JobRecord.status == JobStatus.PENDING)
+                .values(status=JobStatus.QUEUED, enqueued_at=utcnow())
+            ).rowcount
+            record = conn.execute(select(JobRecord).where(JobRecord.id == job_id)).first()
+        if not claimed or record is None:
+            return False
+        spec = REGISTRY[record.name]
+        try:
+            self.queue(spec.queue).enqueue_call(
+                "faunaschade.jobs.core.execute",
+                args=(job_id,),
+                job_id=job_id,
+                timeout=spec.timeout,
+                retry=Retry(max=spec.retries, interval=self.retry_intervals)
+                if spec.retries
+                else None,
+                result_ttl=3600,
+                failure_ttl=7 * 24 * 3600,
+            )
+        except RedisError as exc:
+            log.warning("redis unavailable, job %s stays pending: %s", job_id, exc)
+            with _connection(bind) as conn:
+                conn.execute(
+                    update(JobRecord)
+                    .where(JobRecord.id == job_id)
+                    .values(status=JobStatus.PENDING, enqueued_at=None)
+                )
+            return False
+        return True
+
+
+class InProcessDispatcher:
+    """No Redis: run each committed job right away in its own app context."""
+
+    def dispatch(self, job_ids: list[str], bind: Any) -> None:
+        for job_id in job_ids:
+            try:
+                execute(job_id, current_app._get_current_object())  # type: ignore[attr-defined]
+            except Exception:  # the job row records the failure; the request goes on
+                log.exception("in-process job %s failed", job_id)
+
+
+class _connection:
+    """A connection for bookkeeping: the test's shared connection, or a fresh transaction."""
+
+    def __init__(self, bind: Any) -> None:
+        self.bind = bind
+        self._ctx: Any = None
+
+    def __enter__(self):  # noqa: ANN204
+        if hasattr(self.bind, "begin") and hasattr(self.bind, "connect"):
+            self._ctx = self.bind.begin()
+            return self._ctx.__enter__()
+        return self.bind
+
+    def __exit__(self, *exc: Any) -> None:
+        if self._ctx is not None:
+            self._ctx.__exit__(*exc)
+
+
+def init_app(app: Flask) -> None:
+    """Pick the dispatcher: rq when REDIS_URL is set, in-process otherwise."""
+    if app.config.get("JOBS_IN_PROCESS") or not app.config.get("REDIS_URL"):
+        app.extensions[_EXTENSION] = InProcessDispatcher()
+    else:
+        redis = Redis.from_url(app.config["REDIS_URL"], socket_connect_timeout=2, socket_timeout=5)
+        intervals = app.config.get("JOB_RETRY_INTERVALS", [10, 60, 300])
+        app.extensions[_EXTENSION] = RqDispatcher(redis, intervals)
+
+
+def dispatcher(app: Flask) -> RqDispatcher | InProcessDispatcher:
+    """The app's dispatcher."""
+    return app.extensions[_EXTENSION]
+
+
+_app_for_worker: Flask | None = None
+_engine_pid: dict[int, int] = {}
+
+
+def set_worker_app(app: Flask) -> None:
+    """The app jobs run in when no app context is active (worker processes, tests)."""
+    global _app_for_worker
+    _app_for_worker = app
+
+
+def _worker_app() -> Flask:
+    global _app_for_worker
+    if _app_for_worker is not None:
+        return _app_for_worker
+    if has_app_context():
+        return current_app._get_current_object()  # type: ignore[attr-defined]
+    from faunaschade import create_app
+
+    _app_for_worker = create_app()
+    return _app_for_worker
+
+
+def _fresh_pool_after_fork() -> None:
+    # A forked work-horse must not share the parent's database sockets.
+    engine = db.engine
+    if _engine_pid.setdefault(id(engine), os.getpid()) != os.getpid():
+        engine.dispose(close=False)
+        _engine_pid[id(engine)] = os.getpid()
+
+
+def execute(job_id: str, app: Flask | None = None) -> None:
+    """Run one job by id (the rq entry point): reload, mark, call, mark; idempotent."""
+    app = app or _worker_app()
+    with app.app_context():
+        _fresh_pool_after_fork()
+        record = db.session.get(JobRecord, job_id)
+        if record is None:
+            raise LookupError(f"job {job_id} has no database record")
+        if record.status == JobStatus.FINISHED:
+            return
+        record.status, record.started_at = JobStatus.STARTED, utcnow()
+        record.attempts += 1
+        db.session.commit()
+        try:
+            REGISTRY[record.name].func(**record.kwargs)
+            db.session.commit()
+        except Exception as exc:
+            db.session.rollback()
+            _mark_failed(job_id, exc)
+            raise
+        record = db.session.get(JobRecord, job_id)
+        record.status, record.finished_at, record.error = JobStatus.FINISHED, utcnow(), None
+        db.session.commit()
+
+
+def _mark_failed(job_id: str, exc: Exception) -> None:
+    current = get_current_job()
+    will_retry = current is not None and bool(current.retries_left)
+    record = db.session.get(JobRecord, job_id)
+    record.status = JobStatus.QUEUED if will_retry else JobStatus.FAILED
+    record.error = f"{type(exc).__name__}: {exc}"[:2000]
+    if not will_retry:
+        record.finished_at = utcnow()
+    db.session.commit()
+
+
+def sweep(stale_after: timedelta = timedelta(minutes=30)) -> int:
+    """Hand over jobs left pending (Redis was down) or started long ago by a dead worker."""
+    stale = utcnow() - stale_after
+    db.session.execute(
+        update(JobRecord)
+        .where(JobRecord.status == JobStatus.STARTED, JobRecord.started_at < stale)
+        .values(status=JobStatus.PENDING)
+    )
+    job_ids = list(
+        db.session.scalars(
+            select(JobRecord.id)
+            .where(JobRecord.status == JobStatus.PENDING)
+            .order_by(JobRecord.created_at)
+        )
+    )
+    db.session.commit()
+    if not job_ids:
+        return 0
+    disp = dispatcher(current_app)
+    if isinstance(disp, RqDispatcher):
+        return sum(disp.push(job_id, db.session.get_bind()) for job_id in job_ids)
+    disp.dispatch(job_ids, db.session.get_bind())
+    return len(job_ids)

@@ -1,0 +1,16 @@
+"""Housekeeping jobs."""
+
+from __future__ import annotations
+
+from faunaschade.jobs.core import job
+from faunaschade.services import audit
+
+
+@job("system.verify_audit_chain", queue="default", timeout=1800, retries=1)
+def verify_audit_chain() -> None:
+    """Verify the audit chain and record the outcome in the chain itself."""
+    report = audit.verify()
+    audit.record(
+        "audit.verified",
+        data={"checked": report.checked, "intact": report.intact, "problems": report.problems[:20]},
+    )

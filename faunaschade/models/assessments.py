@@ -1,0 +1,200 @@
+"""Assessments (taxaties): orders to an assessor, visits, report lines and livestock items."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, Numeric, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from faunaschade.extensions import db
+from faunaschade.models.base import (
+    CreatedMixin,
+    Hectares,
+    Money,
+    UtcDateTime,
+    enum_type,
+    non_negative,
+    positive,
+)
+from faunaschade.models.claims import AreaType
+
+
+class AssessmentStatus(enum.StrEnum):
+    """Progress of an assessment."""
+
+    #: Ordered; the assessor has not saved anything yet.
+    ORDERED = "ordered"
+    #: The assessor saved a draft report.
+    IN_PROGRESS = "in_progress"
+    #: Submitted once; no more edits.
+    SUBMITTED = "submitted"
+
+
+class Assessment(CreatedMixin, db.Model):
+    """An assessment of one claim by one assessor."""
+
+    __tablename__ = "assessments"
+
+    #: Surrogate key.
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The claim assessed.
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id"), index=True)
+    #: The assessor (taxateur) it is assigned to.
+    assessor_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    #: Officer who ordered it.
+    ordered_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    #: Spoedtaxatie: assess before the crop is harvested or grazed.
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Day the report is due.
+    due_on: Mapped[date] = mapped_column(Date)
+    #: ordered, in_progress or submitted.
+    status: Mapped[AssessmentStatus] = mapped_column(
+        enum_type(AssessmentStatus, "assessment_status"), default=AssessmentStatus.ORDERED
+    )
+    #: Preventive measures the assessor saw in the field.
+    preventive_measures_observed: Mapped[list[str]] = mapped_column(JSON, default=list)
+    #: The assessor's general remarks.
+    remarks: Mapped[str] = mapped_column(Text, default="")
+    #: When the report was submitted.
+    submitted_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    #: Optimistic-locking counter.
+    version: Mapped[int] = mapped_column(Integer, default=1, nullable=False)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    claim = relationship("Claim")
+    assessor = relationship("User", foreign_keys=[assessor_id])
+    visits: Mapped[list[AssessmentVisit]] = relationship(
+        back_populates="assessment", cascade="all, delete-orphan", order_by="AssessmentVisit.id"
+    )
+    lines: Mapped[list[AssessmentLine]] = relationship(
+        back_populates="assessment", cascade="all, delete-orphan", order_by="AssessmentLine.id"
+    )
+    livestock_items: Mapped[list[LivestockItem]] = relationship(
+        back_populates="assessment", cascade="all, delete-orphan", order_by="LivestockItem.id"
+    )
+
+
+class AssessmentVisit(db.Model):
+    """One field visit."""
+
+    __tablename__ = "assessment_visits"
+
+    #: Surrogate key.
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The assessment.
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessments.id", ondelete="CASCADE"), index=True
+    )
+    #: Day of the visit.
+    visited_on: Mapped[date] = mapped_column(Date)
+    #: What the assessor noted.
+    remarks: Mapped[str] = mapped_column(Text, default="")
+
+    assessment: Mapped[Assessment] = relationship(back_populates="visits")
+
+
+class Unit(enum.StrEnum):
+    """Unit of the lost quantity."""
+
+    #: Kilograms of product.
+    KG = "kg"
+    #: Kilograms of dry matter (grass).
+    KG_DS = "kg_ds"
+    #: Pieces (e.g. fruit, flower bulbs).
+    PIECES = "pieces"
+    #: Animals.
+    ANIMALS = "animals"
+
+
+class PriceSource(enum.StrEnum):
+    """Where the unit price comes from."""
+
+    #: Kwantitatieve Informatie Akkerbouw en Vollegrondsgroenteteelt.
+    KWIN = "kwin"
+    #: The farmer's sales contract.
+    CONTRACT = "contract"
+    #: BIJ12 price list.
+    BIJ12 = "bij12"
+
+
+class AssessmentLine(db.Model):
+    """Assessed damage on one parcel × species × area type."""
+
+    __tablename__ = "assessment_lines"
+    __table_args__ = (
+        positive("damaged_area_ha"),
+        positive("lost_quantity"),
+        positive("unit_price"),
+        non_negative("assessed_damage"),
+    )
+
+    #: Surrogate key.
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The assessment.
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessments.id", ondelete="CASCADE"), index=True
+    )
+    #: The parcel.
+    parcel_id: Mapped[int] = mapped_column(ForeignKey("parcels.id"))
+    #: Species that caused this damage.
+    species: Mapped[str] = mapped_column(String(40))
+    #: Area type of the damaged part.
+    area_type: Mapped[AreaType] = mapped_column(enum_type(AreaType, "line_area_type"))
+    #: Damaged area (ha), never above the parcel's area.
+    damaged_area_ha: Mapped[Decimal] = mapped_column(Hectares)
+    #: Quantity lost on this line in total.
+    lost_quantity: Mapped[Decimal] = mapped_column(Numeric(14, 3))
+    #: Unit of the quantity.
+    unit: Mapped[Unit] = mapped_column(enum_type(Unit, "unit"))
+    #: Euro per unit, up to four decimals (e.g. € 0,1850 per kg).
+    unit_price: Mapped[Decimal] = mapped_column(Numeric(12, 4))
+    #: Source of the unit price.
+    price_source: Mapped[PriceSource] = mapped_column(enum_type(PriceSource, "price_source"))
+    #: Crop harvested before the assessment: the line is excluded.
+    harvested_before_assessment: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: lost_quantity × unit_price, rounded half-up to cents.
+    assessed_damage: Mapped[Decimal] = mapped_column(Money)
+
+    assessment: Mapped[Assessment] = relationship(back_populates="lines")
+
+
+class LivestockItem(db.Model):
+    """One cost item for one animal (value, vet costs, abortion, carcass removal)."""
+
+    __tablename__ = "livestock_items"
+    __table_args__ = (non_negative("amount"),)
+
+    #: Surrogate key.
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The assessment.
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessments.id", ondelete="CASCADE"), index=True
+    )
+    #: Species that did it (wolf, goudjakhals).
+    species: Mapped[str] = mapped_column(String(40))
+    #: The assessor's label for the animal, e.g. "ooi-1".
+    animal: Mapped[str] = mapped_column(String(40))
+    #: Animal kind (schaap, geit, rund, paard, …).
+    animal_kind: Mapped[str] = mapped_column(String(40))
+    #: Breed group from the price table.
+    breed: Mapped[str] = mapped_column(String(60), default="")
+    #: male / female.
+    sex: Mapped[str] = mapped_column(String(10), default="")
+    #: Age class from the price table.
+    age_class: Mapped[str] = mapped_column(String(20), default="")
+    #: Pregnant at the time.
+    pregnant: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: killed or injured.
+    outcome: Mapped[str] = mapped_column(String(10))
+    #: animal_value, vet_costs, abortion or carcass_removal.
+    item_type: Mapped[str] = mapped_column(String(20))
+    #: The amount of this item.
+    amount: Mapped[Decimal] = mapped_column(Money)
+    #: Injured animals: taxation value used only as the cap on vet costs.
+    animal_value: Mapped[Decimal | None] = mapped_column(Money)
+
+    assessment: Mapped[Assessment] = relationship(back_populates="livestock_items")

@@ -1,0 +1,264 @@
+"""Claims (aanvragen) with their species, parcels, attachments and the farmer's responses."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from faunaschade.extensions import db
+from faunaschade.models.base import (
+    CreatedMixin,
+    Hectares,
+    Money,
+    UtcDateTime,
+    enum_type,
+    non_negative,
+    positive,
+    province_check,
+    utcnow,
+)
+
+
+class ClaimStatus(enum.StrEnum):
+    """Where a claim is in its life cycle (SPEC §2)."""
+
+    #: Being written by the farmer; nobody else sees it.
+    DRAFT = "draft"
+    #: Submitted, waiting for the leges payment.
+    AWAITING_PAYMENT = "awaiting_payment"
+    #: Received and complete as far as known; with the officer.
+    SUBMITTED = "submitted"
+    #: The officer asked for more information (Awb 4:5).
+    INCOMPLETE = "incomplete"
+    #: An assessor has been ordered to assess the damage.
+    ASSESSMENT_ORDERED = "assessment_ordered"
+    #: The assessment report is in; the zienswijze window runs.
+    ASSESSED = "assessed"
+    #: Officer A proposed a decision; waiting for officer B.
+    PROPOSED = "proposed"
+    #: A decision was taken (any outcome).
+    DECIDED = "decided"
+    #: The farmer objected (bezwaar) to the decision.
+    OBJECTION = "objection"
+    #: The payout was paid in an exported, confirmed batch.
+    PAID = "paid"
+    #: The farmer withdrew the claim.
+    WITHDRAWN = "withdrawn"
+
+
+class ClaimKind(enum.StrEnum):
+    """Crop damage or livestock killed/injured by wolf or golden jackal."""
+
+    #: Damage to crops on parcels.
+    CROP = "crop"
+    #: Damage to animals (DOMAIN §7).
+    LIVESTOCK = "livestock"
+
+
+class AreaType(enum.StrEnum):
+    """The kind of area a damaged parcel lies in; own-risk rules depend on it."""
+
+    #: Ordinary farmland.
+    REGULAR = "regular"
+    #: Goose rest area (rustgebied).
+    RUSTGEBIED = "rustgebied"
+    #: Goose foraging area (foerageergebied).
+    FOERAGEERGEBIED = "foerageergebied"
+    #: Buffer zone around foraging areas.
+    BUFFER = "buffer"
+    #: Natura 2000 site.
+    NATURA2000 = "natura2000"
+
+
+class Claim(CreatedMixin, db.Model):
+    """A farmer's application for compensation."""
+
+    __tablename__ = "claims"
+    __table_args__ = (province_check("province"), non_negative("leges"))
+
+    #: Surrogate key.
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Human reference on letters, e.g. FS-2025-000123.
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    #: Applicant.
+    farmer_id: Mapped[int] = mapped_column(ForeignKey("farmer_profiles.id"), index=True)
+    #: Province whose rules and officers handle the claim.
+    province: Mapped[str] = mapped_column(String(2), index=True)
+    #: crop or livestock.
+    kind: Mapped[ClaimKind] = mapped_column(enum_type(ClaimKind, "claim_kind"))
+    #: Current life-cycle status; changed only by services.workflow.transition().
+    status: Mapped[ClaimStatus] = mapped_column(
+        enum_type(ClaimStatus, "claim_status"), default=ClaimStatus.DRAFT, index=True
+    )
+    #: Crop code (one crop per claim); None for livestock.
+    crop: Mapped[str | None] = mapped_column(String(40), index=True)
+    #: Day the damage was discovered.
+    discovered_on: Mapped[date] = mapped_column(Date)
+    #: Livestock: moment of discovery (the 24-hour rule runs from it).
+    discovered_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    #: When the farmer submitted (or reported, for livestock).
+    submitted_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    #: Codes of preventive measures the farmer took (acoustic, visual, …).
+    preventive_measures: Mapped[list[str]] = mapped_column(JSON, default=list)
+    #: Livestock: DNA / field-visit finding (certain, probable, dog, fox, unknown).
+    wolf_finding: Mapped[str | None] = mapped_column(String(20))
+    #: The farmer's account of what happened.
+    description: Mapped[str] = mapped_column(Text, default="")
+    #: Leges due for this claim under the rule set in force (0 skips payment).
+    leges: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"))
+    #: Last day to submit in time (7 working days; livestock: the day of the 24-hour limit).
+    submission_deadline: Mapped[date | None] = mapped_column(Date)
+    #: Last day to complete the claim after a completion request.
+    completion_deadline: Mapped[date | None] = mapped_column(Date)
+    #: Last day of the zienswijze window after the assessment confirmation.
+    zienswijze_deadline: Mapped[date | None] = mapped_column(Date)
+    #: Target decision date (10 weeks after the assessment report).
+    decision_target: Mapped[date | None] = mapped_column(Date)
+    #: Awb backstop (8 weeks after submission): a delay notice is due before it.
+    backstop_deadline: Mapped[date | None] = mapped_column(Date, index=True)
+    #: Optimistic-locking counter; a stale write raises StaleDataError.
+    version: Mapped[int] = mapped_column(Integer, default=1, nullable=False)
+    #: Last change.
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    farmer = relationship("FarmerProfile")
+    species: Mapped[list[ClaimSpecies]] = relationship(
+        back_populates="claim", cascade="all, delete-orphan", lazy="selectin"
+    )
+    parcels: Mapped[list[ClaimParcel]] = relationship(
+        back_populates="claim", cascade="all, delete-orphan", lazy="selectin"
+    )
+    attachments: Mapped[list[Attachment]] = relationship(back_populates="claim")
+
+
+class ClaimSpecies(db.Model):
+    """A damaging species named on the claim."""
+
+    __tablename__ = "claim_species"
+
+    #: The claim.
+    claim_id: Mapped[int] = mapped_column(
+        ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True
+    )
+    #: Species code from the rules catalogue.
+    species: Mapped[str] = mapped_column(String(40), primary_key=True, index=True)
+
+    claim: Mapped[Claim] = relationship(back_populates="species")
+
+
+class ClaimParcel(db.Model):
+    """A damaged parcel on the claim with its damaged area and area type."""
+
+    __tablename__ = "claim_parcels"
+    __table_args__ = (
+        UniqueConstraint("claim_id", "parcel_id", "area_type"),
+        positive("damaged_area_ha"),
+    )
+
+    #: Surrogate key.
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The claim.
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), index=True)
+    #: The farmer's parcel.
+    parcel_id: Mapped[int] = mapped_column(ForeignKey("parcels.id"))
+    #: Damaged area as the farmer estimates it (ha).
+    damaged_area_ha: Mapped[Decimal] = mapped_column(Hectares)
+    #: Area type (regular, rustgebied, …).
+    area_type: Mapped[AreaType] = mapped_column(enum_type(AreaType, "area_type"))
+
+    claim: Mapped[Claim] = relationship(back_populates="parcels")
+    parcel = relationship("Parcel")
+
+
+class AttachmentKind(enum.StrEnum):
+    """Why a file was attached."""
+
+    #: Photo or document filed with the claim.
+    PHOTO = "photo"
+    #: Attached to a zienswijze.
+    ZIENSWIJZE = "zienswijze"
+    #: Attached to an objection.
+    OBJECTION = "objection"
+
+
+class Attachment(CreatedMixin, db.Model):
+    """A file attached to a claim; the bytes live in stored_files."""
+
+    __tablename__ = "attachments"
+
+    #: Surrogate key.
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The claim.
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id"), index=True)
+    #: photo, zienswijze or objection.
+    kind: Mapped[AttachmentKind] = mapped_column(enum_type(AttachmentKind, "attachment_kind"))
+    #: File name as uploaded (shown, never used as a path).
+    filename: Mapped[str] = mapped_column(String(255))
+    #: MIME type found by inspecting the content.
+    content_type: Mapped[str] = mapped_column(String(100))
+    #: Stored bytes.
+    file_id: Mapped[int] = mapped_column(ForeignKey("stored_files.id"))
+    #: Who uploaded it.
+    uploaded_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+    claim: Mapped[Claim] = relationship(back_populates="attachments")
+    file = relationship("StoredFile")
+
+
+class Zienswijze(CreatedMixin, db.Model):
+    """The farmer's response to the assessment confirmation."""
+
+    __tablename__ = "zienswijzen"
+
+    #: Surrogate key.
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The claim.
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id"), index=True)
+    #: The assessment it responds to.
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id"))
+    #: What the farmer says.
+    text: Mapped[str] = mapped_column(Text)
+    #: Optional supporting file.
+    attachment_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id"))
+    #: Author.
+    submitted_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+
+class ObjectionStatus(enum.StrEnum):
+    """Progress of a bezwaar."""
+
+    #: Waiting for the officer.
+    OPEN = "open"
+    #: Decided; a new decision superseded the old one.
+    DECIDED = "decided"
+
+
+class Objection(CreatedMixin, db.Model):
+    """A bezwaar against a decision."""
+
+    __tablename__ = "objections"
+
+    #: Surrogate key.
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The claim.
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id"), index=True)
+    #: The decision objected to.
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id"))
+    #: The farmer's grounds.
+    text: Mapped[str] = mapped_column(Text)
+    #: Optional supporting file.
+    attachment_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id"))
+    #: open or decided.
+    status: Mapped[ObjectionStatus] = mapped_column(
+        enum_type(ObjectionStatus, "objection_status"), default=ObjectionStatus.OPEN
+    )
+    #: Author.
+    submitted_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    #: The decision that answered it.
+    resulting_decision_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"))

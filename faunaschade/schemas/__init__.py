@@ -1,0 +1,1 @@
+"""marshmallow schemas: load schemas and per-role dump schemas, kept apart."""

@@ -1,0 +1,71 @@
+"""Who is asking (session or bearer token), and the security headers on every answer."""
+
+from __future__ import annotations
+
+from flask import Flask, Request, Response, current_app, request, session
+
+from faunaschade.extensions import login_manager
+from faunaschade.models import TokenKind, User
+from faunaschade.services import users
+
+SESSION_KEY = "sid"
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+
+
+def load_user_from_request(req: Request) -> User | None:
+    """API calls authenticate by bearer token only; pages by the server-side session."""
+    if req.path.startswith("/api/"):
+        header = req.headers.get("Authorization", "")
+        scheme, _, raw = header.partition(" ")
+        if scheme.lower() == "bearer" and raw:
+            return users.user_for_token(raw.strip(), TokenKind.API)
+        return None
+    raw = session.get(SESSION_KEY)
+    return users.user_for_token(raw, TokenKind.WEB) if raw else None
+
+
+def start_session(user: User) -> None:
+    """Log in: a new session id every time (no fixation), stored server-side."""
+    lang = session.get("lang")
+    session.clear()
+    session[SESSION_KEY] = users.issue_token(user, TokenKind.WEB, hours=12)
+    if lang:
+        session["lang"] = lang
+    session.permanent = False
+
+
+def end_session() -> None:
+    """Log out: the server forgets the session id, the browser drops the cookie."""
+    raw = session.get(SESSION_KEY)
+    if raw:
+        users.revoke_token(raw)
+    session.clear()
+
+
+def add_security_headers(response: Response) -> Response:
+    """Headers that every answer carries."""
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    response.headers.setdefault("Permissions-Policy", "geolocation=(), camera=(), microphone=()")
+    if current_app.config.get("SESSION_COOKIE_SECURE"):
+        response.headers.setdefault("Strict-Transport-Security", "max-age=63072000")
+    if request.path.startswith("/api/") or request.path.startswith("/login"):
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Wire the login manager and the headers."""
+    login_manager.init_app(app)
+    login_manager.session_protection = None  # our own server-side sessions do this
+    login_manager.request_loader(load_user_from_request)
+    login_manager.login_view = "web.login"
+    login_manager.login_message = "Log in om deze pagina te zien."
+    app.after_request(add_security_headers)

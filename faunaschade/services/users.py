@@ -1,0 +1,111 @@
+"""Use cases around users: create, authenticate, issue and revoke tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from faunaschade.errors import Unauthorized, ValidationFailed
+from faunaschade.extensions import db
+from faunaschade.models import AuthToken, Role, TokenKind, User, UserProvince
+from faunaschade.models.base import utcnow
+from faunaschade.passwords import hash_password, needs_rehash, policy_problem, verify_password
+from faunaschade.provinces import PROVINCE_CODES
+from faunaschade.services import audit
+
+LOGIN_FAILED = "E-mailadres of wachtwoord onjuist."
+SCOPED_ROLES = (Role.OFFICER, Role.AUDITOR)
+
+
+def create_user(
+    email: str,
+    password: str,
+    role: Role,
+    provinces: list[str] | tuple[str, ...] = (),
+    *,
+    name: str = "",
+    all_provinces: bool = False,
+    actor: User | None = None,
+) -> User:
+    """Create a user after checking e-mail, password policy and province scope."""
+    email = email.strip().lower()
+    errors: dict[str, list[str]] = {}
+    if "@" not in email or len(email) > 254:
+        errors["email"] = ["Geef een geldig e-mailadres."]
+    elif db.session.scalar(select(User.id).where(User.email == email)) is not None:
+        errors["email"] = ["Dit e-mailadres is al in gebruik."]
+    if problem := policy_problem(password):
+        errors["password"] = [problem]
+    unknown = sorted(set(provinces) - set(PROVINCE_CODES))
+    if unknown:
+        errors["provinces"] = [f"Onbekende provincie: {', '.join(unknown)}."]
+    elif role in SCOPED_ROLES and not provinces and not all_provinces:
+        errors["provinces"] = ["Een ambtenaar of controleur heeft minstens één provincie."]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    user = User(
+        email=email,
+        password_hash=hash_password(password),
+        role=role,
+        name=name,
+        all_provinces=all_provinces,
+        province_scopes=[UserProvince(province=code) for code in sorted(set(provinces))],
+    )
+    db.session.add(user)
+    db.session.flush()
+    audit.record(
+        "user.created",
+        user,
+        actor=actor,
+        data={"role": role.value, "provinces": user.provinces},
+    )
+    return user
+
+
+def authenticate(email: str, password: str) -> User:
+    """The user for these credentials; one message for unknown user and wrong password."""
+    user = db.session.scalar(select(User).where(User.email == (email or "").strip().lower()))
+    ok = verify_password(user.password_hash if user else None, password or "")
+    if not ok or user is None or not user.active:
+        raise Unauthorized(LOGIN_FAILED, code="invalid_credentials")
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return user
+
+
+def _digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def issue_token(user: User, kind: TokenKind, hours: int) -> str:
+    """A new random token for the user; only its hash is stored."""
+    raw = secrets.token_urlsafe(32)
+    db.session.add(
+        AuthToken(
+            user_id=user.id,
+            kind=kind,
+            token_hash=_digest(raw),
+            expires_at=utcnow() + timedelta(hours=hours),
+        )
+    )
+    return raw
+
+
+def user_for_token(raw: str, kind: TokenKind) -> User | None:
+    """The active user holding this unexpired, unrevoked token."""
+    token = db.session.scalar(
+        select(AuthToken).where(AuthToken.token_hash == _digest(raw), AuthToken.kind == kind)
+    )
+    if token is None or token.revoked_at is not None or token.expires_at <= utcnow():
+        return None
+    return token.user if token.user.active else None
+
+
+def revoke_token(raw: str) -> None:
+    """End a session or API token."""
+    token = db.session.scalar(select(AuthToken).where(AuthToken.token_hash == _digest(raw)))
+    if token is not None and token.revoked_at is None:
+        token.revoked_at = utcnow()

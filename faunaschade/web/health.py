@@ -1,0 +1,58 @@
+"""GET /healthz: database, Redis and queue status."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, current_app, jsonify
+from redis.exceptions import RedisError
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import SQLAlchemyError
+
+from faunaschade.extensions import db
+from faunaschade.jobs.core import QUEUES, RqDispatcher, dispatcher
+from faunaschade.models import JobRecord, JobStatus
+
+bp = Blueprint("health", __name__)
+
+
+def _database() -> dict[str, Any]:
+    try:
+        db.session.execute(text("SELECT 1"))
+        counts = dict(
+            db.session.execute(
+                select(JobRecord.status, func.count())
+                .where(JobRecord.status.in_([JobStatus.PENDING, JobStatus.FAILED]))
+                .group_by(JobRecord.status)
+            ).all()
+        )
+    except SQLAlchemyError as exc:
+        db.session.rollback()
+        return {"ok": False, "error": type(exc).__name__}
+    return {
+        "ok": True,
+        "dialect": db.engine.dialect.name,
+        "jobs_pending": counts.get(JobStatus.PENDING, 0),
+        "jobs_failed": counts.get(JobStatus.FAILED, 0),
+    }
+
+
+def _redis() -> dict[str, Any]:
+    disp = dispatcher(current_app)
+    if not isinstance(disp, RqDispatcher):
+        return {"ok": True, "mode": "in-process (no REDIS_URL)"}
+    try:
+        disp.redis.ping()
+        lengths = {name: len(disp.queue(name)) for name in QUEUES}
+    except RedisError as exc:
+        return {"ok": False, "mode": "rq", "error": type(exc).__name__}
+    return {"ok": True, "mode": "rq", "queues": lengths}
+
+
+@bp.route("/healthz")
+def healthz():  # noqa: ANN201
+    """200 when the database and the job queue can be reached, 503 otherwise."""
+    database, redis = _database(), _redis()
+    ok = database["ok"] and redis["ok"]
+    body = {"status": "ok" if ok else "unavailable", "database": database, "queue": redis}
+    return jsonify(body), 200 if ok else 503

@@ -1,0 +1,235 @@
+"""Fixtures on real services: PostgreSQL or SQLite (TEST_DATABASE), Redis, rq, Chromium."""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask_migrate import upgrade
+from redis import Redis
+from rq import SimpleWorker
+from sqlalchemy import create_engine, text
+from werkzeug.serving import make_server
+
+from faunaschade import create_app
+from faunaschade.extensions import db
+from faunaschade.jobs.core import QUEUES, set_worker_app
+
+ROOT = Path(__file__).resolve().parents[1]
+TEST_DATABASE = os.environ.get("TEST_DATABASE", "sqlite")
+PG_ADMIN_URL = os.environ.get(
+    "TEST_POSTGRES_ADMIN_URL", "postgresql+psycopg://faunaschade:faunaschade@127.0.0.1:5432/postgres"
+)
+PG_TEST_DB = os.environ.get("TEST_POSTGRES_DB", "faunaschade_test")
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+DEMO_PASSWORD = "correct-horse-42-battery"
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"faunaschade test database: {TEST_DATABASE}; redis: {REDIS_URL}"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if TEST_DATABASE == "postgresql":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (runs in the PostgreSQL pass)")
+    for item in items:
+        if "postgres_only" in item.keywords:
+            item.add_marker(skip)
+
+
+def _pg_url(database: str) -> str:
+    return PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + database
+
+
+def recreate_postgres_database(name: str) -> str:
+    """Drop and create a PostgreSQL database; returns its URL."""
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return _pg_url(name)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    if TEST_DATABASE == "postgresql":
+        return recreate_postgres_database(PG_TEST_DB)
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+def make_test_app(database_url: str, **overrides: object) -> Flask:
+    """A test app on the given database; Redis on its own db index."""
+    config = {
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "REDIS_URL": REDIS_URL,
+        "JOBS_IN_PROCESS": False,
+        "JOB_RETRY_INTERVALS": [0],
+        "SERVER_NAME": None,
+    }
+    config.update(overrides)
+    return create_app("test", config)
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str) -> Iterator[Flask]:
+    app = make_test_app(database_url)
+    with app.app_context():
+        upgrade(directory=str(ROOT / "migrations"))
+    set_worker_app(app)
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def session(app: Flask) -> Iterator:
+    """Every test runs inside one transaction that is rolled back afterwards."""
+    with app.app_context():
+        connection = db.engine.connect()
+        transaction = connection.begin()
+        original = db.session
+        db.session = db._make_scoped_session(
+            {"bind": connection, "join_transaction_mode": "create_savepoint"}
+        )
+        try:
+            yield db.session
+        finally:
+            db.session.remove()
+            db.session = original
+            transaction.rollback()
+            connection.close()
+
+
+def truncate_all(app: Flask) -> None:
+    """Empty every table (for tests whose data must really be committed)."""
+    with app.app_context():
+        tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+        with db.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            else:
+                for table in tables:
+                    conn.execute(text(f"DELETE FROM {table}"))
+
+
+@pytest.fixture
+def committed(app: Flask) -> Iterator[Flask]:
+    """Data is committed for real (other threads/processes see it); tables emptied after."""
+    truncate_all(app)
+    yield app
+    truncate_all(app)
+
+
+@pytest.fixture
+def redis_conn() -> Iterator[Redis]:
+    conn = Redis.from_url(REDIS_URL)
+    conn.flushdb()
+    yield conn
+    conn.flushdb()
+    conn.close()
+
+
+@pytest.fixture
+def run_worker(redis_conn: Redis):
+    """Run a real rq SimpleWorker in burst mode on every queue; returns the number of jobs."""
+
+    def run() -> bool:
+        worker = SimpleWorker(list(QUEUES), connection=redis_conn)
+        return worker.work(burst=True)
+
+    return run
+
+
+@pytest.fixture
+def client(app: Flask, session):  # noqa: ANN001, ANN201
+    return app.test_client()
+
+
+@pytest.fixture
+def make_user(session):  # noqa: ANN001, ANN201
+    """Create a user (farmers get a profile) in the test transaction."""
+    from faunaschade.models import FarmerProfile, Role
+    from faunaschade.services.users import create_user
+
+    counter = iter(range(1, 10_000))
+
+    def make(role: str = "farmer", provinces: tuple[str, ...] = (), **kwargs):  # noqa: ANN202
+        n = next(counter)
+        email = kwargs.pop("email", f"{role}{n}@example.nl")
+        if role in ("officer", "auditor") and not provinces and not kwargs.get("all_provinces"):
+            provinces = ("FR",)
+        user = create_user(email, DEMO_PASSWORD, Role(role), provinces, **kwargs)
+        if role == "farmer":
+            session.add(FarmerProfile(
+                user_id=user.id, name=f"Boer {n}", kvk=f"{n:08d}", iban="NL91ABNA0417164300",
+                address="Dijk 1", postcode="1234 AB", city="Joure",
+            ))
+        session.flush()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def api_token(client):  # noqa: ANN001, ANN201
+    """A bearer header for a user."""
+
+    def token_for(user) -> dict[str, str]:  # noqa: ANN001
+        response = client.post(
+            "/api/v1/auth/token", json={"email": user.email, "password": DEMO_PASSWORD}
+        )
+        assert response.status_code == 201, response.json
+        return {"Authorization": f"Bearer {response.json['token']}"}
+
+    return token_for
+
+
+def csrf_token_from(html: str) -> str:
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
+        r'name="csrf_token" value="([^"]+)"', html
+    )
+    assert match, "no CSRF token in the page"
+    return match.group(1)
+
+
+@pytest.fixture
+def live_server(committed: Flask) -> Iterator[str]:
+    """The app served over HTTP on loopback in a thread, on committed data."""
+    server = make_server("127.0.0.1", 0, committed, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(5)
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator:
+    """Debian's Chromium driven by Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} missing: make test installs it (apt-get install chromium)")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):  # noqa: ANN001, ANN201
+    context = browser.new_context(locale="nl-NL")
+    page = context.new_page()
+    yield page
+    context.close()

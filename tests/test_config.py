@@ -1,0 +1,35 @@
+"""Configuration: production refuses to start without its secrets and services."""
+
+import pytest
+
+from config import ProductionConfig, get_config
+from faunaschade import create_app
+
+
+def test_production_refuses_without_secret_database_and_redis(monkeypatch):  # noqa: ANN001
+    for name in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL"):
+        monkeypatch.delenv(name, raising=False)
+    with pytest.raises(RuntimeError) as err:
+        create_app("production")
+    message = str(err.value)
+    assert "SECRET_KEY" in message and "DATABASE_URL" in message and "REDIS_URL" in message
+
+
+def test_production_refuses_a_short_secret(monkeypatch):  # noqa: ANN001
+    monkeypatch.setenv("SECRET_KEY", "short")
+    monkeypatch.setenv("DATABASE_URL", "postgresql://x@127.0.0.1/x")
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        ProductionConfig.check()
+
+
+def test_production_accepts_complete_settings(monkeypatch):  # noqa: ANN001
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("DATABASE_URL", "postgresql://x@127.0.0.1/x")
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
+    ProductionConfig.check()
+
+
+def test_unknown_environment_name_is_refused():
+    with pytest.raises(RuntimeError, match="FAUNASCHADE_ENV"):
+        get_config("staging")
