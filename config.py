@@ -117,4 +117,6 @@ def get_config(name: str | None = None) -> type[Config]:
     try:
         return CONFIGS[name]
     except KeyError:
-        raise RuntimeError(f"FAUNASCHADE_ENV must be one of {sorted(CONFIGS)}, not {name!r}")
+        raise RuntimeError(
+            f"FAUNASCHADE_ENV must be one of {sorted(CONFIGS)}, not {name!r}"
+        ) from None

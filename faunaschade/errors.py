@@ -126,9 +126,17 @@ def handle_http_exception(exc: HTTPException):
         fields = _field_messages(data["messages"])
         names = ", ".join(sorted(fields))
         return error_response(422, "validation_error", f"Ongeldige invoer: {names}.", fields)
-    codes = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-             405: "method_not_allowed", 409: "conflict", 413: "too_large",
-             429: "rate_limited", 415: "unsupported_media_type"}
+    codes = {
+        400: "bad_request",
+        401: "unauthorized",
+        403: "forbidden",
+        404: "not_found",
+        405: "method_not_allowed",
+        409: "conflict",
+        413: "too_large",
+        429: "rate_limited",
+        415: "unsupported_media_type",
+    }
     message = exc.description or exc.name
     if status == 400 and "CSRF" in (exc.description or ""):
         message = "De sessie van dit formulier is verlopen. Laad de pagina opnieuw."

@@ -36,7 +36,7 @@ api = Api()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 
-def init_app(app) -> None:  # noqa: ANN001
+def init_app(app) -> None:
     """Bind every extension to the app."""
     from sqlalchemy import event
 
@@ -48,14 +48,12 @@ def init_app(app) -> None:  # noqa: ANN001
     migrate.init_app(app, db, directory=str(app.config.get("MIGRATIONS_DIR", "migrations")))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
-    app.config.setdefault(
-        "RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://"
-    )
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
     limiter.init_app(app)
     api.init_app(app)
 
 
-def _sqlite_connect(dbapi_connection, _record) -> None:  # noqa: ANN001
+def _sqlite_connect(dbapi_connection, _record) -> None:
     # Let SQLAlchemy own transactions (SAVEPOINT works) and enforce foreign keys.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
@@ -64,7 +62,7 @@ def _sqlite_connect(dbapi_connection, _record) -> None:  # noqa: ANN001
     cursor.close()
 
 
-def _sqlite_begin(connection) -> None:  # noqa: ANN001
+def _sqlite_begin(connection) -> None:
     connection.exec_driver_sql("BEGIN")
 
 

@@ -6,14 +6,18 @@ import os
 import re
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from flask_sqlalchemy.session import _app_ctx_id
 from redis import Redis
 from rq import SimpleWorker
 from sqlalchemy import create_engine, text
+from sqlalchemy.orm import scoped_session, sessionmaker
 from werkzeug.serving import make_server
 
 from faunaschade import create_app
@@ -23,7 +27,8 @@ from faunaschade.jobs.core import QUEUES, set_worker_app
 ROOT = Path(__file__).resolve().parents[1]
 TEST_DATABASE = os.environ.get("TEST_DATABASE", "sqlite")
 PG_ADMIN_URL = os.environ.get(
-    "TEST_POSTGRES_ADMIN_URL", "postgresql+psycopg://faunaschade:faunaschade@127.0.0.1:5432/postgres"
+    "TEST_POSTGRES_ADMIN_URL",
+    "postgresql+psycopg://faunaschade:faunaschade@127.0.0.1:5432/postgres",
 )
 PG_TEST_DB = os.environ.get("TEST_POSTGRES_DB", "faunaschade_test")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -64,6 +69,18 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
 
 
+class FreshContextClient(FlaskClient):
+    """Each request gets its own app context (new g, new db session), as in production.
+
+    Without this, requests made inside a test's app context would share its `g`, so the
+    logged-in user of one request would leak into the next.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 def make_test_app(database_url: str, **overrides: object) -> Flask:
     """A test app on the given database; Redis on its own db index."""
     config = {
@@ -74,7 +91,24 @@ def make_test_app(database_url: str, **overrides: object) -> Flask:
         "SERVER_NAME": None,
     }
     config.update(overrides)
-    return create_app("test", config)
+    app = create_app("test", config)
+    app.test_client_class = FreshContextClient
+    return app
+
+
+@pytest.fixture
+def other_app(database_url: str):
+    """Build extra apps on the test database with other settings; their pools are closed after."""
+    made: list[Flask] = []
+
+    def build(**overrides: object) -> Flask:
+        made.append(make_test_app(database_url, **overrides))
+        return made[-1]
+
+    yield build
+    for extra in made:
+        with extra.app_context():
+            db.engine.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -88,16 +122,16 @@ def app(database_url: str) -> Iterator[Flask]:
         db.engine.dispose()
 
 
-@pytest.fixture
-def session(app: Flask) -> Iterator:
-    """Every test runs inside one transaction that is rolled back afterwards."""
+@contextmanager
+def rollback_session(app: Flask) -> Iterator:
+    """Within this block, db.session runs inside one transaction that is rolled back after."""
     with app.app_context():
         connection = db.engine.connect()
         transaction = connection.begin()
         original = db.session
-        db.session = db._make_scoped_session(
-            {"bind": connection, "join_transaction_mode": "create_savepoint"}
-        )
+        # A plain sessionmaker: Flask-SQLAlchemy's Session ignores a session-level bind.
+        factory = sessionmaker(bind=connection, join_transaction_mode="create_savepoint")
+        db.session = scoped_session(factory, scopefunc=_app_ctx_id)
         try:
             yield db.session
         finally:
@@ -105,6 +139,13 @@ def session(app: Flask) -> Iterator:
             db.session = original
             transaction.rollback()
             connection.close()
+
+
+@pytest.fixture
+def session(app: Flask) -> Iterator:
+    """Every test runs inside one transaction that is rolled back afterwards."""
+    with rollback_session(app) as scoped:
+        yield scoped
 
 
 def truncate_all(app: Flask) -> None:
@@ -148,29 +189,36 @@ def run_worker(redis_conn: Redis):
 
 
 @pytest.fixture
-def client(app: Flask, session):  # noqa: ANN001, ANN201
+def client(app: Flask, session):
     return app.test_client()
 
 
 @pytest.fixture
-def make_user(session):  # noqa: ANN001, ANN201
+def make_user(session):
     """Create a user (farmers get a profile) in the test transaction."""
     from faunaschade.models import FarmerProfile, Role
     from faunaschade.services.users import create_user
 
     counter = iter(range(1, 10_000))
 
-    def make(role: str = "farmer", provinces: tuple[str, ...] = (), **kwargs):  # noqa: ANN202
+    def make(role: str = "farmer", provinces: tuple[str, ...] = (), **kwargs):
         n = next(counter)
         email = kwargs.pop("email", f"{role}{n}@example.nl")
         if role in ("officer", "auditor") and not provinces and not kwargs.get("all_provinces"):
             provinces = ("FR",)
         user = create_user(email, DEMO_PASSWORD, Role(role), provinces, **kwargs)
         if role == "farmer":
-            session.add(FarmerProfile(
-                user_id=user.id, name=f"Boer {n}", kvk=f"{n:08d}", iban="NL91ABNA0417164300",
-                address="Dijk 1", postcode="1234 AB", city="Joure",
-            ))
+            session.add(
+                FarmerProfile(
+                    user_id=user.id,
+                    name=f"Boer {n}",
+                    kvk=f"{n:08d}",
+                    iban="NL91ABNA0417164300",
+                    address="Dijk 1",
+                    postcode="1234 AB",
+                    city="Joure",
+                )
+            )
         session.flush()
         return user
 
@@ -178,10 +226,10 @@ def make_user(session):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def api_token(client):  # noqa: ANN001, ANN201
+def api_token(client):
     """A bearer header for a user."""
 
-    def token_for(user) -> dict[str, str]:  # noqa: ANN001
+    def token_for(user) -> dict[str, str]:
         response = client.post(
             "/api/v1/auth/token", json={"email": user.email, "password": DEMO_PASSWORD}
         )
@@ -228,7 +276,7 @@ def browser() -> Iterator:
 
 
 @pytest.fixture
-def page(browser):  # noqa: ANN001, ANN201
+def page(browser):
     context = browser.new_context(locale="nl-NL")
     page = context.new_page()
     yield page

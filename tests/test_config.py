@@ -6,7 +6,7 @@ from config import ProductionConfig, get_config
 from faunaschade import create_app
 
 
-def test_production_refuses_without_secret_database_and_redis(monkeypatch):  # noqa: ANN001
+def test_production_refuses_without_secret_database_and_redis(monkeypatch):
     for name in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL"):
         monkeypatch.delenv(name, raising=False)
     with pytest.raises(RuntimeError) as err:
@@ -15,7 +15,7 @@ def test_production_refuses_without_secret_database_and_redis(monkeypatch):  # n
     assert "SECRET_KEY" in message and "DATABASE_URL" in message and "REDIS_URL" in message
 
 
-def test_production_refuses_a_short_secret(monkeypatch):  # noqa: ANN001
+def test_production_refuses_a_short_secret(monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "short")
     monkeypatch.setenv("DATABASE_URL", "postgresql://x@127.0.0.1/x")
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -23,7 +23,7 @@ def test_production_refuses_a_short_secret(monkeypatch):  # noqa: ANN001
         ProductionConfig.check()
 
 
-def test_production_accepts_complete_settings(monkeypatch):  # noqa: ANN001
+def test_production_accepts_complete_settings(monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
     monkeypatch.setenv("DATABASE_URL", "postgresql://x@127.0.0.1/x")
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")

@@ -9,17 +9,17 @@ from faunaschade.extensions import db
 from tests.conftest import ROOT, TEST_DATABASE, make_test_app, recreate_postgres_database
 
 
-def _drift(connection) -> list:  # noqa: ANN001
+def _drift(connection) -> list:
     context = MigrationContext.configure(connection, opts={"compare_type": True})
     return compare_metadata(context, db.metadata)
 
 
-def test_migrated_database_matches_models(app):  # noqa: ANN001
+def test_migrated_database_matches_models(app):
     with app.app_context(), db.engine.connect() as conn:
         assert _drift(conn) == []
 
 
-def test_upgrade_on_an_empty_database_then_down_and_up_again(tmp_path):  # noqa: ANN001
+def test_upgrade_on_an_empty_database_then_down_and_up_again(tmp_path):
     if TEST_DATABASE == "postgresql":
         url = recreate_postgres_database("faunaschade_migrations")
     else:

@@ -1,6 +1,7 @@
 """The workflow table, transitions with audit events, and the hash chain."""
 
 from datetime import date
+from itertools import pairwise
 
 import pytest
 from sqlalchemy import select, text
@@ -13,23 +14,42 @@ from faunaschade.services.workflow import TRANSITIONS, transition
 S = ClaimStatus
 
 SPEC_TABLE = {
-    (S.DRAFT, S.AWAITING_PAYMENT), (S.DRAFT, S.SUBMITTED), (S.AWAITING_PAYMENT, S.SUBMITTED),
-    (S.SUBMITTED, S.INCOMPLETE), (S.INCOMPLETE, S.SUBMITTED), (S.INCOMPLETE, S.DECIDED),
-    (S.SUBMITTED, S.ASSESSMENT_ORDERED), (S.ASSESSMENT_ORDERED, S.ASSESSED),
-    (S.ASSESSED, S.PROPOSED), (S.SUBMITTED, S.PROPOSED), (S.PROPOSED, S.DECIDED),
-    (S.DECIDED, S.PAID), (S.PROPOSED, S.ASSESSED), (S.PROPOSED, S.SUBMITTED),
-    (S.DECIDED, S.OBJECTION), (S.OBJECTION, S.DECIDED),
-    (S.DRAFT, S.WITHDRAWN), (S.AWAITING_PAYMENT, S.WITHDRAWN), (S.SUBMITTED, S.WITHDRAWN),
-    (S.INCOMPLETE, S.WITHDRAWN), (S.ASSESSMENT_ORDERED, S.WITHDRAWN),
+    (S.DRAFT, S.AWAITING_PAYMENT),
+    (S.DRAFT, S.SUBMITTED),
+    (S.AWAITING_PAYMENT, S.SUBMITTED),
+    (S.SUBMITTED, S.INCOMPLETE),
+    (S.INCOMPLETE, S.SUBMITTED),
+    (S.INCOMPLETE, S.DECIDED),
+    (S.SUBMITTED, S.ASSESSMENT_ORDERED),
+    (S.ASSESSMENT_ORDERED, S.ASSESSED),
+    (S.ASSESSED, S.PROPOSED),
+    (S.SUBMITTED, S.PROPOSED),
+    (S.PROPOSED, S.DECIDED),
+    (S.DECIDED, S.PAID),
+    (S.PROPOSED, S.ASSESSED),
+    (S.PROPOSED, S.SUBMITTED),
+    (S.DECIDED, S.OBJECTION),
+    (S.OBJECTION, S.DECIDED),
+    (S.DRAFT, S.WITHDRAWN),
+    (S.AWAITING_PAYMENT, S.WITHDRAWN),
+    (S.SUBMITTED, S.WITHDRAWN),
+    (S.INCOMPLETE, S.WITHDRAWN),
+    (S.ASSESSMENT_ORDERED, S.WITHDRAWN),
 }
 
 
 @pytest.fixture
-def claim(session, make_user):  # noqa: ANN001, ANN201
+def claim(session, make_user):
     farmer = make_user("farmer")
     profile = session.scalar(select(FarmerProfile).where(FarmerProfile.user_id == farmer.id))
-    claim = Claim(reference="FS-2025-000001", farmer_id=profile.id, province="FR",
-                  kind=ClaimKind.CROP, crop="blijvend_grasland", discovered_on=date(2025, 2, 3))
+    claim = Claim(
+        reference="FS-2025-000001",
+        farmer_id=profile.id,
+        province="FR",
+        kind=ClaimKind.CROP,
+        crop="blijvend_grasland",
+        discovered_on=date(2025, 2, 3),
+    )
     session.add(claim)
     session.flush()
     return claim
@@ -40,7 +60,7 @@ def test_table_is_exactly_the_spec():
 
 
 @pytest.mark.parametrize(("start", "to"), sorted(SPEC_TABLE))
-def test_every_allowed_transition_records_an_event(session, claim, start, to):  # noqa: ANN001
+def test_every_allowed_transition_records_an_event(session, claim, start, to):
     claim.status = start
     transition(claim, to, actor=None, reason="test")
     session.flush()
@@ -50,7 +70,7 @@ def test_every_allowed_transition_records_an_event(session, claim, start, to):  
     assert (event.from_status, event.to_status, event.reason) == (start.value, to.value, "test")
 
 
-def test_forbidden_transition_is_refused_clearly(session, claim):  # noqa: ANN001
+def test_forbidden_transition_is_refused_clearly(session, claim):
     before = session.scalar(select(AuditEvent.seq).order_by(AuditEvent.seq.desc()).limit(1))
     with pytest.raises(InvalidTransition) as err:
         transition(claim, S.PAID, actor=None)
@@ -61,17 +81,17 @@ def test_forbidden_transition_is_refused_clearly(session, claim):  # noqa: ANN00
     assert before == after
 
 
-def test_chain_links_each_event_to_the_previous(session, claim):  # noqa: ANN001
+def test_chain_links_each_event_to_the_previous(session, claim):
     transition(claim, S.SUBMITTED, actor=None)
     transition(claim, S.ASSESSMENT_ORDERED, actor=None)
     events = session.scalars(select(AuditEvent).order_by(AuditEvent.seq)).all()
     assert [e.seq for e in events] == list(range(1, len(events) + 1))
-    for previous, current in zip(events, events[1:], strict=False):
+    for previous, current in pairwise(events):
         assert current.prev_hash == previous.hash
     assert audit.verify().intact
 
 
-def test_verify_detects_an_edited_event(session, claim):  # noqa: ANN001
+def test_verify_detects_an_edited_event(session, claim):
     transition(claim, S.SUBMITTED, actor=None, reason="origineel")
     session.flush()
     session.execute(text("UPDATE audit_events SET reason = 'vervalst' WHERE reason = 'origineel'"))
@@ -81,25 +101,29 @@ def test_verify_detects_an_edited_event(session, claim):  # noqa: ANN001
     assert any("edited" in problem for problem in report.problems)
 
 
-def test_verify_detects_a_deleted_event(session, claim):  # noqa: ANN001
+def test_verify_detects_a_deleted_event(session, claim):
     transition(claim, S.SUBMITTED, actor=None)
     transition(claim, S.ASSESSMENT_ORDERED, actor=None)
     transition(claim, S.ASSESSED, actor=None)
-    middle = session.scalar(select(AuditEvent.seq).where(AuditEvent.to_status == "assessment_ordered"))
+    middle = session.scalar(
+        select(AuditEvent.seq).where(AuditEvent.to_status == "assessment_ordered")
+    )
     session.execute(text("DELETE FROM audit_events WHERE seq = :seq"), {"seq": middle})
     session.expire_all()
     report = audit.verify()
     assert any("missing" in problem for problem in report.problems)
 
 
-def test_audit_verify_command_fails_after_an_edit(app, session, claim):  # noqa: ANN001
+def test_audit_verify_command_fails_after_an_edit(app, session, claim):
     transition(claim, S.SUBMITTED, actor=None)
     session.flush()
     runner = app.test_cli_runner()
     ok = runner.invoke(args=["audit", "verify"])
     assert ok.exit_code == 0, ok.output
     assert "intact" in ok.output
-    session.execute(text("UPDATE audit_events SET to_status = 'paid' WHERE to_status = 'submitted'"))
+    session.execute(
+        text("UPDATE audit_events SET to_status = 'paid' WHERE to_status = 'submitted'")
+    )
     session.expire_all()
     broken = runner.invoke(args=["audit", "verify"])
     assert broken.exit_code == 1

@@ -12,6 +12,6 @@ bp = Blueprint("me", __name__, url_prefix="/api/v1", description="The current us
 @bp.route("/me")
 @login_required
 @bp.response(200, MeSchema)
-def me():  # noqa: ANN201
+def me():
     """The user behind the token, with role and provinces."""
     return current_user

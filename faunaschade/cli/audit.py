@@ -17,7 +17,9 @@ def verify() -> None:
     for problem in report.problems:
         click.echo(f"BROKEN: {problem}", err=True)
     if not report.intact:
-        click.echo(f"audit chain BROKEN: {len(report.problems)} problem(s) in "
-                   f"{report.checked} events", err=True)
+        click.echo(
+            f"audit chain BROKEN: {len(report.problems)} problem(s) in {report.checked} events",
+            err=True,
+        )
         raise SystemExit(1)
     click.echo(f"audit chain intact: {report.checked} events")

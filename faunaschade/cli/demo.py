@@ -18,10 +18,20 @@ DEMO_PASSWORD = "demo-wachtwoord-2026"
 DEMO_USERS = [
     ("boer@demo.faunaschade.nl", Role.FARMER, "Melkveebedrijf De Vries", (), False),
     ("taxateur@demo.faunaschade.nl", Role.ASSESSOR, "T. Taxateur", (), False),
-    ("behandelaar-a@demo.faunaschade.nl", Role.OFFICER, "A. Behandelaar", ("FR", "NH", "DR"),
-     False),
-    ("behandelaar-b@demo.faunaschade.nl", Role.OFFICER, "B. Behandelaar", ("FR", "NH", "DR"),
-     False),
+    (
+        "behandelaar-a@demo.faunaschade.nl",
+        Role.OFFICER,
+        "A. Behandelaar",
+        ("FR", "NH", "DR"),
+        False,
+    ),
+    (
+        "behandelaar-b@demo.faunaschade.nl",
+        Role.OFFICER,
+        "B. Behandelaar",
+        ("FR", "NH", "DR"),
+        False,
+    ),
     ("controleur@demo.faunaschade.nl", Role.AUDITOR, "C. Controleur", (), True),
     ("beheerder@demo.faunaschade.nl", Role.ADMIN, "D. Beheerder", (), False),
 ]
@@ -33,14 +43,21 @@ def seed_users() -> list[tuple[str, str, bool]]:
     for email, role, name, provinces, all_provinces in DEMO_USERS:
         existing = db.session.scalar(select(User).where(User.email == email))
         if existing is None:
-            existing = create_user(email, DEMO_PASSWORD, role, provinces, name=name,
-                                   all_provinces=all_provinces)
+            existing = create_user(
+                email, DEMO_PASSWORD, role, provinces, name=name, all_provinces=all_provinces
+            )
             if role == Role.FARMER:
-                db.session.add(FarmerProfile(
-                    user_id=existing.id, name=name, kvk="01234567",
-                    iban="NL91ABNA0417164300", address="Dijkweg 1", postcode="8501 AA",
-                    city="Joure",
-                ))
+                db.session.add(
+                    FarmerProfile(
+                        user_id=existing.id,
+                        name=name,
+                        kvk="01234567",
+                        iban="NL91ABNA0417164300",
+                        address="Dijkweg 1",
+                        postcode="8501 AA",
+                        city="Joure",
+                    )
+                )
         result.append((email, role.value, existing is not None))
     db.session.commit()
     return result
@@ -50,6 +67,6 @@ def seed_users() -> list[tuple[str, str, bool]]:
 def seed() -> None:
     """Create demo users for every role and print their logins."""
     rows = seed_users()
-    click.echo("Demo logins (password for all: %s):" % DEMO_PASSWORD)
+    click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for email, role, _ in rows:
         click.echo(f"  {role:<9} {email}")

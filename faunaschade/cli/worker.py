@@ -13,7 +13,7 @@ from faunaschade import jobs as jobs_module
 from faunaschade.jobs.core import QUEUES, RqDispatcher, dispatcher, set_worker_app
 
 
-def _sweep_forever(app, interval: int, stop: threading.Event) -> None:  # noqa: ANN001
+def _sweep_forever(app, interval: int, stop: threading.Event) -> None:
     # Re-hand jobs that were committed while Redis was down; every worker does this.
     while not stop.wait(interval):
         with app.app_context():
@@ -63,7 +63,7 @@ def verify_audit() -> None:
     from faunaschade.models.base import utcnow
 
     record = jobs_module.enqueue(
-        "system.verify_audit_chain", f"audit-verify:{utcnow():%Y%m%dT%H%M%S}"
+        "system.verify_audit_chain", f"audit-verify-{utcnow():%Y%m%dT%H%M%S}"
     )
     db.session.commit()
     click.echo(f"enqueued {record.id}")

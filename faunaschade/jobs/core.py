@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -30,6 +31,7 @@ log = logging.getLogger(__name__)
 #: Queue names, most urgent first (a worker listens to them in this order).
 QUEUES = ("high", "letters", "default")
 _PENDING_KEY = "jobs_after_commit"
+_JOB_ID = re.compile(r"[A-Za-z0-9_-]{1,120}")
 _EXTENSION = "faunaschade.jobs"
 
 
@@ -67,6 +69,8 @@ def job(name: str, *, queue: str = "default", timeout: int = 300, retries: int =
 def enqueue(name: str, job_id: str, **kwargs: Any) -> JobRecord:
     """Record the job in the current transaction; it is dispatched after commit, once."""
     spec = REGISTRY[name]
+    if not _JOB_ID.fullmatch(job_id):
+        raise ValueError(f"job id {job_id!r}: use letters, digits, '_' and '-' (rq's rule)")
     session = db.session()
     existing = session.get(JobRecord, job_id)
     if existing is not None:
@@ -158,7 +162,7 @@ class _connection:
         self.bind = bind
         self._ctx: Any = None
 
-    def __enter__(self):  # noqa: ANN204
+    def __enter__(self):
         if hasattr(self.bind, "begin") and hasattr(self.bind, "connect"):
             self._ctx = self.bind.begin()
             return self._ctx.__enter__()

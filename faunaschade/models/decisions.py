@@ -53,9 +53,7 @@ class Proposal(CreatedMixin, db.Model):
 
     __tablename__ = "proposals"
     __table_args__ = (
-        CheckConstraint(
-            "approved_by IS NULL OR approved_by <> proposed_by", name="four_eyes"
-        ),
+        CheckConstraint("approved_by IS NULL OR approved_by <> proposed_by", name="four_eyes"),
         CheckConstraint("reduction_pct >= 0 AND reduction_pct <= 100", name="reduction_range"),
     )
 

@@ -33,7 +33,7 @@ class JobRecord(CreatedMixin, db.Model):
 
     __tablename__ = "jobs"
 
-    #: Deterministic id, also the rq job id, e.g. "letter:decision:12:v1".
+    #: Deterministic id, also the rq job id, e.g. "letter-decision-12-v1".
     id: Mapped[str] = mapped_column(String(120), primary_key=True)
     #: Registered job name, e.g. "letters.render".
     name: Mapped[str] = mapped_column(String(60))

@@ -77,7 +77,9 @@ class UserProvince(db.Model):
     __table_args__ = (province_check("province"),)
 
     #: The user.
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
     #: Two-letter province code.
     province: Mapped[str] = mapped_column(String(2), primary_key=True)
 

@@ -30,8 +30,7 @@ TRANSITIONS: dict[tuple[ClaimStatus, ClaimStatus], str] = {
     (S.OBJECTION, S.DECIDED): "Besluit op bezwaar genomen",
     **{
         (start, S.WITHDRAWN): "Aanvraag ingetrokken"
-        for start in (S.DRAFT, S.AWAITING_PAYMENT, S.SUBMITTED, S.INCOMPLETE,
-                      S.ASSESSMENT_ORDERED)
+        for start in (S.DRAFT, S.AWAITING_PAYMENT, S.SUBMITTED, S.INCOMPLETE, S.ASSESSMENT_ORDERED)
     },
 }
 
@@ -58,8 +57,12 @@ def transition(
     if (start, to) not in TRANSITIONS:
         raise InvalidTransition(
             f"Aanvraag {claim.reference} kan niet van '{start.value}' naar '{to.value}'.",
-            fields={"status": [f"toegestaan vanuit '{start.value}': "
-                               + ", ".join(t.value for t in allowed_targets(start))]},
+            fields={
+                "status": [
+                    f"toegestaan vanuit '{start.value}': "
+                    + ", ".join(t.value for t in allowed_targets(start))
+                ]
+            },
         )
     claim.status = to
     audit.record(

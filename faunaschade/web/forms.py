@@ -1,5 +1,6 @@
 """Flask-WTF forms (CSRF included)."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, Email, Length
@@ -9,19 +10,22 @@ class LoginForm(FlaskForm):
     """E-mail and password."""
 
     email = EmailField(
-        "E-mailadres",
-        validators=[DataRequired("Vul uw e-mailadres in."), Email("Geen geldig e-mailadres.")],
+        _l("E-mailadres"),
+        validators=[
+            DataRequired(_l("Vul uw e-mailadres in.")),
+            Email(_l("Geen geldig e-mailadres.")),
+        ],
         render_kw={"autocomplete": "username"},
     )
     password = PasswordField(
-        "Wachtwoord",
-        validators=[DataRequired("Vul uw wachtwoord in."), Length(max=200)],
+        _l("Wachtwoord"),
+        validators=[DataRequired(_l("Vul uw wachtwoord in.")), Length(max=200)],
         render_kw={"autocomplete": "current-password"},
     )
-    submit = SubmitField("Inloggen")
+    submit = SubmitField(_l("Inloggen"))
 
 
 class LogoutForm(FlaskForm):
     """Logging out is a POST with a CSRF token."""
 
-    submit = SubmitField("Uitloggen")
+    submit = SubmitField(_l("Uitloggen"))

@@ -50,7 +50,7 @@ def _redis() -> dict[str, Any]:
 
 
 @bp.route("/healthz")
-def healthz():  # noqa: ANN201
+def healthz():
     """200 when the database and the job queue can be reached, 503 otherwise."""
     database, redis = _database(), _redis()
     ok = database["ok"] and redis["ok"]

@@ -37,7 +37,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/")
-def index():  # noqa: ANN201
+def index():
     """Start page: the login for visitors, the role's overview for users."""
     if not current_user.is_authenticated:
         return redirect(url_for("web.login"))
@@ -46,7 +46,7 @@ def index():  # noqa: ANN201
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"], methods=["POST"])
-def login():  # noqa: ANN201
+def login():
     """Log in with e-mail and password."""
     form = LoginForm()
     error = None
@@ -66,7 +66,7 @@ def login():  # noqa: ANN201
 
 @bp.route("/logout", methods=["POST"])
 @login_required
-def logout():  # noqa: ANN201
+def logout():
     """End the session on the server and in the browser."""
     if LogoutForm().validate_on_submit():
         end_session()
@@ -76,7 +76,7 @@ def logout():  # noqa: ANN201
 
 
 @bp.route("/taal/<lang>", methods=["POST"])
-def set_language(lang: str):  # noqa: ANN201
+def set_language(lang: str):
     """Switch the interface language (nl or en)."""
     if lang in current_app.config["LANGUAGES"]:
         session["lang"] = lang
@@ -89,5 +89,5 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["PROVINCES"] = PROVINCES
 
     @app.context_processor
-    def _forms():  # noqa: ANN202
+    def _forms():
         return {"logout_form": LogoutForm(), "current_lang": session.get("lang", "nl")}

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# make run: migrate, seed demo users, serve. SQLite and in-process jobs unless
+# DATABASE_URL / REDIS_URL are set.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN="${BIN:-.venv/bin}"
+export FLASK_APP=wsgi
+mkdir -p instance
+"$BIN/pybabel" compile -d faunaschade/translations >/dev/null
+"$BIN/flask" db upgrade
+"$BIN/flask" demo seed
+echo "Faunaschade: http://${HOST:-127.0.0.1}:${PORT:-5000}/ (jobs: ${REDIS_URL:+rq via $REDIS_URL}${REDIS_URL:-in-process})"
+exec "$BIN/flask" run --host "${HOST:-127.0.0.1}" --port "${PORT:-5000}"
