@@ -22,4 +22,5 @@ def verify() -> None:
             err=True,
         )
         raise SystemExit(1)
-    click.echo(f"audit chain intact: {report.checked} events")
+    seq, digest = report.head
+    click.echo(f"audit chain intact: {report.checked} events; head seq {seq} hash {digest}")

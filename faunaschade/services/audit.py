@@ -104,6 +104,7 @@ class ChainReport:
 
     checked: int
     problems: list[str]
+    head: tuple[int, str] = (0, GENESIS)
 
     @property
     def intact(self) -> bool:
@@ -126,4 +127,4 @@ def verify(batch_size: int = 5000) -> ChainReport:
         if compute_hash(event_) != event_.hash:
             problems.append(f"event seq {event_.seq} (id {event_.id}): content was edited")
         expected_seq, prev_hash = event_.seq + 1, event_.hash
-    return ChainReport(checked=checked, problems=problems)
+    return ChainReport(checked=checked, problems=problems, head=(expected_seq - 1, prev_hash))
