@@ -30,7 +30,8 @@ PG_ADMIN_URL = os.environ.get(
     "TEST_POSTGRES_ADMIN_URL",
     "postgresql+psycopg://faunaschade:faunaschade@127.0.0.1:5432/postgres",
 )
-PG_TEST_DB = os.environ.get("TEST_POSTGRES_DB", "faunaschade_test")
+# One database per test run, so parallel runs (two checkouts, helpers) never meet.
+PG_TEST_DB = os.environ.get("TEST_POSTGRES_DB", f"faunaschade_test_{os.getpid()}")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 DEMO_PASSWORD = "correct-horse-42-battery"
 
@@ -62,11 +63,21 @@ def recreate_postgres_database(name: str) -> str:
     return _pg_url(name)
 
 
+def drop_postgres_database(name: str) -> None:
+    """Drop a PostgreSQL database made by the tests."""
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    if TEST_DATABASE == "postgresql":
-        return recreate_postgres_database(PG_TEST_DB)
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if TEST_DATABASE != "postgresql":
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+        return
+    yield recreate_postgres_database(PG_TEST_DB)
+    drop_postgres_database(PG_TEST_DB)
 
 
 class FreshContextClient(FlaskClient):

@@ -3,10 +3,17 @@
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import inspect
 
 from faunaschade.extensions import db
-from tests.conftest import ROOT, TEST_DATABASE, make_test_app, recreate_postgres_database
+from tests.conftest import (
+    PG_TEST_DB,
+    ROOT,
+    TEST_DATABASE,
+    drop_postgres_database,
+    make_test_app,
+    recreate_postgres_database,
+)
 
 
 def _drift(connection) -> list:
@@ -21,7 +28,7 @@ def test_migrated_database_matches_models(app):
 
 def test_upgrade_on_an_empty_database_then_down_and_up_again(tmp_path):
     if TEST_DATABASE == "postgresql":
-        url = recreate_postgres_database("faunaschade_migrations")
+        url = recreate_postgres_database(f"{PG_TEST_DB}_migrations")
     else:
         url = f"sqlite:///{tmp_path / 'empty.db'}"
     scratch = make_test_app(url)
@@ -35,4 +42,5 @@ def test_upgrade_on_an_empty_database_then_down_and_up_again(tmp_path):
         with db.engine.connect() as conn:
             assert _drift(conn) == []
         db.engine.dispose()
-    create_engine(url).dispose()
+    if TEST_DATABASE == "postgresql":
+        drop_postgres_database(f"{PG_TEST_DB}_migrations")
