@@ -7,12 +7,7 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     """Add every command group to `flask`."""
-    from faunaschade.cli import audit, demo, users, worker
+    from faunaschade.cli import audit, demo, rules, users, worker
 
-    for command in (users.users, audit.audit, worker.worker, worker.jobs, demo.demo):
+    for command in (users.users, audit.audit, worker.worker, worker.jobs, demo.demo, rules.rules):
         app.cli.add_command(command)
-    try:
-        from faunaschade.cli.rules import rules
-    except ImportError:  # the rules engine lands separately
-        return
-    app.cli.add_command(rules)
