@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -39,9 +40,18 @@ class Config:
     MAIL_USERNAME = _env("MAIL_USERNAME")
     MAIL_PASSWORD = _env("MAIL_PASSWORD")
     MAIL_DEFAULT_SENDER = _env("MAIL_DEFAULT_SENDER", "noreply@faunaschade.example")
+    #: Where farmers open the service; links in e-mails start with it.
+    PUBLIC_BASE_URL = _env("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    #: Sender block of the letters as JSON: name, postal_address, postal_city, email, phone,
+    #: website. Without it letters carry placeholder contact details (development only).
+    LETTER_SENDER = json.loads(_env("LETTER_SENDER_JSON", "{}") or "{}")
+    #: e.g. "pdf/a-3b" for PDF/A letters; unset renders plain PDF.
+    LETTER_PDF_VARIANT = _env("LETTER_PDF_VARIANT")
     #: "database" keeps files in PostgreSQL/SQLite so every web and worker machine sees them.
     STORAGE_BACKEND = _env("STORAGE_BACKEND", "database")
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    #: Largest photo or document a farmer may upload.
+    MAX_UPLOAD_BYTES = 10 * 1024 * 1024
     BABEL_DEFAULT_LOCALE = "nl"
     LANGUAGES = ("nl", "en")
     SESSION_COOKIE_HTTPONLY = True
@@ -100,6 +110,14 @@ class ProductionConfig(Config):
             missing.append("DATABASE_URL")
         if _env("REDIS_URL") is None:
             missing.append("REDIS_URL")
+        test_payments_allowed = _env("ALLOW_TEST_PAYMENTS", "false") == "true"
+        if _env("PAYMENT_PROVIDER", "test") == "test" and not test_payments_allowed:
+            missing.append(
+                "PAYMENT_PROVIDER (the test provider confirms any payment; "
+                "ALLOW_TEST_PAYMENTS=true only on an acceptance environment)"
+            )
+        if _env("LETTER_SENDER_JSON") is None:
+            missing.append("LETTER_SENDER_JSON (the sender block printed on every letter)")
         if missing:
             raise RuntimeError("production configuration incomplete: set " + ", ".join(missing))
 

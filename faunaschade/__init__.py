@@ -11,7 +11,7 @@ from config import get_config
 
 def create_app(config_name: str | None = None, overrides: dict[str, Any] | None = None) -> Flask:
     """Build the application: configuration, extensions, blueprints, errors, commands."""
-    from faunaschade import api, cli, errors, extensions, jobs, logs, security, web
+    from faunaschade import api, cli, errors, extensions, jobs, logs, payments, security, web
 
     config = get_config(config_name)
     config.check()
@@ -23,6 +23,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     extensions.init_app(app)
     security.init_app(app)
     jobs.init_app(app)
+    payments.init_app(app)
     api.register(app)
     web.register(app)
     errors.register(app)

@@ -12,7 +12,7 @@ from sqlalchemy import Select, false, select
 
 from faunaschade.errors import Forbidden, NotFound, Unauthorized
 from faunaschade.extensions import db
-from faunaschade.models import Assessment, Claim, FarmerProfile, Role, User
+from faunaschade.models import Assessment, Attachment, Claim, FarmerProfile, Role, User
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -65,6 +65,15 @@ def get_claim_in_scope_or_404(claim_id: int, user: User | None = None) -> Claim:
     if claim is None:
         raise NotFound("Aanvraag niet gevonden.")
     return claim
+
+
+def get_attachment_in_scope_or_404(claim_id: int, attachment_id: int) -> Attachment:
+    """An attachment of a claim the user may see; 404 otherwise."""
+    claim = get_claim_in_scope_or_404(claim_id)
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None or attachment.claim_id != claim.id:
+        raise NotFound("Bijlage niet gevonden.")
+    return attachment
 
 
 def get_assessment_in_scope_or_404(assessment_id: int, user: User | None = None) -> Assessment:

@@ -104,14 +104,29 @@ def error_response(status: int, code: str, message: str, fields: dict[str, Any] 
     return html, status
 
 
-def _field_messages(messages: Any) -> dict[str, Any]:
-    """Flatten webargs' {"json": {...}} nesting to field → messages."""
+def flatten_messages(messages: Any, prefix: str = "") -> dict[str, list[str]]:
+    """marshmallow's nested messages as flat paths: {"parcels[0].damaged_area_ha": [...]}."""
+    if not isinstance(messages, dict):
+        items = messages if isinstance(messages, list) else [messages]
+        return {prefix or "_schema": [str(m) for m in items]}
+    flat: dict[str, list[str]] = {}
+    for key, value in messages.items():
+        if isinstance(key, int):
+            path = f"{prefix}[{key}]"
+        else:
+            path = f"{prefix}.{key}" if prefix else str(key)
+        flat.update(flatten_messages(value, path))
+    return flat
+
+
+def _field_messages(messages: Any) -> dict[str, list[str]]:
+    """Drop webargs' {"json": {...}} location level, then flatten."""
     if isinstance(messages, dict) and set(messages) <= {"json", "query", "form", "files"}:
-        merged: dict[str, Any] = {}
+        merged: dict[str, list[str]] = {}
         for part in messages.values():
-            merged.update(part if isinstance(part, dict) else {"_schema": part})
+            merged.update(flatten_messages(part))
         return merged
-    return messages if isinstance(messages, dict) else {"_schema": messages}
+    return flatten_messages(messages)
 
 
 def handle_app_error(exc: AppError):

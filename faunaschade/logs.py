@@ -12,12 +12,17 @@ _IBAN = re.compile(r"\b[A-Z]{2}\d{2}[A-Z0-9]{11,30}\b")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 
 
+def redact(text: str) -> str:
+    """The text with IBANs and e-mail addresses masked."""
+    return _EMAIL.sub("[e-mail]", _IBAN.sub("[iban]", text))
+
+
 class RedactingFilter(logging.Filter):
     """Masks IBANs and e-mail addresses in every record."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        redacted = _EMAIL.sub("[e-mail]", _IBAN.sub("[iban]", message))
+        redacted = redact(message)
         if redacted != message:
             record.msg, record.args = redacted, None
         return True

@@ -1,23 +1,20 @@
-"""Money helpers: Decimal cents, half-up rounding, Dutch formatting."""
+"""Money helpers for the app: Decimal cents, half-up rounding, Dutch formatting.
+
+The arithmetic lives in the rules engine (`faunaschade.rules.amounts`, Flask-free); this module
+is the app's one entry point to it.
+"""
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-CENT = Decimal("0.01")
+from faunaschade.rules.amounts import CENT, cents, dutch_date, eur
 
-
-def cents(value: Decimal | str | int) -> Decimal:
-    """Round half-up to whole cents."""
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+__all__ = ["CENT", "cents", "dutch_date", "format_eur"]
 
 
 def format_eur(value: Decimal | str | int | None) -> str:
-    """Dutch notation: € 2.950,00 (minus sign before the symbol)."""
+    """Dutch notation: € 2.950,00 (empty for None)."""
     if value is None:
         return ""
-    amount = cents(value)
-    sign = "-" if amount < 0 else ""
-    whole, frac = f"{abs(amount):.2f}".split(".")
-    grouped = f"{int(whole):,}".replace(",", ".")
-    return f"{sign}€ {grouped},{frac}"
+    return eur(cents(Decimal(value)))

@@ -23,7 +23,18 @@ def test_production_refuses_a_short_secret(monkeypatch):
         ProductionConfig.check()
 
 
+def test_production_refuses_the_test_payment_provider(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("DATABASE_URL", "postgresql://x@127.0.0.1/x")
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
+    monkeypatch.delenv("ALLOW_TEST_PAYMENTS", raising=False)
+    with pytest.raises(RuntimeError, match="PAYMENT_PROVIDER"):
+        ProductionConfig.check()
+
+
 def test_production_accepts_complete_settings(monkeypatch):
+    monkeypatch.setenv("ALLOW_TEST_PAYMENTS", "true")
+    monkeypatch.setenv("LETTER_SENDER_JSON", '{"name": "BIJ12"}')
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
     monkeypatch.setenv("DATABASE_URL", "postgresql://x@127.0.0.1/x")
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")

@@ -2,12 +2,16 @@
 
 from flask import Flask
 
-from faunaschade.api import auth, me
+from faunaschade.api import auth, claims, farmers, letters, me, payments
 from faunaschade.extensions import api, csrf
 
 
 def register(app: Flask) -> None:
     """Register every API blueprint; bearer tokens, so no CSRF."""
-    for module in (auth, me):
-        csrf.exempt(module.bp)
-        api.register_blueprint(module.bp)
+    blueprints = [module.bp for module in (auth, me, letters)]
+    blueprints += [farmers.bp, claims.bp, payments.bp]
+    if app.config["PAYMENT_PROVIDER"] == "test":
+        blueprints.append(payments.test_bp)
+    for bp in blueprints:
+        csrf.exempt(bp)
+        api.register_blueprint(bp)

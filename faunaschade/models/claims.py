@@ -262,3 +262,14 @@ class Objection(CreatedMixin, db.Model):
     submitted_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     #: The decision that answered it.
     resulting_decision_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"))
+
+
+#: Preventive-measure codes (SPEC §4.2 step 3 needs one acoustic and one visual) with Dutch labels.
+PREVENTIVE_MEASURES: dict[str, str] = {
+    "acoustic": "Akoestisch (knalapparaat, gaskanon, geluid)",
+    "visual": "Visueel (vlaggen, linten, vogelverschrikker, lasers)",
+    "fencing": "Raster of afrastering",
+    "netting": "Netten over het gewas",
+    "scaring_shooting": "Verjagen met ondersteunend afschot",
+    "other": "Andere maatregel (beschrijf in de toelichting)",
+}

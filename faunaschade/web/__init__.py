@@ -2,11 +2,15 @@
 
 from flask import Flask
 
-from faunaschade.web import health, pages
+from faunaschade.web import farmer, health, letters, pages, payments
 
 
 def register(app: Flask) -> None:
     """Register the page blueprints and template helpers."""
     app.register_blueprint(pages.bp)
     app.register_blueprint(health.bp)
+    app.register_blueprint(farmer.bp)
+    if app.config["PAYMENT_PROVIDER"] == "test":
+        app.register_blueprint(payments.bp)
+    app.register_blueprint(letters.bp)
     pages.register_template_helpers(app)

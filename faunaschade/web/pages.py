@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from flask import (
     Blueprint,
@@ -20,13 +22,15 @@ from flask_login import current_user
 from faunaschade.access import login_required
 from faunaschade.errors import Unauthorized
 from faunaschade.extensions import db, limiter
-from faunaschade.money import format_eur
+from faunaschade.money import dutch_date, format_eur
 from faunaschade.provinces import PROVINCES
 from faunaschade.security import end_session, start_session
 from faunaschade.services import users
+from faunaschade.services.timeline import LETTER_NAMES
 from faunaschade.web.forms import LoginForm, LogoutForm
 
 bp = Blueprint("web", __name__)
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
 def _safe_next(target: str | None) -> str:
@@ -41,6 +45,8 @@ def index():
     """Start page: the login for visitors, the role's overview for users."""
     if not current_user.is_authenticated:
         return redirect(url_for("web.login"))
+    if current_user.role.value == "farmer":
+        return redirect(url_for("farmer.claim_list"))
     return render_template("index.html")
 
 
@@ -83,9 +89,18 @@ def set_language(lang: str):
     return redirect(_safe_next(request.form.get("next")))
 
 
+def local_datetime(moment: datetime) -> str:
+    """A UTC moment as Dutch local time: 3 maart 2025 14:05."""
+    local = moment.astimezone(AMSTERDAM)
+    return f"{dutch_date(local.date())} {local:%H:%M}"
+
+
 def register_template_helpers(app: Flask) -> None:
     """Filters and globals the templates use."""
     app.jinja_env.filters["eur"] = format_eur
+    app.jinja_env.filters["dutch_date"] = lambda d: dutch_date(d) if d else "—"
+    app.jinja_env.filters["local_datetime"] = local_datetime
+    app.jinja_env.globals["letter_names"] = LETTER_NAMES
     app.jinja_env.globals["PROVINCES"] = PROVINCES
 
     @app.context_processor

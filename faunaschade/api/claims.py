@@ -1,0 +1,169 @@
+"""Claims for farmers (own) and officers/auditors (their provinces)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import request, send_file
+from flask_login import current_user
+from flask_smorest import Blueprint
+from sqlalchemy import func, select
+
+from faunaschade.access import (
+    claims_in_scope,
+    get_attachment_in_scope_or_404,
+    get_claim_in_scope_or_404,
+    roles_required,
+)
+from faunaschade.api.idempotency import idempotent
+from faunaschade.errors import ValidationFailed
+from faunaschade.extensions import db
+from faunaschade.models import Attachment, Claim, ClaimSpecies, ClaimStatus, Role
+from faunaschade.schemas.claims import (
+    AttachmentOutSchema,
+    ClaimInSchema,
+    ClaimListQuerySchema,
+    ClaimOutSchema,
+    ClaimPageSchema,
+    ClaimPatchSchema,
+    SubmitSchema,
+)
+from faunaschade.services import attachments, claims, farmers
+from faunaschade.storage import read_bytes
+
+bp = Blueprint("claims", __name__, url_prefix="/api/v1/claims", description="Claims")
+farmer_only = roles_required(Role.FARMER)
+readers = roles_required(Role.FARMER, Role.ASSESSOR, Role.OFFICER, Role.AUDITOR)
+
+
+def own_claim(claim_id: int) -> Claim:
+    """A claim of the logged-in farmer (404 otherwise)."""
+    return get_claim_in_scope_or_404(claim_id)
+
+
+def filtered(args: dict[str, Any]):
+    """The scoped claims query with the list filters applied."""
+    query = claims_in_scope(current_user)
+    if args["status"]:
+        try:
+            query = query.where(Claim.status == ClaimStatus(args["status"]))
+        except ValueError:
+            raise ValidationFailed(fields={"status": ["Onbekende status."]}) from None
+    if args["province"]:
+        query = query.where(Claim.province == args["province"])
+    if args["crop"]:
+        query = query.where(Claim.crop == args["crop"])
+    if args["species"]:
+        query = query.where(
+            Claim.id.in_(
+                select(ClaimSpecies.claim_id).where(ClaimSpecies.species == args["species"])
+            )
+        )
+    if year := args["damage_year"]:
+        # Schadejaar: 1 November of the year before up to 31 October, named after its end.
+        query = query.where(Claim.discovered_on.between(date(year - 1, 11, 1), date(year, 10, 31)))
+    return query
+
+
+@bp.route("", methods=["GET"])
+@readers
+@bp.arguments(ClaimListQuerySchema, location="query")
+@bp.response(200, ClaimPageSchema)
+def list_claims(args: dict[str, Any]) -> dict[str, Any]:
+    """Claims in scope, newest first, filtered and paginated."""
+    query = filtered(args)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    page, per_page = args["page"], args["per_page"]
+    items = db.session.scalars(
+        query.order_by(Claim.id.desc()).offset((page - 1) * per_page).limit(per_page)
+    ).all()
+    return {"items": items, "page": page, "per_page": per_page, "total": total}
+
+
+@bp.route("", methods=["POST"])
+@farmer_only
+@idempotent
+@bp.arguments(ClaimInSchema)
+@bp.response(201, ClaimOutSchema)
+def create_claim(data: dict[str, Any]) -> Claim:
+    """A new claim, saved as draft."""
+    claim = claims.create_claim(farmers.profile_of(current_user), data, current_user)
+    db.session.commit()
+    return claim
+
+
+@bp.route("/<int:claim_id>", methods=["GET"])
+@readers
+@bp.response(200, ClaimOutSchema)
+def get_claim(claim_id: int) -> Claim:
+    """One claim in scope."""
+    return get_claim_in_scope_or_404(claim_id)
+
+
+@bp.route("/<int:claim_id>", methods=["PATCH"])
+@farmer_only
+@bp.arguments(ClaimPatchSchema)
+@bp.response(200, ClaimOutSchema)
+def patch_claim(data: dict[str, Any], claim_id: int) -> Claim:
+    """Change a draft."""
+    claim = claims.update_claim(own_claim(claim_id), data, current_user)
+    db.session.commit()
+    return claim
+
+
+@bp.route("/<int:claim_id>/submit", methods=["POST"])
+@farmer_only
+@bp.arguments(SubmitSchema, required=False)
+@bp.response(200, ClaimOutSchema)
+def submit(data: dict[str, Any], claim_id: int) -> Claim:
+    """Submit a draft; when late, `acknowledge_late: true` is needed."""
+    claim = claims.submit_claim(
+        own_claim(claim_id), current_user, acknowledge_late=data.get("acknowledge_late", False)
+    )
+    db.session.commit()
+    return claim
+
+
+@bp.route("/<int:claim_id>/withdraw", methods=["POST"])
+@farmer_only
+@bp.response(200, ClaimOutSchema)
+def withdraw(claim_id: int) -> Claim:
+    """Withdraw the claim."""
+    claim = claims.withdraw_claim(own_claim(claim_id), current_user)
+    db.session.commit()
+    return claim
+
+
+@bp.route("/<int:claim_id>/attachments", methods=["POST"])
+@farmer_only
+@idempotent
+@bp.response(201, AttachmentOutSchema)
+def upload(claim_id: int) -> Attachment:
+    """Upload a photo (JPEG, PNG) or PDF as multipart field `file`."""
+    claim = own_claim(claim_id)
+    file = request.files.get("file")
+    if file is None:
+        raise ValidationFailed(fields={"file": ["Kies een bestand (multipart-veld 'file')."]})
+    attachment = attachments.add_attachment(claim, file.filename or "", file.read(), current_user)
+    db.session.commit()
+    return attachment
+
+
+@bp.route("/<int:claim_id>/attachments/<int:attachment_id>", methods=["GET"])
+@readers
+def download(claim_id: int, attachment_id: int):
+    """The attachment's bytes, only for those who may see the claim."""
+    return send_attachment(get_attachment_in_scope_or_404(claim_id, attachment_id))
+
+
+def send_attachment(attachment: Attachment):
+    """Send a stored attachment as a download (never rendered inline)."""
+    import io
+
+    return send_file(
+        io.BytesIO(read_bytes(attachment.file_id)),
+        mimetype=attachment.content_type,
+        as_attachment=True,
+        download_name=attachment.filename,
+    )

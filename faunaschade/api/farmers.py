@@ -1,0 +1,73 @@
+"""POST /api/v1/register and the farmer's parcels."""
+
+from __future__ import annotations
+
+from flask_login import current_user
+from flask_smorest import Blueprint
+
+from faunaschade.access import roles_required
+from faunaschade.api.idempotency import idempotent
+from faunaschade.extensions import db
+from faunaschade.models import Parcel, Role
+from faunaschade.schemas.farmers import (
+    FarmerSchema,
+    ParcelOutSchema,
+    ParcelPatchSchema,
+    ParcelSchema,
+    RegisterSchema,
+)
+from faunaschade.services import farmers
+
+bp = Blueprint("farmers", __name__, url_prefix="/api/v1", description="Farmers and parcels")
+farmer_only = roles_required(Role.FARMER)
+
+
+@bp.route("/register", methods=["POST"])
+@idempotent
+@bp.arguments(RegisterSchema)
+@bp.response(201, FarmerSchema)
+def register(data: dict):
+    """Register as a farmer (KvK, IBAN, address; never a BSN)."""
+    profile = farmers.register_farmer(data)
+    db.session.commit()
+    return profile
+
+
+@bp.route("/parcels", methods=["GET"])
+@farmer_only
+@bp.response(200, ParcelOutSchema(many=True))
+def list_parcels():
+    """The farmer's own parcels."""
+    return sorted(farmers.profile_of(current_user).parcels, key=lambda p: p.name.lower())
+
+
+@bp.route("/parcels", methods=["POST"])
+@farmer_only
+@idempotent
+@bp.arguments(ParcelSchema)
+@bp.response(201, ParcelOutSchema)
+def create_parcel(data: dict) -> Parcel:
+    """Add a parcel."""
+    parcel = farmers.add_parcel(farmers.profile_of(current_user), data, current_user)
+    db.session.commit()
+    return parcel
+
+
+@bp.route("/parcels/<int:parcel_id>", methods=["GET"])
+@farmer_only
+@bp.response(200, ParcelOutSchema)
+def get_parcel(parcel_id: int) -> Parcel:
+    """One own parcel."""
+    return farmers.parcel_of(farmers.profile_of(current_user), parcel_id)
+
+
+@bp.route("/parcels/<int:parcel_id>", methods=["PATCH"])
+@farmer_only
+@bp.arguments(ParcelPatchSchema)
+@bp.response(200, ParcelOutSchema)
+def patch_parcel(data: dict, parcel_id: int) -> Parcel:
+    """Change an own parcel."""
+    parcel = farmers.parcel_of(farmers.profile_of(current_user), parcel_id)
+    farmers.edit_parcel(parcel, data, current_user)
+    db.session.commit()
+    return parcel

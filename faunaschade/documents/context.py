@@ -1,0 +1,214 @@
+"""Plain-value letter contexts built from the database: no ORM object reaches a template."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+
+from faunaschade.extensions import db
+from faunaschade.models import (
+    Claim,
+    ClaimKind,
+    ClaimStatus,
+    FarmerProfile,
+    Letter,
+    LetterKind,
+)
+from faunaschade.provinces import PROVINCES
+from faunaschade.rules import catalogue
+
+#: Letters are dated in Dutch time.
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+#: Letter code in the kenmerk, e.g. FS-2025-000123-O1 for the first receipt.
+KIND_CODES: dict[LetterKind, str] = {
+    LetterKind.RECEIPT: "O",
+    LetterKind.COMPLETION_REQUEST: "A",
+    LetterKind.ASSESSMENT_CONFIRMATION: "T",
+    LetterKind.DELAY_NOTICE: "V",
+    LetterKind.DECISION: "B",
+    LetterKind.OBJECTION_DECISION: "BB",
+}
+
+#: Dutch name of each letter, also used in download file names.
+KIND_TITLES: dict[LetterKind, str] = {
+    LetterKind.RECEIPT: "ontvangstbevestiging",
+    LetterKind.COMPLETION_REQUEST: "verzoek om aanvulling",
+    LetterKind.ASSESSMENT_CONFIRMATION: "bevestiging taxatie",
+    LetterKind.DELAY_NOTICE: "verdagingsbericht",
+    LetterKind.DECISION: "besluit",
+    LetterKind.OBJECTION_DECISION: "beslissing op bezwaar",
+}
+
+#: Sender details when the LETTER_SENDER setting does not give them.
+DEFAULT_SENDER: dict[str, str] = {
+    "name": "Faunaschade — uitvoering namens de provincies",
+    "postal_address": "Postbus 1000",
+    "postal_city": "3500 AA Utrecht",
+    "email": "faunaschade@example.nl",
+    "phone": "030 000 00 00",
+    "website": "faunaschade.example.nl",
+}
+
+
+@dataclass(frozen=True)
+class Sender:
+    """Who sends the letter and how to reach them."""
+
+    name: str  #: "Faunaschade — uitvoering namens de provincies".
+    postal_address: str  #: Postbus or street for the return address.
+    postal_city: str  #: Postcode and town of the postal address.
+    email: str  #: Contact e-mail address.
+    phone: str  #: Contact telephone number.
+    website: str  #: Web address without scheme.
+
+
+@dataclass(frozen=True)
+class Addressee:
+    """The applicant as printed in the envelope window."""
+
+    name: str  #: Legal or business name.
+    address: str  #: Street and number.
+    postcode: str  #: "1234 AB".
+    city: str  #: Town.
+    kvk: str  #: KvK number, 8 digits.
+
+
+@dataclass(frozen=True)
+class Common:
+    """What every letter carries."""
+
+    kind: str  #: LetterKind value.
+    title: str  #: Dutch name of the letter.
+    province_code: str  #: Two-letter province code.
+    province_name: str  #: "Fryslân".
+    on_behalf: str  #: "namens Gedeputeerde Staten van Fryslân".
+    sender: Sender  #: Sender block and contact line.
+    addressee: Addressee  #: Window-envelope address.
+    reference: str  #: Claim reference (aanvraagnummer).
+    kenmerk: str  #: Letter reference, e.g. FS-2025-000123-O1.
+    dagtekening: date  #: Date of the letter (Europe/Amsterdam).
+    version: int  #: Letter version (1, or more after regeneration).
+
+
+@dataclass(frozen=True)
+class ParcelLine:
+    """A damaged parcel as named in the claim."""
+
+    name: str  #: The farmer's name for the parcel.
+    area_type: str  #: Dutch name of the area type.
+    damaged_area_ha: Decimal  #: Damaged area as claimed (ha).
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """Ontvangstbevestiging (Awb 4:3a)."""
+
+    received_on: date | None  #: Day the claim was received (submitted).
+    discovered_on: date  #: Day the damage was discovered.
+    livestock: bool  #: Livestock (wolf) claim instead of crop damage.
+    crop: str | None  #: Dutch crop name; None for livestock.
+    species: tuple[str, ...]  #: Dutch names of the damaging species.
+    parcels: tuple[ParcelLine, ...]  #: Damaged parcels.
+    submission_deadline: date | None  #: Last day to submit in time.
+    leges: Decimal  #: Leges due for this claim.
+    leges_outstanding: bool  #: The claim still waits for the leges payment.
+    backstop_deadline: date | None  #: Awb 4:13 term: decision or delay notice before it.
+
+
+def today() -> date:
+    """Today in the Netherlands."""
+    return datetime.now(AMSTERDAM).date()
+
+
+def kenmerk(reference: str, kind: LetterKind, version: int) -> str:
+    """The letter's reference: claim reference, letter code and version."""
+    return f"{reference}-{KIND_CODES[kind]}{version}"
+
+
+def _sender() -> Sender:
+    return Sender(**{**DEFAULT_SENDER, **current_app.config.get("LETTER_SENDER", {})})
+
+
+def _common(letter: Letter, claim: Claim) -> Common:
+    profile = db.session.get(FarmerProfile, claim.farmer_id)
+    if profile is None:
+        raise LookupError(f"claim {claim.id} has no farmer profile")
+    province = PROVINCES[claim.province]
+    return Common(
+        kind=letter.kind.value,
+        title=KIND_TITLES[letter.kind],
+        province_code=claim.province,
+        province_name=province,
+        on_behalf=f"namens Gedeputeerde Staten van {province}",
+        sender=_sender(),
+        addressee=Addressee(
+            name=profile.name,
+            address=profile.address,
+            postcode=profile.postcode,
+            city=profile.city,
+            kvk=profile.kvk,
+        ),
+        reference=claim.reference,
+        kenmerk=kenmerk(claim.reference, letter.kind, letter.version),
+        dagtekening=today(),
+        version=letter.version,
+    )
+
+
+def _name(lookup: Callable[[str], Any], code: str) -> str:
+    # Unknown codes (older claims, a catalogue being extended) are shown as they are.
+    try:
+        return str(lookup(code).name_nl)
+    except KeyError:
+        return code
+
+
+def _receipt(letter: Letter, claim: Claim) -> Receipt:
+    parcels = tuple(
+        ParcelLine(
+            name=line.parcel.name,
+            area_type=catalogue.AREA_TYPES.get(line.area_type.value, line.area_type.value),
+            damaged_area_ha=line.damaged_area_ha,
+        )
+        for line in sorted(claim.parcels, key=lambda line: line.id)
+    )
+    received = claim.submitted_at.astimezone(AMSTERDAM).date() if claim.submitted_at else None
+    return Receipt(
+        received_on=received,
+        discovered_on=claim.discovered_on,
+        livestock=claim.kind == ClaimKind.LIVESTOCK,
+        crop=_name(catalogue.crop, claim.crop) if claim.crop else None,
+        species=tuple(sorted(_name(catalogue.species, s.species) for s in claim.species)),
+        parcels=parcels,
+        submission_deadline=claim.submission_deadline,
+        leges=claim.leges,
+        leges_outstanding=claim.status == ClaimStatus.AWAITING_PAYMENT,
+        backstop_deadline=claim.backstop_deadline,
+    )
+
+
+#: Letter kinds this module can fill, with the builder of their specific part.
+BUILDERS: dict[LetterKind, Callable[[Letter, Claim], Any]] = {LetterKind.RECEIPT: _receipt}
+
+
+def template_for(kind: LetterKind) -> str:
+    """The template file of a letter kind."""
+    return f"letters/{kind.value}.html"
+
+
+def build_context(letter: Letter) -> dict[str, Any]:
+    """Everything the letter's template needs, as plain values."""
+    builder = BUILDERS.get(letter.kind)
+    if builder is None:
+        raise NotImplementedError(f"no letter context for kind {letter.kind.value!r} yet")
+    claim = db.session.get(Claim, letter.claim_id)
+    if claim is None:
+        raise LookupError(f"letter {letter.id} has no claim")
+    return {"letter": _common(letter, claim), "details": builder(letter, claim)}

@@ -1,0 +1,62 @@
+"""Letter jobs: render a requested letter to PDF and store it once."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import current_app
+from sqlalchemy import select, update
+from sqlalchemy.exc import SQLAlchemyError
+
+from faunaschade.documents import build_context, render_pdf, template_for
+from faunaschade.extensions import db
+from faunaschade.jobs.core import job
+from faunaschade.models import Letter, LetterStatus
+from faunaschade.models.base import utcnow
+from faunaschade.services import audit
+from faunaschade.storage import store_bytes
+
+log = logging.getLogger(__name__)
+
+
+@job("letters.render", queue="letters", timeout=120, retries=3)
+def render_letter(letter_id: int) -> None:
+    """Render, store and audit one letter; a ready letter is left alone (idempotent)."""
+    # FOR UPDATE (PostgreSQL; SQLite serialises writers anyway): a second run of the same job
+    # waits here until the first commits, then finds the letter ready.
+    letter = db.session.scalar(select(Letter).where(Letter.id == letter_id).with_for_update())
+    if letter is None:
+        raise LookupError(f"letter {letter_id} does not exist")
+    if letter.status == LetterStatus.READY:
+        return
+    try:
+        variant = current_app.config.get("LETTER_PDF_VARIANT")  # e.g. "pdf/a-3b"; None: plain
+        pdf = render_pdf(template_for(letter.kind), build_context(letter), pdf_variant=variant)
+        stored = store_bytes(pdf, "application/pdf")
+        letter.file_id, letter.sha256 = stored.id, stored.sha256
+        letter.status, letter.rendered_at, letter.error = LetterStatus.READY, utcnow(), None
+        audit.record(
+            "letter.stored",
+            letter,
+            claim_id=letter.claim_id,
+            data={"sha256": stored.sha256, "kind": letter.kind.value, "version": letter.version},
+        )
+        db.session.flush()
+    except Exception as exc:
+        _mark_failed(letter_id, exc)
+        raise
+
+
+def _mark_failed(letter_id: int, exc: Exception) -> None:
+    # Own short transaction, so the officer sees why; rq retries the job after this.
+    db.session.rollback()
+    try:
+        db.session.execute(
+            update(Letter)
+            .where(Letter.id == letter_id, Letter.status != LetterStatus.READY)
+            .values(status=LetterStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000])
+        )
+        db.session.commit()
+    except SQLAlchemyError:  # the database itself is the problem: the job row says enough
+        db.session.rollback()
+        log.warning("could not mark letter %s failed", letter_id, exc_info=True)

@@ -1,0 +1,166 @@
+"""Claims: create/patch load schemas and the dump schema."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate, validates
+
+from faunaschade.models.claims import PREVENTIVE_MEASURES
+from faunaschade.provinces import PROVINCE_CODES
+from faunaschade.rules.catalogue import AREA_TYPES, CROPS, SPECIES
+from faunaschade.schemas.base import REQUIRED, LoadSchema, choice, iso_date, positive_decimal, text
+
+CROP_SPECIES = sorted(code for code, s in SPECIES.items() if s.kind == "crop")
+
+
+class ClaimParcelInSchema(LoadSchema):
+    """A damaged parcel on a claim."""
+
+    parcel_id = fields.Integer(
+        required=True,
+        strict=True,
+        error_messages={"required": REQUIRED, "invalid": "Geef het nummer van een perceel."},
+    )
+    damaged_area_ha = positive_decimal(4)
+    area_type = choice(AREA_TYPES, "gebiedstype")
+
+
+def _list(inner: fields.Field, *, minimum: int = 0, what: str) -> fields.List:
+    optional = {} if minimum > 0 else {"load_default": list}
+    return fields.List(
+        inner,
+        required=minimum > 0,
+        **optional,
+        validate=validate.Length(min=minimum, error=f"Kies minstens {minimum} {what}."),
+        error_messages={"required": REQUIRED, "invalid": "Verwacht een lijst."},
+    )
+
+
+class ClaimInSchema(LoadSchema):
+    """POST /api/v1/claims (PATCH takes the same fields, each optional)."""
+
+    province = choice(PROVINCE_CODES, "provincie")
+    crop = choice(CROPS, "teelt")
+    discovered_on = iso_date()
+    species = _list(choice(CROP_SPECIES, "diersoort"), minimum=1, what="diersoort")
+    parcels = _list(fields.Nested(ClaimParcelInSchema), minimum=1, what="perceel")
+    preventive_measures = _list(
+        choice(PREVENTIVE_MEASURES, "preventieve maatregel"), what="maatregel"
+    )
+    description = text(5000, required=False)
+
+    @validates("species")
+    def _unique_species(self, value: list[str], **_: Any) -> None:
+        if len(set(value)) != len(value):
+            raise ValidationError("Noem elke diersoort één keer.")
+
+    @validates("preventive_measures")
+    def _unique_measures(self, value: list[str], **_: Any) -> None:
+        if len(set(value)) != len(value):
+            raise ValidationError("Noem elke maatregel één keer.")
+
+
+class ClaimPatchSchema(ClaimInSchema):
+    """PATCH /api/v1/claims/{id}: every field optional; the whole claim is checked again."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(partial=True, **kwargs)
+
+
+class SubmitSchema(LoadSchema):
+    """POST /api/v1/claims/{id}/submit."""
+
+    acknowledge_late = fields.Boolean(load_default=False)
+
+
+class ClaimParcelOutSchema(Schema):
+    """A damaged parcel as shown."""
+
+    parcel_id = fields.Integer()
+    parcel_name = fields.String(attribute="parcel.name")
+    damaged_area_ha = fields.Decimal(as_string=True)
+    area_type = fields.String()
+
+
+class DeadlinesSchema(Schema):
+    """Every deadline of the claim (None when not running yet)."""
+
+    submission = fields.Date(allow_none=True)
+    completion = fields.Date(allow_none=True)
+    zienswijze = fields.Date(allow_none=True)
+    decision = fields.Date(allow_none=True)
+    decision_backstop = fields.Date(allow_none=True)
+    objection = fields.Date(allow_none=True)
+
+
+class WarningSchema(Schema):
+    """Something the farmer should know before submitting."""
+
+    code = fields.String()
+    message = fields.String()
+
+
+class AttachmentOutSchema(Schema):
+    """An uploaded file."""
+
+    id = fields.Integer()
+    kind = fields.String()
+    filename = fields.String()
+    content_type = fields.String()
+    size = fields.Integer(attribute="file.size")
+    created_at = fields.DateTime()
+
+
+class ClaimOutSchema(Schema):
+    """A claim as its farmer, officer or auditor sees it."""
+
+    id = fields.Integer()
+    reference = fields.String()
+    status = fields.String()
+    kind = fields.String()
+    province = fields.String()
+    crop = fields.String()
+    discovered_on = fields.Date()
+    species = fields.Function(lambda claim: sorted(s.species for s in claim.species))
+    parcels = fields.List(fields.Nested(ClaimParcelOutSchema))
+    preventive_measures = fields.List(fields.String())
+    description = fields.String()
+    leges = fields.Decimal(as_string=True)
+    submitted_at = fields.DateTime(allow_none=True)
+    deadlines = fields.Method("_deadlines")
+    warnings = fields.Method("_warnings", metadata={"description": "[{code, message}]"})
+    attachments = fields.List(fields.Nested(AttachmentOutSchema))
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+
+    def _deadlines(self, claim: Any) -> dict[str, Any]:
+        from faunaschade.services.claims import deadlines
+
+        return DeadlinesSchema().dump(deadlines(claim))
+
+    def _warnings(self, claim: Any) -> list[dict[str, str]]:
+        from faunaschade.services.claims import warnings
+
+        return warnings(claim)
+
+
+class ClaimListQuerySchema(LoadSchema):
+    """Filters and paging of GET /api/v1/claims."""
+
+    status = fields.String(load_default=None)
+    province = fields.String(load_default=None, validate=validate.OneOf(PROVINCE_CODES))
+    species = fields.String(load_default=None)
+    crop = fields.String(load_default=None)
+    damage_year = fields.Integer(load_default=None, validate=validate.Range(2000, 2100))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(1, 200))
+
+
+class ClaimPageSchema(Schema):
+    """A page of claims."""
+
+    items = fields.List(fields.Nested(ClaimOutSchema))
+    page = fields.Integer()
+    per_page = fields.Integer()
+    total = fields.Integer()

@@ -1,0 +1,110 @@
+"""Registration and parcels."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validates, validates_schema
+
+from faunaschade import validators
+from faunaschade.models.farmers import Tenure
+from faunaschade.rules.catalogue import CROPS
+from faunaschade.schemas.base import REQUIRED, LoadSchema, choice, positive_decimal, text
+
+
+class RegisterSchema(LoadSchema):
+    """POST /api/v1/register: a farmer signs up (no BSN, ever)."""
+
+    email = fields.Email(
+        required=True,
+        error_messages={"required": REQUIRED, "invalid": "Geef een geldig e-mailadres."},
+    )
+    password = text(200)
+    name = text(200)
+    kvk = text(20)
+    iban = text(42)
+    address = text(200)
+    postcode = text(10)
+    city = text(100)
+
+    @validates("kvk")
+    def _kvk(self, value: str, **_: Any) -> None:
+        validators.kvk(value)
+
+    @validates("iban")
+    def _iban(self, value: str, **_: Any) -> None:
+        validators.iban(value)
+
+    @validates("postcode")
+    def _postcode(self, value: str, **_: Any) -> None:
+        validators.postcode(value)
+
+
+class FarmerSchema(Schema):
+    """A farmer's profile as shown to the farmer."""
+
+    id = fields.Integer()
+    email = fields.String(attribute="user.email")
+    name = fields.String()
+    kvk = fields.String()
+    iban = fields.String()
+    address = fields.String()
+    postcode = fields.String()
+    city = fields.String()
+
+
+class ParcelSchema(LoadSchema):
+    """POST /api/v1/parcels and PATCH (partial)."""
+
+    name = text(100)
+    area_ha = positive_decimal(4, maximum="10000")
+    crop = choice(CROPS, "teelt")
+    tenure = choice([t.value for t in Tenure], "gebruiksvorm (own, lease of rent)")
+    geometry = fields.Dict(
+        load_default=None, allow_none=True, error_messages={"invalid": "Geef een GeoJSON-object."}
+    )
+
+    @validates("geometry")
+    def _geometry(self, value: dict | None, **_: Any) -> None:
+        if value is not None:
+            validators.polygon_area_ha(value)
+
+    @validates_schema
+    def _area_fits_geometry(self, data: dict[str, Any], **_: Any) -> None:
+        geometry, area = data.get("geometry"), data.get("area_ha")
+        if not geometry or area is None:
+            return
+        drawn = validators.polygon_area_ha(geometry)
+        # The registered area may differ from a hand-drawn outline, but not by double or more.
+        if not (drawn / 2 <= Decimal(area) <= drawn * 2):
+            raise ValidationError(
+                f"De opgegeven oppervlakte ({area} ha) past niet bij de getekende ({drawn} ha).",
+                "area_ha",
+            )
+
+
+class ParcelOutSchema(Schema):
+    """A parcel as shown."""
+
+    id = fields.Integer()
+    name = fields.String()
+    area_ha = fields.Decimal(as_string=True)
+    crop = fields.String()
+    tenure = fields.String()
+    geometry = fields.Dict(allow_none=True)
+    geometry_area_ha = fields.Method("_geometry_area")
+    eligible = fields.Method("_eligible")
+
+    def _geometry_area(self, parcel: Any) -> str | None:
+        return str(validators.polygon_area_ha(parcel.geometry)) if parcel.geometry else None
+
+    def _eligible(self, parcel: Any) -> bool:
+        return parcel.tenure != Tenure.RENT
+
+
+class ParcelPatchSchema(ParcelSchema):
+    """PATCH /api/v1/parcels/{id}: every field optional."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(partial=True, **kwargs)

@@ -1,0 +1,91 @@
+"""Uploads: type established from the content, size-limited, stored where every machine sees it."""
+
+from __future__ import annotations
+
+import io
+
+from flask import current_app
+from PIL import Image, UnidentifiedImageError
+
+from faunaschade.errors import Conflict, ValidationFailed
+from faunaschade.extensions import db
+from faunaschade.models import Attachment, AttachmentKind, Claim, ClaimStatus, User
+from faunaschade.services import audit
+from faunaschade.storage import store_bytes
+
+UPLOAD_STATUSES = (
+    ClaimStatus.DRAFT,
+    ClaimStatus.AWAITING_PAYMENT,
+    ClaimStatus.SUBMITTED,
+    ClaimStatus.INCOMPLETE,
+    ClaimStatus.ASSESSMENT_ORDERED,
+)
+_MAGIC = (
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"%PDF-", "application/pdf"),
+)
+
+
+def sniff(data: bytes) -> str | None:
+    """The MIME type the bytes really are (JPEG, PNG, PDF), whatever the name says."""
+    for magic, mime in _MAGIC:
+        if data.startswith(magic):
+            if mime == "application/pdf":
+                return mime if b"%%EOF" in data[-1024:] else None
+            try:
+                with Image.open(io.BytesIO(data)) as image:
+                    image.verify()
+            except (UnidentifiedImageError, OSError, SyntaxError):
+                return None
+            return mime
+    return None
+
+
+def add_attachment(
+    claim: Claim,
+    filename: str,
+    data: bytes,
+    actor: User,
+    kind: AttachmentKind = AttachmentKind.PHOTO,
+) -> Attachment:
+    """Attach a photo or document to the claim."""
+    if kind == AttachmentKind.PHOTO and claim.status not in UPLOAD_STATUSES:
+        raise Conflict("In deze fase van de aanvraag kunnen geen foto's meer worden toegevoegd.")
+    limit = current_app.config["MAX_UPLOAD_BYTES"]
+    if not data:
+        raise ValidationFailed(fields={"file": ["Het bestand is leeg."]})
+    if len(data) > limit:
+        raise ValidationFailed(
+            fields={"file": [f"Het bestand is groter dan {limit // (1024 * 1024)} MB."]}
+        )
+    mime = sniff(data)
+    if mime is None:
+        raise ValidationFailed(
+            fields={
+                "file": [
+                    "Alleen foto's (JPEG, PNG) en PDF-bestanden; "
+                    "de inhoud van dit bestand is geen van die."
+                ]
+            }
+        )
+    safe_name = (filename or "bestand").replace("\\", "/").rsplit("/", 1)[-1][:200] or "bestand"
+    stored = store_bytes(data, mime)
+    attachment = Attachment(
+        claim_id=claim.id,
+        kind=kind,
+        filename=safe_name,
+        content_type=mime,
+        file_id=stored.id,
+        uploaded_by=actor.id,
+    )
+    db.session.add(attachment)
+    db.session.flush()
+    audit.record(
+        "attachment.added",
+        attachment,
+        actor=actor,
+        claim_id=claim.id,
+        data={"sha256": stored.sha256, "content_type": mime, "size": stored.size},
+    )
+    return attachment

@@ -1,0 +1,107 @@
+"""Domain validators with Dutch messages: KvK, IBAN, postcode, GeoJSON parcels."""
+
+from __future__ import annotations
+
+import math
+import re
+from decimal import Decimal
+from itertools import pairwise
+from typing import Any
+
+from marshmallow import ValidationError
+from stdnum import iban as stdnum_iban
+from stdnum.exceptions import InvalidChecksum
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.nl import postcode as stdnum_postcode
+
+_KVK = re.compile(r"\d{8}")
+_IBAN_SHAPE = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{10,30}")
+# Roughly the Netherlands with its waters, in WGS84 degrees; parcels elsewhere are a typo.
+_NL_LON = (3.0, 7.6)
+_NL_LAT = (50.6, 53.8)
+_EARTH_RADIUS_M = 6_371_008.8
+
+
+def kvk(value: str) -> str:
+    """Eight digits, leading zeros kept (a KvK number is a string, never an int)."""
+    compact = re.sub(r"[\s.]", "", value or "")
+    if not _KVK.fullmatch(compact):
+        raise ValidationError("Een KvK-nummer bestaat uit precies 8 cijfers, bijv. 01234567.")
+    return compact
+
+
+def iban(value: str) -> str:
+    """A valid IBAN by checksum, returned compact and upper-case."""
+    if not _IBAN_SHAPE.fullmatch(stdnum_iban.compact(value or "")):
+        raise ValidationError("Dit is geen geldig IBAN, bijv. NL91 ABNA 0417 1643 00.")
+    try:
+        return stdnum_iban.validate(value or "")
+    except InvalidChecksum:
+        raise ValidationError(
+            "Dit IBAN klopt niet: het controlegetal past niet bij het rekeningnummer."
+        ) from None
+    except StdnumError:
+        raise ValidationError("Dit is geen geldig IBAN, bijv. NL91 ABNA 0417 1643 00.") from None
+
+
+def postcode(value: str) -> str:
+    """A Dutch postcode, returned as '1234 AB'."""
+    try:
+        return stdnum_postcode.validate(value or "")
+    except StdnumError:
+        raise ValidationError(
+            "Een postcode bestaat uit 4 cijfers en 2 letters, bijv. 1234 AB."
+        ) from None
+
+
+def _ring_area_m2(ring: list[list[float]]) -> float:
+    # Spherical excess on a sphere of the mean earth radius; plenty for parcels (< 0.5 % off).
+    total = 0.0
+    for (lon1, lat1), (lon2, lat2) in pairwise(ring):
+        total += math.radians(lon2 - lon1) * (
+            2 + math.sin(math.radians(lat1)) + math.sin(math.radians(lat2))
+        )
+    return abs(total) * _EARTH_RADIUS_M**2 / 2
+
+
+def _check_ring(ring: Any, where: str) -> list[list[float]]:
+    if not isinstance(ring, list) or len(ring) < 4:
+        raise ValidationError(f"{where}: een ring heeft minstens 4 punten.")
+    points: list[list[float]] = []
+    for point in ring:
+        if (
+            not isinstance(point, list | tuple)
+            or len(point) < 2
+            or not all(isinstance(c, int | float) and not isinstance(c, bool) for c in point[:2])
+        ):
+            raise ValidationError(f"{where}: elk punt is [lengtegraad, breedtegraad].")
+        lon, lat = float(point[0]), float(point[1])
+        if not (_NL_LON[0] <= lon <= _NL_LON[1] and _NL_LAT[0] <= lat <= _NL_LAT[1]):
+            raise ValidationError(
+                f"{where}: punt [{lon}, {lat}] ligt niet in Nederland (WGS84, lengte vóór breedte)."
+            )
+        points.append([lon, lat])
+    if points[0] != points[-1]:
+        raise ValidationError(f"{where}: de ring is niet gesloten (eerste punt ≠ laatste punt).")
+    return points
+
+
+def polygon_area_ha(geometry: dict[str, Any]) -> Decimal:
+    """Validate a GeoJSON Polygon or MultiPolygon in the Netherlands; its area in hectares."""
+    if not isinstance(geometry, dict) or geometry.get("type") not in ("Polygon", "MultiPolygon"):
+        raise ValidationError("Geef een GeoJSON-geometrie van het type Polygon of MultiPolygon.")
+    coordinates = geometry.get("coordinates")
+    polygons = [coordinates] if geometry["type"] == "Polygon" else coordinates
+    if not isinstance(polygons, list) or not polygons:
+        raise ValidationError("De geometrie heeft geen coördinaten.")
+    area = 0.0
+    for p, polygon in enumerate(polygons):
+        if not isinstance(polygon, list) or not polygon:
+            raise ValidationError(f"polygoon {p + 1}: geen ringen.")
+        rings = [
+            _check_ring(ring, f"polygoon {p + 1}, ring {r + 1}") for r, ring in enumerate(polygon)
+        ]
+        area += _ring_area_m2(rings[0]) - sum(_ring_area_m2(hole) for hole in rings[1:])
+    if area <= 0:
+        raise ValidationError("De geometrie heeft geen oppervlakte.")
+    return Decimal(area / 10_000).quantize(Decimal("0.0001"))

@@ -1,0 +1,43 @@
+"""Dutch labels for codes, handed to the templates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from faunaschade.models.claims import PREVENTIVE_MEASURES
+from faunaschade.provinces import PROVINCES
+from faunaschade.rules.catalogue import AREA_TYPES, CROPS, SPECIES
+
+STATUS_LABELS = {
+    "draft": "Concept",
+    "awaiting_payment": "Wacht op betaling leges",
+    "submitted": "Ingediend, in behandeling",
+    "incomplete": "Aanvulling nodig",
+    "assessment_ordered": "Taxatie opgedragen",
+    "assessed": "Getaxeerd",
+    "proposed": "Besluit in voorbereiding",
+    "decided": "Besluit genomen",
+    "objection": "Bezwaar in behandeling",
+    "paid": "Uitbetaald",
+    "withdrawn": "Ingetrokken",
+}
+TENURE_LABELS = {"own": "Eigendom", "lease": "(Erf)pacht", "rent": "Huur (komt niet in aanmerking)"}
+
+
+def vocabulary() -> dict[str, Any]:
+    """Everything a page needs to show codes as words."""
+    return {
+        "PROVINCES": PROVINCES,
+        "CROPS": {
+            code: crop.name_nl for code, crop in sorted(CROPS.items(), key=lambda kv: kv[1].name_nl)
+        },
+        "SPECIES": {
+            code: s.name_nl
+            for code, s in sorted(SPECIES.items(), key=lambda kv: kv[1].name_nl)
+            if s.kind == "crop"
+        },
+        "AREA_TYPES": AREA_TYPES,
+        "MEASURES": PREVENTIVE_MEASURES,
+        "STATUS_LABELS": STATUS_LABELS,
+        "TENURE_LABELS": TENURE_LABELS,
+    }
