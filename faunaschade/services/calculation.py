@@ -1,0 +1,123 @@
+"""From a claim and its assessment to the rules engine's case, and the calculation itself."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+
+from faunaschade import rules
+from faunaschade.extensions import db
+from faunaschade.models import (
+    Assessment,
+    AssessmentStatus,
+    Claim,
+    ClaimKind,
+    Decision,
+)
+from faunaschade.services.claims import AMSTERDAM
+
+
+def damage_year_bounds(day: date) -> tuple[date, date]:
+    """The schadejaar (1 November – 31 October) that `day` falls in."""
+    end_year = day.year + 1 if day.month >= 11 else day.year
+    return date(end_year - 1, 11, 1), date(end_year, 10, 31)
+
+
+def latest_assessment(claim: Claim) -> Assessment | None:
+    """The newest submitted assessment of the claim."""
+    return db.session.scalar(
+        select(Assessment)
+        .where(Assessment.claim_id == claim.id, Assessment.status == AssessmentStatus.SUBMITTED)
+        .order_by(Assessment.id.desc())
+        .limit(1)
+    )
+
+
+def own_risk_borne(claim: Claim) -> Decimal:
+    """Own risk already borne by the farm in the claim's damage year (other claims)."""
+    start, end = damage_year_bounds(claim.discovered_on)
+    total = db.session.scalar(
+        select(func.coalesce(func.sum(Decision.own_risk), 0))
+        .join(Claim, Claim.id == Decision.claim_id)
+        .where(
+            Claim.farmer_id == claim.farmer_id,
+            Claim.id != claim.id,
+            Claim.discovered_on.between(start, end),
+            Decision.superseded_at.is_(None),
+        )
+    )
+    return Decimal(total).quantize(Decimal("0.01"))
+
+
+def _components(claim: Claim, assessment: Assessment | None) -> list[dict[str, Any]]:
+    """One component per species × area type; harvested lines count only when all are."""
+    if assessment is None:
+        # No assessment (e.g. a rejection for lateness): the claim's own parcels, no damage.
+        areas: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+        for row in claim.parcels:
+            for species in claim.species:
+                areas[(species.species, row.area_type.value)] += row.damaged_area_ha
+        return [
+            {
+                "species": s,
+                "area_type": a,
+                "assessed_damage": "0.00",
+                "damaged_area_ha": str(area),
+                "harvested_before_assessment": False,
+            }
+            for (s, a), area in sorted(areas.items())
+        ]
+    groups: dict[tuple[str, str], list[Any]] = defaultdict(list)
+    for line in assessment.lines:
+        groups[(line.species, line.area_type.value)].append(line)
+    components = []
+    for (species, area_type), lines in sorted(groups.items()):
+        kept = [line for line in lines if not line.harvested_before_assessment]
+        counted = kept or lines
+        components.append(
+            {
+                "species": species,
+                "area_type": area_type,
+                "assessed_damage": str(
+                    sum((line.assessed_damage for line in counted), Decimal("0.00"))
+                ),
+                "damaged_area_ha": str(
+                    sum((line.damaged_area_ha for line in counted), Decimal("0"))
+                ),
+                "harvested_before_assessment": not kept,
+            }
+        )
+    return components
+
+
+def build_case(claim: Claim, *, reduction_pct: Decimal = Decimal("0")) -> dict[str, Any]:
+    """The engine's input (SPEC §4.4) for a crop claim as it stands now."""
+    if claim.kind != ClaimKind.CROP:
+        raise NotImplementedError("livestock claims are calculated from their animal items")
+    assessment = latest_assessment(claim)
+    submitted = claim.submitted_at.astimezone(AMSTERDAM).date() if claim.submitted_at else None
+    measures = (
+        assessment.preventive_measures_observed
+        if assessment is not None
+        else claim.preventive_measures
+    )
+    return {
+        "province": claim.province,
+        "kind": "crop",
+        "crop": claim.crop,
+        "discovered_on": claim.discovered_on.isoformat(),
+        "submitted_on": (submitted or claim.discovered_on).isoformat(),
+        "preventive_measures": sorted(set(measures or [])),
+        "components": _components(claim, assessment),
+        "reduction_pct": str(reduction_pct),
+        "own_risk_borne_this_year": str(own_risk_borne(claim)),
+    }
+
+
+def calculate_claim(claim: Claim, *, reduction_pct: Decimal = Decimal("0")) -> rules.Result:
+    """What the rules engine makes of the claim now (used for the preview and the proposal)."""
+    return rules.calculate(build_case(claim, reduction_pct=reduction_pct))
