@@ -65,6 +65,13 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_LOGIN = "10 per minute"
     API_TOKEN_HOURS = 12
+    #: Seconds between rq retries of a failed job.
+    JOB_RETRY_INTERVALS = [
+        int(s) for s in (_env("JOB_RETRY_INTERVALS", "10,60,300") or "").split(",")
+    ]
+    #: Fault injection for the kill-mid-letter test: pause before the letter commits. Never in
+    #: production (ProductionConfig pins it to 0).
+    LETTER_FAULT_PAUSE_SECONDS = float(_env("LETTER_FAULT_PAUSE_SECONDS", "0") or 0)
     #: Jobs run in the web process when no Redis is configured (make run on a bare machine).
     JOBS_IN_PROCESS = REDIS_URL is None
 
@@ -99,6 +106,7 @@ class ProductionConfig(Config):
     SESSION_COOKIE_NAME = "__Host-session"
     PREFERRED_URL_SCHEME = "https"
     JOBS_IN_PROCESS = False
+    LETTER_FAULT_PAUSE_SECONDS = 0
 
     @classmethod
     def check(cls) -> None:

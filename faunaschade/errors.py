@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 from flask import Flask, jsonify, render_template, request
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
@@ -163,6 +163,13 @@ def handle_stale(exc: StaleDataError):
     return error_response(409, "conflict", "Iemand anders heeft dit intussen gewijzigd.")
 
 
+def handle_integrity(exc: IntegrityError):
+    db.session.rollback()
+    return error_response(
+        409, "conflict", "Dit is intussen al gebeurd of botst met bestaande gegevens."
+    )
+
+
 def handle_database_down(exc: OperationalError):
     db.session.rollback()
     log.warning("database unavailable: %s", type(exc.orig).__name__)
@@ -180,5 +187,6 @@ def register(app: Flask) -> None:
     app.register_error_handler(AppError, handle_app_error)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(StaleDataError, handle_stale)
+    app.register_error_handler(IntegrityError, handle_integrity)
     app.register_error_handler(OperationalError, handle_database_down)
     app.register_error_handler(Exception, handle_unexpected)

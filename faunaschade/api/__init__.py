@@ -2,7 +2,7 @@
 
 from flask import Flask
 
-from faunaschade.api import auth, claims, farmers, letters, me, payments
+from faunaschade.api import auth, claims, decisions, farmers, letters, me, payments
 from faunaschade.extensions import api, csrf
 
 
@@ -10,6 +10,7 @@ def register(app: Flask) -> None:
     """Register every API blueprint; bearer tokens, so no CSRF."""
     blueprints = [module.bp for module in (auth, me, letters)]
     blueprints += [farmers.bp, claims.bp, payments.bp]
+    blueprints.append(decisions.bp)
     if app.config["PAYMENT_PROVIDER"] == "test":
         blueprints.append(payments.test_bp)
     for bp in blueprints:

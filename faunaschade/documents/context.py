@@ -11,11 +11,13 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 
+from faunaschade.documents.decision_context import decision_letter
 from faunaschade.extensions import db
 from faunaschade.models import (
     Claim,
     ClaimKind,
     ClaimStatus,
+    Decision,
     FarmerProfile,
     Letter,
     LetterKind,
@@ -132,6 +134,14 @@ def kenmerk(reference: str, kind: LetterKind, version: int) -> str:
     return f"{reference}-{KIND_CODES[kind]}{version}"
 
 
+def _letter_kenmerk(letter: Letter, claim: Claim) -> str:
+    # A decision letter carries the decision's own kenmerk; a deliberate re-render adds /version.
+    if letter.decision_id is not None:
+        decision = db.session.get(Decision, letter.decision_id)
+        return decision.kenmerk + (f"/{letter.version}" if letter.version > 1 else "")
+    return kenmerk(claim.reference, letter.kind, letter.version)
+
+
 def _sender() -> Sender:
     return Sender(**{**DEFAULT_SENDER, **current_app.config.get("LETTER_SENDER", {})})
 
@@ -156,7 +166,7 @@ def _common(letter: Letter, claim: Claim) -> Common:
             kvk=profile.kvk,
         ),
         reference=claim.reference,
-        kenmerk=kenmerk(claim.reference, letter.kind, letter.version),
+        kenmerk=_letter_kenmerk(letter, claim),
         dagtekening=today(),
         version=letter.version,
     )
@@ -196,6 +206,7 @@ def _receipt(letter: Letter, claim: Claim) -> Receipt:
 
 #: Letter kinds this module can fill, with the builder of their specific part.
 BUILDERS: dict[LetterKind, Callable[[Letter, Claim], Any]] = {LetterKind.RECEIPT: _receipt}
+BUILDERS[LetterKind.DECISION] = BUILDERS[LetterKind.OBJECTION_DECISION] = decision_letter
 
 
 def template_for(kind: LetterKind) -> str:

@@ -179,7 +179,7 @@ def init_app(app: Flask) -> None:
         app.extensions[_EXTENSION] = InProcessDispatcher()
     else:
         redis = Redis.from_url(app.config["REDIS_URL"], socket_connect_timeout=2, socket_timeout=5)
-        intervals = app.config.get("JOB_RETRY_INTERVALS", [10, 60, 300])
+        intervals = app.config["JOB_RETRY_INTERVALS"]
         app.extensions[_EXTENSION] = RqDispatcher(redis, intervals)
 
 

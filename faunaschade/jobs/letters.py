@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from flask import current_app
 from sqlalchemy import select, update
@@ -42,6 +43,8 @@ def render_letter(letter_id: int) -> None:
             data={"sha256": stored.sha256, "kind": letter.kind.value, "version": letter.version},
         )
         db.session.flush()
+        if pause := current_app.config.get("LETTER_FAULT_PAUSE_SECONDS", 0):
+            time.sleep(pause)  # fault injection: lets a test kill the worker mid-letter
     except Exception as exc:
         _mark_failed(letter_id, exc)
         raise

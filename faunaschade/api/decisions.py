@@ -1,0 +1,95 @@
+"""Officer A proposes, officer B approves or sends back; the farmer objects."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_login import current_user
+from flask_smorest import Blueprint
+
+from faunaschade.access import get_claim_in_scope_or_404, roles_required
+from faunaschade.api.idempotency import idempotent
+from faunaschade.errors import NotFound
+from faunaschade.extensions import db
+from faunaschade.models import Decision, Objection, Proposal, Role
+from faunaschade.schemas.decisions import (
+    ApprovedSchema,
+    DecisionSchema,
+    ObjectionInSchema,
+    ObjectionOutSchema,
+    ProposalInSchema,
+    ProposalOutSchema,
+    SendBackSchema,
+)
+from faunaschade.services import decisions, objections
+
+bp = Blueprint("decisions", __name__, url_prefix="/api/v1/claims", description="Decisions")
+officer_only = roles_required(Role.OFFICER)
+
+
+@bp.route("/<int:claim_id>/proposal", methods=["POST"])
+@officer_only
+@idempotent
+@bp.arguments(ProposalInSchema)
+@bp.response(201, ProposalOutSchema)
+def propose(data: dict[str, Any], claim_id: int) -> Proposal:
+    """Propose a decision; the rules engine calculates it."""
+    proposal = decisions.propose_decision(get_claim_in_scope_or_404(claim_id), current_user, **data)
+    db.session.commit()
+    return proposal
+
+
+@bp.route("/<int:claim_id>/proposal", methods=["GET"])
+@roles_required(Role.OFFICER, Role.AUDITOR)
+@bp.response(200, ProposalOutSchema)
+def get_proposal(claim_id: int) -> Proposal:
+    """The proposal waiting for approval."""
+    return decisions.proposal_in_scope(get_claim_in_scope_or_404(claim_id))
+
+
+@bp.route("/<int:claim_id>/approve", methods=["POST"])
+@officer_only
+@bp.response(200, ApprovedSchema)
+def approve(claim_id: int) -> dict[str, Decision]:
+    """Approve another officer's proposal (four eyes): the decision is taken."""
+    claim = get_claim_in_scope_or_404(claim_id)
+    decision = decisions.approve_proposal(decisions.proposal_in_scope(claim), current_user)
+    db.session.commit()
+    return {"decision": decision}
+
+
+@bp.route("/<int:claim_id>/send-back", methods=["POST"])
+@officer_only
+@bp.arguments(SendBackSchema)
+@bp.response(200, ProposalOutSchema)
+def send_back(data: dict[str, Any], claim_id: int) -> Proposal:
+    """Return the proposal with a reason."""
+    claim = get_claim_in_scope_or_404(claim_id)
+    proposal = decisions.send_back(decisions.proposal_in_scope(claim), current_user, data["reason"])
+    db.session.commit()
+    return proposal
+
+
+@bp.route("/<int:claim_id>/decision", methods=["GET"])
+@roles_required(Role.FARMER, Role.OFFICER, Role.AUDITOR)
+@bp.response(200, DecisionSchema)
+def get_decision(claim_id: int) -> Decision:
+    """The decision in force."""
+    decision = decisions.current_decision(get_claim_in_scope_or_404(claim_id))
+    if decision is None:
+        raise NotFound("Er is nog geen besluit.")
+    return decision
+
+
+@bp.route("/<int:claim_id>/objection", methods=["POST"])
+@roles_required(Role.FARMER)
+@idempotent
+@bp.arguments(ObjectionInSchema)
+@bp.response(201, ObjectionOutSchema)
+def object_to(data: dict[str, Any], claim_id: int) -> Objection:
+    """Object to the decision (within six weeks)."""
+    objection = objections.file_objection(
+        get_claim_in_scope_or_404(claim_id), current_user, data["text"]
+    )
+    db.session.commit()
+    return objection

@@ -1,0 +1,119 @@
+"""The plain-valued content of a decision letter and of a decision on objection."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from faunaschade import rules
+from faunaschade.extensions import db
+from faunaschade.models import Claim, Decision, FarmerProfile, Letter, Objection, Outcome, Proposal
+from faunaschade.rules.wording import REASONS
+
+#: The statutory basis every decision cites.
+LEGAL_BASIS = "artikel 15.53 van de Omgevingswet"
+OUTCOME_TEXT = {
+    Outcome.GRANTED: "Wij kennen u een tegemoetkoming toe.",
+    Outcome.PARTIALLY_GRANTED: "Wij kennen u gedeeltelijk een tegemoetkoming toe.",
+    Outcome.REJECTED: "Wij wijzen uw aanvraag af.",
+    Outcome.NOT_PROCESSED: "Wij nemen uw aanvraag niet in behandeling.",
+}
+
+
+@dataclass(frozen=True)
+class StepLine:
+    """One step of the calculation as printed."""
+
+    code: str  #: Engine step code.
+    description: str  #: Dutch description.
+    amount: Decimal | None  #: Amount of the step, if it has one.
+
+
+@dataclass(frozen=True)
+class DecisionLetter:
+    """Besluit, or beslissing op bezwaar."""
+
+    kenmerk: str  #: The decision's kenmerk.
+    damaged: str  #: What was damaged, in words ("gewas", "dieren").
+    decided_on: date  #: Dagtekening of the decision.
+    outcome: str  #: Outcome code.
+    outcome_text: str  #: One sentence stating the decision.
+    granted: bool  #: Something is paid.
+    steps: tuple[StepLine, ...]  #: The engine's steps in order.
+    reasons: tuple[str, ...]  #: Dutch texts of the rejection reasons.
+    motivation: str  #: The officer's motivation.
+    reduction_pct: Decimal  #: Officer's reduction percentage.
+    assessed_damage: Decimal  #: T.
+    own_risk: Decimal  #: Own risk.
+    payout: Decimal  #: Paid to the farmer.
+    leges: Decimal  #: Leges of the claim.
+    leges_refund: Decimal  #: Leges refunded.
+    masked_iban: str  #: The payout account with most digits hidden.
+    legal_basis: str  #: Omgevingswet article.
+    beleidsregel: str  #: Title of the province's policy rule.
+    beleidsregel_reference: str | None  #: Its publication reference.
+    rule_set_version: str  #: Version of the rule set applied.
+    objection_deadline: date  #: Last day to object (or to appeal, after an objection).
+    on_objection: bool  #: This decides an objection (appeal to court follows, not objection).
+    objected_on: date | None  #: When the objection was filed.
+    previous_kenmerk: str | None  #: The decision objected to.
+
+
+def mask_iban(iban: str) -> str:
+    """NL91 **** **** **43 00: country, check digits and the last four only."""
+    compact = iban.replace(" ", "")
+    hidden = compact[:4] + "*" * (len(compact) - 8) + compact[-4:]
+    return " ".join(hidden[i : i + 4] for i in range(0, len(hidden), 4))
+
+
+def _reason_text(code: str) -> str:
+    from faunaschade.services.decisions import OFFICER_REASONS
+
+    return OFFICER_REASONS.get(code) or REASONS.get(code, code)
+
+
+def decision_letter(letter: Letter, claim: Claim) -> DecisionLetter:
+    """The decision letter's specific part."""
+    decision = db.session.get(Decision, letter.decision_id)
+    proposal = db.session.get(Proposal, decision.proposal_id)
+    rule_set = rules.rule_set_by_version(proposal.rule_set_version)
+    profile = db.session.get(FarmerProfile, claim.farmer_id)
+    calculation = proposal.calculation
+    previous = db.session.get(Decision, decision.supersedes_id) if decision.supersedes_id else None
+    objection = (
+        db.session.query(Objection).filter_by(resulting_decision_id=decision.id).one_or_none()
+    )
+    return DecisionLetter(
+        kenmerk=decision.kenmerk,
+        damaged="dieren" if claim.kind.value == "livestock" else "gewas",
+        decided_on=decision.decided_on,
+        outcome=decision.outcome.value,
+        outcome_text=OUTCOME_TEXT[decision.outcome],
+        granted=decision.payout > 0,
+        steps=tuple(
+            StepLine(
+                s["code"],
+                s["description"],
+                Decimal(s["amount"]) if s["amount"] is not None else None,
+            )
+            for s in calculation["steps"]
+        ),
+        reasons=tuple(_reason_text(code) for code in proposal.reasons),
+        motivation=proposal.motivation,
+        reduction_pct=proposal.reduction_pct,
+        assessed_damage=decision.assessed_damage,
+        own_risk=decision.own_risk,
+        payout=decision.payout,
+        leges=Decimal(calculation["leges"]),
+        leges_refund=decision.leges_refund,
+        masked_iban=mask_iban(profile.iban),
+        legal_basis=LEGAL_BASIS,
+        beleidsregel=rule_set.beleidsregel.title,
+        beleidsregel_reference=rule_set.beleidsregel.reference,
+        rule_set_version=rule_set.version,
+        objection_deadline=decision.objection_deadline,
+        on_objection=previous is not None,
+        objected_on=objection.created_at.date() if objection else None,
+        previous_kenmerk=previous.kenmerk if previous else None,
+    )

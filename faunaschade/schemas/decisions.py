@@ -1,0 +1,113 @@
+"""Proposals, decisions and objections."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from marshmallow import Schema, fields, validate
+
+from faunaschade.schemas.base import LoadSchema, text
+from faunaschade.services.decisions import OFFICER_REASONS
+
+
+class ProposalInSchema(LoadSchema):
+    """POST /api/v1/claims/{id}/proposal."""
+
+    reduction_pct = fields.Decimal(
+        load_default=Decimal("0"),
+        places=2,
+        as_string=True,
+        validate=validate.Range(0, 100, error="Een korting ligt tussen 0 en 100 procent."),
+        error_messages={"invalid": "Geef een percentage, bijv. 10 of 12.5."},
+    )
+    motivation = text(5000, required=False)
+    reject = fields.Boolean(load_default=False)
+    reasons = fields.List(
+        fields.String(
+            validate=validate.OneOf(list(OFFICER_REASONS), error="Onbekende reden: {input}.")
+        ),
+        load_default=list,
+    )
+
+
+class StepSchema(Schema):
+    """One step of the engine's calculation."""
+
+    code = fields.String()
+    description = fields.String()
+    amount = fields.String(allow_none=True)
+    rule = fields.String(allow_none=True)
+
+
+class CalculationSchema(Schema):
+    """The engine's output (SPEC §4.4)."""
+
+    rule_set = fields.String()
+    deadline = fields.String()
+    eligible = fields.Boolean()
+    rejection_reasons = fields.List(fields.String())
+    assessed_damage = fields.String()
+    own_risk = fields.String()
+    supplement = fields.String()
+    reduction = fields.String()
+    compensation = fields.String()
+    payout = fields.String()
+    leges = fields.String()
+    leges_refund = fields.String()
+    steps = fields.List(fields.Nested(StepSchema))
+
+
+class ProposalOutSchema(Schema):
+    """A proposal with its calculation and outcome."""
+
+    id = fields.Integer()
+    claim_id = fields.Integer()
+    status = fields.String()
+    outcome = fields.String()
+    reasons = fields.List(fields.String())
+    reduction_pct = fields.Decimal(as_string=True)
+    motivation = fields.String()
+    proposed_by = fields.Integer()
+    rule_set_version = fields.String()
+    calculation = fields.Nested(CalculationSchema)
+    send_back_reason = fields.String(allow_none=True)
+
+
+class DecisionSchema(Schema):
+    """A decision."""
+
+    id = fields.Integer()
+    kenmerk = fields.String()
+    version = fields.Integer()
+    outcome = fields.String()
+    payout = fields.Decimal(as_string=True)
+    decided_on = fields.Date()
+    objection_deadline = fields.Date()
+
+
+class ApprovedSchema(Schema):
+    """Answer to an approval."""
+
+    decision = fields.Nested(DecisionSchema)
+
+
+class SendBackSchema(LoadSchema):
+    """POST /api/v1/claims/{id}/send-back."""
+
+    reason = text(2000)
+
+
+class ObjectionInSchema(LoadSchema):
+    """POST /api/v1/claims/{id}/objection."""
+
+    text = text(10000)
+
+
+class ObjectionOutSchema(Schema):
+    """An objection."""
+
+    id = fields.Integer()
+    claim_id = fields.Integer()
+    decision_id = fields.Integer()
+    status = fields.String()
+    text = fields.String()

@@ -1,0 +1,98 @@
+"""Claims brought to `assessed` directly through the models, for the decision tests."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from faunaschade.models import (
+    AreaType,
+    Assessment,
+    AssessmentLine,
+    AssessmentStatus,
+    Claim,
+    ClaimKind,
+    ClaimParcel,
+    ClaimSpecies,
+    ClaimStatus,
+    FarmerProfile,
+    Parcel,
+    PriceSource,
+    Tenure,
+    Unit,
+)
+from faunaschade.models.base import utcnow
+from faunaschade.services.claims import today
+
+
+def assessed_claim(
+    session,
+    farmer,
+    officer,
+    assessor,
+    *,
+    province="DR",
+    species="wild_zwijn",
+    crop="snijmais",
+    damage=Decimal("3200.00"),
+    measures=("acoustic", "visual"),
+    discovered_on: date | None = None,
+) -> Claim:
+    """A submitted claim with one submitted assessment line and a closed zienswijze window."""
+    profile = session.scalar(select(FarmerProfile).where(FarmerProfile.user_id == farmer.id))
+    parcel = Parcel(
+        farmer_id=profile.id, name="Es", area_ha=Decimal("5"), crop=crop, tenure=Tenure.OWN
+    )
+    session.add(parcel)
+    session.flush()
+    discovered = discovered_on or today() - timedelta(days=30)
+    claim = Claim(
+        reference=f"FS-{discovered.year}-{parcel.id:06d}",
+        farmer_id=profile.id,
+        province=province,
+        kind=ClaimKind.CROP,
+        crop=crop,
+        discovered_on=discovered,
+        submitted_at=utcnow() - timedelta(days=28),
+        preventive_measures=list(measures),
+        status=ClaimStatus.ASSESSED,
+        leges=Decimal("300.00"),
+        submission_deadline=discovered + timedelta(days=9),
+        zienswijze_deadline=today() - timedelta(days=1),
+        species=[ClaimSpecies(species=species)],
+        parcels=[
+            ClaimParcel(
+                parcel_id=parcel.id, damaged_area_ha=Decimal("1.0"), area_type=AreaType.REGULAR
+            )
+        ],
+    )
+    session.add(claim)
+    session.flush()
+    assessment = Assessment(
+        claim_id=claim.id,
+        assessor_id=assessor.id,
+        ordered_by=officer.id,
+        due_on=discovered + timedelta(days=14),
+        status=AssessmentStatus.SUBMITTED,
+        preventive_measures_observed=list(measures),
+        submitted_at=utcnow(),
+        lines=[
+            AssessmentLine(
+                parcel_id=parcel.id,
+                species=species,
+                area_type=AreaType.REGULAR,
+                damaged_area_ha=Decimal("1.0"),
+                lost_quantity=Decimal("16000"),
+                unit=Unit.KG,
+                unit_price=damage / 16000,
+                price_source=PriceSource.KWIN,
+                harvested_before_assessment=False,
+                assessed_damage=damage,
+            )
+        ],
+    )
+    session.add(assessment)
+    session.flush()
+    return claim

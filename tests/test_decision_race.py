@@ -1,0 +1,90 @@
+"""Two approvals racing each other on PostgreSQL: exactly one decision."""
+
+import json
+import threading
+import urllib.error
+import urllib.request
+
+import pytest
+from sqlalchemy import func, select
+
+from faunaschade.extensions import db
+from faunaschade.models import Decision, FarmerProfile, Role
+from faunaschade.services.users import create_user
+from tests.conftest import DEMO_PASSWORD
+from tests.decision_helpers import assessed_claim
+
+pytestmark = pytest.mark.postgres_only
+
+
+def _post(url: str, body: dict, token: str | None = None) -> tuple[int, dict]:
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(body).encode(),
+        method="POST",
+        headers={"Content-Type": "application/json"},
+    )
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def test_two_concurrent_approvals_make_one_decision(committed, live_server):
+    with committed.app_context():
+        users = {
+            name: create_user(f"{name}@example.nl", DEMO_PASSWORD, role, provinces)
+            for name, role, provinces in [
+                ("farmer", Role.FARMER, ()),
+                ("a", Role.OFFICER, ("DR",)),
+                ("b", Role.OFFICER, ("DR",)),
+                ("c", Role.OFFICER, ("DR",)),
+                ("assessor", Role.ASSESSOR, ()),
+            ]
+        }
+        db.session.add(
+            FarmerProfile(
+                user_id=users["farmer"].id,
+                name="Boer",
+                kvk="01234567",
+                iban="NL91ABNA0417164300",
+                address="Dijk 1",
+                postcode="1234 AB",
+                city="Assen",
+            )
+        )
+        claim = assessed_claim(db.session, users["farmer"], users["a"], users["assessor"])
+        claim_id = claim.id
+        db.session.commit()
+    tokens = {
+        name: _post(
+            f"{live_server}/api/v1/auth/token",
+            {"email": f"{name}@example.nl", "password": DEMO_PASSWORD},
+        )[1]["token"]
+        for name in ("a", "b", "c")
+    }
+    status, _ = _post(f"{live_server}/api/v1/claims/{claim_id}/proposal", {}, tokens["a"])
+    assert status == 201
+
+    barrier = threading.Barrier(2)
+    answers: list[tuple[int, dict]] = []
+
+    def approve(name: str) -> None:
+        barrier.wait()
+        answers.append(_post(f"{live_server}/api/v1/claims/{claim_id}/approve", {}, tokens[name]))
+
+    threads = [threading.Thread(target=approve, args=(name,)) for name in ("b", "c")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+
+    codes = sorted(code for code, _ in answers)
+    assert codes == [200, 409], answers
+    loser = next(body for code, body in answers if code == 409)
+    assert loser["error"]["code"] == "conflict"
+    with committed.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Decision)) == 1

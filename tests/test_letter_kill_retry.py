@@ -1,0 +1,143 @@
+"""A real `flask worker` killed with SIGKILL mid-letter: the job is retried, still one letter."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from faunaschade.extensions import db
+from faunaschade.models import (
+    AuditEvent,
+    FarmerProfile,
+    JobRecord,
+    JobStatus,
+    Letter,
+    LetterKind,
+    LetterStatus,
+    Role,
+    StoredFile,
+)
+from faunaschade.services import decisions
+from faunaschade.services.users import create_user
+from tests.conftest import DEMO_PASSWORD, REDIS_URL, ROOT
+from tests.decision_helpers import assessed_claim
+
+
+def _children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(p) for p in path.read_text().split()] if path.exists() else []
+
+
+def _wait_for(predicate, seconds: float, what: str):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if value := predicate():
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def _decision_with_letter_job(app) -> str:
+    with app.app_context():
+        users = {
+            n: create_user(f"{n}@example.nl", DEMO_PASSWORD, r, p)
+            for n, r, p in [
+                ("farmer", Role.FARMER, ()),
+                ("a", Role.OFFICER, ("DR",)),
+                ("b", Role.OFFICER, ("DR",)),
+                ("assessor", Role.ASSESSOR, ()),
+            ]
+        }
+        db.session.add(
+            FarmerProfile(
+                user_id=users["farmer"].id,
+                name="Boer",
+                kvk="01234567",
+                iban="NL91ABNA0417164300",
+                address="Dijk 1",
+                postcode="9401 AA",
+                city="Assen",
+            )
+        )
+        claim = assessed_claim(db.session, users["farmer"], users["a"], users["assessor"])
+        proposal = decisions.propose_decision(claim, users["a"])
+        db.session.commit()
+        decision = decisions.approve_proposal(proposal, users["b"])
+        db.session.commit()  # the letter job goes to Redis now
+        letter = db.session.scalar(select(Letter).where(Letter.decision_id == decision.id))
+        return f"letter-{letter.id}-v1"
+
+
+def test_worker_killed_mid_letter_retries_into_exactly_one_letter(
+    committed, redis_conn, database_url
+):
+    job_id = _decision_with_letter_job(committed)
+    env = {
+        **os.environ,
+        "FLASK_APP": "wsgi",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": REDIS_URL,
+        "LETTER_FAULT_PAUSE_SECONDS": "2",
+        "JOB_RETRY_INTERVALS": "0",
+        "MAIL_PORT": "1",
+    }
+    flask = str(Path(sys.executable).parent / "flask")
+    worker = subprocess.Popen(
+        [flask, "worker"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+
+        def started() -> bool:
+            with committed.app_context():
+                record = db.session.get(JobRecord, job_id)
+                db.session.remove()
+                return record is not None and record.status == JobStatus.STARTED
+
+        _wait_for(started, 60, "the letter job to start")
+        time.sleep(0.8)  # the horse is now inside the letter's transaction (paused)
+        horses = _wait_for(lambda: _children(worker.pid), 10, "the work-horse")
+        for horse in horses:
+            os.kill(horse, signal.SIGKILL)
+
+        def ready() -> bool:
+            with committed.app_context():
+                letter = db.session.scalar(select(Letter).where(Letter.kind == LetterKind.DECISION))
+                db.session.remove()
+                return letter is not None and letter.status == LetterStatus.READY
+
+        _wait_for(ready, 90, "the retried letter")
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        try:
+            worker.wait(20)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+    with committed.app_context():
+        assert (
+            db.session.scalar(
+                select(func.count()).select_from(Letter).where(Letter.kind == LetterKind.DECISION)
+            )
+            == 1
+        )
+        assert (
+            db.session.scalar(
+                select(func.count())
+                .select_from(StoredFile)
+                .where(StoredFile.content_type == "application/pdf")
+            )
+            == 1
+        )
+        stored_events = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "letter.stored")
+        ).all()
+        assert len(stored_events) == 1
+        record = db.session.get(JobRecord, job_id)
+        assert record.status == JobStatus.FINISHED and record.attempts >= 2
+
+
+pytestmark = pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs /proc")
