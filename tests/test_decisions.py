@@ -238,3 +238,31 @@ def test_not_processed_after_the_completion_deadline(client, session, people, cl
     assert decision.json["decision"]["outcome"] == "not_processed"
     assert session.scalar(select(func.count()).select_from(Decision)) == 1
     assert decision.json["decision"]["payout"] == Decimal("0.00").to_eng_string()
+
+
+def test_flask_letters_regenerate_makes_an_audited_new_version(
+    app, client, session, people, claim, redis_conn, run_worker, smtp_server
+):
+    _, tokens = people
+    client.post(f"/api/v1/claims/{claim.id}/proposal", json={}, headers=tokens["a"])
+    client.post(f"/api/v1/claims/{claim.id}/approve", json={}, headers=tokens["b"])
+    run_worker()
+    letter = session.scalar(select(Letter).where(Letter.kind == "decision"))
+    result = app.test_cli_runner().invoke(
+        args=["letters", "regenerate", str(letter.id), "--reason", "adres gewijzigd"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "version 2" in result.output
+    run_worker()
+    session.expire_all()
+    versions = session.scalars(
+        select(Letter).where(Letter.kind == "decision").order_by(Letter.version)
+    ).all()
+    assert [(v.version, v.status.value) for v in versions] == [(1, "ready"), (2, "ready")]
+    assert versions[0].sha256 != versions[1].sha256 or versions[0].file_id != versions[1].file_id
+    from faunaschade.models import AuditEvent
+
+    event = session.scalar(select(AuditEvent).where(AuditEvent.action == "letter.regenerated"))
+    assert event.reason == "adres gewijzigd"
+    missing = app.test_cli_runner().invoke(args=["letters", "regenerate", "999999"])
+    assert missing.exit_code == 2

@@ -1,4 +1,4 @@
-"""flask commands: users, audit, worker, jobs, demo, rules."""
+"""flask commands: users, audit, worker, jobs, demo, rules, letters."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     """Add every command group to `flask`."""
-    from faunaschade.cli import audit, demo, rules, users, worker
+    from faunaschade.cli import audit, demo, letters, rules, users, worker
 
     for command in (users.users, audit.audit, worker.worker, worker.jobs, demo.demo, rules.rules):
         app.cli.add_command(command)
+    app.cli.add_command(letters.letters)

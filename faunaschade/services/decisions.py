@@ -275,3 +275,14 @@ def summary(decision: Decision) -> dict[str, Any]:
         "decided_on": decision.decided_on,
         "objection_deadline": decision.objection_deadline,
     }
+
+
+def decision_view(claim: Claim) -> dict[str, Any]:
+    """What the claim page shows about proposals and the decision."""
+    decision = current_decision(claim)
+    return {
+        "proposal": open_proposal(claim),
+        "decision": decision,
+        "can_propose": claim.status in PROPOSABLE,
+        "can_object": decision is not None and today() <= decision.objection_deadline,
+    }

@@ -2,7 +2,7 @@
 
 from flask import Flask
 
-from faunaschade.web import farmer, health, letters, pages, payments
+from faunaschade.web import decisions, farmer, health, letters, pages, payments
 
 
 def register(app: Flask) -> None:
@@ -13,4 +13,5 @@ def register(app: Flask) -> None:
     if app.config["PAYMENT_PROVIDER"] == "test":
         app.register_blueprint(payments.bp)
     app.register_blueprint(letters.bp)
+    app.register_blueprint(decisions.bp)
     pages.register_template_helpers(app)

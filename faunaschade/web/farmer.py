@@ -22,6 +22,7 @@ from faunaschade.schemas.claims import ClaimInSchema
 from faunaschade.schemas.farmers import ParcelSchema, RegisterSchema
 from faunaschade.security import start_session
 from faunaschade.services import attachments, claims, farmers, payments
+from faunaschade.services.decisions import decision_view
 from faunaschade.services.timeline import timeline
 from faunaschade.web.formdata import (
     claim_form_data,
@@ -223,6 +224,7 @@ def claim_detail(claim_id: int):
         warnings=claims.warnings(claim),
         timeline=timeline(claim),
         letters=letters,
+        decision_view=decision_view(claim),
         **vocabulary(),
     )
 

@@ -26,6 +26,7 @@ from faunaschade.money import dutch_date, format_eur
 from faunaschade.provinces import PROVINCES
 from faunaschade.security import end_session, start_session
 from faunaschade.services import users
+from faunaschade.services.decisions import OFFICER_REASONS
 from faunaschade.services.timeline import LETTER_NAMES
 from faunaschade.web.forms import LoginForm, LogoutForm
 
@@ -101,6 +102,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["dutch_date"] = lambda d: dutch_date(d) if d else "—"
     app.jinja_env.filters["local_datetime"] = local_datetime
     app.jinja_env.globals["letter_names"] = LETTER_NAMES
+    app.jinja_env.filters["reason_text"] = lambda code: OFFICER_REASONS.get(code, code)
     app.jinja_env.globals["PROVINCES"] = PROVINCES
 
     @app.context_processor

@@ -7,6 +7,7 @@ from typing import Any
 from faunaschade.models.claims import PREVENTIVE_MEASURES
 from faunaschade.provinces import PROVINCES
 from faunaschade.rules.catalogue import AREA_TYPES, CROPS, SPECIES
+from faunaschade.services.decisions import OFFICER_REASONS
 
 STATUS_LABELS = {
     "draft": "Concept",
@@ -20,6 +21,12 @@ STATUS_LABELS = {
     "objection": "Bezwaar in behandeling",
     "paid": "Uitbetaald",
     "withdrawn": "Ingetrokken",
+}
+OUTCOME_LABELS = {
+    "granted": "Toegekend",
+    "partially_granted": "Gedeeltelijk toegekend",
+    "rejected": "Afgewezen",
+    "not_processed": "Niet in behandeling genomen",
 }
 TENURE_LABELS = {"own": "Eigendom", "lease": "(Erf)pacht", "rent": "Huur (komt niet in aanmerking)"}
 
@@ -40,4 +47,6 @@ def vocabulary() -> dict[str, Any]:
         "MEASURES": PREVENTIVE_MEASURES,
         "STATUS_LABELS": STATUS_LABELS,
         "TENURE_LABELS": TENURE_LABELS,
+        "OUTCOME_LABELS": OUTCOME_LABELS,
+        "REASONS": OFFICER_REASONS,
     }

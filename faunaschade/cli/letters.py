@@ -1,0 +1,32 @@
+"""flask letters regenerate ID."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+
+from faunaschade.errors import Conflict
+from faunaschade.extensions import db
+from faunaschade.models import Letter
+from faunaschade.services.letters import regenerate_letter
+
+letters = AppGroup("letters", help="Letters (PDF).")
+
+
+@letters.command("regenerate")
+@click.argument("letter_id", type=int)
+@click.option("--reason", default="", help="Why a new version is made (kept in the audit log).")
+def regenerate(letter_id: int, reason: str) -> None:
+    """Render a letter again as a new version, deliberately and audited."""
+    letter = db.session.get(Letter, letter_id)
+    if letter is None:
+        click.echo(f"error: letter {letter_id} does not exist", err=True)
+        raise SystemExit(2)
+    try:
+        new = regenerate_letter(letter, actor=None, reason=reason or "flask letters regenerate")
+    except Conflict as exc:
+        db.session.rollback()
+        click.echo(f"error: {exc.message}", err=True)
+        raise SystemExit(1) from None
+    db.session.commit()
+    click.echo(f"letter {new.id}: version {new.version} of {new.subject_key} queued for rendering")
