@@ -1,4 +1,4 @@
-"""Officer pages for proposals and approvals, and the farmer's objection (same services as the API)."""
+"""Officer pages for proposals and approvals, and the farmer's objection (same services)."""
 
 from __future__ import annotations
 
