@@ -11,6 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from faunaschade.extensions import db
+from faunaschade.rules.fields import flatten_errors as flatten_messages
 
 log = logging.getLogger(__name__)
 
@@ -102,21 +103,6 @@ def error_response(status: int, code: str, message: str, fields: dict[str, Any] 
     page = status if status in (400, 401, 403, 404, 409, 422, 429, 500, 503) else 500
     html = render_template("errors/error.html", status=page, message=message, fields=fields)
     return html, status
-
-
-def flatten_messages(messages: Any, prefix: str = "") -> dict[str, list[str]]:
-    """marshmallow's nested messages as flat paths: {"parcels[0].damaged_area_ha": [...]}."""
-    if not isinstance(messages, dict):
-        items = messages if isinstance(messages, list) else [messages]
-        return {prefix or "_schema": [str(m) for m in items]}
-    flat: dict[str, list[str]] = {}
-    for key, value in messages.items():
-        if isinstance(key, int):
-            path = f"{prefix}[{key}]"
-        else:
-            path = f"{prefix}.{key}" if prefix else str(key)
-        flat.update(flatten_messages(value, path))
-    return flat
 
 
 def _field_messages(messages: Any) -> dict[str, list[str]]:

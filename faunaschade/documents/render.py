@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from babel.dates import format_date
 from babel.numbers import format_decimal
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from weasyprint import HTML
 from weasyprint.urls import FatalURLFetchingError
 
 from faunaschade.documents.fetcher import AssetFetcher
-from faunaschade.money import format_eur
+from faunaschade.money import dutch_date, format_eur
 
 #: The templates folder shared with the web pages; letters live in ``letters/``.
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
@@ -23,11 +21,6 @@ TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 
 class RenderError(RuntimeError):
     """The letter could not be rendered (for example: it asked for a refused URL)."""
-
-
-def dutch_date(value: date) -> str:
-    """A date as written in a Dutch letter: ``5 februari 2025``."""
-    return format_date(value, "d MMMM y", locale="nl")
 
 
 def hectares(value: Decimal) -> str:
