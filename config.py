@@ -24,6 +24,38 @@ def _database_url(default: str) -> str:
     return url
 
 
+#: ILLUSTRATIVE debtor accounts for development and tests only. The bank code FAUN exists
+#: nowhere, so no bank executes a pain.001 made with them; the IBANs merely pass the checksum.
+ILLUSTRATIVE_PROVINCE_ACCOUNTS = {
+    code: {"name": f"Provincie {name}", "iban": iban, "bic": "FAUNNL2A", "illustrative": True}
+    for code, name, iban in [
+        ("GR", "Groningen", "NL32FAUN0000000001"),
+        ("FR", "Fryslân", "NL05FAUN0000000002"),
+        ("DR", "Drenthe", "NL75FAUN0000000003"),
+        ("OV", "Overijssel", "NL48FAUN0000000004"),
+        ("FL", "Flevoland", "NL21FAUN0000000005"),
+        ("GE", "Gelderland", "NL91FAUN0000000006"),
+        ("UT", "Utrecht", "NL64FAUN0000000007"),
+        ("NH", "Noord-Holland", "NL37FAUN0000000008"),
+        ("ZH", "Zuid-Holland", "NL10FAUN0000000009"),
+        ("ZE", "Zeeland", "NL80FAUN0000000010"),
+        ("NB", "Noord-Brabant", "NL53FAUN0000000011"),
+        ("LI", "Limburg", "NL26FAUN0000000012"),
+    ]
+}
+
+
+def _province_accounts(fallback: dict | None = None, *, strict: bool = False) -> dict:
+    """PROVINCE_ACCOUNTS_JSON, else the fallback; bad JSON counts as unset unless strict."""
+    raw = _env("PROVINCE_ACCOUNTS_JSON")
+    try:
+        return json.loads(raw) if raw else dict(fallback or {})
+    except ValueError:
+        if strict:
+            raise
+        return {}
+
+
 class Config:
     """Settings shared by every environment."""
 
@@ -45,6 +77,9 @@ class Config:
     #: Sender block of the letters as JSON: name, postal_address, postal_city, email, phone,
     #: website. Without it letters carry placeholder contact details (development only).
     LETTER_SENDER = json.loads(_env("LETTER_SENDER_JSON", "{}") or "{}")
+    #: Debtor account per province for the SEPA payment batches, as JSON in
+    #: PROVINCE_ACCOUNTS_JSON: {"DR": {"name": "Provincie Drenthe", "iban": "NL…", "bic": "…"}}.
+    PROVINCE_ACCOUNTS = _province_accounts()
     #: e.g. "pdf/a-3b" for PDF/A letters; unset renders plain PDF.
     LETTER_PDF_VARIANT = _env("LETTER_PDF_VARIANT")
     #: "database" keeps files in PostgreSQL/SQLite so every web and worker machine sees them.
@@ -85,6 +120,7 @@ class DevelopmentConfig(Config):
 
     ENV_NAME = "development"
     DEBUG = False
+    PROVINCE_ACCOUNTS = _province_accounts(ILLUSTRATIVE_PROVINCE_ACCOUNTS)
 
 
 class TestConfig(Config):
@@ -96,6 +132,7 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = True
     RATELIMIT_ENABLED = False
     PAYMENT_PROVIDER = "test"
+    PROVINCE_ACCOUNTS = _province_accounts(ILLUSTRATIVE_PROVINCE_ACCOUNTS)
 
 
 class ProductionConfig(Config):
@@ -126,8 +163,21 @@ class ProductionConfig(Config):
             )
         if _env("LETTER_SENDER_JSON") is None:
             missing.append("LETTER_SENDER_JSON (the sender block printed on every letter)")
+        missing += _province_account_problems()
         if missing:
             raise RuntimeError("production configuration incomplete: set " + ", ".join(missing))
+
+
+def _province_account_problems() -> list[str]:
+    """What is wrong with PROVINCE_ACCOUNTS_JSON for production (empty when nothing is)."""
+    from faunaschade.sepa import account_problems
+
+    what = "PROVINCE_ACCOUNTS_JSON (the debtor account of every province for payment batches"
+    try:
+        problems = account_problems(_province_accounts(strict=True), production=True)
+    except ValueError as exc:
+        problems = [f"not JSON: {exc}"]
+    return [f"{what}: {'; '.join(problems)})"] if problems else []
 
 
 CONFIGS = {

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from flask import Flask
+from flask import Flask, has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from flask_sqlalchemy.session import _app_ctx_id
@@ -89,7 +89,13 @@ class FreshContextClient(FlaskClient):
 
     def open(self, *args, **kwargs):
         with self.application.app_context():
-            return super().open(*args, **kwargs)
+            response = super().open(*args, **kwargs)
+        # The request appended to the audit chain on the test's shared connection, so the
+        # test's own session must read the chain's head again. (In production every
+        # transaction holds the chain's lock while it appends, so a cached head cannot go stale.)
+        if has_app_context():
+            db.session.info.pop("audit_head", None)
+        return response
 
 
 def make_test_app(database_url: str, **overrides: object) -> Flask:

@@ -4,6 +4,7 @@ import pytest
 
 from config import ProductionConfig, get_config
 from faunaschade import create_app
+from faunaschade.provinces import PROVINCE_CODES
 
 
 def test_production_refuses_without_secret_database_and_redis(monkeypatch):
@@ -38,6 +39,9 @@ def test_production_accepts_complete_settings(monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
     monkeypatch.setenv("DATABASE_URL", "postgresql://x@127.0.0.1/x")
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
+    account = '{"name": "Provincie", "iban": "NL91ABNA0417164300", "bic": "ABNANL2A"}'
+    accounts = ", ".join(f'"{code}": {account}' for code in PROVINCE_CODES)
+    monkeypatch.setenv("PROVINCE_ACCOUNTS_JSON", "{" + accounts + "}")
     ProductionConfig.check()
 
 

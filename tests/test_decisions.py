@@ -266,3 +266,33 @@ def test_flask_letters_regenerate_makes_an_audited_new_version(
     assert event.reason == "adres gewijzigd"
     missing = app.test_cli_runner().invoke(args=["letters", "regenerate", "999999"])
     assert missing.exit_code == 2
+
+
+def test_delay_notice_before_the_backstop(client, session, people, claim, redis_conn, run_worker):
+    from faunaschade.services.delays import needs_delay_notice
+
+    _, tokens = people
+    claim.status = ClaimStatus.SUBMITTED
+    claim.backstop_deadline = today() + timedelta(days=5)
+    session.flush()
+    assert needs_delay_notice(claim)
+    sent = client.post(
+        f"/api/v1/claims/{claim.id}/delay-notice",
+        json={"expected_on": (today() + timedelta(days=40)).isoformat()},
+        headers=tokens["a"],
+    )
+    assert sent.status_code == 201, sent.json
+    assert sent.json["kind"] == "delay_notice"
+    again = client.post(f"/api/v1/claims/{claim.id}/delay-notice", json={}, headers=tokens["a"])
+    assert again.status_code == 409
+    session.expire_all()
+    assert not needs_delay_notice(claim)
+    run_worker()
+    letter = session.scalar(select(Letter).where(Letter.kind == "delay_notice"))
+    text = " ".join(
+        _pdf_text(
+            client.get(f"/api/v1/letters/{letter.id}.pdf", headers=tokens["farmer"]).data
+        ).split()
+    )
+    assert f"uiterlijk op {dutch_date(today() + timedelta(days=40))}" in text
+    assert "4:14" in text

@@ -186,8 +186,13 @@ def test_regenerate_makes_version_2_and_audits_it(session, make_user, receipt, r
     assert session.get(Letter, receipt.id).status == LetterStatus.READY  # the old one stays
 
 
-def test_a_failing_render_marks_the_letter_failed(session, claim, redis_conn, run_worker):
-    # No template exists for completion requests yet: the job fails loudly and is retried.
+def test_a_failing_render_marks_the_letter_failed(
+    session, claim, redis_conn, run_worker, monkeypatch
+):
+    # A letter kind without a builder: the job fails loudly and is retried.
+    from faunaschade.documents.context import BUILDERS
+
+    monkeypatch.delitem(BUILDERS, LetterKind.COMPLETION_REQUEST)
     letter = request_letter(claim, LetterKind.COMPLETION_REQUEST)
     session.commit()
     run_worker()

@@ -2,7 +2,20 @@
 
 from flask import Flask
 
-from faunaschade.api import auth, claims, decisions, farmers, letters, me, payments
+from faunaschade.api import (
+    assessments,
+    auth,
+    claim_actions,
+    claims,
+    decisions,
+    farmers,
+    letters,
+    livestock,
+    me,
+    payment_batches,
+    payments,
+    statistics,
+)
 from faunaschade.extensions import api, csrf
 
 
@@ -11,6 +24,10 @@ def register(app: Flask) -> None:
     blueprints = [module.bp for module in (auth, me, letters)]
     blueprints += [farmers.bp, claims.bp, payments.bp]
     blueprints.append(decisions.bp)
+    blueprints += [assessments.bp, claim_actions.bp]
+    blueprints.append(statistics.bp)
+    blueprints.append(payment_batches.bp)
+    blueprints.append(livestock.bp)
     if app.config["PAYMENT_PROVIDER"] == "test":
         blueprints.append(payments.test_bp)
     for bp in blueprints:

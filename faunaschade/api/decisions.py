@@ -11,17 +11,19 @@ from faunaschade.access import get_claim_in_scope_or_404, roles_required
 from faunaschade.api.idempotency import idempotent
 from faunaschade.errors import NotFound
 from faunaschade.extensions import db
-from faunaschade.models import Decision, Objection, Proposal, Role
+from faunaschade.models import Decision, Letter, Objection, Proposal, Role
 from faunaschade.schemas.decisions import (
     ApprovedSchema,
     DecisionSchema,
+    DelayNoticeInSchema,
     ObjectionInSchema,
     ObjectionOutSchema,
     ProposalInSchema,
     ProposalOutSchema,
     SendBackSchema,
 )
-from faunaschade.services import decisions, objections
+from faunaschade.schemas.letters import LetterSchema
+from faunaschade.services import decisions, delays, objections
 
 bp = Blueprint("decisions", __name__, url_prefix="/api/v1/claims", description="Decisions")
 officer_only = roles_required(Role.OFFICER)
@@ -93,3 +95,17 @@ def object_to(data: dict[str, Any], claim_id: int) -> Objection:
     )
     db.session.commit()
     return objection
+
+
+@bp.route("/<int:claim_id>/delay-notice", methods=["POST"])
+@officer_only
+@idempotent
+@bp.arguments(DelayNoticeInSchema)
+@bp.response(201, LetterSchema)
+def delay_notice(data: dict[str, Any], claim_id: int) -> Letter:
+    """Send the verdagingsbericht with the date the decision will follow."""
+    letter = delays.send_delay_notice(
+        get_claim_in_scope_or_404(claim_id), current_user, data.get("expected_on")
+    )
+    db.session.commit()
+    return letter

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
 import click
 from flask.cli import AppGroup
 from sqlalchemy import select
@@ -64,9 +67,46 @@ def seed_users() -> list[tuple[str, str, bool]]:
 
 
 @demo.command("seed")
-def seed() -> None:
-    """Create demo users for every role and print their logins."""
+@click.option(
+    "--claims",
+    "claims",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Also write this many realistic claims with their history.",
+)
+@click.option(
+    "--seed",
+    "seed_value",
+    type=int,
+    default=2026,
+    show_default=True,
+    help="Random seed: the same seed and --as-of give the same claims.",
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="Write the history up to this day (default: now).",
+)
+def seed(claims: int, seed_value: int, as_of: datetime | None) -> None:
+    """Create demo users for every role and print their logins; optionally N claims."""
     rows = seed_users()
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for email, role, _ in rows:
         click.echo(f"  {role:<9} {email}")
+    if claims:
+        from faunaschade.seed import seed_claims
+
+        now = None
+        if as_of is not None:  # the end of that working day in the Netherlands
+            now = as_of.replace(hour=18, tzinfo=ZoneInfo("Europe/Amsterdam")).astimezone(UTC)
+        report = seed_claims(
+            claims, seed=seed_value, now=now, password=DEMO_PASSWORD, progress=click.echo
+        )
+        click.echo(
+            f"{report.claims} claims seeded ({report.rows} rows, {report.events} audit events) "
+            f"in {report.seconds:.1f} s"
+        )
+        click.echo("  officer   behandelaar-<province>-1|2@demo.faunaschade.nl for every province")

@@ -11,7 +11,9 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 
+from faunaschade.documents.assessment_letters import assessment_confirmation, completion_request
 from faunaschade.documents.decision_context import decision_letter
+from faunaschade.documents.delay_context import delay_notice
 from faunaschade.extensions import db
 from faunaschade.models import (
     Claim,
@@ -207,6 +209,9 @@ def _receipt(letter: Letter, claim: Claim) -> Receipt:
 #: Letter kinds this module can fill, with the builder of their specific part.
 BUILDERS: dict[LetterKind, Callable[[Letter, Claim], Any]] = {LetterKind.RECEIPT: _receipt}
 BUILDERS[LetterKind.DECISION] = BUILDERS[LetterKind.OBJECTION_DECISION] = decision_letter
+BUILDERS[LetterKind.DELAY_NOTICE] = delay_notice
+BUILDERS[LetterKind.COMPLETION_REQUEST] = completion_request
+BUILDERS[LetterKind.ASSESSMENT_CONFIRMATION] = assessment_confirmation
 
 
 def template_for(kind: LetterKind) -> str:

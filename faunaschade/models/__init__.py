@@ -41,6 +41,7 @@ from faunaschade.models.payments import (
     BatchStatus,
     Payment,
     PaymentBatch,
+    PaymentBatchClaim,
     PaymentBatchItem,
     PaymentStatus,
 )
@@ -78,6 +79,7 @@ __all__ = [
     "Parcel",
     "Payment",
     "PaymentBatch",
+    "PaymentBatchClaim",
     "PaymentBatchItem",
     "PaymentStatus",
     "PriceSource",

@@ -6,7 +6,14 @@ import enum
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Integer,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from faunaschade.extensions import db
@@ -74,13 +81,28 @@ class BatchStatus(enum.StrEnum):
 
 
 class PaymentBatch(CreatedMixin, db.Model):
-    """A SEPA credit-transfer batch for one province."""
+    """A SEPA credit-transfer batch for one province.
+
+    `total` always equals the sum of the items: database triggers keep it so and refuse any
+    other value (migration "payment batches"), on PostgreSQL and on SQLite.
+    """
 
     __tablename__ = "payment_batches"
     __table_args__ = (
         province_check("province"),
         non_negative("total"),
         CheckConstraint("approved_by IS NULL OR approved_by <> built_by", name="four_eyes"),
+        # Nothing leaves draft without a second officer, nothing counts as sent without a
+        # message id, nothing is paid without a date.
+        CheckConstraint(
+            "status IN ('draft', 'cancelled') OR approved_by IS NOT NULL", name="approved_first"
+        ),
+        CheckConstraint(
+            "status NOT IN ('exported', 'paid') "
+            "OR (message_id IS NOT NULL AND exported_at IS NOT NULL)",
+            name="exported_with_message",
+        ),
+        CheckConstraint("status <> 'paid' OR paid_at IS NOT NULL", name="paid_with_date"),
     )
 
     #: Surrogate key.
@@ -91,20 +113,63 @@ class PaymentBatch(CreatedMixin, db.Model):
     status: Mapped[BatchStatus] = mapped_column(
         enum_type(BatchStatus, "batch_status"), default=BatchStatus.DRAFT
     )
-    #: Sum of the items.
+    #: Sum of the items (kept and checked by database triggers).
     total: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"))
     #: Officer who built it.
     built_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     #: Second officer.
     approved_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: When the second officer approved it.
+    approved_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     #: SEPA message id of the export.
     message_id: Mapped[str | None] = mapped_column(String(35), unique=True)
     #: When it was exported.
     exported_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    #: The exported pain.001 file, kept so a second download is byte for byte the same.
+    file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_files.id"))
     #: When it was marked paid.
     paid_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    #: When it was cancelled.
+    cancelled_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    #: Optimistic-locking counter: approve, cancel and paid racing → one StaleDataError.
+    version: Mapped[int] = mapped_column(Integer, default=1, nullable=False)
 
-    items: Mapped[list[PaymentBatchItem]] = relationship(back_populates="batch")
+    __mapper_args__ = {"version_id_col": version}
+
+    entries: Mapped[list[PaymentBatchClaim]] = relationship(
+        back_populates="batch", order_by="PaymentBatchClaim.claim_id"
+    )
+    #: Every transfer, read-only here: items are added through their entry.
+    items: Mapped[list[PaymentBatchItem]] = relationship(
+        order_by="PaymentBatchItem.id", viewonly=True
+    )
+    file = relationship("StoredFile")
+
+
+class PaymentBatchClaim(db.Model):
+    """A claim's place in a batch, with the decision it pays."""
+
+    __tablename__ = "payment_batch_claims"
+    __table_args__ = (
+        CheckConstraint(
+            "live_claim_id IS NULL OR live_claim_id = claim_id", name="live_claim_is_claim"
+        ),
+    )
+
+    #: The batch.
+    batch_id: Mapped[int] = mapped_column(ForeignKey("payment_batches.id"), primary_key=True)
+    #: The claim.
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id"), primary_key=True, index=True)
+    #: The decision in force when the batch was built.
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id"), index=True)
+    #: The claim id while the batch is not cancelled, NULL once it is. Unique: a claim is in
+    #: at most one batch that is open or paid, so it is never paid twice.
+    live_claim_id: Mapped[int | None] = mapped_column(Integer, unique=True)
+
+    batch: Mapped[PaymentBatch] = relationship(back_populates="entries")
+    items: Mapped[list[PaymentBatchItem]] = relationship(
+        back_populates="entry", order_by="PaymentBatchItem.id"
+    )
 
 
 class BatchItemKind(enum.StrEnum):
@@ -121,9 +186,13 @@ class PaymentBatchItem(db.Model):
 
     __tablename__ = "payment_batch_items"
     __table_args__ = (
-        # A decision's payout (or refund) sits in at most one open batch: open_key is the
-        # decision id while the batch is open and NULL once it is cancelled.
-        UniqueConstraint("open_key", "kind"),
+        # Every transfer belongs to its claim's entry in the same batch, so the payout and the
+        # refund of a claim can never sit in two different batches.
+        ForeignKeyConstraint(
+            ["batch_id", "claim_id"],
+            ["payment_batch_claims.batch_id", "payment_batch_claims.claim_id"],
+        ),
+        UniqueConstraint("batch_id", "claim_id", "kind"),
         positive("amount"),
     )
 
@@ -131,7 +200,7 @@ class PaymentBatchItem(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     #: The batch.
     batch_id: Mapped[int] = mapped_column(ForeignKey("payment_batches.id"), index=True)
-    #: The decision paid.
+    #: The decision paid (the same as the entry's).
     decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id"), index=True)
     #: The claim (for tracing and the paid transition).
     claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id"), index=True)
@@ -139,9 +208,13 @@ class PaymentBatchItem(db.Model):
     kind: Mapped[BatchItemKind] = mapped_column(enum_type(BatchItemKind, "batch_item_kind"))
     #: Amount transferred.
     amount: Mapped[Decimal] = mapped_column(Money)
-    #: SEPA end-to-end id.
+    #: SEPA end-to-end id: batch, decision and kind, e.g. FS-B12-D345-UIT.
     end_to_end_id: Mapped[str] = mapped_column(String(35), unique=True)
-    #: Decision id while the batch is not cancelled (uniqueness guard).
-    open_key: Mapped[int | None] = mapped_column()
+    #: Creditor name as approved (SEPA allows 70 characters).
+    creditor_name: Mapped[str] = mapped_column(String(70))
+    #: Creditor IBAN as approved: a later change of the farmer's IBAN needs a new batch.
+    creditor_iban: Mapped[str] = mapped_column(String(34))
+    #: Unstructured remittance information (Ustrd) with the decision's kenmerk.
+    remittance: Mapped[str] = mapped_column(String(140))
 
-    batch: Mapped[PaymentBatch] = relationship(back_populates="items")
+    entry: Mapped[PaymentBatchClaim] = relationship(back_populates="items")

@@ -164,3 +164,39 @@ class ClaimPageSchema(Schema):
     page = fields.Integer()
     per_page = fields.Integer()
     total = fields.Integer()
+
+
+LIVESTOCK_SPECIES = sorted(code for code, s in SPECIES.items() if s.kind == "livestock")
+WOLF_FINDINGS = ["certain", "probable", "dog", "fox", "unknown"]
+
+
+class LivestockClaimInSchema(LoadSchema):
+    """POST /api/v1/claims/livestock: a keeper reports animals killed or injured."""
+
+    province = choice(PROVINCE_CODES, "provincie")
+    discovered_at = fields.AwareDateTime(
+        required=True,
+        error_messages={
+            "required": REQUIRED,
+            "invalid": "Geef datum en tijd als JJJJ-MM-DDTUU:MM+01:00.",
+            "invalid_awareness": "Geef de tijd met tijdzone, bijv. +01:00.",
+        },
+    )
+    species = _list(
+        choice(LIVESTOCK_SPECIES, "diersoort (wolf of goudjakhals)"), minimum=1, what="diersoort"
+    )
+    animals = fields.Integer(
+        required=True,
+        strict=True,
+        validate=validate.Range(1, 10000, error="Geef 1 tot 10000."),
+        error_messages={"required": REQUIRED, "invalid": "Geef het aantal dieren."},
+    )
+    description = text(5000)
+
+
+class WolfFindingInSchema(LoadSchema):
+    """POST /api/v1/claims/{id}/wolf-finding: the field visit and the DNA outcome."""
+
+    finding = choice(WOLF_FINDINGS, "uitkomst")
+    visited_on = iso_date()
+    remarks = text(5000, required=False)

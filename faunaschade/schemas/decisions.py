@@ -111,3 +111,9 @@ class ObjectionOutSchema(Schema):
     decision_id = fields.Integer()
     status = fields.String()
     text = fields.String()
+
+
+class DelayNoticeInSchema(LoadSchema):
+    """POST /api/v1/claims/{id}/delay-notice."""
+
+    expected_on = fields.Date(load_default=None, error_messages={"invalid": "Geef JJJJ-MM-DD."})

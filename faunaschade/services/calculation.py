@@ -94,10 +94,37 @@ def _components(claim: Claim, assessment: Assessment | None) -> list[dict[str, A
     return components
 
 
+def _livestock_case(claim: Claim, reduction_pct: Decimal) -> dict[str, Any]:
+    """Livestock: one component per predator with the assessor's items per animal."""
+    assessment = latest_assessment(claim)
+    items: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for item in assessment.livestock_items if assessment else []:
+        entry = {"type": item.item_type, "animal": item.animal, "amount": str(item.amount)}
+        if item.item_type == "vet_costs" and item.outcome == "injured":
+            entry["animal_value"] = str(item.animal_value)
+        items[item.species].append(entry)
+    if not items:  # nothing assessed (yet): an empty value for each reported species
+        items = {
+            s.species: [{"type": "animal_value", "animal": "-", "amount": "0.00"}]
+            for s in claim.species
+        }
+    return {
+        "province": claim.province,
+        "kind": "livestock",
+        "discovered_at": claim.discovered_at.isoformat(),
+        "reported_at": (claim.submitted_at or claim.discovered_at).isoformat(),
+        "wolf_finding": claim.wolf_finding or "unknown",
+        "components": [
+            {"species": species, "items": entries} for species, entries in sorted(items.items())
+        ],
+        "reduction_pct": str(reduction_pct),
+    }
+
+
 def build_case(claim: Claim, *, reduction_pct: Decimal = Decimal("0")) -> dict[str, Any]:
-    """The engine's input (SPEC §4.4) for a crop claim as it stands now."""
-    if claim.kind != ClaimKind.CROP:
-        raise NotImplementedError("livestock claims are calculated from their animal items")
+    """The engine's input (SPEC §4.4) for the claim as it stands now."""
+    if claim.kind == ClaimKind.LIVESTOCK:
+        return _livestock_case(claim, reduction_pct)
     assessment = latest_assessment(claim)
     submitted = claim.submitted_at.astimezone(AMSTERDAM).date() if claim.submitted_at else None
     measures = (

@@ -192,6 +192,18 @@ def warnings(claim: Claim) -> list[dict[str, str]]:
                 ),
             }
         )
+    from faunaschade.services.livestock import is_late_report
+
+    if is_late_report(claim):
+        found.append(
+            {
+                "code": "late_submission",
+                "message": (
+                    "De melding kwam later dan 24 uur na de ontdekking. Een te late melding wordt "
+                    "afgewezen, tenzij er een goede reden voor was."
+                ),
+            }
+        )
     rule_set = rules.rule_set_for(claim.province, claim.discovered_on)
     for item in claim.species:
         if rule_set.exclusion(item.species, claim.discovered_on):

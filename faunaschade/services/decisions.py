@@ -24,12 +24,12 @@ from faunaschade.models import (
     ProposalStatus,
     Role,
     User,
-    Zienswijze,
 )
 from faunaschade.models.base import utcnow
 from faunaschade.services import audit, letters, notifications, workflow
 from faunaschade.services.calculation import calculate_claim, latest_assessment
 from faunaschade.services.claims import today
+from faunaschade.services.zienswijze import zienswijze_settled
 
 S = ClaimStatus
 #: Reasons an officer may give for a rejection without assessment, besides the engine's own.
@@ -73,20 +73,6 @@ def current_decision(claim: Claim) -> Decision | None:
     )
 
 
-def _zienswijze_settled(claim: Claim) -> bool:
-    """The zienswijze window has closed, or the farmer has answered in it."""
-    if claim.zienswijze_deadline is None or claim.zienswijze_deadline < today():
-        return True
-    assessment = latest_assessment(claim)
-    return (
-        assessment is not None
-        and db.session.scalar(
-            select(Zienswijze.id).where(Zienswijze.assessment_id == assessment.id).limit(1)
-        )
-        is not None
-    )
-
-
 def _outcome(result: rules.Result, reject: bool, reduction_pct: Decimal) -> Outcome:
     if reject or not result.eligible or result.payout == 0:
         return Outcome.REJECTED
@@ -112,10 +98,10 @@ def propose_decision(
     reasons = list(dict.fromkeys(reasons or []))
     if unknown := sorted(set(reasons) - set(OFFICER_REASONS)):
         raise ValidationFailed(fields={"reasons": [f"Onbekende reden: {', '.join(unknown)}."]})
-    if claim.status == S.ASSESSED and not _zienswijze_settled(claim):
+    if claim.status == S.ASSESSED and not zienswijze_settled(claim):
+        until = f"{claim.zienswijze_deadline:%d-%m-%Y}" if claim.zienswijze_deadline else "—"
         raise Conflict(
-            f"De termijn voor een zienswijze loopt nog tot en met "
-            f"{claim.zienswijze_deadline:%d-%m-%Y}; wacht die af."
+            f"De termijn voor een zienswijze loopt nog tot en met {until}; wacht die af."
         )
     if claim.status in (S.SUBMITTED, S.INCOMPLETE):
         reject = True  # without an assessment only a rejection can be proposed
@@ -279,10 +265,13 @@ def summary(decision: Decision) -> dict[str, Any]:
 
 def decision_view(claim: Claim) -> dict[str, Any]:
     """What the claim page shows about proposals and the decision."""
+    from faunaschade.services.delays import needs_delay_notice
+
     decision = current_decision(claim)
     return {
         "proposal": open_proposal(claim),
         "decision": decision,
         "can_propose": claim.status in PROPOSABLE,
         "can_object": decision is not None and today() <= decision.objection_deadline,
+        "needs_delay_notice": needs_delay_notice(claim),
     }

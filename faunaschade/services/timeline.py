@@ -19,6 +19,7 @@ _FIXED = {
     "claim.updated": "Concept gewijzigd",
     "attachment.added": "Bestand toegevoegd",
     "payment.started": "Betaling van de leges gestart",
+    "zienswijze.submitted": "Zienswijze op de taxatie gegeven",
 }
 
 

@@ -2,7 +2,21 @@
 
 from flask import Flask
 
-from faunaschade.web import decisions, farmer, health, letters, pages, payments
+from faunaschade.web import (
+    assessor,
+    audit_log,
+    claim_panels,
+    decisions,
+    farmer,
+    health,
+    letters,
+    officer,
+    pages,
+    payment_batches,
+    payments,
+    statistics,
+    zienswijze,
+)
 
 
 def register(app: Flask) -> None:
@@ -14,4 +28,10 @@ def register(app: Flask) -> None:
         app.register_blueprint(payments.bp)
     app.register_blueprint(letters.bp)
     app.register_blueprint(decisions.bp)
+    for module in (officer, assessor, zienswijze):
+        app.register_blueprint(module.bp)
+    for module in (statistics, audit_log):
+        app.register_blueprint(module.bp)
+    app.register_blueprint(payment_batches.bp)
+    claim_panels.register(app)
     pages.register_template_helpers(app)

@@ -12,7 +12,7 @@ from faunaschade.access import get_claim_in_scope_or_404, roles_required
 from faunaschade.errors import AppError
 from faunaschade.extensions import db
 from faunaschade.models import Role
-from faunaschade.services import decisions, objections
+from faunaschade.services import decisions, delays, objections
 
 bp = Blueprint("decisions_web", __name__)
 officer_only = roles_required(Role.OFFICER)
@@ -108,3 +108,54 @@ def objection(claim_id: int):
         ),
         "Uw bezwaar is ontvangen. U krijgt een beslissing op bezwaar.",
     )
+
+
+@bp.route("/aanvragen/<int:claim_id>/verdaging", methods=["POST"])
+@officer_only
+def delay_notice(claim_id: int):
+    """Send the verdagingsbericht."""
+    from datetime import date
+
+    claim = get_claim_in_scope_or_404(claim_id)
+    raw = request.form.get("expected_on", "").strip()
+
+    def action() -> None:
+        try:
+            expected = date.fromisoformat(raw) if raw else None
+        except ValueError:
+            from faunaschade.errors import ValidationFailed
+
+            raise ValidationFailed(
+                "Datum ongeldig.", fields={"expected_on": ["Geef een datum als JJJJ-MM-DD."]}
+            ) from None
+        delays.send_delay_notice(claim, current_user, expected)
+
+    return _run(claim.id, action, "Het verdagingsbericht wordt gemaakt en verstuurd.")
+
+
+@bp.route("/aanvragen/<int:claim_id>/dna-uitkomst", methods=["POST"])
+@officer_only
+def wolf_finding(claim_id: int):
+    """Record the field visit and DNA outcome of a livestock claim."""
+    from datetime import date
+
+    from faunaschade.errors import ValidationFailed
+    from faunaschade.services import livestock
+
+    claim = get_claim_in_scope_or_404(claim_id)
+    form = request.form
+
+    def action() -> None:
+        if form.get("finding") not in ("certain", "probable", "dog", "fox", "unknown"):
+            raise ValidationFailed("Uitkomst ongeldig.", fields={"finding": ["Kies een uitkomst."]})
+        try:
+            visited = date.fromisoformat(form.get("visited_on", ""))
+        except ValueError:
+            raise ValidationFailed(
+                "Datum ongeldig.", fields={"visited_on": ["Geef de datum van het veldbezoek."]}
+            ) from None
+        livestock.record_wolf_finding(
+            claim, current_user, form["finding"], visited, form.get("remarks", "")
+        )
+
+    return _run(claim.id, action, "De uitkomst van het veldbezoek is vastgelegd.")

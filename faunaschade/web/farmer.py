@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -325,3 +326,47 @@ def pay(claim_id: int):
         return redirect(url_for("farmer.claim_detail", claim_id=claim.id))
     db.session.commit()
     return redirect(redirect_url)
+
+
+@bp.route("/aanvragen/wolf", methods=["GET", "POST"])
+@farmer_only
+def livestock_report():
+    """Report animals killed or injured by a wolf or golden jackal."""
+    from faunaschade.schemas.claims import LivestockClaimInSchema
+    from faunaschade.services import livestock
+
+    errors: dict[str, list[str]] = {}
+    values: dict[str, Any] = present(
+        request.form, "province", "discovered_on", "discovered_time", "animals", "description"
+    )
+    values["species"] = request.form.getlist("species")
+    if request.method == "POST":
+        data = {k: values[k] for k in ("province", "description") if k in values}
+        data["species"] = values["species"]
+        data["animals"] = int(values["animals"]) if values.get("animals", "").isdigit() else -1
+        if values.get("discovered_on") and values.get("discovered_time"):
+            local = f"{values['discovered_on']}T{values['discovered_time']}"
+            try:
+                moment = datetime.fromisoformat(local).replace(tzinfo=claims.AMSTERDAM)
+                data["discovered_at"] = moment.isoformat()
+            except ValueError:
+                errors["discovered_on"] = ["Geef een geldige datum en tijd."]
+        loaded, schema_errors = load(LivestockClaimInSchema(), data)
+        errors = errors or schema_errors
+        if "discovered_at" in errors:
+            errors["discovered_on"] = errors.pop("discovered_at")
+        if loaded is not None and not errors:
+            try:
+                claim = livestock.report_livestock_damage(
+                    farmers.profile_of(current_user), loaded, current_user
+                )
+            except ValidationFailed as exc:
+                db.session.rollback()
+                errors = service_errors(exc)
+            else:
+                db.session.commit()
+                flash("Uw melding is ontvangen. Voeg nu foto's van de dieren toe.", "success")
+                return redirect(url_for("farmer.claim_detail", claim_id=claim.id))
+    return render_template(
+        "claims/livestock_form.html", values=values, errors=errors, **vocabulary()
+    ), 422 if errors else 200

@@ -1,0 +1,133 @@
+"""GET /api/v1/statistics (auditors, officers) and GET /api/v1/audit-events (auditors, admins)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, stream_with_context
+from flask_login import current_user
+from flask_smorest import Blueprint
+
+from faunaschade.access import roles_required
+from faunaschade.models import Role
+from faunaschade.schemas.statistics import (
+    AuditPageSchema,
+    AuditQuerySchema,
+    StatisticsQuerySchema,
+    StatisticsSchema,
+)
+from faunaschade.services import audit_log, exports, statistics
+from faunaschade.services.claims import today
+
+bp = Blueprint(
+    "statistics", __name__, url_prefix="/api/v1", description="Statistics and the audit log"
+)
+
+_FILE = {"type": "string", "format": "binary"}
+STATISTICS_FILES = {
+    "description": "format=csv or format=xlsx: the rows as a download",
+    "content": {"text/csv": {"schema": _FILE}, exports.XLSX_MIME: {"schema": _FILE}},
+}
+
+
+def statistics_filters(args: dict[str, Any]) -> statistics.Filters:
+    """The service's filters from loaded query arguments."""
+    return statistics.Filters(
+        damage_year=args.get("damage_year"),
+        province=args.get("province"),
+        species=args.get("species"),
+        crop=args.get("crop"),
+        outcome=args.get("outcome"),
+    )
+
+
+def statistics_header(group_by: list[str]) -> list[str]:
+    return [*group_by, *statistics.MEASURES]
+
+
+def statistics_rows(group_by: list[str], filters, provinces) -> Any:
+    for row in statistics.rows(group_by, filters, provinces):
+        yield [row[name] for name in statistics_header(group_by)]
+
+
+def download(body: Any, mimetype: str, filename: str) -> Response:
+    """A file download that no shared cache keeps."""
+    response = Response(body, mimetype=mimetype)
+    response.headers.set("Content-Disposition", "attachment", filename=filename)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def statistics_download(fmt: str, group_by: list[str], filters, provinces) -> Response:
+    """CSV streamed from a server-side cursor, or an XLSX workbook with an 'about' sheet."""
+    name = f"statistics-{today().isoformat()}"
+    header = statistics_header(group_by)
+    if fmt == "csv":
+        chunks = exports.csv_chunks(header, statistics_rows(group_by, filters, provinces))
+        return download(stream_with_context(chunks), "text/csv", f"{name}.csv")
+    about = [
+        ("as_of", today()),
+        ("group_by", ",".join(group_by) or "-"),
+        ("provinces", ",".join(provinces)),
+        *((key, value) for key, value in vars(filters).items() if value is not None),
+        ("note", "Grouped by species, a claim with two species counts in both rows."),
+    ]
+    workbook = exports.xlsx_bytes(
+        [
+            ("statistics", header, statistics_rows(group_by, filters, provinces)),
+            ("about", ("key", "value"), about),
+        ]
+    )
+    return download(workbook, exports.XLSX_MIME, f"{name}.xlsx")
+
+
+@bp.route("/statistics")
+@roles_required(Role.AUDITOR, Role.OFFICER)
+@bp.arguments(StatisticsQuerySchema, location="query")
+@bp.response(200, StatisticsSchema)
+@bp.doc(responses={200: STATISTICS_FILES})
+def get_statistics(args: dict[str, Any]):
+    """Claims, outcomes and money grouped by damage year, province, species, crop, month or
+    outcome, within the caller's provinces; format=csv streams, format=xlsx downloads."""
+    provinces = statistics.scope_of(current_user)
+    filters, group_by = statistics_filters(args), args["group_by"]
+    if args["format"] != "json":
+        return statistics_download(args["format"], group_by, filters, provinces)
+    return {
+        "as_of": today(),
+        "group_by": group_by,
+        "filters": {key: value for key, value in vars(filters).items() if value is not None},
+        "provinces": list(provinces),
+        "rows": list(statistics.rows(group_by, filters, provinces)),
+        "totals": statistics.totals(filters, provinces),
+    }
+
+
+def audit_filters(args: dict[str, Any]) -> audit_log.AuditFilters:
+    return audit_log.AuditFilters(
+        claim_id=args.get("claim_id"),
+        actor_id=args.get("actor_id"),
+        action=args.get("action"),
+        start=args.get("from_"),
+        end=args.get("to"),
+    )
+
+
+def audit_download(user, filters: audit_log.AuditFilters) -> Response:
+    """The matching events as CSV, in chain order, streamed."""
+    chunks = exports.csv_chunks(audit_log.EXPORT_COLUMNS, audit_log.export_rows(user, filters))
+    name = f"audit-events-{today().isoformat()}.csv"
+    return download(stream_with_context(chunks), "text/csv", name)
+
+
+@bp.route("/audit-events")
+@roles_required(Role.AUDITOR, Role.ADMIN)
+@bp.arguments(AuditQuerySchema, location="query")
+@bp.response(200, AuditPageSchema)
+@bp.doc(responses={200: {"description": "format=csv", "content": {"text/csv": {"schema": _FILE}}}})
+def audit_events(args: dict[str, Any]):
+    """The hash-chained audit log, newest first; filter by claim, actor, action and period."""
+    filters = audit_filters(args)
+    if args["format"] == "csv":
+        return audit_download(current_user, filters)
+    return audit_log.page(current_user, filters, args["page"], args["per_page"])

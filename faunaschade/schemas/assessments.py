@@ -1,0 +1,362 @@
+"""Assessments, completion requests, zienswijzen and the officer's queue: load and dump schemas."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate, validates
+
+from faunaschade.models import AssessmentStatus, PriceSource, Unit
+from faunaschade.models.claims import PREVENTIVE_MEASURES
+from faunaschade.provinces import PROVINCE_CODES
+from faunaschade.rules.catalogue import ANIMAL_KINDS, AREA_TYPES
+from faunaschade.schemas.base import REQUIRED, LoadSchema, choice, iso_date, positive_decimal, text
+from faunaschade.schemas.claims import CROP_SPECIES
+from faunaschade.services.completion import COMPLETION_WORKING_DAYS, MAX_DAYS, MIN_DAYS
+from faunaschade.services.queue import QUEUE_STATUSES
+
+# --- load schemas ---------------------------------------------------------------------------
+
+
+class CompletionRequestSchema(LoadSchema):
+    """POST /api/v1/claims/{id}/completion-request."""
+
+    message = text(5000)
+    days = fields.Integer(
+        load_default=COMPLETION_WORKING_DAYS,
+        strict=True,
+        validate=validate.Range(
+            MIN_DAYS, MAX_DAYS, error=f"Kies {MIN_DAYS} tot {MAX_DAYS} werkdagen."
+        ),
+        error_messages={"invalid": "Geef een aantal werkdagen.", "null": REQUIRED},
+        metadata={"description": "working days to complete (default 10)"},
+    )
+
+
+class CompleteSchema(LoadSchema):
+    """POST /api/v1/claims/{id}/complete: the farmer (or officer) says the claim is complete."""
+
+    note = text(5000, required=False)
+
+
+class AssessmentOrderSchema(LoadSchema):
+    """POST /api/v1/claims/{id}/assessment-order."""
+
+    assessor_email = fields.Email(
+        required=True,
+        error_messages={"required": REQUIRED, "invalid": "Geen geldig e-mailadres."},
+    )
+    urgent = fields.Boolean(
+        load_default=False, metadata={"description": "spoedtaxatie: report due in 2 working days"}
+    )
+
+
+class VisitInSchema(LoadSchema):
+    """One field visit."""
+
+    date = iso_date()
+    remarks = text(2000, required=False)
+
+
+class LineInSchema(LoadSchema):
+    """One report line: parcel × species × area type."""
+
+    parcel_id = fields.Integer(
+        required=True,
+        strict=True,
+        error_messages={"required": REQUIRED, "invalid": "Geef het nummer van een perceel."},
+    )
+    species = choice(CROP_SPECIES, "diersoort")
+    area_type = choice(AREA_TYPES, "gebiedstype")
+    damaged_area_ha = positive_decimal(4, maximum="100000")
+    lost_quantity = positive_decimal(3, maximum="1000000000")
+    unit = choice([u.value for u in Unit], "eenheid")
+    unit_price = positive_decimal(4, maximum="1000000")
+    price_source = choice([p.value for p in PriceSource], "prijsbron")
+    harvested_before_assessment = fields.Boolean(
+        load_default=False, error_messages={"invalid": "Verwacht true of false."}
+    )
+
+
+def _list(inner: fields.Field, maximum: int, what: str) -> fields.List:
+    return fields.List(
+        inner,
+        load_default=list,
+        validate=validate.Length(max=maximum, error=f"Hoogstens {maximum} {what}."),
+        error_messages={"invalid": "Verwacht een lijst.", "null": REQUIRED},
+    )
+
+
+class AnimalInSchema(LoadSchema):
+    """One killed or injured animal (livestock claims); its value comes from the price table."""
+
+    species = choice(["wolf", "goudjakhals"], "diersoort")
+    animal = text(40)
+    animal_kind = choice(ANIMAL_KINDS, "diersoort van het dier")
+    breed_group = text(40)
+    sex = choice(["female", "male"], "geslacht (female of male)")
+    age_class = text(20)
+    pregnant = fields.Boolean(load_default=False)
+    outcome = choice(["killed", "injured"], "afloop (killed of injured)")
+    vet_costs = fields.Decimal(
+        load_default=None,
+        places=2,
+        as_string=True,
+        validate=validate.Range(min=0, error="Niet negatief."),
+    )
+    abortion = fields.Decimal(
+        load_default=None,
+        places=2,
+        as_string=True,
+        validate=validate.Range(min=0, error="Niet negatief."),
+    )
+    carcass_removal = fields.Decimal(
+        load_default=None,
+        places=2,
+        as_string=True,
+        validate=validate.Range(min=0, error="Niet negatief."),
+    )
+
+
+class ReportSchema(LoadSchema):
+    """PUT /api/v1/assessments/{id}/report: the whole report (replaces what was saved)."""
+
+    visits = _list(fields.Nested(VisitInSchema), 20, "bezoeken")
+    lines = _list(fields.Nested(LineInSchema), 200, "regels")
+    animals = _list(fields.Nested(AnimalInSchema), 500, "dieren")
+    preventive_measures_observed = _list(
+        choice(PREVENTIVE_MEASURES, "preventieve maatregel"), 10, "maatregelen"
+    )
+    remarks = text(5000, required=False)
+
+    @validates("preventive_measures_observed")
+    def _unique(self, value: list[str], **_: Any) -> None:
+        if len(set(value)) != len(value):
+            raise ValidationError("Noem elke maatregel één keer.")
+
+
+class ZienswijzeInSchema(LoadSchema):
+    """POST /api/v1/claims/{id}/zienswijze (JSON, or multipart with `text` and `file`)."""
+
+    text = text(10000)
+
+
+class AssessmentListQuerySchema(LoadSchema):
+    """Filters of GET /api/v1/assessments."""
+
+    status = fields.String(
+        load_default=None,
+        validate=validate.OneOf([s.value for s in AssessmentStatus], error="Onbekende status."),
+    )
+    claim_id = fields.Integer(load_default=None)
+
+
+class QueueQuerySchema(LoadSchema):
+    """Filters of the officer's queue."""
+
+    status = fields.String(
+        load_default=None,
+        validate=validate.OneOf([s.value for s in QUEUE_STATUSES], error="Onbekende status."),
+    )
+    province = fields.String(
+        load_default=None, validate=validate.OneOf(PROVINCE_CODES, error="Onbekende provincie.")
+    )
+    species = fields.String(load_default=None)
+    crop = fields.String(load_default=None)
+    overdue = fields.Boolean(load_default=False)
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(1, 200))
+
+
+class PreviewQuerySchema(LoadSchema):
+    """GET /api/v1/claims/{id}/calculation-preview."""
+
+    reduction_pct = fields.Decimal(
+        load_default=Decimal("0"),
+        places=2,
+        as_string=True,
+        validate=validate.Range(0, 100, error="Geef een percentage van 0 tot 100."),
+    )
+
+
+# --- dump schemas ---------------------------------------------------------------------------
+
+
+class VisitOutSchema(Schema):
+    """A visit as stored."""
+
+    date = fields.Date(attribute="visited_on")
+    remarks = fields.String()
+
+
+class LineOutSchema(Schema):
+    """A report line with its assessed damage."""
+
+    id = fields.Integer()
+    parcel_id = fields.Integer()
+    species = fields.String()
+    area_type = fields.String()
+    damaged_area_ha = fields.Decimal(as_string=True)
+    lost_quantity = fields.Decimal(as_string=True)
+    unit = fields.String()
+    unit_price = fields.Decimal(as_string=True)
+    price_source = fields.String()
+    harvested_before_assessment = fields.Boolean()
+    assessed_damage = fields.Decimal(
+        as_string=True, metadata={"description": "lost_quantity × unit_price, half-up to cents"}
+    )
+
+
+class AssessmentParcelSchema(Schema):
+    """A parcel of the claim as the assessor needs it."""
+
+    parcel_id = fields.Integer()
+    name = fields.String(attribute="parcel.name")
+    area_ha = fields.Decimal(as_string=True, attribute="parcel.area_ha")
+    claimed_damaged_area_ha = fields.Decimal(as_string=True, attribute="damaged_area_ha")
+    area_type = fields.String()
+
+
+class AssessmentClaimSchema(Schema):
+    """What the assessor needs to know of the claim."""
+
+    id = fields.Integer()
+    reference = fields.String()
+    province = fields.String()
+    crop = fields.String()
+    discovered_on = fields.Date()
+    species = fields.Function(lambda claim: sorted(s.species for s in claim.species))
+    parcels = fields.List(fields.Nested(AssessmentParcelSchema))
+    preventive_measures = fields.List(fields.String())
+    farmer_name = fields.String(attribute="farmer.name")
+    address = fields.Function(
+        lambda c: f"{c.farmer.address}, {c.farmer.postcode} {c.farmer.city}",
+        metadata={"description": "where to visit"},
+    )
+
+
+class AssessmentOutSchema(Schema):
+    """An assessment with its report."""
+
+    id = fields.Integer()
+    status = fields.String()
+    urgent = fields.Boolean()
+    due_on = fields.Date()
+    ordered_at = fields.DateTime(attribute="created_at")
+    submitted_at = fields.DateTime(allow_none=True)
+    assessor_email = fields.String(attribute="assessor.email")
+    claim = fields.Nested(AssessmentClaimSchema)
+    visits = fields.List(fields.Nested(VisitOutSchema))
+    lines = fields.List(fields.Nested(LineOutSchema))
+    preventive_measures_observed = fields.List(fields.String())
+    remarks = fields.String()
+    total_assessed_damage = fields.Method(
+        "_total", metadata={"description": "sum of the lines not harvested before assessment"}
+    )
+    zienswijze_deadline = fields.Date(attribute="claim.zienswijze_deadline", allow_none=True)
+
+    def _total(self, assessment: Any) -> str:
+        from faunaschade.services.assessments import counted_total
+
+        return f"{counted_total(assessment):.2f}"
+
+
+class AssessmentSummarySchema(Schema):
+    """An assessment in the work list."""
+
+    id = fields.Integer()
+    status = fields.String()
+    urgent = fields.Boolean()
+    due_on = fields.Date()
+    submitted_at = fields.DateTime(allow_none=True)
+    claim_id = fields.Integer()
+    claim_reference = fields.String(attribute="claim.reference")
+    claim_status = fields.String(
+        attribute="claim.status", metadata={"description": "withdrawn: the order lapsed"}
+    )
+    province = fields.String(attribute="claim.province")
+    crop = fields.String(attribute="claim.crop")
+    farmer_name = fields.String(attribute="claim.farmer.name")
+
+
+class AssessmentOrderedSchema(Schema):
+    """Answer of POST /api/v1/claims/{id}/assessment-order."""
+
+    assessment_id = fields.Integer(attribute="id")
+    assessor_email = fields.String(attribute="assessor.email")
+    urgent = fields.Boolean()
+    due_on = fields.Date()
+    claim_status = fields.String(attribute="claim.status")
+
+
+class ZienswijzeOutSchema(Schema):
+    """A zienswijze as stored."""
+
+    id = fields.Integer()
+    assessment_id = fields.Integer()
+    text = fields.String()
+    attachment_id = fields.Integer(allow_none=True)
+    created_at = fields.DateTime()
+
+
+class DeadlineOutSchema(Schema):
+    """A running deadline with its state."""
+
+    code = fields.String()
+    label = fields.String()
+    due = fields.Date()
+    state = fields.String(metadata={"description": "overdue | soon | ok | closed"})
+    text = fields.String()
+
+
+class QueueRowSchema(Schema):
+    """One claim of the queue."""
+
+    id = fields.Integer(attribute="claim.id")
+    reference = fields.String(attribute="claim.reference")
+    status = fields.String(attribute="claim.status")
+    province = fields.String(attribute="claim.province")
+    crop = fields.String(attribute="claim.crop")
+    species = fields.Function(lambda row: sorted(s.species for s in row.claim.species))
+    farmer_name = fields.String(attribute="claim.farmer.name")
+    assessment_id = fields.Integer(attribute="assessment.id", allow_none=True)
+    overdue = fields.Boolean()
+    deadlines = fields.List(fields.Nested(DeadlineOutSchema))
+
+
+class QueuePageSchema(Schema):
+    """A page of the queue."""
+
+    rows = fields.List(fields.Nested(QueueRowSchema))
+    page = fields.Integer()
+    per_page = fields.Integer()
+    total = fields.Integer()
+
+
+class StepOutSchema(Schema):
+    """One step of the calculation."""
+
+    code = fields.String()
+    description = fields.String()
+    amount = fields.String(allow_none=True)
+    rule = fields.String(allow_none=True)
+
+
+class PreviewSchema(Schema):
+    """The rules engine's output for the claim as it stands (SPEC §4.4), and its input."""
+
+    rule_set = fields.String()
+    deadline = fields.String()
+    eligible = fields.Boolean()
+    rejection_reasons = fields.List(fields.String())
+    assessed_damage = fields.String()
+    own_risk = fields.String()
+    supplement = fields.String()
+    reduction = fields.String()
+    compensation = fields.String()
+    payout = fields.String()
+    leges = fields.String()
+    leges_refund = fields.String()
+    steps = fields.List(fields.Nested(StepOutSchema))
+    case = fields.Dict(metadata={"description": "the engine's input built from the claim"})

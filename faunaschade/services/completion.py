@@ -1,0 +1,152 @@
+"""Verzoek om aanvulling (Awb 4:5): ask the farmer to complete a claim, and the completion."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from faunaschade import rules
+from faunaschade.errors import Conflict, ValidationFailed
+from faunaschade.extensions import db
+from faunaschade.models import AuditEvent, Claim, ClaimStatus, LetterKind, Role, User
+from faunaschade.services import letters, notifications, workflow
+from faunaschade.services.claims import AMSTERDAM, today
+
+#: Working days the farmer gets to complete a claim (Faunafonds 2014 art. 3(2), DOMAIN §13).
+COMPLETION_WORKING_DAYS = 10
+#: Bounds on the term an officer may set.
+MIN_DAYS, MAX_DAYS = 1, 40
+
+
+@dataclass(frozen=True)
+class CompletionRequest:
+    """One request to complete the claim, as recorded in the audit log."""
+
+    number: int  #: 1 for the first request on the claim, 2 for the second…
+    message: str  #: What is missing, in the officer's words.
+    deadline: date  #: Last day to complete.
+    requested_on: date  #: Day of the request (Europe/Amsterdam).
+
+    @property
+    def paragraphs(self) -> tuple[str, ...]:
+        """The message split at blank lines."""
+        return tuple(p.strip() for p in re.split(r"\n\s*\n", self.message) if p.strip())
+
+
+def _requests(claim: Claim) -> list[CompletionRequest]:
+    # The transition's audit event is the record of the request: append-only and hash-chained,
+    # so the letter (also when regenerated) prints exactly what was asked.
+    events = db.session.scalars(
+        select(AuditEvent)
+        .where(
+            AuditEvent.claim_id == claim.id,
+            AuditEvent.action == "claim.transition",
+            AuditEvent.to_status == ClaimStatus.INCOMPLETE.value,
+        )
+        .order_by(AuditEvent.seq)
+    )
+    return [
+        CompletionRequest(
+            number=n,
+            message=(e.data or {}).get("message", ""),
+            deadline=date.fromisoformat((e.data or {})["deadline"]),
+            requested_on=e.occurred_at.astimezone(AMSTERDAM).date(),
+        )
+        for n, e in enumerate(events, start=1)
+        if (e.data or {}).get("deadline")
+    ]
+
+
+def _normalised(text: str) -> str:
+    # Browsers post CRLF; the letter splits paragraphs at blank lines.
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def completion_request(claim: Claim, number: int | None = None) -> CompletionRequest | None:
+    """The claim's n-th completion request (default: the latest), or None."""
+    found = _requests(claim)
+    if not found:
+        return None
+    if number is None:
+        return found[-1]
+    return found[number - 1] if 0 < number <= len(found) else None
+
+
+def request_completion(
+    claim: Claim, officer: User, message: str, days: int = COMPLETION_WORKING_DAYS
+) -> Claim:
+    """Ask the farmer to complete the claim within `days` working days (submitted → incomplete)."""
+    if not MIN_DAYS <= days <= MAX_DAYS:
+        raise ValidationFailed(
+            fields={"days": [f"Kies een termijn van {MIN_DAYS} tot {MAX_DAYS} werkdagen."]}
+        )
+    if not message.strip():
+        raise ValidationFailed(fields={"message": ["Schrijf op wat er ontbreekt."]})
+    if claim.status != ClaimStatus.SUBMITTED:
+        raise Conflict(
+            "Aanvulling vragen kan alleen bij een ingediende aanvraag die nog niet is getaxeerd.",
+            code="invalid_transition",
+        )
+    deadline = rules.add_working_days(today(), days)
+    number = len(_requests(claim)) + 1
+    claim.completion_deadline = deadline
+    workflow.transition(
+        claim,
+        ClaimStatus.INCOMPLETE,
+        officer,
+        data={"message": _normalised(message), "deadline": deadline.isoformat(), "days": days},
+    )
+    letters.request_letter(
+        claim, LetterKind.COMPLETION_REQUEST, actor=officer, subject=f"request-{number}"
+    )
+    notifications.notify(notifications.NotificationKind.COMPLETION_REQUESTED, claim, actor=officer)
+    return claim
+
+
+def complete_claim(claim: Claim, actor: User, note: str = "") -> Claim:
+    """The claim is complete again (incomplete → submitted), said by its farmer or an officer.
+
+    The Awb decision term stood still while the claim was incomplete (Awb 4:15), so the
+    backstop moves on by the days the request was open.
+    """
+    from faunaschade.services.decisions import open_proposal
+
+    if claim.status != ClaimStatus.INCOMPLETE:
+        raise Conflict("Deze aanvraag wacht niet op een aanvulling.", code="invalid_transition")
+    if open_proposal(claim) is not None:
+        raise Conflict(
+            "De termijn om aan te vullen is verstreken en er ligt een voorstel om de aanvraag "
+            "buiten behandeling te laten. Neem contact op met de provincie.",
+            code="not_processed_proposed",
+        )
+    request = completion_request(claim)
+    day = today()
+    late = request is not None and day > request.deadline
+    if request is not None and claim.backstop_deadline is not None:
+        stop = min(day, request.deadline)
+        claim.backstop_deadline += timedelta(days=max((stop - request.requested_on).days, 0))
+    claim.completion_deadline = None
+    workflow.transition(
+        claim,
+        ClaimStatus.SUBMITTED,
+        actor,
+        reason=(
+            "Aanvraag aangevuld door de aanvrager"
+            if actor.role == Role.FARMER
+            else "Aanvraag compleet verklaard door de behandelaar"
+        ),
+        data={"note": note.strip(), "late": late},
+    )
+    return claim
+
+
+def completion_lapsed(claim: Claim, on: date | None = None) -> bool:
+    """True when the claim is incomplete and its completion deadline has passed."""
+    return (
+        claim.status == ClaimStatus.INCOMPLETE
+        and claim.completion_deadline is not None
+        and (on or today()) > claim.completion_deadline
+    )

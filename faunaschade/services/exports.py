@@ -1,0 +1,83 @@
+"""CSV and XLSX exports: machine-readable headers (codes), amounts as plain decimals with a dot.
+
+CSV is produced as a stream of text chunks, so an export of any size runs in constant memory.
+XLSX is written by openpyxl in write-only mode (rows go straight to temporary files) and sent
+once finished, because a ZIP container cannot be streamed before it is complete.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#: A text cell starting with one of these is a formula to a spreadsheet (CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_CHUNK = 64 * 1024
+
+
+def text_value(value: Any) -> str:
+    """One CSV field: amounts `1234.50`, dates ISO, None empty, formulas neutralised."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return str(value)
+
+
+def csv_chunks(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[str]:
+    """The CSV text in chunks of about 64 KB: header first, one line per row."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([text_value(value) for value in row])
+        if buffer.tell() >= _CHUNK:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def _cell(sheet: Any, value: Any) -> Any:
+    if isinstance(value, Decimal):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = "0.00"
+        return cell
+    if isinstance(value, datetime):
+        # Spreadsheets have no time zones: write the UTC moment as ISO text, unambiguous.
+        return value.isoformat()
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"  # openpyxl would otherwise store "=…" as a formula
+        return cell
+    return value
+
+
+def xlsx_bytes(sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence[Any]]]]) -> bytes:
+    """A workbook with one sheet per (title, header, rows); rows are spooled to disk while
+    written, only the compressed result is held in memory."""
+    book = Workbook(write_only=True)
+    for title, header, rows in sheets:
+        sheet = book.create_sheet(title)
+        sheet.append(list(header))
+        for row in rows:
+            sheet.append([_cell(sheet, value) for value in row])
+    with tempfile.TemporaryFile() as out:
+        book.save(out)
+        out.seek(0)
+        return out.read()

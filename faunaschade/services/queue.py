@@ -1,0 +1,220 @@
+"""The officer's queue: claims in scope with their running deadlines, filtered and coloured."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from faunaschade import rules
+from faunaschade.access import claims_in_scope
+from faunaschade.extensions import db
+from faunaschade.models import (
+    Assessment,
+    AssessmentStatus,
+    Claim,
+    ClaimSpecies,
+    ClaimStatus,
+    User,
+)
+from faunaschade.services.claims import today
+
+S = ClaimStatus
+#: What an officer has work on; the default of the status filter.
+OPEN_STATUSES = (
+    S.SUBMITTED,
+    S.INCOMPLETE,
+    S.ASSESSMENT_ORDERED,
+    S.ASSESSED,
+    S.PROPOSED,
+    S.OBJECTION,
+)
+#: Statuses the queue can be filtered on (drafts are the farmer's alone).
+QUEUE_STATUSES = tuple(s for s in ClaimStatus if s != S.DRAFT)
+#: The Awb decision term runs in these statuses (it stands still while incomplete, Awb 4:15).
+BACKSTOP_STATUSES = (S.SUBMITTED, S.ASSESSMENT_ORDERED, S.ASSESSED, S.PROPOSED)
+#: A deadline this many working days ahead or fewer is "soon".
+SOON_WORKING_DAYS = 3
+
+#: Dutch word for each state; the colour only repeats it.
+STATE_WORDS = {"overdue": "Te laat", "soon": "Binnenkort", "ok": "Op tijd", "closed": "Gesloten"}
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A running deadline of a claim, with its state on the day asked."""
+
+    code: str  #: completion, assessment, zienswijze, decision, decision_backstop.
+    label: str  #: Dutch name of the deadline.
+    due: date  #: Last day.
+    state: str  #: overdue, soon, ok, or closed (a zienswijze window that has passed).
+    text: str  #: "3 dagen te laat", "nog 2 dagen", "vandaag"…
+
+    @property
+    def word(self) -> str:
+        """The state in one Dutch word (shown next to the colour)."""
+        return STATE_WORDS[self.state]
+
+
+def state_of(due: date, on: date) -> str:
+    """overdue (passed), soon (within 3 working days) or ok."""
+    if due < on:
+        return "overdue"
+    return "soon" if due <= rules.add_working_days(on, SOON_WORKING_DAYS) else "ok"
+
+
+def _days(n: int) -> str:
+    return f"{n} dag" if n == 1 else f"{n} dagen"
+
+
+def make_deadline(code: str, label: str, due: date, on: date, *, closes: bool = False) -> Deadline:
+    """A deadline with its state and text; `closes`: passing it closes a window, nobody is late."""
+    state = state_of(due, on)
+    if state == "overdue":
+        ago = _days((on - due).days)
+        state, text = ("closed", f"{ago} geleden") if closes else (state, f"{ago} te laat")
+    else:
+        text = "vandaag" if due == on else f"nog {_days((due - on).days)}"
+    return Deadline(code, label, due, state, text)
+
+
+def running_deadlines(
+    claim: Claim, assessment_due: date | None = None, on: date | None = None
+) -> list[Deadline]:
+    """The deadlines that run for the claim in its current status."""
+    on = on or today()
+    found = []
+    if claim.status == S.INCOMPLETE and claim.completion_deadline:
+        found.append(make_deadline("completion", "Aanvulling", claim.completion_deadline, on))
+    if claim.status == S.ASSESSMENT_ORDERED and assessment_due:
+        found.append(make_deadline("assessment", "Taxatierapport", assessment_due, on))
+    if claim.status == S.ASSESSED and claim.zienswijze_deadline:
+        found.append(
+            make_deadline("zienswijze", "Zienswijze", claim.zienswijze_deadline, on, closes=True)
+        )
+    if claim.status in (S.ASSESSED, S.PROPOSED) and claim.decision_target:
+        found.append(make_deadline("decision", "Besluit (streefdatum)", claim.decision_target, on))
+    if claim.status in BACKSTOP_STATUSES and claim.backstop_deadline:
+        found.append(
+            make_deadline(
+                "decision_backstop", "Besluit of verdaging (Awb)", claim.backstop_deadline, on
+            )
+        )
+    return found
+
+
+def _assessment_due() -> Any:
+    return (
+        select(func.min(Assessment.due_on))
+        .where(Assessment.claim_id == Claim.id, Assessment.status != AssessmentStatus.SUBMITTED)
+        .scalar_subquery()
+    )
+
+
+def overdue_condition(on: date) -> ColumnElement[bool]:
+    """SQL: some deadline an officer or assessor must meet has passed."""
+    return or_(
+        and_(Claim.status == S.INCOMPLETE, Claim.completion_deadline < on),
+        and_(Claim.status == S.ASSESSMENT_ORDERED, _assessment_due() < on),
+        and_(Claim.status.in_((S.ASSESSED, S.PROPOSED)), Claim.decision_target < on),
+        and_(Claim.status.in_(BACKSTOP_STATUSES), Claim.backstop_deadline < on),
+    )
+
+
+def _earliest(a: Any, b: Any) -> Any:
+    # Portable LEAST() that ignores NULLs (SQLite has no LEAST; MIN(a, b) is NULL with a NULL).
+    return case((a.is_(None), b), (b.is_(None), a), (a < b, a), else_=b)
+
+
+def _next_due() -> Any:
+    """SQL: the earliest deadline an officer or assessor must meet, by status."""
+    backstop = case((Claim.status.in_(BACKSTOP_STATUSES), Claim.backstop_deadline), else_=None)
+    primary = case(
+        (Claim.status == S.INCOMPLETE, Claim.completion_deadline),
+        (Claim.status == S.ASSESSMENT_ORDERED, _assessment_due()),
+        (Claim.status.in_((S.ASSESSED, S.PROPOSED)), Claim.decision_target),
+        else_=None,
+    )
+    return _earliest(primary, backstop)
+
+
+def queue_query(user: User, filters: dict[str, Any], on: date | None = None) -> Select:
+    """Claims in the user's scope that match the filters, most urgent first."""
+    on = on or today()
+    query = claims_in_scope(user).where(Claim.status != S.DRAFT)
+    status = filters.get("status")
+    query = query.where(
+        Claim.status == ClaimStatus(status) if status else Claim.status.in_(OPEN_STATUSES)
+    )
+    if filters.get("province"):
+        query = query.where(Claim.province == filters["province"])
+    if filters.get("crop"):
+        query = query.where(Claim.crop == filters["crop"])
+    if filters.get("species"):
+        query = query.where(
+            Claim.id.in_(
+                select(ClaimSpecies.claim_id).where(ClaimSpecies.species == filters["species"])
+            )
+        )
+    if filters.get("overdue"):
+        query = query.where(overdue_condition(on))
+    next_due = _next_due()
+    return query.order_by(next_due.is_(None), next_due, Claim.id)
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    """One claim in the queue."""
+
+    claim: Claim  #: The claim.
+    assessment: Assessment | None  #: Its newest assessment.
+    deadlines: list[Deadline]  #: Running deadlines, coloured.
+
+    @property
+    def overdue(self) -> bool:
+        """Some deadline has passed."""
+        return any(d.state == "overdue" for d in self.deadlines)
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    """A page of the queue."""
+
+    rows: list[QueueRow]  #: The claims of this page.
+    total: int  #: All matching claims.
+    page: int  #: 1-based page number.
+    per_page: int  #: Page size.
+
+
+def officer_queue(
+    user: User, filters: dict[str, Any], page: int = 1, per_page: int = 50
+) -> QueuePage:
+    """A page of the officer's queue."""
+    on = today()
+    query = queue_query(user, filters, on)
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    claims = db.session.scalars(
+        query.options(selectinload(Claim.farmer)).offset((page - 1) * per_page).limit(per_page)
+    ).all()
+    newest: dict[int, Assessment] = {}
+    if claims:
+        for assessment in db.session.scalars(
+            select(Assessment)
+            .where(Assessment.claim_id.in_([c.id for c in claims]))
+            .options(selectinload(Assessment.assessor))
+            .order_by(Assessment.id)
+        ):
+            newest[assessment.claim_id] = assessment
+    rows = []
+    for claim in claims:
+        assessment = newest.get(claim.id)
+        due = (
+            assessment.due_on
+            if assessment and assessment.status != AssessmentStatus.SUBMITTED
+            else None
+        )
+        rows.append(QueueRow(claim, assessment, running_deadlines(claim, due, on)))
+    return QueuePage(rows, total or 0, page, per_page)

@@ -1,0 +1,135 @@
+"""The audit log page for auditors and admins: filters, pages of 50, CSV export."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, render_template, request, url_for
+from flask_login import current_user
+
+from faunaschade.access import roles_required
+from faunaschade.api.statistics import audit_download
+from faunaschade.models import Role
+from faunaschade.services import audit_log
+from faunaschade.web.vocab import STATUS_LABELS
+
+bp = Blueprint("auditlog", __name__)
+readers = roles_required(Role.AUDITOR, Role.ADMIN)
+PER_PAGE = 50
+
+#: Dutch names of the actions (codes not listed are shown as they are).
+ACTION_LABELS = {
+    "claim.created": "Aanvraag aangemaakt",
+    "claim.updated": "Aanvraag gewijzigd",
+    "claim.transition": "Status gewijzigd",
+    "payment.started": "Betaling leges gestart",
+    "payment.paid": "Leges betaald",
+    "payment.ended": "Betaling leges beëindigd",
+    "assessment.saved": "Taxatierapport opgeslagen",
+    "assessment.submitted": "Taxatierapport ingediend",
+    "proposal.created": "Besluit voorgesteld",
+    "proposal.sent_back": "Voorstel teruggestuurd",
+    "decision.taken": "Besluit genomen",
+    "objection.filed": "Bezwaar ingediend",
+    "payment_batch.paid": "Betaalbatch uitbetaald",
+    "letter.stored": "Brief opgeslagen",
+    "user.created": "Gebruiker aangemaakt",
+    "farmer.registered": "Aanvrager geregistreerd",
+    "parcel.created": "Perceel toegevoegd",
+    "parcel.updated": "Perceel gewijzigd",
+}
+ROLE_LABELS = {
+    "farmer": "aanvrager",
+    "assessor": "taxateur",
+    "officer": "behandelaar",
+    "auditor": "controleur",
+    "admin": "beheerder",
+}
+
+
+def _day(value: str, name: str, errors: dict[str, list[str]]) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        errors[name] = ["Geef een datum als JJJJ-MM-DD."]
+        return None
+
+
+def _filters() -> tuple[audit_log.AuditFilters, dict[str, str], dict[str, list[str]], bool]:
+    """Filters from the form; an unknown claim or user matches nothing (and says so)."""
+    values = {
+        k: request.args.get(k, "").strip() for k in ("claim", "actor", "action", "from", "to")
+    }
+    errors: dict[str, list[str]] = {}
+    nothing = False
+    claim_id = actor_id = None
+    if values["claim"]:
+        claim_id = (
+            int(values["claim"])
+            if values["claim"].isdigit()
+            else audit_log.claim_by_reference(values["claim"])
+        )
+        if claim_id is None:
+            errors["claim"] = ["Geen aanvraag met dit kenmerk."]
+            nothing = True
+    if values["actor"]:
+        actor_id = audit_log.actor_by_email(values["actor"])
+        if actor_id is None:
+            errors["actor"] = ["Geen gebruiker met dit e-mailadres."]
+            nothing = True
+    start = _day(values["from"], "from", errors)
+    end = _day(values["to"], "to", errors)
+    filters = audit_log.AuditFilters(
+        claim_id=claim_id, actor_id=actor_id, action=values["action"] or None, start=start, end=end
+    )
+    return filters, values, errors, nothing
+
+
+@bp.route("/auditlog")
+@readers
+def page():
+    """The hash-chained log, newest first."""
+    filters, values, errors, nothing = _filters()
+    try:
+        number = max(1, int(request.args.get("page", "1")))
+    except ValueError:
+        number = 1
+    found: dict[str, Any] = (
+        {"items": [], "total": 0, "page": 1, "per_page": PER_PAGE}
+        if nothing
+        else audit_log.page(current_user, filters, number, PER_PAGE)
+    )
+    pages = max(1, -(-found["total"] // PER_PAGE))
+    query = {k: v for k, v in values.items() if v}
+
+    def page_url(n: int) -> str:
+        return url_for("auditlog.page", page=n, **query)
+
+    return render_template(
+        "audit/log.html",
+        events=found["items"],
+        total=found["total"],
+        number=number,
+        pages=pages,
+        page_url=page_url,
+        values=values,
+        errors=errors,
+        actions=audit_log.actions(),
+        action_labels=ACTION_LABELS,
+        role_labels=ROLE_LABELS,
+        status_labels=STATUS_LABELS,
+        export_url=url_for("auditlog.export", **query),
+    )
+
+
+@bp.route("/auditlog/export.csv")
+@readers
+def export():
+    """The matching events as CSV, in chain order (streamed)."""
+    filters, _, _, nothing = _filters()
+    if nothing:
+        filters = audit_log.AuditFilters(claim_id=-1)
+    return audit_download(current_user, filters)

@@ -1,0 +1,101 @@
+"""What the claim page's assessment, completion and zienswijze sections show, per viewer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from flask import Flask, g
+from flask_login import current_user
+
+from faunaschade.documents.assessment_letters import ConfirmationLine, confirmation_lines
+from faunaschade.errors import Conflict
+from faunaschade.models import Assessment, AssessmentStatus, Claim, ClaimStatus, Role
+from faunaschade.services import assessments, completion, queue, zienswijze
+from faunaschade.services.claims import today
+from faunaschade.services.completion import CompletionRequest
+from faunaschade.services.queue import Deadline
+from faunaschade.services.zienswijze import Window
+
+S = ClaimStatus
+#: Statuses in which the engine's preview helps the officer (a proposal shows its own).
+PREVIEW_STATUSES = (S.SUBMITTED, S.INCOMPLETE, S.ASSESSMENT_ORDERED, S.ASSESSED)
+
+
+@dataclass(frozen=True)
+class Panel:
+    """Everything the claim page's own sections need, computed once per request."""
+
+    role: str  #: The viewer's role.
+    assessment: Assessment | None  #: Newest assessment (any status).
+    lines: tuple[ConfirmationLine, ...]  #: Its lines in Dutch notation (once submitted, or staff).
+    total: Decimal  #: Assessed damage that counts (lines not harvested).
+    harvested_total: Decimal  #: Assessed damage of harvested lines.
+    due: Deadline | None  #: The report's due date while it runs.
+    request: CompletionRequest | None  #: The open completion request.
+    completion_lapsed: bool  #: Its term has passed.
+    window: Window  #: The zienswijze window.
+    preview: dict[str, Any] | None  #: The engine's output (officers and auditors).
+    preview_error: str | None  #: Why there is no preview.
+
+    @property
+    def officer(self) -> bool:
+        """The viewer is an officer (may act)."""
+        return self.role == Role.OFFICER.value
+
+    @property
+    def staff(self) -> bool:
+        """Officer or auditor (may see the preview)."""
+        return self.role in (Role.OFFICER.value, Role.AUDITOR.value)
+
+
+def _preview(claim: Claim) -> tuple[dict[str, Any] | None, str | None]:
+    if claim.status not in PREVIEW_STATUSES:
+        return None, None
+    try:
+        return assessments.calculation_preview(claim), None
+    except Conflict as exc:
+        return None, exc.message
+
+
+def build_panel(claim: Claim) -> Panel:
+    """The panel of this claim for the logged-in user."""
+    role = current_user.role.value
+    assessment = assessments.current_assessment(claim)
+    submitted = assessment is not None and assessment.status == AssessmentStatus.SUBMITTED
+    staff = role in (Role.OFFICER.value, Role.AUDITOR.value, Role.ASSESSOR.value)
+    lines = confirmation_lines(assessment, claim) if assessment and (submitted or staff) else ()
+    zero = Decimal("0.00")
+    due = None
+    if assessment is not None and not submitted and claim.status == S.ASSESSMENT_ORDERED:
+        due = queue.make_deadline("assessment", "Taxatierapport", assessment.due_on, today())
+    preview, error = (
+        _preview(claim) if role in (Role.OFFICER.value, Role.AUDITOR.value) else (None, None)
+    )
+    return Panel(
+        role=role,
+        assessment=assessment,
+        lines=lines,
+        total=sum((x.assessed_damage for x in lines if not x.harvested), zero),
+        harvested_total=sum((x.assessed_damage for x in lines if x.harvested), zero),
+        due=due,
+        request=completion.completion_request(claim) if claim.status == S.INCOMPLETE else None,
+        completion_lapsed=completion.completion_lapsed(claim),
+        window=zienswijze.window(claim),
+        preview=preview,
+        preview_error=error,
+    )
+
+
+def assessment_panel(claim: Claim) -> Panel:
+    """The panel, cached for the request (several partials of one page ask for it)."""
+    cache: dict[int, Panel] = g.setdefault("assessment_panels", {})
+    if claim.id not in cache:
+        cache[claim.id] = build_panel(claim)
+    return cache[claim.id]
+
+
+def register(app: Flask) -> None:
+    """Make the panel available to the claim page's partials."""
+    app.jinja_env.globals["assessment_panel"] = assessment_panel

@@ -1,0 +1,264 @@
+"""The auditor's dashboard: filters, key figures, charts and the table, with CSV/XLSX export."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from flask import Blueprint, abort, render_template, request
+from flask_login import current_user
+from marshmallow import EXCLUDE, ValidationError
+
+from faunaschade.access import roles_required
+from faunaschade.api.statistics import statistics_download, statistics_filters
+from faunaschade.models import Role
+from faunaschade.money import format_eur
+from faunaschade.provinces import PROVINCES
+from faunaschade.rules.catalogue import CROPS, SPECIES
+from faunaschade.schemas.statistics import StatisticsQuerySchema
+from faunaschade.services import statistics
+from faunaschade.services.claims import today
+from faunaschade.web import charts
+
+bp = Blueprint("auditor", __name__)
+readers = roles_required(Role.AUDITOR, Role.OFFICER)
+
+#: Row groupings offered for the table.
+TABLE_GROUPINGS = {
+    "damage_year,province": "Schadejaar en provincie",
+    "province": "Provincie",
+    "species": "Diersoort",
+    "crop": "Teelt",
+    "month": "Maand van ontdekking",
+    "outcome": "Uitkomst van het besluit",
+    "damage_year": "Schadejaar",
+}
+OUTCOME_LABELS = {
+    "granted": "Toegekend",
+    "partially_granted": "Deels toegekend",
+    "rejected": "Afgewezen",
+    "not_processed": "Buiten behandeling",
+    "none": "Nog geen besluit",
+}
+MONTH_NAMES = (
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+KEY_LABELS = {
+    "damage_year": "Schadejaar",
+    "province": "Provincie",
+    "species": "Diersoort",
+    "crop": "Teelt",
+    "month": "Maand",
+    "outcome": "Uitkomst",
+}
+
+
+def _arguments() -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """The filters from the query string; bad values are reported and left out."""
+    raw = {key: value for key, value in request.args.items() if value.strip()}
+    raw.pop("format", None)
+    if raw.get("group_by") not in TABLE_GROUPINGS:
+        raw["group_by"] = "damage_year,province"
+    schema = StatisticsQuerySchema(unknown=EXCLUDE)
+    try:
+        return schema.load(raw), {}
+    except ValidationError as error:
+        errors = error.messages if isinstance(error.messages, dict) else {}
+        valid = {k: v for k, v in raw.items() if k not in errors}
+        return schema.load(valid), errors  # type: ignore[return-value]
+
+
+def label(key: str, value: Any) -> str:
+    """A group key's value as Dutch words."""
+    if value is None:
+        return {"crop": "Vee (wolf, goudjakhals)", "outcome": "Nog geen besluit"}.get(key, "—")
+    if key == "province":
+        return PROVINCES.get(value, value)
+    if key == "species":
+        return SPECIES[value].name_nl if value in SPECIES else value
+    if key == "crop":
+        return CROPS[value].name_nl if value in CROPS else value
+    if key == "month":
+        return MONTH_NAMES[value - 1]
+    if key == "outcome":
+        return OUTCOME_LABELS.get(value, value)
+    return str(value)
+
+
+def _year_items(by_year: list[dict], chosen: int | None) -> list[tuple[str, Any, str, str]]:
+    running = _running_damage_year()
+    items = []
+    for row in by_year:
+        year = row["damage_year"]
+        notes = ["lopend"] if year == running else []
+        notes += ["gekozen"] if year == chosen else []
+        colour = charts.BROWN if year == chosen else charts.BLUE
+        colour = charts.LIGHT_BLUE if year == running and year != chosen else colour
+        items.append((str(year), row["paid"], colour, " · ".join(notes)))
+    return items
+
+
+def _figures(filters: statistics.Filters, provinces, table: tuple[str, ...]) -> dict[str, Any]:
+    """Every aggregate the page shows: the species apart (a claim counts per species), the
+    years and provinces apart when one is chosen (their charts compare it with the others),
+    the rest at once."""
+    sets = [(), ("province",), ("month",)] + ([table] if table != ("species",) else [])
+    if filters.damage_year is None:
+        sets.append(("damage_year",))
+    found = statistics.grouped(sets, filters, provinces)
+    by_year = found.get(("damage_year",)) or list(
+        statistics.rows(("damage_year",), replace(filters, damage_year=None), provinces)
+    )
+    by_province = found[("province",)]
+    if filters.province:  # the chart compares the chosen province with the others
+        others = replace(filters, province=None)
+        by_province = list(statistics.rows(("province",), others, provinces))
+    by_species = list(statistics.rows(("species",), filters, provinces))
+    return {
+        "by_year": by_year,
+        "by_species": by_species,
+        "totals": found[()][0],
+        "by_province": by_province,
+        "by_month": found[("month",)],
+        "table": by_species if table == ("species",) else found[table],
+    }
+
+
+def _charts(filters: statistics.Filters, figures: dict[str, Any]) -> dict[str, Any]:
+    """The four charts, with their numbers as small tables."""
+    by_year, by_province = figures["by_year"], figures["by_province"]
+    by_species = sorted(figures["by_species"], key=lambda r: r["paid"], reverse=True)
+    months = {row["month"]: row for row in figures["by_month"]}
+    chosen = filters.province
+    provinces_chart = charts.horizontal(
+        "chart-provinces",
+        "Uitbetaald per provincie",
+        [
+            (
+                label("province", r["province"])
+                + (" (gekozen)" if r["province"] == chosen else ""),
+                r["paid"],
+                charts.BROWN if r["province"] == chosen else charts.BLUE,
+            )
+            for r in by_province
+        ],
+        label_width=185,
+    )
+    species_chart = charts.horizontal(
+        "chart-species",
+        "Uitbetaald per diersoort (top 10)",
+        [
+            (label("species", r["species"]), r["paid"], charts.species_colour(r["species"]))
+            for r in by_species[:10]
+        ],
+    )
+    species_chart.legend = list(charts.SPECIES_GROUPS)
+    month_items = [
+        (name, months[number]["claims"] if number in months else 0, charts.BLUE, "")
+        for number, name in charts.MONTHS
+    ]
+    month_rows = [(name, months.get(number)) for number, name in charts.MONTHS]
+    return {
+        "years": charts.columns(
+            "chart-years", "Uitbetaald per schadejaar", _year_items(by_year, filters.damage_year)
+        ),
+        "provinces": provinces_chart,
+        "species": species_chart,
+        "months": charts.columns(
+            "chart-months", "Aanvragen per maand van ontdekking", month_items, money=False
+        ),
+        "tables": {
+            "years": _table("Schadejaar", [(str(r["damage_year"]), r) for r in by_year]),
+            "provinces": _table(
+                "Provincie", [(label("province", r["province"]), r) for r in by_province]
+            ),
+            "species": _table(
+                "Diersoort", [(label("species", r["species"]), r) for r in by_species]
+            ),
+            "months": _table("Maand", month_rows),
+        },
+    }
+
+
+def _table(first: str, rows: list[tuple[str, dict | None]]) -> tuple[list[str], list[list[str]]]:
+    """A small table for a chart: name, claims, granted, paid."""
+    headers = [first, "Aanvragen", "Toegekend", "Uitbetaald"]
+    body = [
+        [
+            name,
+            charts.compact_number(row["claims"]),
+            charts.compact_number(row["granted"]),
+            format_eur(row["paid"]),
+        ]
+        if row
+        else [name, "0", "0", format_eur(0)]
+        for name, row in rows
+    ]
+    return headers, body
+
+
+def _names(table) -> dict[str, str]:
+    return {code: item.name_nl for code, item in sorted(table.items(), key=lambda i: i[1].name_nl)}
+
+
+def _running_damage_year() -> int:
+    day = today()
+    return day.year + 1 if day.month >= 11 else day.year
+
+
+@bp.route("/statistieken")
+@readers
+def dashboard():
+    """Key figures, charts and the table for the user's provinces."""
+    provinces = statistics.scope_of(current_user)
+    args, errors = _arguments()
+    filters = statistics_filters(args)
+    group_by = args["group_by"]
+    figures = _figures(filters, provinces, tuple(group_by))
+    by_year = figures["by_year"]
+    context = {
+        "errors": errors,
+        "args": {k: v for k, v in request.args.items() if v.strip() and k not in errors},
+        "filters": filters,
+        "group_by": group_by,
+        "group_key": ",".join(group_by),
+        "groupings": TABLE_GROUPINGS,
+        "totals": figures["totals"],
+        "rows": figures["table"],
+        "by_year": by_year,
+        "years": sorted(
+            {row["damage_year"] for row in by_year} | {_running_damage_year()}, reverse=True
+        ),
+        "provinces": {code: PROVINCES[code] for code in provinces},
+        "species_options": _names(SPECIES),
+        "crop_options": _names(CROPS),
+        "outcomes": OUTCOME_LABELS,
+        "key_labels": KEY_LABELS,
+        "label": label,
+        "compact": charts.compact_eur,
+        "as_of": today(),
+        "charts": _charts(filters, figures),
+    }
+    return render_template("statistics/dashboard.html", **context), 422 if errors else 200
+
+
+@bp.route("/statistieken/export.<fmt>")
+@readers
+def export(fmt: str):
+    """The table of the dashboard as CSV (streamed) or XLSX, with the same filters."""
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    provinces = statistics.scope_of(current_user)
+    args, _ = _arguments()
+    return statistics_download(fmt, args["group_by"], statistics_filters(args), provinces)
