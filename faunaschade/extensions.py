@@ -5,11 +5,12 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
-from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
+
+from faunaschade.openapi import make_api
 
 # Named constraints keep Alembic migrations identical on PostgreSQL and SQLite.
 NAMING_CONVENTION = {
@@ -32,7 +33,7 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
-api = Api()
+api = make_api()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 

@@ -49,11 +49,15 @@ def test_register_parcel_claim_submit_pay_status(
     assert started.json["amount"] == "300.00"
 
     confirm = client.post(
-        f"/api/v1/payments/{started.json['payment_id']}/test-confirm", json={"status": "paid"}
+        f"/api/v1/payments/{started.json['payment_id']}/test-confirm",
+        json={"status": "paid"},
+        headers=farmer,
     )
     assert confirm.status_code == 200 and confirm.json["changed"] is True
     again = client.post(
-        f"/api/v1/payments/{started.json['payment_id']}/test-confirm", json={"status": "paid"}
+        f"/api/v1/payments/{started.json['payment_id']}/test-confirm",
+        json={"status": "paid"},
+        headers=farmer,
     )
     assert again.status_code == 200 and again.json["changed"] is False
 

@@ -20,7 +20,11 @@ def submitted_claim(client, session, redis_conn, run_worker):
     ).json
     client.post(f"/api/v1/claims/{claim['id']}/submit", json={}, headers=farmer)
     payment = client.post(f"/api/v1/claims/{claim['id']}/payment", headers=farmer).json
-    client.post(f"/api/v1/payments/{payment['payment_id']}/test-confirm", json={"status": "paid"})
+    client.post(
+        f"/api/v1/payments/{payment['payment_id']}/test-confirm",
+        json={"status": "paid"},
+        headers=farmer,
+    )
     run_worker()
     letters = client.get(f"/api/v1/claims/{claim['id']}/letters", headers=farmer).json
     return {

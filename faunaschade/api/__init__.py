@@ -14,6 +14,7 @@ from faunaschade.api import (
     me,
     payment_batches,
     payments,
+    privacy,
     statistics,
 )
 from faunaschade.extensions import api, csrf
@@ -28,6 +29,7 @@ def register(app: Flask) -> None:
     blueprints.append(statistics.bp)
     blueprints.append(payment_batches.bp)
     blueprints.append(livestock.bp)
+    blueprints.append(privacy.bp)
     if app.config["PAYMENT_PROVIDER"] == "test":
         blueprints.append(payments.test_bp)
     for bp in blueprints:

@@ -65,13 +65,15 @@ def webhook(payment_id: int) -> dict[str, Any]:
 
 
 @test_bp.route("/payments/<int:payment_id>/test-confirm", methods=["POST"])
+@roles_required(Role.FARMER)
 @test_bp.arguments(TestConfirmSchema, required=False)
 @test_bp.response(200, PaymentSchema)
 def test_confirm(data: dict[str, Any], payment_id: int) -> dict[str, Any]:
-    """Confirm as the test provider would (exists only while PAYMENT_PROVIDER=test)."""
+    """Confirm as the test provider would, for the paying farmer (PAYMENT_PROVIDER=test only)."""
     if current_app.config["PAYMENT_PROVIDER"] != "test":
         raise NotFound()
     payment = _payment(payment_id)
+    own_claim(payment.claim_id)  # another farmer's payment is 404
     changed = payments.confirm_payment(payment, PaymentStatus(data.get("status", "paid")))
     db.session.commit()
     return _answer(db.session.get(Payment, payment_id), changed)

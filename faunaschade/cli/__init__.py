@@ -1,4 +1,4 @@
-"""flask commands: users, audit, worker, jobs, demo, rules, letters."""
+"""flask commands: users, audit, worker, jobs, demo, rules, letters, privacy."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     """Add every command group to `flask`."""
-    from faunaschade.cli import audit, demo, letters, rules, users, worker
+    from faunaschade.cli import audit, demo, letters, privacy, rules, users, worker
 
     for command in (users.users, audit.audit, worker.worker, worker.jobs, demo.demo, rules.rules):
         app.cli.add_command(command)
     app.cli.add_command(letters.letters)
+    app.cli.add_command(privacy.privacy)

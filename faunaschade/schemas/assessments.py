@@ -65,6 +65,7 @@ class LineInSchema(LoadSchema):
     parcel_id = fields.Integer(
         required=True,
         strict=True,
+        validate=validate.Range(min=1, max=2**31 - 1, error="Geef het nummer van een perceel."),
         error_messages={"required": REQUIRED, "invalid": "Geef het nummer van een perceel."},
     )
     species = choice(CROP_SPECIES, "diersoort")
@@ -149,7 +150,7 @@ class AssessmentListQuerySchema(LoadSchema):
         load_default=None,
         validate=validate.OneOf([s.value for s in AssessmentStatus], error="Onbekende status."),
     )
-    claim_id = fields.Integer(load_default=None)
+    claim_id = fields.Integer(load_default=None, validate=validate.Range(min=1, max=2**31 - 1))
 
 
 class QueueQuerySchema(LoadSchema):
@@ -165,7 +166,7 @@ class QueueQuerySchema(LoadSchema):
     species = fields.String(load_default=None)
     crop = fields.String(load_default=None)
     overdue = fields.Boolean(load_default=False)
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
     per_page = fields.Integer(load_default=50, validate=validate.Range(1, 200))
 
 

@@ -20,6 +20,7 @@ class ClaimParcelInSchema(LoadSchema):
     parcel_id = fields.Integer(
         required=True,
         strict=True,
+        validate=validate.Range(min=1, max=2**31 - 1, error="Geef het nummer van een perceel."),
         error_messages={"required": REQUIRED, "invalid": "Geef het nummer van een perceel."},
     )
     damaged_area_ha = positive_decimal(4)
@@ -153,7 +154,7 @@ class ClaimListQuerySchema(LoadSchema):
     species = fields.String(load_default=None)
     crop = fields.String(load_default=None)
     damage_year = fields.Integer(load_default=None, validate=validate.Range(2000, 2100))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
     per_page = fields.Integer(load_default=50, validate=validate.Range(1, 200))
 
 

@@ -26,7 +26,7 @@ class BatchListQuerySchema(LoadSchema):
 
     status = choice([s.value for s in BatchStatus], "status", required=False)
     province = choice(PROVINCE_CODES, "provincie", required=False)
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
     per_page = fields.Integer(load_default=50, validate=validate.Range(1, 200))
 
 

@@ -99,14 +99,14 @@ class StatisticsSchema(Schema):
 class AuditQuerySchema(Schema):
     """GET /api/v1/audit-events: filters, paging and format."""
 
-    claim_id = fields.Integer(load_default=None)
-    actor_id = fields.Integer(load_default=None)
+    claim_id = fields.Integer(load_default=None, validate=validate.Range(min=1, max=2**31 - 1))
+    actor_id = fields.Integer(load_default=None, validate=validate.Range(min=1, max=2**31 - 1))
     action = fields.String(load_default=None, validate=validate.Length(max=60))
     from_ = fields.Date(
         data_key="from", load_default=None, metadata={"description": "first day (Dutch time)"}
     )
     to = fields.Date(load_default=None, metadata={"description": "last day, inclusive"})
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
     per_page = fields.Integer(load_default=50, validate=validate.Range(1, 500))
     format = fields.String(load_default="json", validate=_one_of(("json", "csv"), "formaat"))
 

@@ -14,6 +14,7 @@ from faunaschade.web import (
     pages,
     payment_batches,
     payments,
+    privacy,
     statistics,
     zienswijze,
 )
@@ -33,5 +34,6 @@ def register(app: Flask) -> None:
     for module in (statistics, audit_log):
         app.register_blueprint(module.bp)
     app.register_blueprint(payment_batches.bp)
+    app.register_blueprint(privacy.bp)
     claim_panels.register(app)
     pages.register_template_helpers(app)

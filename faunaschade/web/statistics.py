@@ -40,20 +40,8 @@ OUTCOME_LABELS = {
     "not_processed": "Buiten behandeling",
     "none": "Nog geen besluit",
 }
-MONTH_NAMES = (
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
+MONTH_NAMES = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+               "september", "oktober", "november", "december")  # fmt: skip
 KEY_LABELS = {
     "damage_year": "Schadejaar",
     "province": "Provincie",
