@@ -10,7 +10,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from faunaschade.extensions import db
-from faunaschade.models import FarmerProfile, Role, User
+from faunaschade.models import Claim, FarmerProfile, Role, User
 from faunaschade.services.users import create_user
 
 demo = AppGroup("demo", help="Demo data.")
@@ -84,18 +84,26 @@ def seed_users() -> list[tuple[str, str, bool]]:
     help="Random seed: the same seed and --as-of give the same claims.",
 )
 @click.option(
+    "--if-empty",
+    is_flag=True,
+    help="Write the claims only when the database holds none yet (make run).",
+)
+@click.option(
     "--as-of",
     "as_of",
     type=click.DateTime(["%Y-%m-%d"]),
     default=None,
     help="Write the history up to this day (default: now).",
 )
-def seed(claims: int, seed_value: int, as_of: datetime | None) -> None:
+def seed(claims: int, seed_value: int, if_empty: bool, as_of: datetime | None) -> None:
     """Create demo users for every role and print their logins; optionally N claims."""
     rows = seed_users()
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for email, role, _ in rows:
         click.echo(f"  {role:<9} {email}")
+    if claims and if_empty and db.session.scalar(select(Claim.id).limit(1)) is not None:
+        click.echo("claims present: no demo claims added")
+        claims = 0
     if claims:
         from faunaschade.seed import seed_claims
 
