@@ -13,6 +13,7 @@ from faunaschade.provinces import PROVINCE_CODES
 from faunaschade.rules.catalogue import ANIMAL_KINDS, AREA_TYPES
 from faunaschade.schemas.base import REQUIRED, LoadSchema, choice, iso_date, positive_decimal, text
 from faunaschade.schemas.claims import CROP_SPECIES
+from faunaschade.schemas.decisions import CalculationSchema
 from faunaschade.services.completion import COMPLETION_WORKING_DAYS, MAX_DAYS, MIN_DAYS
 from faunaschade.services.queue import QUEUE_STATUSES
 
@@ -335,29 +336,7 @@ class QueuePageSchema(Schema):
     total = fields.Integer()
 
 
-class StepOutSchema(Schema):
-    """One step of the calculation."""
-
-    code = fields.String()
-    description = fields.String()
-    amount = fields.String(allow_none=True)
-    rule = fields.String(allow_none=True)
-
-
-class PreviewSchema(Schema):
+class PreviewSchema(CalculationSchema):
     """The rules engine's output for the claim as it stands (SPEC §4.4), and its input."""
 
-    rule_set = fields.String()
-    deadline = fields.String()
-    eligible = fields.Boolean()
-    rejection_reasons = fields.List(fields.String())
-    assessed_damage = fields.String()
-    own_risk = fields.String()
-    supplement = fields.String()
-    reduction = fields.String()
-    compensation = fields.String()
-    payout = fields.String()
-    leges = fields.String()
-    leges_refund = fields.String()
-    steps = fields.List(fields.Nested(StepOutSchema))
     case = fields.Dict(metadata={"description": "the engine's input built from the claim"})
