@@ -96,3 +96,30 @@ def assessed_claim(
     session.add(assessment)
     session.flush()
     return claim
+
+
+def drenthe_people(*officers: str, farmer_name: str = "Boer") -> dict:
+    """A farmer with a profile, the named Drenthe officers and an assessor, in db.session."""
+    from faunaschade.extensions import db
+    from faunaschade.models import Role
+    from faunaschade.services.users import create_user
+    from tests.conftest import DEMO_PASSWORD
+
+    specs = [
+        ("farmer", Role.FARMER, ()),
+        *((o, Role.OFFICER, ("DR",)) for o in officers),
+        ("assessor", Role.ASSESSOR, ()),
+    ]
+    users = {n: create_user(f"{n}@example.nl", DEMO_PASSWORD, r, p) for n, r, p in specs}
+    db.session.add(
+        FarmerProfile(
+            user_id=users["farmer"].id,
+            name=farmer_name,
+            kvk="01234567",
+            iban="NL91ABNA0417164300",
+            address="Dijk 1",
+            postcode="1234 AB",
+            city="Assen",
+        )
+    )
+    return users

@@ -9,10 +9,9 @@ import pytest
 from sqlalchemy import func, select
 
 from faunaschade.extensions import db
-from faunaschade.models import Decision, FarmerProfile, Role
-from faunaschade.services.users import create_user
+from faunaschade.models import Decision
 from tests.conftest import DEMO_PASSWORD
-from tests.decision_helpers import assessed_claim
+from tests.decision_helpers import assessed_claim, drenthe_people
 
 pytestmark = pytest.mark.postgres_only
 
@@ -35,27 +34,7 @@ def _post(url: str, body: dict, token: str | None = None) -> tuple[int, dict]:
 
 def test_two_concurrent_approvals_make_one_decision(committed, live_server):
     with committed.app_context():
-        users = {
-            name: create_user(f"{name}@example.nl", DEMO_PASSWORD, role, provinces)
-            for name, role, provinces in [
-                ("farmer", Role.FARMER, ()),
-                ("a", Role.OFFICER, ("DR",)),
-                ("b", Role.OFFICER, ("DR",)),
-                ("c", Role.OFFICER, ("DR",)),
-                ("assessor", Role.ASSESSOR, ()),
-            ]
-        }
-        db.session.add(
-            FarmerProfile(
-                user_id=users["farmer"].id,
-                name="Boer",
-                kvk="01234567",
-                iban="NL91ABNA0417164300",
-                address="Dijk 1",
-                postcode="1234 AB",
-                city="Assen",
-            )
-        )
+        users = drenthe_people("a", "b", "c")
         claim = assessed_claim(db.session, users["farmer"], users["a"], users["assessor"])
         claim_id = claim.id
         db.session.commit()

@@ -13,19 +13,16 @@ from sqlalchemy import func, select
 from faunaschade.extensions import db
 from faunaschade.models import (
     AuditEvent,
-    FarmerProfile,
     JobRecord,
     JobStatus,
     Letter,
     LetterKind,
     LetterStatus,
-    Role,
     StoredFile,
 )
 from faunaschade.services import decisions
-from faunaschade.services.users import create_user
-from tests.conftest import DEMO_PASSWORD, REDIS_URL, ROOT
-from tests.decision_helpers import assessed_claim
+from tests.conftest import REDIS_URL, ROOT
+from tests.decision_helpers import assessed_claim, drenthe_people
 
 
 def _children(pid: int) -> list[int]:
@@ -44,26 +41,7 @@ def _wait_for(predicate, seconds: float, what: str):
 
 def _decision_with_letter_job(app) -> str:
     with app.app_context():
-        users = {
-            n: create_user(f"{n}@example.nl", DEMO_PASSWORD, r, p)
-            for n, r, p in [
-                ("farmer", Role.FARMER, ()),
-                ("a", Role.OFFICER, ("DR",)),
-                ("b", Role.OFFICER, ("DR",)),
-                ("assessor", Role.ASSESSOR, ()),
-            ]
-        }
-        db.session.add(
-            FarmerProfile(
-                user_id=users["farmer"].id,
-                name="Boer",
-                kvk="01234567",
-                iban="NL91ABNA0417164300",
-                address="Dijk 1",
-                postcode="9401 AA",
-                city="Assen",
-            )
-        )
+        users = drenthe_people("a", "b")
         claim = assessed_claim(db.session, users["farmer"], users["a"], users["assessor"])
         proposal = decisions.propose_decision(claim, users["a"])
         db.session.commit()

@@ -7,11 +7,10 @@ import pytest
 from sqlalchemy import func, select
 
 from faunaschade.extensions import db
-from faunaschade.models import AuditEvent, FarmerProfile, PaymentBatchClaim, Role
+from faunaschade.models import AuditEvent, PaymentBatchClaim
 from faunaschade.services import decisions
-from faunaschade.services.users import create_user
 from tests.conftest import DEMO_PASSWORD
-from tests.decision_helpers import assessed_claim
+from tests.decision_helpers import assessed_claim, drenthe_people
 from tests.test_decision_race import _post
 
 pytestmark = pytest.mark.postgres_only
@@ -21,27 +20,7 @@ pytestmark = pytest.mark.postgres_only
 def tokens(committed, live_server, redis_conn):
     """Three Drenthe officers and two decided claims, committed; bearer tokens by name."""
     with committed.app_context():
-        users = {
-            name: create_user(f"{name}@example.nl", DEMO_PASSWORD, role, provinces)
-            for name, role, provinces in [
-                ("farmer", Role.FARMER, ()),
-                ("a", Role.OFFICER, ("DR",)),
-                ("b", Role.OFFICER, ("DR",)),
-                ("c", Role.OFFICER, ("DR",)),
-                ("assessor", Role.ASSESSOR, ()),
-            ]
-        }
-        db.session.add(
-            FarmerProfile(
-                user_id=users["farmer"].id,
-                name="Boer",
-                kvk="01234567",
-                iban="NL91ABNA0417164300",
-                address="Dijk 1",
-                postcode="1234 AB",
-                city="Assen",
-            )
-        )
+        users = drenthe_people("a", "b", "c")
         for _ in range(2):
             claim = assessed_claim(db.session, users["farmer"], users["a"], users["assessor"])
             proposal = decisions.propose_decision(claim, users["a"])
