@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.farmer_helpers import PASSWORD, recent_workday
 
@@ -29,7 +30,7 @@ def test_farmer_journey_in_the_browser(live_server, page, redis_conn, run_worker
     page.get_by_label("Teelt").select_option(label="blijvend grasland")
     page.get_by_label("Gebruik").select_option(value="own")
     page.get_by_role("button", name="Opslaan").click()
-    assert page.get_by_role("cell", name="Achter de schuur", exact=True).is_visible()
+    expect(page.get_by_role("cell", name="Achter de schuur", exact=True)).to_be_visible()
 
     page.get_by_role("link", name="Schade melden: nieuwe aanvraag").click()
     page.get_by_label("Provincie").select_option(label="Fryslân")
@@ -60,7 +61,7 @@ def test_farmer_journey_in_the_browser(live_server, page, redis_conn, run_worker
     run_worker()
     page.reload()
     letter_link = page.get_by_role("link", name="PDF downloaden")
-    assert letter_link.is_visible()
+    expect(letter_link).to_be_visible()
     with page.expect_download() as download:
         letter_link.click()
     assert download.value.suggested_filename.endswith(".pdf")

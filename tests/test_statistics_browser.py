@@ -7,6 +7,7 @@ import io
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from faunaschade.cli.demo import DEMO_PASSWORD, seed_users
 from faunaschade.extensions import db
@@ -45,7 +46,7 @@ def test_the_auditor_filters_reads_the_charts_and_downloads(seeded_server, page)
 
     for title in CHARTS:  # every chart is an image with a name and a description
         chart = page.get_by_role("img", name=title)
-        assert chart.is_visible()
+        expect(chart).to_be_visible()
         assert chart.locator("desc").text_content().startswith(title)
     provinces = page.get_by_role("img", name="Uitbetaald per provincie")
     assert provinces.locator("rect").count() >= 10
@@ -59,18 +60,18 @@ def test_the_auditor_filters_reads_the_charts_and_downloads(seeded_server, page)
     assert claims.replace(".", "") in table.locator("tfoot").inner_text()
 
     page.get_by_text("Cijfers bij „Uitbetaald per provincie” als tabel").click()
-    assert page.get_by_role("rowheader", name="Noord-Holland").first.is_visible()
+    expect(page.get_by_role("rowheader", name="Noord-Holland").first).to_be_visible()
 
     page.get_by_label("Provincie", exact=True).select_option(label="Fryslân")
     page.get_by_label("Tabel per", exact=True).select_option(label="Diersoort")
     page.get_by_role("button", name="Toon statistieken").click()
     assert "province=FR" in page.url
-    assert page.get_by_role("heading", name="Tabel per diersoort").is_visible()
+    expect(page.get_by_role("heading", name="Tabel per diersoort")).to_be_visible()
     provinces = page.get_by_role("img", name="Uitbetaald per provincie")
     assert provinces.locator("rect").count() >= 10  # the chosen one among the others
-    assert provinces.get_by_text("Fryslân (gekozen)", exact=True).is_visible()
+    expect(provinces.get_by_text("Fryslân (gekozen)", exact=True)).to_be_visible()
     assert page.locator(".kpi").first.locator("dd").inner_text() != claims
-    assert page.get_by_role("rowheader", name="grauwe gans").first.is_visible()
+    expect(page.get_by_role("rowheader", name="grauwe gans").first).to_be_visible()
 
     with page.expect_download() as download:
         page.get_by_role("link", name="CSV").click()
