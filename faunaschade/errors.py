@@ -87,6 +87,16 @@ class ServiceUnavailable(AppError):
     default_message = "De dienst is tijdelijk niet beschikbaar. Er is niets opgeslagen."
 
 
+class CommitOutcomeUnknown(ServiceUnavailable):
+    """The database went away during COMMIT: the change may or may not be stored."""
+
+    code = "outcome_unknown"
+    default_message = (
+        "De verbinding met de database viel weg tijdens het opslaan. Of uw wijziging is "
+        "opgeslagen, is niet zeker: kijk het na voordat u het opnieuw probeert."
+    )
+
+
 def wants_json() -> bool:
     """API paths and clients that ask for JSON get the JSON envelope."""
     if request.path.startswith("/api/") or request.path == "/healthz":

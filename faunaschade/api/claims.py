@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import request, send_file
+from flask import Response, request, send_file
 from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy import func, select
@@ -16,6 +16,7 @@ from faunaschade.access import (
     get_claim_in_scope_or_404,
     roles_required,
 )
+from faunaschade.api.answers import commit_with_answer
 from faunaschade.api.idempotency import idempotent
 from faunaschade.errors import ValidationFailed
 from faunaschade.extensions import db
@@ -116,13 +117,12 @@ def patch_claim(data: dict[str, Any], claim_id: int) -> Claim:
 @farmer_only
 @bp.arguments(SubmitSchema, required=False)
 @bp.response(200, ClaimOutSchema)
-def submit(data: dict[str, Any], claim_id: int) -> Claim:
+def submit(data: dict[str, Any], claim_id: int) -> Response:
     """Submit a draft; when late, `acknowledge_late: true` is needed."""
     claim = claims.submit_claim(
         own_claim(claim_id), current_user, acknowledge_late=data.get("acknowledge_late", False)
     )
-    db.session.commit()
-    return claim
+    return commit_with_answer(ClaimOutSchema(), claim)
 
 
 @bp.route("/<int:claim_id>/withdraw", methods=["POST"])

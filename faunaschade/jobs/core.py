@@ -20,6 +20,7 @@ from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue, Retry, get_current_job
 from sqlalchemy import event, select, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from faunaschade.extensions import db
@@ -85,8 +86,14 @@ def enqueue(name: str, job_id: str, **kwargs: Any) -> JobRecord:
 @event.listens_for(Session, "after_commit")
 def _dispatch_after_commit(session: Session) -> None:
     job_ids = session.info.pop(_PENDING_KEY, [])
-    if job_ids and has_app_context():
+    if not job_ids or not has_app_context():
+        return
+    try:
         dispatcher(current_app).dispatch(job_ids, session.get_bind())
+    except SQLAlchemyError as exc:
+        # The caller's work is committed: raising now would report it as failed. The rows
+        # stay `pending` and a worker's sweep hands them over once the database is back.
+        log.warning("database unavailable, jobs %s stay pending: %s", job_ids, type(exc).__name__)
 
 
 @event.listens_for(Session, "after_rollback")

@@ -1,0 +1,456 @@
+"""Load benchmark: a real gunicorn under concurrent API requests, next to a bare Flask INSERT.
+
+Creates its own PostgreSQL database (migrated), the demo users, N seeded claims for the officer's
+queue and F farmers with a parcel each; starts `gunicorn -w W wsgi:app` on a free loopback port
+(Redis database 14, flushed) and, with the same gunicorn settings on another port, a bare Flask
+app defined here (not part of the product) whose one endpoint does one INSERT into a tiny table
+through Flask-SQLAlchemy. A thread pool of http.client connections, bounded in requests and
+seconds, then drives three scenarios in one run, interleaved in rounds so that other load on the
+machine hits each alike:
+
+  - baseline: the bare INSERT,
+  - farmers creating draft claims (POST /api/v1/claims, a fresh Idempotency-Key each),
+  - an officer reading the first page of the work queue (GET /api/v1/queue).
+
+Each prints requests, errors, requests/s, p50 and p99 latency and its requests/s as a ratio of
+the baseline's. Every non-2xx answer counts as an error and makes the exit status 1. Stops both
+servers and drops the database (unless --keep). Bearer tokens come from POST /api/v1/auth/token,
+which is limited to 10 per minute per address: at most 9 farmers plus the officer.
+
+    python bench/load.py [--requests 800] [--concurrency 8] [--workers 4] [--farmers 4]
+                         [--queue-claims 2000] [--seconds 30] [--rounds 4] [--keep]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import itertools
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flask import Flask, jsonify, request
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import create_engine, text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+ADMIN_URL = "postgresql+psycopg://faunaschade:faunaschade@127.0.0.1:5432/postgres"
+DATABASE = "faunaschade_load"
+DATABASE_URL = ADMIN_URL.rsplit("/", 1)[0] + "/" + DATABASE
+REDIS_URL = "redis://127.0.0.1:6379/14"
+PASSWORD = "load-wachtwoord-2026"
+OFFICER = "behandelaar-a@demo.faunaschade.nl"  # FR, NH, DR (flask demo seed)
+
+
+# --- the baseline: a bare Flask app, one INSERT through Flask-SQLAlchemy ----------------------
+
+
+class BaselineBase(DeclarativeBase):
+    """Declarative base of the baseline's one table."""
+
+
+baseline_db = SQLAlchemy(model_class=BaselineBase)
+
+
+class Hit(baseline_db.Model):
+    """One row per baseline request."""
+
+    __tablename__ = "load_baseline"
+
+    id: Mapped[int] = mapped_column(primary_key=True)  #: Serial id.
+    note: Mapped[str]  #: What the client sent.
+
+
+def baseline_app() -> Flask:
+    """The bare app gunicorn serves as `bench.load:baseline_app()`."""
+    app = Flask("baseline")
+    app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+    # The product's engine options, so the pool behaves alike (a pre-ping per checkout).
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True}
+    baseline_db.init_app(app)
+
+    @app.post("/insert")
+    def insert():
+        hit = Hit(note=str(request.get_json()["note"]))
+        baseline_db.session.add(hit)
+        baseline_db.session.flush()  # INSERT … RETURNING id; no reload after the commit
+        hit_id = hit.id
+        baseline_db.session.commit()
+        return jsonify({"id": hit_id}), 201
+
+    @app.get("/healthz")
+    def healthz():
+        return jsonify({"status": "ok"})
+
+    return app
+
+
+# --- database and users -----------------------------------------------------------------------
+
+
+def _admin(statement: str) -> None:
+    engine = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(statement))
+    engine.dispose()
+
+
+def prepare(farmers: int, queue_claims: int) -> list[int]:
+    """Migrate, seed the demo users and claims, register farmers; each farmer's parcel id."""
+    from decimal import Decimal
+
+    from flask_migrate import upgrade
+
+    from faunaschade import create_app
+    from faunaschade.cli.demo import DEMO_PASSWORD, seed_users
+    from faunaschade.extensions import db
+    from faunaschade.seed import seed_claims
+    from faunaschade.services.farmers import add_parcel, register_farmer
+    from tests.farmer_helpers import parcel_body, registration
+
+    app = create_app("development", {"SQLALCHEMY_DATABASE_URI": DATABASE_URL, "REDIS_URL": None})
+    with app.app_context():
+        upgrade(directory=str(ROOT / "migrations"))
+        seed_users()
+        report = seed_claims(queue_claims, password=DEMO_PASSWORD)
+        parcels = []
+        for n in range(farmers):
+            profile = register_farmer(registration(email=f"boer{n}@load.nl", password=PASSWORD))
+            parcels.append(add_parcel(profile, parcel_body(area_ha=Decimal("4.2")), profile.user))
+        db.session.commit()
+        parcel_ids = [parcel.id for parcel in parcels]
+        db.session.remove()
+        db.engine.dispose()
+    print(f"seeded {report.claims:,} claims for the queue, {farmers} farmers with a parcel")
+    return parcel_ids
+
+
+def create_baseline_table() -> None:
+    """The baseline's table, next to the product's in the same database."""
+    os.environ["DATABASE_URL"] = DATABASE_URL
+    app = baseline_app()
+    with app.app_context():
+        baseline_db.create_all()
+        baseline_db.engine.dispose()
+
+
+def flush_redis() -> None:
+    """Empty Redis database 14 (rate limits and rq queues of this run)."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    client.flushdb()
+    client.close()
+
+
+# --- gunicorn ---------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on (at this moment)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class Server:
+    """A gunicorn master we started, its port and its log."""
+
+    name: str
+    process: subprocess.Popen
+    port: int
+    log: Path
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def problems(self) -> list[str]:
+        """Log lines that name an error, a traceback or a worker timeout."""
+        words = ("Traceback", " ERROR ", "[ERROR]", "WORKER TIMEOUT", "[CRITICAL]")
+        return [line for line in self.log.read_text().splitlines() if any(w in line for w in words)]
+
+
+def start(name: str, app: str, workers: int, logdir: Path) -> Server:
+    """Start gunicorn on 127.0.0.1 and wait until /healthz answers 200."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "FAUNASCHADE_ENV": "development",
+        "DATABASE_URL": DATABASE_URL,
+        "REDIS_URL": REDIS_URL,
+        "SECRET_KEY": secrets.token_urlsafe(48),
+    }
+    log = logdir / f"{name}.log"
+    command = [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}"]
+    command += ["--chdir", str(ROOT), app]
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
+    server = Server(name, process, port, log)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{name}: gunicorn exited\n{log.read_text()[-3000:]}")
+        try:
+            if call(port, "GET", "/healthz").status == 200:
+                return server
+        except OSError:
+            pass
+        time.sleep(0.2)
+    server.stop()
+    raise RuntimeError(f"{name}: /healthz did not answer 200 within 60 s")
+
+
+# --- the client -------------------------------------------------------------------------------
+
+
+@dataclass
+class Answer:
+    """One response: status (0 when the connection failed), seconds and a body for errors."""
+
+    status: int
+    seconds: float
+    body: bytes = b""
+
+
+def call(
+    port: int, method: str, path: str, body: dict | None = None, headers: dict | None = None
+) -> Answer:
+    """One HTTP request on a fresh connection (gunicorn's sync workers close after each)."""
+    payload = json.dumps(body).encode() if body is not None else None
+    headers = {**(headers or {}), **({"Content-Type": "application/json"} if payload else {})}
+    start = time.perf_counter()
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        conn.request(method, path, body=payload, headers=headers)
+        response = conn.getresponse()
+        data = response.read()
+    finally:
+        conn.close()
+    return Answer(response.status, time.perf_counter() - start, data)
+
+
+@dataclass
+class Result:
+    """What one scenario measured."""
+
+    name: str
+    answers: list[Answer] = field(default_factory=list)
+    seconds: float = 0.0
+    timed_out: bool = False
+
+    def add(self, part: Result) -> None:
+        """Count another round of the same scenario."""
+        self.answers += part.answers
+        self.seconds += part.seconds
+        self.timed_out |= part.timed_out
+
+    @property
+    def errors(self) -> list[Answer]:
+        return [a for a in self.answers if not 200 <= a.status < 300]
+
+    @property
+    def rps(self) -> float:
+        return len(self.answers) / self.seconds if self.seconds else 0.0
+
+    def percentile(self, p: float) -> float:
+        """Latency in ms at percentile p (nearest rank)."""
+        ordered = sorted(a.seconds for a in self.answers)
+        if not ordered:
+            return float("nan")
+        return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))] * 1000
+
+
+def drive(name: str, send: Callable[[int], Answer], requests: int, threads: int, seconds: float):
+    """Send up to `requests` requests from `threads` threads, stopping after `seconds`."""
+    tickets = itertools.count()
+    lock = threading.Lock()
+    result = Result(name)
+    deadline = time.monotonic() + seconds
+
+    def worker() -> None:
+        while True:
+            with lock:
+                ticket = next(tickets)
+            if ticket >= requests:
+                return
+            if time.monotonic() > deadline:
+                result.timed_out = True
+                return
+            try:
+                answer = send(ticket)
+            except OSError as exc:
+                answer = Answer(0, 0.0, repr(exc).encode())
+            with lock:
+                result.answers.append(answer)
+
+    pool = [threading.Thread(target=worker) for _ in range(threads)]
+    start = time.perf_counter()
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+def token(port: int, email: str, password: str) -> str:
+    """A bearer token from POST /api/v1/auth/token."""
+    answer = call(port, "POST", "/api/v1/auth/token", {"email": email, "password": password})
+    if answer.status != 201:
+        raise RuntimeError(f"token for {email}: {answer.status} {answer.body[:300]!r}")
+    return json.loads(answer.body)["token"]
+
+
+def scenarios(
+    app_port: int, base_port: int, parcel_ids: list[int]
+) -> dict[str, Callable[[int], Answer]]:
+    """Name → a function sending request number n."""
+    from faunaschade.cli.demo import DEMO_PASSWORD
+    from tests.farmer_helpers import claim_body
+
+    farmers = len(parcel_ids)
+    farmer_tokens = [token(app_port, f"boer{n}@load.nl", PASSWORD) for n in range(farmers)]
+    officer = {"Authorization": f"Bearer {token(app_port, OFFICER, DEMO_PASSWORD)}"}
+
+    def baseline(n: int) -> Answer:
+        return call(base_port, "POST", "/insert", {"note": f"request {n}"})
+
+    def create_claim(n: int) -> Answer:
+        i = n % farmers
+        headers = {
+            "Authorization": f"Bearer {farmer_tokens[i]}",
+            "Idempotency-Key": str(uuid.uuid4()),
+        }
+        return call(app_port, "POST", "/api/v1/claims", claim_body(parcel_ids[i]), headers)
+
+    def read_queue(_n: int) -> Answer:
+        return call(app_port, "GET", "/api/v1/queue", headers=officer)
+
+    first = read_queue(0)
+    if first.status != 200:
+        raise RuntimeError(f"queue: {first.status} {first.body[:300]!r}")
+    print(f"the officer's queue holds {json.loads(first.body)['total']} open claims")
+
+    return {
+        "bare Flask INSERT (baseline)": baseline,
+        "farmers: POST /api/v1/claims (draft)": create_claim,
+        "officer: GET /api/v1/queue (50 rows)": read_queue,
+    }
+
+
+# --- the run ----------------------------------------------------------------------------------
+
+
+def report(results: list[Result], args: argparse.Namespace) -> int:
+    """Print the table and the errors; the number of errors."""
+    base = results[0].rps
+    print(
+        f"\n{args.workers} gunicorn sync workers, {args.concurrency} client threads, "
+        f"up to {args.requests} requests or {args.seconds:.0f} s per scenario "
+        f"in {args.rounds} interleaved rounds "
+        f"({os.cpu_count()} cores shared by client, servers and PostgreSQL; "
+        f"load average before the run {args.load_before:.1f}):"
+    )
+    print(f"  {'scenario':<38} {'requests':>8} {'errors':>6} {'req/s':>8} "
+          f"{'p50 ms':>7} {'p99 ms':>7} {'× baseline':>10}")  # fmt: skip
+    for r in results:
+        print(
+            f"  {r.name:<38} {len(r.answers):>8} {len(r.errors):>6} {r.rps:>8.1f} "
+            f"{r.percentile(50):>7.1f} {r.percentile(99):>7.1f} {r.rps / base:>10.2f}"
+            + ("  (stopped at the time limit)" if r.timed_out else "")
+        )
+    total = 0
+    for r in results:
+        total += len(r.errors)
+        for (status, body), count in Counter((a.status, a.body[:200]) for a in r.errors).items():
+            print(f"  ERROR {r.name}: {count}× {status} {body!r}")
+    return total
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=800, help="per scenario")
+    parser.add_argument("--concurrency", type=int, default=8, help="client threads")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers per server")
+    parser.add_argument("--farmers", type=int, default=4, choices=range(1, 10))
+    parser.add_argument("--queue-claims", type=int, default=2000, help="seeded claims")
+    parser.add_argument("--seconds", type=float, default=30, help="time limit per scenario")
+    parser.add_argument("--rounds", type=int, default=4, help="interleaved rounds")
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    args = parser.parse_args()
+    if not 1 <= args.rounds <= args.requests:
+        parser.error("--rounds must be between 1 and --requests")
+    args.load_before = os.getloadavg()[0]
+
+    started = time.perf_counter()
+    _admin(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
+    _admin(f'CREATE DATABASE "{DATABASE}"')
+    servers: list[Server] = []
+    logdir = Path(tempfile.mkdtemp(prefix="faunaschade-load-"))
+    errors = 0
+    try:
+        parcel_ids = prepare(args.farmers, args.queue_claims)
+        create_baseline_table()
+        flush_redis()
+        app = start("faunaschade", "wsgi:app", args.workers, logdir)
+        servers.append(app)
+        base = start("baseline", "bench.load:baseline_app()", args.workers, logdir)
+        servers.append(base)
+        print(f"ready in {time.perf_counter() - started:.0f} s")
+        sends = scenarios(app.port, base.port, parcel_ids)
+        # Warm every worker up (imports, pool connections) before timing.
+        warmups = [drive(n, f, 4 * args.workers, args.concurrency, 30) for n, f in sends.items()]
+        results = {name: Result(name) for name in sends}
+        # Rounds interleave the scenarios, so a neighbour's load on the machine hits all alike.
+        for _ in range(args.rounds):
+            for name, send in sends.items():
+                part = drive(name, send, args.requests // args.rounds, args.concurrency,
+                             args.seconds / args.rounds)  # fmt: skip
+                results[name].add(part)
+        errors = report(list(results.values()), args)
+        for warm in warmups:
+            if warm.errors:
+                errors += len(warm.errors)
+                print(f"  ERROR during warm-up of {warm.name}: {len(warm.errors)}")
+    finally:
+        for server in reversed(servers):
+            server.stop()
+            for line in server.problems()[:20]:
+                print(f"  {server.name} log: {line}")
+        flush_redis()
+        if not args.keep:
+            _admin(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
+    if errors:
+        print(f"\n{errors} errors; server logs in {logdir}")
+    else:
+        shutil.rmtree(logdir)
+        print(f"\n0 errors, {time.perf_counter() - started:.0f} s in all")
+    sys.exit(1 if errors else 0)
+
+
+if __name__ == "__main__":
+    main()
