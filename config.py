@@ -99,6 +99,10 @@ class Config:
     OPENAPI_JSON_PATH = "openapi.json"
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_LOGIN = "10 per minute"
+    #: How many proxies (load balancer, TLS terminator) stand before gunicorn and set
+    #: X-Forwarded-For/-Proto/-Host. Only then are those headers believed: the login rate limit
+    #: keys on the client's real address, not the balancer's. 0 = serve clients directly.
+    TRUSTED_PROXIES = int(_env("TRUSTED_PROXIES", "0") or 0)
     API_TOKEN_HOURS = 12
     #: Seconds between rq retries of a failed job.
     JOB_RETRY_INTERVALS = [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, Request, Response, current_app, request, session
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from faunaschade.extensions import login_manager
 from faunaschade.models import TokenKind, User
@@ -69,3 +70,6 @@ def init_app(app: Flask) -> None:
     login_manager.login_view = "web.login"
     login_manager.login_message = "Log in om deze pagina te zien."
     app.after_request(add_security_headers)
+    if app.config["TRUSTED_PROXIES"]:
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)

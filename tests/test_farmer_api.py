@@ -1,8 +1,9 @@
 """The farmer's journey through the API: register → parcel → claim → submit → pay → status."""
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session
 
-from faunaschade.models import Claim, FarmerProfile, Payment, User
+from faunaschade.models import Claim, FarmerProfile, IdempotencyKey, Payment, User
 from tests.farmer_helpers import (
     claim_body,
     jpeg_bytes,
@@ -156,6 +157,27 @@ def test_idempotency_key_replays_and_refuses_another_body(client, session):
     assert other.status_code == 422
     assert other.json["error"]["code"] == "idempotency_key_reused"
     assert session.scalar(select(func.count()).select_from(Claim)) == 1
+
+
+def test_the_work_the_key_and_its_answer_commit_together(client, session):
+    """One COMMIT: no moment (nor crash) where the claim is stored but its key says "busy"."""
+    farmer = register_and_login(client)
+    parcel = client.post("/api/v1/parcels", json=parcel_body(), headers=farmer).json
+    commits: list[Session] = []
+    count = commits.append
+    event.listen(Session, "after_commit", count)
+    try:
+        created = client.post(
+            "/api/v1/claims",
+            json=claim_body(parcel["id"]),
+            headers={**farmer, "Idempotency-Key": "claim-once"},
+        )
+    finally:
+        event.remove(Session, "after_commit", count)
+    assert created.status_code == 201, created.json
+    assert len(commits) == 1
+    key = session.scalar(select(IdempotencyKey).where(IdempotencyKey.key == "claim-once"))
+    assert key.response_status == 201 and key.response_body == created.json
 
 
 def test_failed_create_with_a_key_can_be_retried(client, session):

@@ -226,6 +226,34 @@ def test_api_token_is_rate_limited_with_one_message_for_unknown_and_wrong(limite
     assert limited.json["error"]["message"]
 
 
+def _token_attempts(client, user, forwarded_for: str, count: int) -> list[int]:
+    body = {"email": user.email, "password": "verkeerd-wachtwoord-1"}
+    headers = {"X-Forwarded-For": forwarded_for}
+    return [
+        client.post("/api/v1/auth/token", json=body, headers=headers).status_code
+        for _ in range(count)
+    ]
+
+
+@pytest.mark.parametrize("proxies", [0, 1])
+def test_rate_limit_counts_per_client_behind_trusted_proxies_only(
+    app, session, other_app, make_user, proxies
+):
+    """Behind the load balancer each farmer has their own count; a forged header gains nothing."""
+    was_enabled = limiter.enabled
+    try:
+        limited = other_app(
+            RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://", TRUSTED_PROXIES=proxies
+        )
+        user = make_user("farmer")
+        client = limited.test_client()
+        assert _token_attempts(client, user, "198.51.100.7", 10) == [401] * 10
+        other_client = _token_attempts(client, user, "198.51.100.8", 1)
+    finally:
+        limiter.enabled = was_enabled
+    assert other_client == ([401] if proxies else [429])
+
+
 @pytest.mark.parametrize("password", ["kort-1", "alleenmaarletters", "123456789012345"])
 def test_weak_passwords_are_refused_at_registration(client, password):
     api = client.post("/api/v1/register", json=registration(password=password))

@@ -25,9 +25,14 @@ def commit_with_answer(schema: Schema, obj: Any, status: int = 200) -> Response:
     db.session.flush()
     answer = jsonify(schema.dump(obj))
     answer.status_code = status
+    commit()
+    return answer
+
+
+def commit() -> None:
+    """Commit; a connection lost during the COMMIT itself answers 503 `outcome_unknown`."""
     try:
         db.session.commit()
     except OperationalError as exc:
         log.warning("database lost during COMMIT, outcome unknown: %s", type(exc.orig).__name__)
         raise CommitOutcomeUnknown() from exc
-    return answer

@@ -67,7 +67,7 @@ def completion_request(data: dict[str, Any], claim_id: int) -> Claim:
     claim = completion.request_completion(
         get_claim_in_scope_or_404(claim_id), current_user, data["message"], data["days"]
     )
-    db.session.commit()
+    db.session.flush()  # @idempotent commits with the answer
     return claim
 
 
@@ -94,7 +94,7 @@ def assessment_order(data: dict[str, Any], claim_id: int) -> Assessment:
     assessment = assessments.order_assessment(
         get_claim_in_scope_or_404(claim_id), current_user, data["assessor_email"], data["urgent"]
     )
-    db.session.commit()
+    db.session.flush()  # @idempotent commits with the answer
     return assessment
 
 
@@ -121,7 +121,7 @@ def give_zienswijze(claim_id: int) -> Zienswijze:
     claim = get_claim_in_scope_or_404(claim_id)
     data, file = _zienswijze_input()
     answer = zienswijze.submit_zienswijze(claim, current_user, data["text"], file)
-    db.session.commit()
+    db.session.flush()  # @idempotent commits with the answer
     return answer
 
 

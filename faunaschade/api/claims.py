@@ -90,7 +90,7 @@ def list_claims(args: dict[str, Any]) -> dict[str, Any]:
 def create_claim(data: dict[str, Any]) -> Claim:
     """A new claim, saved as draft."""
     claim = claims.create_claim(farmers.profile_of(current_user), data, current_user)
-    db.session.commit()
+    db.session.flush()  # @idempotent commits with the answer
     return claim
 
 
@@ -146,7 +146,7 @@ def upload(claim_id: int) -> Attachment:
     if file is None:
         raise ValidationFailed(fields={"file": ["Kies een bestand (multipart-veld 'file')."]})
     attachment = attachments.add_attachment(claim, file.filename or "", file.read(), current_user)
-    db.session.commit()
+    db.session.flush()  # @idempotent commits with the answer
     return attachment
 
 

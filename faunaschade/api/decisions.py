@@ -37,7 +37,7 @@ officer_only = roles_required(Role.OFFICER)
 def propose(data: dict[str, Any], claim_id: int) -> Proposal:
     """Propose a decision; the rules engine calculates it."""
     proposal = decisions.propose_decision(get_claim_in_scope_or_404(claim_id), current_user, **data)
-    db.session.commit()
+    db.session.flush()  # @idempotent commits with the answer
     return proposal
 
 
@@ -93,7 +93,7 @@ def object_to(data: dict[str, Any], claim_id: int) -> Objection:
     objection = objections.file_objection(
         get_claim_in_scope_or_404(claim_id), current_user, data["text"]
     )
-    db.session.commit()
+    db.session.flush()  # @idempotent commits with the answer
     return objection
 
 
@@ -107,5 +107,5 @@ def delay_notice(data: dict[str, Any], claim_id: int) -> Letter:
     letter = delays.send_delay_notice(
         get_claim_in_scope_or_404(claim_id), current_user, data.get("expected_on")
     )
-    db.session.commit()
+    db.session.flush()  # @idempotent commits with the answer
     return letter

@@ -29,7 +29,7 @@ farmer_only = roles_required(Role.FARMER)
 def register(data: dict):
     """Register as a farmer (KvK, IBAN, address; never a BSN)."""
     profile = farmers.register_farmer(data)
-    db.session.commit()
+    db.session.flush()  # @idempotent commits with the answer
     return profile
 
 
@@ -49,7 +49,7 @@ def list_parcels():
 def create_parcel(data: dict) -> Parcel:
     """Add a parcel."""
     parcel = farmers.add_parcel(farmers.profile_of(current_user), data, current_user)
-    db.session.commit()
+    db.session.flush()  # @idempotent commits with the answer
     return parcel
 
 

@@ -12,6 +12,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from faunaschade.api.answers import commit
 from faunaschade.errors import Conflict, ValidationFailed
 from faunaschade.extensions import db
 from faunaschade.models import IdempotencyKey
@@ -43,13 +44,20 @@ def _replay(record: IdempotencyKey, endpoint: str, digest: str) -> Response:
 
 
 def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Honour the Idempotency-Key header on this POST."""
+    """Honour the Idempotency-Key header on this POST, and commit the view's work.
+
+    The view flushes and does not commit: its work, the key and the answer stored under it
+    commit together, so a retry finds either nothing or the whole answer — never a key stuck
+    "in progress" because a process died between two commits.
+    """
 
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         key = request.headers.get(HEADER)
         if not key:
-            return view(*args, **kwargs)
+            response = view(*args, **kwargs)
+            commit()
+            return response
         if len(key) > 200:
             raise ValidationFailed(fields={HEADER: ["Hoogstens 200 tekens."]})
         user_id = current_user.id if current_user.is_authenticated else None
@@ -76,11 +84,10 @@ def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
         response = view(*args, **kwargs)
         if not isinstance(response, Response):
             raise TypeError("idempotent views must return a Response")
-        stored = _find(user_id, key)
-        if stored is not None and response.status_code < 500:
-            stored.response_status = response.status_code
-            stored.response_body = response.get_json(silent=True) or {}
-            db.session.commit()
+        if record in db.session and response.status_code < 500:
+            record.response_status = response.status_code
+            record.response_body = response.get_json(silent=True) or {}
+        commit()
         return response
 
     return wrapper

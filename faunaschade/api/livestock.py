@@ -25,7 +25,7 @@ bp = Blueprint("livestock", __name__, url_prefix="/api/v1/claims", description="
 def report(data: dict[str, Any]) -> Claim:
     """Report animals killed or injured by a wolf or golden jackal (within 24 hours; no leges)."""
     claim = livestock.report_livestock_damage(farmers.profile_of(current_user), data, current_user)
-    db.session.commit()
+    db.session.flush()  # @idempotent commits with the answer
     return claim
 
 

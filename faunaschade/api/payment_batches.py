@@ -72,7 +72,7 @@ def list_batches(args: dict[str, Any]) -> dict[str, Any]:
 def build(data: dict[str, Any]) -> dict[str, Any]:
     """Build a batch of the province's decided, unpaid grants and due leges refunds."""
     batch = batches.build_batch(data["province"], current_user)
-    db.session.commit()
+    db.session.flush()  # @idempotent commits with the answer
     return views.batch_view(batch)
 
 

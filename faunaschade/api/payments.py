@@ -49,7 +49,7 @@ def _answer(payment: Payment, changed: bool) -> dict[str, Any]:
 def start(claim_id: int) -> dict[str, Any]:
     """Start paying the leges; send the farmer to `redirect_url`."""
     payment, redirect_url = payments.start_payment(own_claim(claim_id), current_user)
-    db.session.commit()
+    db.session.flush()  # @idempotent commits with the answer
     return {"payment_id": payment.id, "redirect_url": redirect_url, "amount": payment.amount}
 
 
