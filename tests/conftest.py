@@ -264,15 +264,24 @@ def csrf_token_from(html: str) -> str:
     return match.group(1)
 
 
+@contextmanager
+def serving(app: Flask) -> Iterator[str]:
+    """Serve `app` over HTTP on loopback in a thread, one thread per request; yields its URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(5)
+
+
 @pytest.fixture
 def live_server(committed: Flask) -> Iterator[str]:
     """The app served over HTTP on loopback in a thread, on committed data."""
-    server = make_server("127.0.0.1", 0, committed, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(5)
+    with serving(committed) as url:
+        yield url
 
 
 CHROMIUM = "/usr/bin/chromium"

@@ -20,7 +20,6 @@ import pytest
 from flask import Flask
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, func, select, text
-from werkzeug.serving import make_server
 
 from faunaschade.extensions import db
 from faunaschade.models import (
@@ -35,7 +34,7 @@ from faunaschade.models import (
     TokenKind,
 )
 from faunaschade.services import audit, claims, farmers, users
-from tests.conftest import DEMO_PASSWORD, ROOT, free_port, make_test_app
+from tests.conftest import DEMO_PASSWORD, ROOT, free_port, make_test_app, serving
 from tests.farmer_helpers import recent_workday
 
 pytestmark = pytest.mark.postgres_only
@@ -148,12 +147,8 @@ def restart_app(private_postgres: PostgresCluster, redis_conn) -> Iterator[Flask
 @pytest.fixture
 def served(restart_app: Flask) -> Iterator[str]:
     """The app over real HTTP on loopback, one thread per request."""
-    server = make_server("127.0.0.1", 0, restart_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(5)
+    with serving(restart_app) as url:
+        yield url
 
 
 def _draft_claims(app: Flask) -> tuple[str, list[int]]:

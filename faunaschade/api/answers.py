@@ -1,32 +1,25 @@
-"""Answers built before the commit, so nothing after the commit needs the database."""
+"""Write views build their answer before the commit, so nothing after it needs the database.
+
+Dumped after the commit, an answer would reload its objects from the database; if the database
+went away just then, a stored change would be answered with "nothing was stored". So a write
+view flushes and returns; `@commits` (or `@idempotent`, which stores the answer under its key
+in the same transaction) commits once the answer exists. A connection lost during the COMMIT
+itself leaves the outcome unknown, and the answer says so.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
-from flask import Response, jsonify
-from marshmallow import Schema
 from sqlalchemy.exc import OperationalError
 
 from faunaschade.errors import CommitOutcomeUnknown
 from faunaschade.extensions import db
 
 log = logging.getLogger(__name__)
-
-
-def commit_with_answer(schema: Schema, obj: Any, status: int = 200) -> Response:
-    """Flush, dump `obj` with `schema`, then commit; returns the JSON answer.
-
-    Dumped after the commit, the answer would reload `obj` from the database; if the database
-    went away just then, a stored change would be answered with "nothing was stored". A
-    connection lost during the COMMIT itself leaves the outcome unknown, and the answer says so.
-    """
-    db.session.flush()
-    answer = jsonify(schema.dump(obj))
-    answer.status_code = status
-    commit()
-    return answer
 
 
 def commit() -> None:
@@ -36,3 +29,15 @@ def commit() -> None:
     except OperationalError as exc:
         log.warning("database lost during COMMIT, outcome unknown: %s", type(exc.orig).__name__)
         raise CommitOutcomeUnknown() from exc
+
+
+def commits(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Commit the view's work after its answer is built (place it above `@bp.response`)."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        answer = view(*args, **kwargs)
+        commit()
+        return answer
+
+    return wrapper

@@ -10,6 +10,7 @@ from flask_smorest import Blueprint
 from werkzeug.exceptions import UnsupportedMediaType
 
 from faunaschade.access import get_assessment_in_scope_or_404, roles_required
+from faunaschade.api.answers import commits
 from faunaschade.api.idempotency import idempotent
 from faunaschade.extensions import db
 from faunaschade.models import Assessment, AssessmentStatus, Role
@@ -55,6 +56,7 @@ def get_assessment(assessment_id: int) -> Assessment:
 
 @bp.route("/<int:assessment_id>/report", methods=["PUT"])
 @assessor_only
+@commits
 @bp.arguments(ReportSchema)
 @bp.response(200, AssessmentOutSchema)
 def put_report(data: dict[str, Any], assessment_id: int) -> Assessment:
@@ -65,7 +67,7 @@ def put_report(data: dict[str, Any], assessment_id: int) -> Assessment:
     assessment = assessments.save_report(
         get_assessment_in_scope_or_404(assessment_id), data, current_user
     )
-    db.session.commit()
+    db.session.flush()  # @commits commits after the answer is built
     return assessment
 
 

@@ -3,6 +3,7 @@
 from flask import current_app
 from flask_smorest import Blueprint
 
+from faunaschade.api.answers import commits
 from faunaschade.extensions import db, limiter
 from faunaschade.models import TokenKind
 from faunaschade.schemas.users import TokenRequestSchema, TokenSchema
@@ -13,6 +14,7 @@ bp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Authent
 
 @bp.route("/token", methods=["POST"])
 @limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"])
+@commits
 @bp.arguments(TokenRequestSchema)
 @bp.response(201, TokenSchema)
 def create_token(credentials: dict) -> dict:
@@ -20,5 +22,5 @@ def create_token(credentials: dict) -> dict:
     user = users.authenticate(credentials["email"], credentials["password"])
     hours = current_app.config["API_TOKEN_HOURS"]
     token = users.issue_token(user, TokenKind.API, hours=hours)
-    db.session.commit()
+    db.session.flush()  # @commits commits after the answer is built
     return {"token": token, "expires_in": hours * 3600}

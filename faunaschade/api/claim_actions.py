@@ -11,6 +11,7 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 
 from faunaschade.access import get_claim_in_scope_or_404, roles_required
+from faunaschade.api.answers import commits
 from faunaschade.api.idempotency import idempotent
 from faunaschade.errors import ValidationFailed, flatten_messages
 from faunaschade.extensions import db
@@ -73,6 +74,7 @@ def completion_request(data: dict[str, Any], claim_id: int) -> Claim:
 
 @bp.route("/claims/<int:claim_id>/complete", methods=["POST"])
 @roles_required(Role.FARMER, Role.OFFICER)
+@commits
 @bp.arguments(CompleteSchema, required=False)
 @bp.response(200, ClaimOutSchema)
 def complete(data: dict[str, Any], claim_id: int) -> Claim:
@@ -80,7 +82,7 @@ def complete(data: dict[str, Any], claim_id: int) -> Claim:
     claim = completion.complete_claim(
         get_claim_in_scope_or_404(claim_id), current_user, data.get("note") or ""
     )
-    db.session.commit()
+    db.session.flush()  # @commits commits after the answer is built
     return claim
 
 

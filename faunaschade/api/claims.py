@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Response, request, send_file
+from flask import request, send_file
 from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy import func, select
@@ -16,7 +16,7 @@ from faunaschade.access import (
     get_claim_in_scope_or_404,
     roles_required,
 )
-from faunaschade.api.answers import commit_with_answer
+from faunaschade.api.answers import commits
 from faunaschade.api.idempotency import idempotent
 from faunaschade.errors import ValidationFailed
 from faunaschade.extensions import db
@@ -104,34 +104,38 @@ def get_claim(claim_id: int) -> Claim:
 
 @bp.route("/<int:claim_id>", methods=["PATCH"])
 @farmer_only
+@commits
 @bp.arguments(ClaimPatchSchema)
 @bp.response(200, ClaimOutSchema)
 def patch_claim(data: dict[str, Any], claim_id: int) -> Claim:
     """Change a draft."""
     claim = claims.update_claim(own_claim(claim_id), data, current_user)
-    db.session.commit()
+    db.session.flush()  # @commits commits after the answer is built
     return claim
 
 
 @bp.route("/<int:claim_id>/submit", methods=["POST"])
 @farmer_only
+@commits
 @bp.arguments(SubmitSchema, required=False)
 @bp.response(200, ClaimOutSchema)
-def submit(data: dict[str, Any], claim_id: int) -> Response:
+def submit(data: dict[str, Any], claim_id: int) -> Claim:
     """Submit a draft; when late, `acknowledge_late: true` is needed."""
     claim = claims.submit_claim(
         own_claim(claim_id), current_user, acknowledge_late=data.get("acknowledge_late", False)
     )
-    return commit_with_answer(ClaimOutSchema(), claim)
+    db.session.flush()  # @commits commits after the answer is built
+    return claim
 
 
 @bp.route("/<int:claim_id>/withdraw", methods=["POST"])
 @farmer_only
+@commits
 @bp.response(200, ClaimOutSchema)
 def withdraw(claim_id: int) -> Claim:
     """Withdraw the claim."""
     claim = claims.withdraw_claim(own_claim(claim_id), current_user)
-    db.session.commit()
+    db.session.flush()  # @commits commits after the answer is built
     return claim
 
 

@@ -8,6 +8,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from faunaschade.access import get_claim_in_scope_or_404, roles_required
+from faunaschade.api.answers import commits
 from faunaschade.api.idempotency import idempotent
 from faunaschade.errors import NotFound
 from faunaschade.extensions import db
@@ -51,24 +52,26 @@ def get_proposal(claim_id: int) -> Proposal:
 
 @bp.route("/<int:claim_id>/approve", methods=["POST"])
 @officer_only
+@commits
 @bp.response(200, ApprovedSchema)
 def approve(claim_id: int) -> dict[str, Decision]:
     """Approve another officer's proposal (four eyes): the decision is taken."""
     claim = get_claim_in_scope_or_404(claim_id)
     decision = decisions.approve_proposal(decisions.proposal_in_scope(claim), current_user)
-    db.session.commit()
+    db.session.flush()  # @commits commits after the answer is built
     return {"decision": decision}
 
 
 @bp.route("/<int:claim_id>/send-back", methods=["POST"])
 @officer_only
+@commits
 @bp.arguments(SendBackSchema)
 @bp.response(200, ProposalOutSchema)
 def send_back(data: dict[str, Any], claim_id: int) -> Proposal:
     """Return the proposal with a reason."""
     claim = get_claim_in_scope_or_404(claim_id)
     proposal = decisions.send_back(decisions.proposal_in_scope(claim), current_user, data["reason"])
-    db.session.commit()
+    db.session.flush()  # @commits commits after the answer is built
     return proposal
 
 

@@ -6,6 +6,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from faunaschade.access import roles_required
+from faunaschade.api.answers import commits
 from faunaschade.api.idempotency import idempotent
 from faunaschade.extensions import db
 from faunaschade.models import Parcel, Role
@@ -63,11 +64,12 @@ def get_parcel(parcel_id: int) -> Parcel:
 
 @bp.route("/parcels/<int:parcel_id>", methods=["PATCH"])
 @farmer_only
+@commits
 @bp.arguments(ParcelPatchSchema)
 @bp.response(200, ParcelOutSchema)
 def patch_parcel(data: dict, parcel_id: int) -> Parcel:
     """Change an own parcel."""
     parcel = farmers.parcel_of(farmers.profile_of(current_user), parcel_id)
     farmers.edit_parcel(parcel, data, current_user)
-    db.session.commit()
+    db.session.flush()  # @commits commits after the answer is built
     return parcel

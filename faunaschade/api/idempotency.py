@@ -12,7 +12,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from faunaschade.api.answers import commit
+from faunaschade.api.answers import commit, commits
 from faunaschade.errors import Conflict, ValidationFailed
 from faunaschade.extensions import db
 from faunaschade.models import IdempotencyKey
@@ -55,9 +55,7 @@ def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         key = request.headers.get(HEADER)
         if not key:
-            response = view(*args, **kwargs)
-            commit()
-            return response
+            return commits(view)(*args, **kwargs)
         if len(key) > 200:
             raise ValidationFailed(fields={HEADER: ["Hoogstens 200 tekens."]})
         user_id = current_user.id if current_user.is_authenticated else None

@@ -8,6 +8,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from faunaschade.access import get_claim_in_scope_or_404, roles_required
+from faunaschade.api.answers import commits
 from faunaschade.api.idempotency import idempotent
 from faunaschade.extensions import db
 from faunaschade.models import Claim, Role
@@ -31,6 +32,7 @@ def report(data: dict[str, Any]) -> Claim:
 
 @bp.route("/<int:claim_id>/wolf-finding", methods=["POST"])
 @roles_required(Role.OFFICER)
+@commits
 @bp.arguments(WolfFindingInSchema)
 @bp.response(200, ClaimOutSchema)
 def wolf_finding(data: dict[str, Any], claim_id: int) -> Claim:
@@ -42,5 +44,5 @@ def wolf_finding(data: dict[str, Any], claim_id: int) -> Claim:
         data["visited_on"],
         data.get("remarks") or "",
     )
-    db.session.commit()
+    db.session.flush()  # @commits commits after the answer is built
     return claim

@@ -10,6 +10,7 @@ from flask_smorest import Blueprint
 from sqlalchemy import func, select
 
 from faunaschade.access import roles_required
+from faunaschade.api.answers import commits
 from faunaschade.api.idempotency import idempotent
 from faunaschade.extensions import db
 from faunaschade.models import BatchStatus, PaymentBatch, Role
@@ -86,43 +87,47 @@ def get_batch(batch_id: int) -> dict[str, Any]:
 
 @bp.route("/<int:batch_id>/approve", methods=["POST"])
 @officer_only
+@commits
 @bp.response(200, BatchSchema)
 def approve(batch_id: int) -> dict[str, Any]:
     """Approve another officer's batch (four eyes)."""
     batch = batches.approve_batch(_batch(batch_id), current_user)
-    db.session.commit()
+    db.session.flush()  # @commits commits after the answer is built
     return views.batch_view(batch)
 
 
 @bp.route("/<int:batch_id>/pain001.xml", methods=["GET"])
 @officer_only
+@commits
 @bp.doc(responses={200: XML_RESPONSE})
 def pain001(batch_id: int) -> Response:
     """The SEPA file; the first download exports the approved batch, later ones repeat it."""
     batch = _batch(batch_id)
     xml = batches.export_batch(batch, current_user)
-    db.session.commit()
+    db.session.flush()  # @commits commits after the answer is built
     return xml_response(xml, f"pain001-{batch.province}-batch-{batch.id}.xml")
 
 
 @bp.route("/<int:batch_id>/paid", methods=["POST"])
 @officer_only
+@commits
 @bp.response(200, BatchSchema)
 def paid(batch_id: int) -> dict[str, Any]:
     """The bank executed the file: the batch and its claims are paid."""
     batch = batches.mark_paid(_batch(batch_id), current_user)
-    db.session.commit()
+    db.session.flush()  # @commits commits after the answer is built
     return views.batch_view(batch)
 
 
 @bp.route("/<int:batch_id>/cancel", methods=["POST"])
 @officer_only
+@commits
 @bp.arguments(BatchCancelSchema)
 @bp.response(200, BatchSchema)
 def cancel(data: dict[str, Any], batch_id: int) -> dict[str, Any]:
     """Cancel a batch that was not exported; its claims are released."""
     batch = batches.cancel_batch(_batch(batch_id), current_user, data.get("reason", ""))
-    db.session.commit()
+    db.session.flush()  # @commits commits after the answer is built
     return views.batch_view(batch)
 
 

@@ -9,6 +9,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from faunaschade.access import roles_required
+from faunaschade.api.answers import commits
 from faunaschade.api.claims import own_claim
 from faunaschade.api.idempotency import idempotent
 from faunaschade.errors import NotFound
@@ -54,18 +55,20 @@ def start(claim_id: int) -> dict[str, Any]:
 
 
 @bp.route("/payments/<int:payment_id>/webhook", methods=["POST"])
+@commits
 @bp.response(200, PaymentSchema)
 def webhook(payment_id: int) -> dict[str, Any]:
     """The provider reports a payment's outcome (verified by the provider adapter)."""
     payment = _payment(payment_id)
     status = provider().webhook_status(payment, request)
     changed = payments.confirm_payment(payment, status)
-    db.session.commit()
+    db.session.flush()  # @commits commits after the answer is built
     return _answer(db.session.get(Payment, payment_id), changed)
 
 
 @test_bp.route("/payments/<int:payment_id>/test-confirm", methods=["POST"])
 @roles_required(Role.FARMER)
+@commits
 @test_bp.arguments(TestConfirmSchema, required=False)
 @test_bp.response(200, PaymentSchema)
 def test_confirm(data: dict[str, Any], payment_id: int) -> dict[str, Any]:
@@ -75,5 +78,5 @@ def test_confirm(data: dict[str, Any], payment_id: int) -> dict[str, Any]:
     payment = _payment(payment_id)
     own_claim(payment.claim_id)  # another farmer's payment is 404
     changed = payments.confirm_payment(payment, PaymentStatus(data.get("status", "paid")))
-    db.session.commit()
+    db.session.flush()  # @commits commits after the answer is built
     return _answer(db.session.get(Payment, payment_id), changed)

@@ -7,6 +7,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from faunaschade.access import roles_required
+from faunaschade.api.answers import commits
 from faunaschade.extensions import db
 from faunaschade.models import Role
 from faunaschade.schemas.base import LoadSchema
@@ -59,6 +60,7 @@ def export():
 
 @bp.route("/admin/farmers/<int:profile_id>/erase", methods=["POST"])
 @roles_required(Role.ADMIN)
+@commits
 @bp.arguments(EraseSchema)
 @bp.response(200, ErasureSchema)
 def erase(data: dict, profile_id: int):
@@ -66,5 +68,5 @@ def erase(data: dict, profile_id: int):
     result = privacy.erase_farmer(
         privacy.farmer_by_id(profile_id), current_user, force=data["force"]
     )
-    db.session.commit()
+    db.session.flush()  # @commits commits after the answer is built
     return result
