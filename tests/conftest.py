@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import re
+import shutil
+import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,6 +26,7 @@ from werkzeug.serving import make_server
 from faunaschade import create_app
 from faunaschade.extensions import db
 from faunaschade.jobs.core import QUEUES, set_worker_app
+from tests.private_redis import RedisServer, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 TEST_DATABASE = os.environ.get("TEST_DATABASE", "sqlite")
@@ -32,7 +36,24 @@ PG_ADMIN_URL = os.environ.get(
 )
 # One database per test run, so parallel runs (two checkouts, helpers) never meet.
 PG_TEST_DB = os.environ.get("TEST_POSTGRES_DB", f"faunaschade_test_{os.getpid()}")
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def _test_redis_url() -> str:
+    """TEST_REDIS_URL, else a private redis-server for this run, so that runs side by side
+    (two checkouts, CI and a developer) never flush each other's queues."""
+    if os.environ.get("TEST_REDIS_URL"):
+        return os.environ["TEST_REDIS_URL"]
+    if shutil.which("redis-server") is None:
+        return "redis://127.0.0.1:6379/15"  # make test installs redis-server; this is a fallback
+    server = RedisServer(tempfile.mkdtemp(prefix="faunaschade-redis-"))
+    server.start()
+    atexit.register(server.discard)
+    # Test modules import this file again as tests.conftest: they find the same server.
+    os.environ["TEST_REDIS_URL"] = server.url
+    return server.url
+
+
+REDIS_URL = _test_redis_url()
 DEMO_PASSWORD = "correct-horse-42-battery"
 
 
@@ -353,15 +374,6 @@ class SmtpSink:
             if not self._arrived.wait_for(lambda: len(self.messages) >= n, timeout):
                 raise AssertionError(f"expected {n} message(s), received {len(self.messages)}")
             return list(self.messages)
-
-
-def free_port() -> int:
-    """A TCP port on loopback that nothing listens on (at this moment)."""
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture

@@ -1,12 +1,9 @@
 """Redis stopped at the moment of approval: the letter job waits in the database, then runs."""
 
-import subprocess
-import time
 from collections.abc import Iterator
 
 import pytest
 from redis import Redis
-from redis.exceptions import RedisError
 from rq import SimpleWorker
 from sqlalchemy import select
 
@@ -23,50 +20,9 @@ from faunaschade.models import (
 )
 from faunaschade.services import decisions
 from faunaschade.services.users import create_user
-from tests.conftest import DEMO_PASSWORD, free_port, rollback_session
+from tests.conftest import DEMO_PASSWORD, rollback_session
 from tests.decision_helpers import assessed_claim
-
-
-class RedisServer:
-    """A private redis-server on its own port that a test can stop and start."""
-
-    def __init__(self, directory: str) -> None:
-        self.port, self.directory, self.process = free_port(), directory, None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [
-                "redis-server",
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                self.directory,
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        client = Redis.from_url(self.url)
-        for _ in range(100):
-            try:
-                client.ping()
-                break
-            except RedisError:
-                time.sleep(0.05)
-        client.close()
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(10)
+from tests.private_redis import RedisServer
 
 
 @pytest.fixture
