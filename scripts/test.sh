@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # make test: lint, then the whole suite on PostgreSQL and on SQLite (real Redis, rq, Chromium).
+# The two passes run side by side (each with its own database and its own redis-server), so the
+# suite takes about as long as its longer pass; TEST_PASSES=serial runs them one after the other.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 BIN="${BIN:-.venv/bin}"
@@ -10,16 +12,30 @@ echo "== ruff"
 "$BIN/ruff" check . || exit 1
 "$BIN/ruff" format --check . || exit 1
 
+databases=(postgresql sqlite)
+declare -A logs pids codes
+for database in "${databases[@]}"; do
+  logs[$database]=$(mktemp)
+  TEST_DATABASE=$database "$BIN/python" -m pytest -q --durations=5 "$@" >"${logs[$database]}" 2>&1 &
+  pids[$database]=$!
+  if [ "${TEST_PASSES:-parallel}" = serial ]; then
+    wait "${pids[$database]}"
+    codes[$database]=$?
+  fi
+done
+
 status=0
 summary=()
-for database in postgresql sqlite; do
+for database in "${databases[@]}"; do
+  if [ -z "${codes[$database]:-}" ]; then
+    wait "${pids[$database]}"
+    codes[$database]=$?
+  fi
+  [ "${codes[$database]}" -eq 0 ] || status=${codes[$database]}
   echo "== pytest on $database"
-  log=$(mktemp)
-  TEST_DATABASE=$database "$BIN/python" -m pytest -q "$@" 2>&1 | tee "$log"
-  code=${PIPESTATUS[0]}
-  [ "$code" -eq 0 ] || status=$code
-  summary+=("$database: $(grep -E '^[0-9]+ (passed|failed)|(passed|failed).* in [0-9.]+s' "$log" | tail -n 1)")
-  rm -f "$log"
+  cat "${logs[$database]}"
+  summary+=("$database: $(grep -E '^[0-9]+ (passed|failed)|(passed|failed).* in [0-9.]+s' "${logs[$database]}" | tail -n 1)")
+  rm -f "${logs[$database]}"
 done
 echo "== summary ($(( $(date +%s) - start )) s)"
 printf '  %s\n' "${summary[@]}"
