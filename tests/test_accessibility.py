@@ -37,7 +37,8 @@ from faunaschade.seed import seed_claims
 from faunaschade.services.users import create_user
 from tests.farmer_helpers import recent_workday
 
-pytestmark = pytest.mark.browser
+# What axe-core checks is the pages' markup, the same on either database: checked once.
+pytestmark = [pytest.mark.browser, pytest.mark.sqlite_pass_only]
 
 AXE = Path(__file__).parent / "a11y" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
