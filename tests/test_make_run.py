@@ -1,24 +1,17 @@
 """What `make run` does after installing: migrate SQLite, seed, serve health and login."""
 
 import os
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
 
-from tests.conftest import ROOT
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.conftest import ROOT, free_port
 
 
 def test_run_script_serves_healthz_and_login_on_sqlite_without_redis(tmp_path):
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     env.update(
         BIN=str(Path(sys.executable).parent),
