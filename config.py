@@ -56,11 +56,15 @@ def _province_accounts(fallback: dict | None = None, *, strict: bool = False) ->
         return {}
 
 
+#: The secret development and `make run` sign sessions with; production refuses it.
+DEV_SECRET_KEY = "dev-only-not-secret"
+
+
 class Config:
     """Settings shared by every environment."""
 
     ENV_NAME = "base"
-    SECRET_KEY = _env("SECRET_KEY", "dev-only-not-secret")
+    SECRET_KEY = _env("SECRET_KEY", DEV_SECRET_KEY)
     SQLALCHEMY_DATABASE_URI = _database_url(f"sqlite:///{BASE_DIR / 'instance' / 'faunaschade.db'}")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     REDIS_URL = _env("REDIS_URL")
@@ -153,7 +157,10 @@ class ProductionConfig(Config):
     def check(cls) -> None:
         """Production needs a real secret, PostgreSQL and Redis."""
         missing = []
-        if _env("SECRET_KEY") in (None, Config.SECRET_KEY) or len(_env("SECRET_KEY") or "") < 32:
+        # Compared with the development constant, never with Config.SECRET_KEY: that attribute
+        # was read from this same environment when the module was imported.
+        secret = _env("SECRET_KEY")
+        if secret in (None, DEV_SECRET_KEY) or len(secret) < 32:
             missing.append("SECRET_KEY (at least 32 random characters)")
         if _env("DATABASE_URL") is None:
             missing.append("DATABASE_URL")
