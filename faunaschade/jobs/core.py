@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -19,7 +20,7 @@ from flask import Flask, current_app, has_app_context
 from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue, Retry, get_current_job
-from sqlalchemy import event, select, update
+from sqlalchemy import Engine, event, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -182,6 +183,8 @@ class _connection:
 
 def init_app(app: Flask) -> None:
     """Pick the dispatcher: rq when REDIS_URL is set, in-process otherwise."""
+    with app.app_context():
+        _engines.update(db.engines.values())
     if app.config.get("JOBS_IN_PROCESS") or not app.config.get("REDIS_URL"):
         app.extensions[_EXTENSION] = InProcessDispatcher()
     else:
@@ -196,7 +199,19 @@ def dispatcher(app: Flask) -> RqDispatcher | InProcessDispatcher:
 
 
 _app_for_worker: Flask | None = None
-_engine_pid: dict[int, int] = {}
+#: Every app's engine, so that a forked child can drop the pools it inherited.
+_engines: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
+def _fresh_pools_in_child() -> None:
+    # Runs in every forked child (rq's work-horse, a gunicorn worker): the pooled sockets are
+    # the parent's, and two processes on one PostgreSQL session commit or roll back each
+    # other's work. close=False leaves them open for the parent; the child opens its own.
+    for engine in list(_engines):
+        engine.dispose(close=False)
+
+
+os.register_at_fork(after_in_child=_fresh_pools_in_child)
 
 
 def set_worker_app(app: Flask) -> None:
@@ -217,19 +232,10 @@ def _worker_app() -> Flask:
     return _app_for_worker
 
 
-def _fresh_pool_after_fork() -> None:
-    # A forked work-horse must not share the parent's database sockets.
-    engine = db.engine
-    if _engine_pid.setdefault(id(engine), os.getpid()) != os.getpid():
-        engine.dispose(close=False)
-        _engine_pid[id(engine)] = os.getpid()
-
-
 def execute(job_id: str, app: Flask | None = None) -> None:
     """Run one job by id (the rq entry point): reload, mark, call, mark; idempotent."""
     app = app or _worker_app()
     with app.app_context():
-        _fresh_pool_after_fork()
         record = db.session.get(JobRecord, job_id)
         if record is None:
             raise LookupError(f"job {job_id} has no database record")
