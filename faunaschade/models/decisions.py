@@ -12,11 +12,13 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -55,6 +57,14 @@ class Proposal(CreatedMixin, db.Model):
     __table_args__ = (
         CheckConstraint("approved_by IS NULL OR approved_by <> proposed_by", name="four_eyes"),
         CheckConstraint("reduction_pct >= 0 AND reduction_pct <= 100", name="reduction_range"),
+        # Four eyes decide one proposal at a time: at most one open proposal per claim.
+        Index(
+            "uq_proposals_one_open_per_claim",
+            "claim_id",
+            unique=True,
+            postgresql_where=text("status = 'open'"),
+            sqlite_where=text("status = 'open'"),
+        ),
     )
 
     #: Surrogate key.

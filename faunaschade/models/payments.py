@@ -10,9 +10,11 @@ from sqlalchemy import (
     CheckConstraint,
     ForeignKey,
     ForeignKeyConstraint,
+    Index,
     Integer,
     String,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -39,13 +41,27 @@ class PaymentStatus(enum.StrEnum):
     CANCELLED = "cancelled"
     #: The provider reported a failure.
     FAILED = "failed"
+    #: Paid at the provider after we had cancelled it, or while another payment of the claim
+    #: was already paid: the leges are paid once, this amount goes back to the farmer.
+    REFUND_DUE = "refund_due"
 
 
 class Payment(CreatedMixin, db.Model):
     """A leges payment for a claim."""
 
     __tablename__ = "payments"
-    __table_args__ = (UniqueConstraint("provider", "provider_ref"), non_negative("amount"))
+    __table_args__ = (
+        UniqueConstraint("provider", "provider_ref"),
+        non_negative("amount"),
+        # The leges of a claim are paid once: at most one paid payment per claim.
+        Index(
+            "uq_payments_one_paid_per_claim",
+            "claim_id",
+            unique=True,
+            postgresql_where=text("status = 'paid'"),
+            sqlite_where=text("status = 'paid'"),
+        ),
+    )
 
     #: Surrogate key.
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -57,7 +73,7 @@ class Payment(CreatedMixin, db.Model):
     provider_ref: Mapped[str] = mapped_column(String(100))
     #: Amount asked.
     amount: Mapped[Decimal] = mapped_column(Money)
-    #: open, paid, cancelled or failed.
+    #: open, paid, cancelled, failed or refund_due.
     status: Mapped[PaymentStatus] = mapped_column(
         enum_type(PaymentStatus, "payment_status"), default=PaymentStatus.OPEN
     )

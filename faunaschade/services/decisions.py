@@ -91,6 +91,7 @@ def propose_decision(
 ) -> Proposal:
     """Officer A's proposal; the rules engine computes it and the rule-set version is kept."""
     _check_officer(officer, claim)
+    workflow.lock(claim)
     if claim.status not in PROPOSABLE:
         raise Conflict(f"In status '{claim.status.value}' kan geen besluit worden voorgesteld.")
     if open_proposal(claim) is not None:
@@ -151,6 +152,14 @@ def propose_decision(
     return proposal
 
 
+def _locked_claim_of(proposal: Proposal) -> Claim:
+    # Every change to a proposal happens under its claim's lock; after taking it, read the
+    # proposal again: another officer may have approved or sent it back meanwhile.
+    claim = workflow.lock(db.session.get(Claim, proposal.claim_id))
+    db.session.refresh(proposal)
+    return claim
+
+
 def _payout(proposal: Proposal) -> Decimal:
     if proposal.outcome in (Outcome.REJECTED, Outcome.NOT_PROCESSED):
         return Decimal("0.00")
@@ -165,7 +174,7 @@ def _amount(proposal: Proposal, name: str) -> Decimal:
 
 def approve_proposal(proposal: Proposal, officer: User) -> Decision:
     """Officer B approves: the decision is taken, its letter and e-mail follow after commit."""
-    claim = db.session.get(Claim, proposal.claim_id)
+    claim = _locked_claim_of(proposal)
     _check_officer(officer, claim)
     if proposal.proposed_by == officer.id:
         raise Forbidden(
@@ -226,7 +235,7 @@ def approve_proposal(proposal: Proposal, officer: User) -> Decision:
 
 def send_back(proposal: Proposal, officer: User, reason: str) -> Proposal:
     """Officer B returns the proposal to be redone."""
-    claim = db.session.get(Claim, proposal.claim_id)
+    claim = _locked_claim_of(proposal)
     _check_officer(officer, claim)
     if proposal.status != ProposalStatus.OPEN:
         raise Conflict("Dit voorstel is al afgehandeld.")

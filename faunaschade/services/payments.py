@@ -14,6 +14,7 @@ from faunaschade.services import audit, workflow
 
 def start_payment(claim: Claim, actor: User) -> tuple[Payment, str]:
     """A payment for the claim's leges and the provider page to send the farmer to."""
+    workflow.lock(claim)
     if claim.status != ClaimStatus.AWAITING_PAYMENT:
         raise Conflict("Voor deze aanvraag hoeven geen leges (meer) te worden betaald.")
     cancel_open_payments(claim)
@@ -42,10 +43,25 @@ def cancel_open_payments(claim: Claim) -> None:
 
 
 def confirm_payment(payment: Payment, status: PaymentStatus, actor: User | None = None) -> bool:
-    """Apply what the provider reported; a repeated confirmation changes nothing (returns False)."""
-    locked = db.session.scalar(select(Payment).where(Payment.id == payment.id).with_for_update())
-    if locked.status == PaymentStatus.PAID or locked.status == status:
+    """Apply what the provider reported; a repeated confirmation changes nothing (returns False).
+
+    Only an open payment becomes paid. Money reported for a payment we had cancelled (or
+    failed) is not a second payment of the leges: it becomes `refund_due`.
+    """
+    claim = workflow.lock(db.session.get(Claim, payment.claim_id))
+    # populate_existing: the session may hold this payment as read before the lock was taken.
+    locked = db.session.scalar(
+        select(Payment)
+        .where(Payment.id == payment.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if locked.status in (PaymentStatus.PAID, PaymentStatus.REFUND_DUE, status):
         return False
+    if status == PaymentStatus.PAID and (
+        locked.status != PaymentStatus.OPEN or _paid_payment(claim) is not None
+    ):
+        return _refund_due(locked, actor)
     if status != PaymentStatus.PAID:
         locked.status = status
         audit.record(
@@ -64,10 +80,28 @@ def confirm_payment(payment: Payment, status: PaymentStatus, actor: User | None 
         claim_id=locked.claim_id,
         data={"amount": locked.amount},
     )
-    claim = db.session.get(Claim, locked.claim_id)
     if claim.status == ClaimStatus.AWAITING_PAYMENT:
         from faunaschade.services.claims import on_received
 
         workflow.transition(claim, ClaimStatus.SUBMITTED, actor, reason="Leges betaald")
         on_received(claim, actor)
+    return True
+
+
+def _paid_payment(claim: Claim) -> Payment | None:
+    return db.session.scalar(
+        select(Payment).where(Payment.claim_id == claim.id, Payment.status == PaymentStatus.PAID)
+    )
+
+
+def _refund_due(payment: Payment, actor: User | None) -> bool:
+    was = payment.status
+    payment.status, payment.paid_at = PaymentStatus.REFUND_DUE, utcnow()
+    audit.record(
+        "payment.refund_due",
+        payment,
+        actor=actor,
+        claim_id=payment.claim_id,
+        data={"amount": payment.amount, "was": was.value},
+    )
     return True

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select
+
 from faunaschade.errors import InvalidTransition
+from faunaschade.extensions import db
 from faunaschade.models.claims import Claim, ClaimStatus
 from faunaschade.services import audit
 
@@ -33,6 +36,22 @@ TRANSITIONS: dict[tuple[ClaimStatus, ClaimStatus], str] = {
         for start in (S.DRAFT, S.AWAITING_PAYMENT, S.SUBMITTED, S.INCOMPLETE, S.ASSESSMENT_ORDERED)
     },
 }
+
+
+def lock(claim: Claim) -> Claim:
+    """Re-read the claim under a row lock before deciding on its status.
+
+    Whoever decides next (a second officer, a payment confirmation) waits until this
+    transaction ends, and this one sees what the previous one committed, not what the session
+    read earlier. (SQLite ignores FOR UPDATE; it lets one writer in at a time anyway.)
+    """
+    # Fetching the row is what refreshes the object (populate_existing), not just the query.
+    return db.session.execute(
+        select(Claim)
+        .where(Claim.id == claim.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one()
 
 
 def allowed_targets(status: ClaimStatus) -> list[ClaimStatus]:
