@@ -102,6 +102,10 @@ class Config:
     OPENAPI_URL_PREFIX = "/api/v1"
     OPENAPI_JSON_PATH = "openapi.json"
     RATELIMIT_HEADERS_ENABLED = True
+    #: With Redis down the limits are kept in each process's memory until it is back (login
+    #: stays possible and limited), and a storage that answers slowly never holds a worker.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
     RATELIMIT_LOGIN = "10 per minute"
     #: How many proxies (load balancer, TLS terminator) stand before gunicorn and set
     #: X-Forwarded-For/-Proto/-Host. Only then are those headers believed: the login rate limit
