@@ -12,7 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from faunaschade.documents import build_context, render_pdf, template_for
 from faunaschade.extensions import db
 from faunaschade.jobs.core import job
-from faunaschade.models import Letter, LetterStatus
+from faunaschade.models import Claim, FarmerProfile, Letter, LetterStatus
 from faunaschade.models.base import utcnow
 from faunaschade.services import audit
 from faunaschade.storage import store_bytes
@@ -23,9 +23,24 @@ log = logging.getLogger(__name__)
 @job("letters.render", queue="letters", timeout=120, retries=3)
 def render_letter(letter_id: int) -> None:
     """Render, store and audit one letter; a ready letter is left alone (idempotent)."""
-    # FOR UPDATE (PostgreSQL; SQLite serialises writers anyway): a second run of the same job
-    # waits here until the first commits, then finds the letter ready.
-    letter = db.session.scalar(select(Letter).where(Letter.id == letter_id).with_for_update())
+    # The farmer's profile FOR SHARE first: an erasure (FOR UPDATE on it) waits until this
+    # letter is stored and then wipes it, or runs first and this letter renders the erased
+    # values; never a PDF with the name stored after the erasure. Then the letter FOR UPDATE
+    # (PostgreSQL; SQLite serialises writers anyway): a second run of the same job waits here
+    # until the first commits, then finds the letter ready. Always in this order.
+    db.session.execute(
+        select(FarmerProfile.id)
+        .join(Claim, Claim.farmer_id == FarmerProfile.id)
+        .join(Letter, Letter.claim_id == Claim.id)
+        .where(Letter.id == letter_id)
+        .with_for_update(read=True, of=FarmerProfile)
+    ).all()
+    letter = db.session.scalar(
+        select(Letter)
+        .where(Letter.id == letter_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
     if letter is None:
         raise LookupError(f"letter {letter_id} does not exist")
     if letter.status == LetterStatus.READY:

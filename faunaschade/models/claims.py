@@ -230,6 +230,22 @@ class Zienswijze(CreatedMixin, db.Model):
     submitted_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
 
 
+class CompletionNote(CreatedMixin, db.Model):
+    """What the farmer (or officer) wrote on completing a claim; kept out of the audit chain,
+    which cannot forget, so that erasing a farmer erases it too."""
+
+    __tablename__ = "completion_notes"
+
+    #: Surrogate key.
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The claim.
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id"), index=True)
+    #: The note.
+    text: Mapped[str] = mapped_column(Text)
+    #: Author.
+    written_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+
 class ObjectionStatus(enum.StrEnum):
     """Progress of a bezwaar."""
 

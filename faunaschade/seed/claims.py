@@ -298,7 +298,7 @@ class Builder:
                 done,
                 self.farmer_user(claim),
                 reason="Aanvraag aangevuld door de aanvrager",
-                data={"note": "", "late": local_day(done) > deadline},
+                data={"note_id": None, "late": local_day(done) > deadline},
             )
             return done
         proposed = story.due(moment(self.rng, deadline + timedelta(days=story.days(1, 10))))

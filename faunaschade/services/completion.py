@@ -11,7 +11,15 @@ from sqlalchemy import select
 from faunaschade import rules
 from faunaschade.errors import Conflict, ValidationFailed
 from faunaschade.extensions import db
-from faunaschade.models import AuditEvent, Claim, ClaimStatus, LetterKind, Role, User
+from faunaschade.models import (
+    AuditEvent,
+    Claim,
+    ClaimStatus,
+    CompletionNote,
+    LetterKind,
+    Role,
+    User,
+)
 from faunaschade.services import letters, notifications, workflow
 from faunaschade.services.claims import AMSTERDAM, today
 
@@ -129,6 +137,12 @@ def complete_claim(claim: Claim, actor: User, note: str = "") -> Claim:
         stop = min(day, request.deadline)
         claim.backstop_deadline += timedelta(days=max((stop - request.requested_on).days, 0))
     claim.completion_deadline = None
+    written = None
+    if note.strip():
+        # Free text is personal data: its own row (erasure clears it), never the audit chain.
+        written = CompletionNote(claim_id=claim.id, text=note.strip(), written_by=actor.id)
+        db.session.add(written)
+        db.session.flush()
     workflow.transition(
         claim,
         ClaimStatus.SUBMITTED,
@@ -138,7 +152,7 @@ def complete_claim(claim: Claim, actor: User, note: str = "") -> Claim:
             if actor.role == Role.FARMER
             else "Aanvraag compleet verklaard door de behandelaar"
         ),
-        data={"note": note.strip(), "late": late},
+        data={"note_id": written.id if written else None, "late": late},
     )
     return claim
 

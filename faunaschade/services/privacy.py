@@ -11,11 +11,11 @@ force by an administrator erases (e.g. a justified art. 17 request). Claims stil
 What erasure does: the profile's name, KvK number, IBAN, address, postcode and city, and the
 login's e-mail and name are replaced by anonymised values; the password can no longer match and
 every token is revoked; the bytes of attachments and letter PDFs are deleted (their metadata
-and SHA-256 stay); the farmer's free texts (claim description, zienswijzen, objections) and
-parcel names and drawings are cleared; the creditor name and IBAN on the farmer's SEPA
-transfers are anonymised. Claims, assessments, decisions, payments, batches and all their
-amounts stay. The audit log holds ids, codes and amounts only (no personal data), so it is not
-touched: one new event `farmer.erased` is appended and `flask audit verify` stays intact.
+and SHA-256 stay); the farmer's free texts (claim description, zienswijzen, objections,
+completion notes) and parcel names and drawings are cleared; the creditor name and IBAN on the
+farmer's SEPA transfers are anonymised. Claims, assessments, decisions, payments, batches and
+all their amounts stay. The audit log holds ids, codes and amounts only (no personal data), so
+it is not touched: one new event `farmer.erased` is appended and `flask audit verify` stays intact.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from faunaschade.models import (
     AuthToken,
     Claim,
     ClaimStatus,
+    CompletionNote,
     Decision,
     FarmerProfile,
     IdempotencyKey,
@@ -137,6 +138,14 @@ def _claims_export(profile: FarmerProfile) -> list[dict[str, Any]]:
             _row(z, ("id", "text", "created_at"))
             for z in db.session.scalars(
                 select(Zienswijze).where(Zienswijze.claim_id == claim.id).order_by(Zienswijze.id)
+            )
+        ]
+        row["completion_notes"] = [
+            _row(n, ("id", "text", "created_at"))
+            for n in db.session.scalars(
+                select(CompletionNote)
+                .where(CompletionNote.claim_id == claim.id)
+                .order_by(CompletionNote.id)
             )
         ]
         row["objections"] = [
@@ -343,6 +352,9 @@ def _erase_claim_data(claim_ids: list[int], placeholder: str) -> int:
         update(Objection).where(Objection.claim_id.in_(claim_ids)).values(text=ERASED)
     )
     db.session.execute(
+        update(CompletionNote).where(CompletionNote.claim_id.in_(claim_ids)).values(text=ERASED)
+    )
+    db.session.execute(
         update(PaymentBatchItem)
         .where(PaymentBatchItem.claim_id.in_(claim_ids))
         .values(creditor_name=placeholder, creditor_iban="")
@@ -354,6 +366,14 @@ def erase_farmer(
     profile: FarmerProfile, actor: User | None, *, force: bool = False, on: date | None = None
 ) -> Erasure:
     """Anonymise the farmer's personal data; refuses before the retention period without force."""
+    # The profile's row lock orders erasure against letter jobs (they hold it FOR SHARE while
+    # rendering): a letter rendering now is stored before we wipe the letters, never after.
+    profile = db.session.execute(
+        select(FarmerProfile)
+        .where(FarmerProfile.id == profile.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one()
     if profile.erased_at is not None:
         raise Conflict("De persoonsgegevens van deze boer zijn al gewist.", code="already_erased")
     open_refs = _open_claims(profile)
