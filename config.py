@@ -116,6 +116,9 @@ class Config:
     JOB_RETRY_INTERVALS = [
         int(s) for s in (_env("JOB_RETRY_INTERVALS", "10,60,300") or "").split(",")
     ]
+    #: Seconds between a worker's heartbeats for the job it runs. A worker killed outright is
+    #: noticed this + 60 s after its last heartbeat (rq's grace), and its job retried.
+    JOB_MONITORING_INTERVAL = int(_env("JOB_MONITORING_INTERVAL", "10") or 10)
     #: Fault injection for the kill-mid-letter test: pause before the letter commits. Never in
     #: production (ProductionConfig pins it to 0).
     LETTER_FAULT_PAUSE_SECONDS = float(_env("LETTER_FAULT_PAUSE_SECONDS", "0") or 0)

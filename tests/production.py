@@ -80,10 +80,25 @@ class _Process:
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
+    def descendants(self) -> list[int]:
+        """Pids of every process below ours (rq's work-horse starts a session of its own)."""
+        found, todo = [], [self.process.pid]
+        while todo:
+            pid = todo.pop()
+            for task in Path(f"/proc/{pid}/task").glob("*/children"):
+                children = [int(c) for c in task.read_text().split()]
+                found += children
+                todo += children
+        return found
+
     def kill(self) -> None:
-        """SIGKILL the whole process group (master and forked children), as a crash would."""
+        """SIGKILL our process and all below it at once, as a crash or the OOM killer would."""
         if self.process is not None and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
+            for pid in [self.process.pid, *self.descendants()]:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
             self.process.wait(10)
 
     def stop(self) -> None:

@@ -40,9 +40,11 @@ def worker(burst: bool, sweep_interval: int) -> None:
     sweeper = threading.Thread(target=_sweep_forever, args=(app, sweep_interval, stop), daemon=True)
     sweeper.start()
     try:
-        Worker([disp.queue(name) for name in QUEUES], connection=disp.redis).work(
-            burst=burst, with_scheduler=True
-        )
+        Worker(
+            [disp.queue(name) for name in QUEUES],
+            connection=disp.redis,
+            job_monitoring_interval=current_app.config["JOB_MONITORING_INTERVAL"],
+        ).work(burst=burst, with_scheduler=True)
     finally:
         stop.set()
 

@@ -20,6 +20,9 @@ from flask import Flask, current_app, has_app_context
 from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue, Retry, get_current_job
+from rq.job import Job
+from rq.job import JobStatus as RqStatus
+from rq.registry import StartedJobRegistry
 from sqlalchemy import Engine, event, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -268,7 +271,10 @@ def _mark_failed(job_id: str, exc: Exception) -> None:
 
 
 def sweep(stale_after: timedelta = timedelta(minutes=30)) -> int:
-    """Hand over jobs left pending (Redis was down) or started long ago by a dead worker."""
+    """Hand over jobs left pending (Redis was down), lost by Redis, or whose worker died."""
+    disp = dispatcher(current_app)
+    if isinstance(disp, RqDispatcher):
+        _recover_lost(disp)
     stale = utcnow() - stale_after
     db.session.execute(
         update(JobRecord)
@@ -285,8 +291,44 @@ def sweep(stale_after: timedelta = timedelta(minutes=30)) -> int:
     db.session.commit()
     if not job_ids:
         return 0
-    disp = dispatcher(current_app)
     if isinstance(disp, RqDispatcher):
         return sum(disp.push(job_id, db.session.get_bind()) for job_id in job_ids)
     disp.dispatch(job_ids, db.session.get_bind())
     return len(job_ids)
+
+
+#: How long a row may say queued or started while Redis knows nothing of the job (the moment
+#: between our UPDATE and rq's enqueue, a horse that has only just started).
+LOST_AFTER = timedelta(seconds=60)
+
+
+def _recover_lost(disp: RqDispatcher) -> None:
+    # A worker killed outright (SIGKILL, the machine gone) leaves its job in rq's started
+    # registry until the heartbeat expires (JOB_MONITORING_INTERVAL + 60 s); rq's own cleanup
+    # of it runs only every 10 minutes. cleanup() retries the job now (or fails it).
+    for name in QUEUES:
+        StartedJobRegistry(name, connection=disp.redis).cleanup()
+    records = db.session.scalars(
+        select(JobRecord).where(JobRecord.status.in_([JobStatus.QUEUED, JobStatus.STARTED]))
+    ).all()
+    if not records:
+        return
+    lost_before = utcnow() - LOST_AFTER
+    found = Job.fetch_many([r.id for r in records], connection=disp.redis)
+    for record, rq_job in zip(records, found, strict=True):
+        since = record.started_at if record.status == JobStatus.STARTED else record.enqueued_at
+        if rq_job is None:
+            # Redis lost it (restarted without persistence, flushed): hand it over again.
+            if since is None or since < lost_before:
+                record.status, record.enqueued_at = JobStatus.PENDING, None
+            continue
+        rq_status = rq_job.get_status(refresh=False)
+        if record.status == JobStatus.STARTED and rq_status == RqStatus.FAILED:
+            record.status, record.finished_at = JobStatus.FAILED, utcnow()
+            record.error = record.error or "the worker died while running it (AbandonedJobError)"
+        elif record.status == JobStatus.STARTED and rq_status in _WAITING:
+            record.status = JobStatus.QUEUED  # rq retries it: waiting again, not running
+    db.session.commit()
+
+
+_WAITING = (RqStatus.QUEUED, RqStatus.SCHEDULED, RqStatus.DEFERRED)

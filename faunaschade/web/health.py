@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from flask import Blueprint, current_app, jsonify
@@ -12,8 +13,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from faunaschade.extensions import db
 from faunaschade.jobs.core import QUEUES, RqDispatcher, dispatcher
 from faunaschade.models import JobRecord, JobStatus
+from faunaschade.models.base import utcnow
 
 bp = Blueprint("health", __name__)
+#: A job queued or started this long ago without finishing is reported as stalled.
+STALLED = timedelta(minutes=10)
 
 
 def _database() -> dict[str, Any]:
@@ -22,9 +26,17 @@ def _database() -> dict[str, Any]:
         counts = dict(
             db.session.execute(
                 select(JobRecord.status, func.count())
-                .where(JobRecord.status.in_([JobStatus.PENDING, JobStatus.FAILED]))
+                .where(JobRecord.status != JobStatus.FINISHED)
                 .group_by(JobRecord.status)
             ).all()
+        )
+        stalled = db.session.scalar(
+            select(func.count())
+            .select_from(JobRecord)
+            .where(
+                JobRecord.status.in_([JobStatus.QUEUED, JobStatus.STARTED]),
+                func.coalesce(JobRecord.started_at, JobRecord.enqueued_at) < utcnow() - STALLED,
+            )
         )
     except SQLAlchemyError as exc:
         db.session.rollback()
@@ -33,7 +45,11 @@ def _database() -> dict[str, Any]:
         "ok": True,
         "dialect": db.engine.dialect.name,
         "jobs_pending": counts.get(JobStatus.PENDING, 0),
+        "jobs_queued": counts.get(JobStatus.QUEUED, 0),
+        "jobs_started": counts.get(JobStatus.STARTED, 0),
         "jobs_failed": counts.get(JobStatus.FAILED, 0),
+        # Waiting or running for longer than any job takes: no worker is getting to them.
+        "jobs_stalled": stalled,
     }
 
 

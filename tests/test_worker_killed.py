@@ -1,0 +1,98 @@
+"""The whole worker killed mid-letter (master and work-horse, as a crash or OOM kill does).
+
+rq notices an abandoned job only when its heartbeat expires and cleans it up in its 10-minute
+maintenance; the sweep of the next worker must recover it well before that, /healthz must show
+the job meanwhile, and the result is still exactly one letter.
+"""
+
+import os
+import time
+
+import pytest
+from sqlalchemy import func, select
+
+from faunaschade.extensions import db
+from faunaschade.models import JobRecord, JobStatus, Letter, LetterKind, LetterStatus
+from faunaschade.services import decisions
+from tests.conftest import REDIS_URL
+from tests.decision_helpers import assessed_claim, drenthe_people
+from tests.production import Worker
+
+pytestmark = pytest.mark.postgres_only
+
+
+def _wait_for(predicate, seconds: float, what: str):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if value := predicate():
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"timed out after {seconds} s waiting for {what}")
+
+
+def _record(app, job_id: str) -> JobRecord | None:
+    with app.app_context():
+        record = db.session.get(JobRecord, job_id)
+        db.session.expunge_all()
+        return record
+
+
+def test_a_worker_killed_outright_is_recovered_by_the_next_worker_within_two_minutes(
+    committed, database_url, tmp_path
+):
+    with committed.app_context():
+        users = drenthe_people("a", "b")
+        claim = assessed_claim(db.session, users["farmer"], users["a"], users["assessor"])
+        decision = decisions.approve_proposal(
+            decisions.propose_decision(claim, users["a"]), users["b"]
+        )
+        db.session.commit()  # the letter job goes to Redis now
+        letter = db.session.scalar(select(Letter).where(Letter.decision_id == decision.id))
+        job_id = f"letter-{letter.id}-v1"
+    env = {
+        **os.environ,
+        "FLASK_APP": "wsgi",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": REDIS_URL,
+        "JOB_RETRY_INTERVALS": "0",
+        "JOB_MONITORING_INTERVAL": "1",
+        "MAIL_PORT": "1",
+    }
+    doomed = Worker({**env, "LETTER_FAULT_PAUSE_SECONDS": "60"}, tmp_path / "w1.log", 1)
+    doomed.start()
+    try:
+        _wait_for(
+            lambda: (r := _record(committed, job_id)) and r.status == JobStatus.STARTED,
+            60,
+            "the letter job to start",
+        )
+        time.sleep(1.5)  # inside the letter's transaction, paused before its commit
+    finally:
+        doomed.kill()
+    killed_at = time.monotonic()
+
+    health = committed.test_client().get("/healthz").json["database"]
+    assert health["jobs_started"] == 1, health
+
+    successor = Worker(env, tmp_path / "w2.log", 1)
+    successor.start()
+    try:
+
+        def ready() -> bool:
+            with committed.app_context():
+                letter = db.session.scalar(select(Letter).where(Letter.kind == LetterKind.DECISION))
+                db.session.remove()
+                return letter.status == LetterStatus.READY
+
+        _wait_for(ready, 150, f"the letter after the kill\n{successor.log()[-3000:]}")
+        recovered_after = time.monotonic() - killed_at
+    finally:
+        successor.stop()
+    assert recovered_after < 120, recovered_after
+    record = _record(committed, job_id)
+    assert (record.status, record.attempts) == (JobStatus.FINISHED, 2), successor.log()
+    with committed.app_context():
+        letters = db.session.scalar(
+            select(func.count()).select_from(Letter).where(Letter.kind == LetterKind.DECISION)
+        )
+        assert letters == 1
