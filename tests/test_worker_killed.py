@@ -1,4 +1,6 @@
-"""The whole worker killed mid-letter (master and work-horse, as a crash or OOM kill does).
+"""Faults a worker meets: killed outright mid-letter, Redis gone while a job runs.
+
+A worker killed outright (master and work-horse, as a crash or OOM kill does):
 
 rq notices an abandoned job only when its heartbeat expires and cleans it up in its 10-minute
 maintenance; the sweep of the next worker must recover it well before that, /healthz must show
@@ -12,10 +14,11 @@ import pytest
 from sqlalchemy import func, select
 
 from faunaschade.extensions import db
-from faunaschade.models import JobRecord, JobStatus, Letter, LetterKind, LetterStatus
+from faunaschade.models import JobRecord, JobStatus, Letter, LetterKind, LetterStatus, User
 from faunaschade.services import decisions
 from tests.conftest import REDIS_URL
 from tests.decision_helpers import assessed_claim, drenthe_people
+from tests.private_redis import RedisServer
 from tests.production import Worker
 
 pytestmark = pytest.mark.postgres_only
@@ -96,3 +99,59 @@ def test_a_worker_killed_outright_is_recovered_by_the_next_worker_within_two_min
             select(func.count()).select_from(Letter).where(Letter.kind == LetterKind.DECISION)
         )
         assert letters == 1
+
+
+def test_the_worker_outlives_a_redis_outage_that_starts_mid_job(
+    committed, other_app, database_url, tmp_path
+):
+    redis = RedisServer(str(tmp_path))
+    redis.start()
+    app = other_app(REDIS_URL=redis.url)
+
+    def decide() -> str:
+        with app.app_context():
+            users = {u.email.split("@")[0]: u for u in db.session.scalars(select(User))}
+            claim = assessed_claim(db.session, users["farmer"], users["a"], users["assessor"])
+            decision = decisions.approve_proposal(
+                decisions.propose_decision(claim, users["a"]), users["b"]
+            )
+            db.session.commit()
+            return db.session.scalar(select(Letter.id).where(Letter.decision_id == decision.id))
+
+    with app.app_context():
+        drenthe_people("a", "b")
+        db.session.commit()
+    env = {
+        **os.environ,
+        "FLASK_APP": "wsgi",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis.url,
+        "JOB_RETRY_INTERVALS": "0",
+        "MAIL_PORT": "1",
+        "LETTER_FAULT_PAUSE_SECONDS": "3",
+    }
+    worker = Worker(env, tmp_path / "worker.log", sweep_interval=1)
+    worker.start()
+    try:
+        first = decide()
+        _wait_for(
+            lambda: (r := _record(app, f"letter-{first}-v1")) and r.status == JobStatus.STARTED,
+            60,
+            "the first letter to start",
+        )
+        redis.stop()
+        time.sleep(4)  # the job finishes in the database while Redis is away
+        redis.start()  # empty: it keeps nothing on disk
+        second = decide()
+
+        def ready(letter_id: int) -> bool:
+            with app.app_context():
+                status = db.session.get(Letter, letter_id).status
+                db.session.remove()
+                return status == LetterStatus.READY
+
+        _wait_for(lambda: ready(first) and ready(second), 90, f"both letters\n{worker.log()}")
+        assert worker.process.poll() is None, worker.log()
+    finally:
+        worker.stop()
+        redis.discard()

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
+from redis.exceptions import RedisError
 from rq import Worker
 
 from faunaschade import jobs as jobs_module
@@ -40,13 +42,28 @@ def worker(burst: bool, sweep_interval: int) -> None:
     sweeper = threading.Thread(target=_sweep_forever, args=(app, sweep_interval, stop), daemon=True)
     sweeper.start()
     try:
-        Worker(
-            [disp.queue(name) for name in QUEUES],
-            connection=disp.redis,
-            job_monitoring_interval=current_app.config["JOB_MONITORING_INTERVAL"],
-        ).work(burst=burst, with_scheduler=True)
+        _work_through_outages(disp, burst)
     finally:
         stop.set()
+
+
+def _work_through_outages(disp: RqDispatcher, burst: bool) -> None:
+    # rq waits out a Redis outage only while it is idle; one that starts mid-job ends work()
+    # with a ConnectionError. Start a fresh rq worker once Redis answers again: the job that
+    # was running is finished in the database, and the sweep hands over what Redis lost.
+    pause = 1.0
+    while True:
+        try:
+            Worker(
+                [disp.queue(name) for name in QUEUES],
+                connection=disp.redis,
+                job_monitoring_interval=current_app.config["JOB_MONITORING_INTERVAL"],
+            ).work(burst=burst, with_scheduler=True)
+            return  # a warm shutdown (SIGTERM) or, with --burst, empty queues
+        except RedisError as exc:
+            click.echo(f"Redis unavailable ({type(exc).__name__}); retrying in {pause:.0f} s")
+            time.sleep(pause)
+            pause = min(pause * 2, 30)
 
 
 jobs = AppGroup("jobs", help="Background jobs.")
