@@ -27,6 +27,7 @@ from faunaschade.models import (
     JobStatus,
     Outcome,
     Proposal,
+    ProposalStatus,
     Role,
     User,
 )
@@ -84,9 +85,11 @@ def add_decision(session: Any, claim: Claim, version: int = 1) -> Decision:
     proposal = Proposal(
         claim_id=claim.id,
         proposed_by=officers[0].id,
+        approved_by=officers[1].id,
         outcome=Outcome.GRANTED,
         calculation={},
         rule_set_version="fr-2024-01-01",
+        status=ProposalStatus.APPROVED,  # a decision's proposal is approved, never still open
     )
     session.add(proposal)
     session.flush()
