@@ -106,7 +106,13 @@ class Config:
     #: stays possible and limited), and a storage that answers slowly never holds a worker.
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
-    RATELIMIT_LOGIN = "10 per minute"
+    #: Login attempts per client address, the login page and the token endpoint counted together.
+    RATELIMIT_LOGIN = _env("RATELIMIT_LOGIN", "10 per minute")
+    #: Failed logins per account (its normalised e-mail address), from any address: a guesser
+    #: spreading over many addresses gets no more. 20 wrong guesses lock the account that hour.
+    RATELIMIT_LOGIN_ACCOUNT = _env("RATELIMIT_LOGIN_ACCOUNT", "20 per hour")
+    #: Registrations per client address, page and API together.
+    RATELIMIT_REGISTER = _env("RATELIMIT_REGISTER", "10 per hour")
     #: How many proxies (load balancer, TLS terminator) stand before gunicorn and set
     #: X-Forwarded-For/-Proto/-Host. Only then are those headers believed: the login rate limit
     #: keys on the client's real address, not the balancer's. 0 = serve clients directly.

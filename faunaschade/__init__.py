@@ -11,7 +11,18 @@ from config import get_config
 
 def create_app(config_name: str | None = None, overrides: dict[str, Any] | None = None) -> Flask:
     """Build the application: configuration, extensions, blueprints, errors, commands."""
-    from faunaschade import api, cli, errors, extensions, jobs, logs, payments, security, web
+    from faunaschade import (
+        api,
+        body_limits,
+        cli,
+        errors,
+        extensions,
+        jobs,
+        logs,
+        payments,
+        security,
+        web,
+    )
 
     config = get_config(config_name)
     config.check()
@@ -20,6 +31,8 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     app.config.update(overrides or {})
 
     logs.configure(app)
+    # First, so no other hook (the rate limiter's key functions) parses a hostile body.
+    body_limits.init_app(app)
     extensions.init_app(app)
     security.init_app(app)
     jobs.init_app(app)

@@ -110,7 +110,7 @@ def error_response(status: int, code: str, message: str, fields: dict[str, Any] 
     if wants_json():
         body = {"error": {"code": code, "message": message, "fields": fields or {}}}
         return jsonify(body), status
-    page = status if status in (400, 401, 403, 404, 409, 422, 429, 500, 503) else 500
+    page = status if status in (400, 401, 403, 404, 409, 413, 422, 429, 500, 503) else 500
     html = render_template("errors/error.html", status=page, message=message, fields=fields)
     return html, status
 
@@ -151,6 +151,8 @@ def handle_http_exception(exc: HTTPException):
     message = exc.description or exc.name
     if status == 400 and "CSRF" in (exc.description or ""):
         message = "De sessie van dit formulier is verlopen. Laad de pagina opnieuw."
+    if status == 413:
+        message = "Het verzoek is te groot om te verwerken."
     return error_response(status, codes.get(status, "http_error"), message)
 
 

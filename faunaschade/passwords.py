@@ -10,6 +10,8 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("no-such-user-placeholder")
 
 MIN_LENGTH = 12
+#: "abababababab12" is long enough but guessed almost as fast as "ab12".
+MIN_DISTINCT = 6
 
 
 def hash_password(password: str) -> str:
@@ -34,6 +36,10 @@ def policy_problem(password: str) -> str | None:
     """Why the password is too weak, or None."""
     if len(password) < MIN_LENGTH:
         return f"Het wachtwoord moet minstens {MIN_LENGTH} tekens lang zijn."
+    if not password.strip():
+        return "Het wachtwoord mag niet alleen uit spaties bestaan."
+    if len(set(password)) < MIN_DISTINCT:
+        return f"Gebruik minstens {MIN_DISTINCT} verschillende tekens in het wachtwoord."
     if password.isdigit() or password.isalpha():
         return "Gebruik letters én cijfers of leestekens in het wachtwoord."
     return None

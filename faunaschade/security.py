@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from flask import Flask, Request, Response, current_app, request, session
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from faunaschade.extensions import login_manager
+from faunaschade.extensions import limiter, login_manager
 from faunaschade.models import TokenKind, User
 from faunaschade.services import users
 
@@ -15,6 +17,34 @@ CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
     "frame-ancestors 'none'"
+)
+
+
+def _submitted_account() -> str:
+    """Limiter key: the account a login names (hashed, so Redis holds no addresses)."""
+    body = request.form if request.form else request.get_json(silent=True)
+    email = body.get("email") if hasattr(body, "get") else None
+    normalised = users.normalise_email(email if isinstance(email, str) else "")
+    return "account:" + hashlib.sha256(normalised.encode()).hexdigest()
+
+
+#: One count per client address over the login page and the token endpoint together.
+login_limit = limiter.shared_limit(
+    lambda: current_app.config["RATELIMIT_LOGIN"], scope="login", methods=["POST"]
+)
+#: Failed logins per account, from whatever addresses they come (a lock-out for that while).
+account_login_limit = limiter.shared_limit(
+    lambda: current_app.config["RATELIMIT_LOGIN_ACCOUNT"],
+    scope="login-account",
+    key_func=_submitted_account,
+    methods=["POST"],
+    deduct_when=lambda response: response.status_code == 401,
+)
+#: Sign-ups per client address over the registration page and the API together.
+registration_limit = limiter.shared_limit(
+    lambda: current_app.config["RATELIMIT_REGISTER"],
+    scope="register",
+    methods=["POST"],
 )
 
 

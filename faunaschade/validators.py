@@ -20,6 +20,12 @@ _IBAN_SHAPE = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{10,30}")
 _NL_LON = (3.0, 7.6)
 _NL_LAT = (50.6, 53.8)
 _EARTH_RADIUS_M = 6_371_008.8
+#: Bounds on a parcel outline, checked before any point is: a real parcel has a few hundred
+#: points, and a multi-megabyte outline would hold a worker for many seconds.
+MAX_VERTICES = 5000
+MAX_RINGS = 100
+#: Largest outline as typed into the web form, in bytes.
+MAX_GEOMETRY_BYTES = 400_000
 
 
 def kvk(value: str) -> str:
@@ -68,32 +74,56 @@ def _check_ring(ring: Any, where: str) -> list[list[float]]:
     if not isinstance(ring, list) or len(ring) < 4:
         raise ValidationError(f"{where}: een ring heeft minstens 4 punten.")
     points: list[list[float]] = []
-    for point in ring:
+    for n, point in enumerate(ring):
         if (
             not isinstance(point, list | tuple)
-            or len(point) < 2
-            or not all(isinstance(c, int | float) and not isinstance(c, bool) for c in point[:2])
+            or len(point) not in (2, 3)
+            or not all(isinstance(c, int | float) and not isinstance(c, bool) for c in point)
         ):
             raise ValidationError(f"{where}: elk punt is [lengtegraad, breedtegraad].")
-        lon, lat = float(point[0]), float(point[1])
+        # Compared before float(), which overflows on 10**400; NaN and infinity fail here too.
+        lon, lat = point[0], point[1]
         if not (_NL_LON[0] <= lon <= _NL_LON[1] and _NL_LAT[0] <= lat <= _NL_LAT[1]):
+            shown = f"[{lon}, {lat}]" if abs(lon) < 1000 and abs(lat) < 1000 else str(n + 1)
             raise ValidationError(
-                f"{where}: punt [{lon}, {lat}] ligt niet in Nederland (WGS84, lengte vóór breedte)."
+                f"{where}: punt {shown} ligt niet in Nederland (WGS84, lengte vóór breedte)."
             )
-        points.append([lon, lat])
+        if len(point) == 3 and not -1000 <= point[2] <= 10_000:
+            raise ValidationError(f"{where}: punt {n + 1} heeft geen hoogte in meters.")
+        points.append([float(lon), float(lat)])
     if points[0] != points[-1]:
         raise ValidationError(f"{where}: de ring is niet gesloten (eerste punt ≠ laatste punt).")
     return points
+
+
+def _check_size(polygons: list[Any]) -> None:
+    """Refuse an outline with too many rings or points, before any point is looked at."""
+    head = polygons[: MAX_RINGS + 1]
+    rings = [ring for polygon in head if isinstance(polygon, list) for ring in polygon]
+    if len(polygons) > MAX_RINGS or len(rings) > MAX_RINGS:
+        raise ValidationError(f"Een perceel heeft hoogstens {MAX_RINGS} ringen.")
+    points = sum(len(ring) for ring in rings if isinstance(ring, list))
+    if points > MAX_VERTICES:
+        raise ValidationError(
+            f"Een perceel heeft hoogstens {MAX_VERTICES} punten; deze geometrie heeft er "
+            f"{points}. Vereenvoudig de omtrek."
+        )
 
 
 def polygon_area_ha(geometry: dict[str, Any]) -> Decimal:
     """Validate a GeoJSON Polygon or MultiPolygon in the Netherlands; its area in hectares."""
     if not isinstance(geometry, dict) or geometry.get("type") not in ("Polygon", "MultiPolygon"):
         raise ValidationError("Geef een GeoJSON-geometrie van het type Polygon of MultiPolygon.")
+    if other := sorted(set(geometry) - {"type", "coordinates"}):
+        raise ValidationError(
+            f"Onbekend onderdeel van de geometrie: {', '.join(other)[:100]} "
+            "(alleen type en coordinates)."
+        )
     coordinates = geometry.get("coordinates")
     polygons = [coordinates] if geometry["type"] == "Polygon" else coordinates
     if not isinstance(polygons, list) or not polygons:
         raise ValidationError("De geometrie heeft geen coördinaten.")
+    _check_size(polygons)
     area = 0.0
     for p, polygon in enumerate(polygons):
         if not isinstance(polygon, list) or not polygon:

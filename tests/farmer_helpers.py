@@ -71,6 +71,6 @@ def register_and_login(client, **overrides: Any) -> dict[str, str]:
     """Register a farmer through the API and return its bearer header."""
     body = registration(**overrides)
     response = client.post("/api/v1/register", json=body)
-    assert response.status_code == 201, response.json
+    assert response.status_code == 202, response.json
     token = client.post("/api/v1/auth/token", json={"email": body["email"], "password": PASSWORD})
     return {"Authorization": f"Bearer {token.json['token']}"}

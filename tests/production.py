@@ -7,6 +7,7 @@ SECRET_KEY, PostgreSQL, Redis, sender block, province accounts); `flask()` runs 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -95,10 +96,8 @@ class _Process:
         """SIGKILL our process and all below it at once, as a crash or the OOM killer would."""
         if self.process is not None and self.process.poll() is None:
             for pid in [self.process.pid, *self.descendants()]:
-                try:
+                with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
             self.process.wait(10)
 
     def stop(self) -> None:

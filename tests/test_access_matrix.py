@@ -86,8 +86,8 @@ MATRIX: dict[str, dict[str, str]] = {
     "GET /healthz": allow(*ALL, public=True),
     "GET /registreren": allow(*ALL, public=True),
     "POST /registreren": allow(*ALL, public=True),
-    "GET /betalen/test/<ref>": allow(*ALL, public=True),
-    "POST /betalen/test/<ref>": allow(*ALL, public=True),
+    "GET /betalen/test/<ref>": allow("farmer_own"),
+    "POST /betalen/test/<ref>": allow("farmer_own"),
     # Everyone logged in has a claim list; it shows only the claims in their scope.
     "GET /aanvragen": allow(*ALL),
     "GET /aanvragen/nieuw": allow(*FARMERS),
@@ -231,9 +231,6 @@ MAY_SEE_CLAIM = {
     "GET /api/v1/audit-events": {"admin"},
     # Refusing an erasure before the retention period ends names the claims that hold it.
     "POST /api/v1/admin/farmers/<int:profile_id>/erase": {"admin"},
-    # The test provider's bank page: whoever holds the random payment ref (the payer's
-    # browser) sees what is paid for. Only exists while PAYMENT_PROVIDER=test.
-    "GET /betalen/test/<ref>": set(ROLES),
 }
 
 

@@ -193,7 +193,7 @@ def test_registration_replay_does_not_register_twice(client, session):
     headers = {"Idempotency-Key": "signup-1"}
     first = client.post("/api/v1/register", json=registration(), headers=headers)
     replay = client.post("/api/v1/register", json=registration(), headers=headers)
-    assert first.status_code == replay.status_code == 201
+    assert first.status_code == replay.status_code == 202
     assert session.scalar(select(func.count()).select_from(FarmerProfile)) == 1
     assert session.scalar(select(func.count()).select_from(User)) == 1
 

@@ -22,7 +22,10 @@ def test_farmer_journey_in_the_browser(live_server, page, redis_conn, run_worker
     page.get_by_label("Postcode").fill("8501 AA")
     page.get_by_label("Plaats").fill("Joure")
     page.get_by_role("button", name="Registreren").click()
-    assert "Uw registratie is gelukt" in page.get_by_role("status").inner_text()
+    assert "Uw registratie is ontvangen" in page.get_by_role("status").inner_text()
+    page.get_by_label("E-mailadres").fill("anna@melkvee.nl")
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
 
     page.get_by_role("link", name="Perceel toevoegen").click()
     page.get_by_label("Naam van het perceel").fill("Achter de schuur")

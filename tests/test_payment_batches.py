@@ -478,3 +478,19 @@ def test_debtor_accounts_illustrative_in_development_required_in_production(monk
     real["DR"]["iban"] = "NL91ABNA0417164300"
     monkeypatch.setenv("PROVINCE_ACCOUNTS_JSON", json.dumps(real))
     ProductionConfig.check()
+
+
+def test_a_batch_never_outgrows_its_total_column_the_rest_waits(client, session, people, decide):
+    """Each payout fits Numeric(12, 2); three near the top do not fit one batch together."""
+    _, tokens = people
+    claims = [decide() for _ in range(3)]
+    for claim in claims:
+        decision = _decision(session, claim)
+        decision.payout, decision.leges_refund = Decimal("4000000000.00"), Decimal("0.00")
+    session.flush()
+    first = _build(client, tokens)
+    assert first.status_code == 201, first.json
+    assert Decimal(first.json["total"]) == Decimal("8000000000.00")
+    second = _build(client, tokens)
+    assert second.status_code == 201, second.json
+    assert Decimal(second.json["total"]) == Decimal("4000000000.00")

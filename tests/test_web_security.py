@@ -272,7 +272,7 @@ def test_weak_passwords_are_refused_at_registration(client, password):
 def test_no_personal_data_in_logs(client, session, caplog, monkeypatch, app, run_worker):
     caplog.set_level(logging.DEBUG)
     body = registration(email="privacy@boerderij.nl", iban="NL20 INGB 0001 2345 67")
-    assert client.post("/api/v1/register", json=body).status_code == 201
+    assert client.post("/api/v1/register", json=body).status_code == 202
     client.post("/api/v1/auth/token", json={"email": body["email"], "password": "fout-" + PASSWORD})
     client.post("/api/v1/auth/token", json={"email": "nobody@example.nl", "password": PASSWORD})
     token = csrf_token_from(client.get("/login").get_data(as_text=True))

@@ -169,5 +169,6 @@ def send_attachment(attachment: Attachment):
         io.BytesIO(read_bytes(attachment.file_id)),
         mimetype=attachment.content_type,
         as_attachment=True,
-        download_name=attachment.filename,
+        # Cleaned again: rows stored before names were cleaned may hold CR LF.
+        download_name=attachments.safe_filename(attachment.filename),
     )

@@ -11,12 +11,13 @@ from faunaschade.api.idempotency import idempotent
 from faunaschade.extensions import db
 from faunaschade.models import Parcel, Role
 from faunaschade.schemas.farmers import (
-    FarmerSchema,
     ParcelOutSchema,
     ParcelPatchSchema,
     ParcelSchema,
     RegisterSchema,
+    RegistrationReceivedSchema,
 )
+from faunaschade.security import registration_limit
 from faunaschade.services import farmers
 
 bp = Blueprint("farmers", __name__, url_prefix="/api/v1", description="Farmers and parcels")
@@ -24,14 +25,19 @@ farmer_only = roles_required(Role.FARMER)
 
 
 @bp.route("/register", methods=["POST"])
+@registration_limit
 @idempotent
 @bp.arguments(RegisterSchema)
-@bp.response(201, FarmerSchema)
-def register(data: dict):
-    """Register as a farmer (KvK, IBAN, address; never a BSN)."""
-    profile = farmers.register_farmer(data)
+@bp.response(202, RegistrationReceivedSchema)
+def register(data: dict) -> dict:
+    """Register as a farmer (KvK, IBAN, address; never a BSN), then log in.
+
+    The answer is the same when the address already has an account, so that nobody can test
+    addresses here; the owner's attempt is recorded in the audit log.
+    """
+    farmers.register_farmer(data)
     db.session.flush()  # @idempotent commits with the answer
-    return profile
+    return {"message": farmers.REGISTRATION_RECEIVED}
 
 
 @bp.route("/parcels", methods=["GET"])

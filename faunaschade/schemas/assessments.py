@@ -9,9 +9,18 @@ from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from faunaschade.models import AssessmentStatus, PriceSource, Unit
 from faunaschade.models.claims import PREVENTIVE_MEASURES
+from faunaschade.money import format_eur
 from faunaschade.provinces import PROVINCE_CODES
 from faunaschade.rules.catalogue import ANIMAL_KINDS, AREA_TYPES
-from faunaschade.schemas.base import REQUIRED, LoadSchema, choice, iso_date, positive_decimal, text
+from faunaschade.schemas.base import (
+    NOT_A_NUMBER,
+    REQUIRED,
+    LoadSchema,
+    choice,
+    iso_date,
+    positive_decimal,
+    text,
+)
 from faunaschade.schemas.claims import CROP_SPECIES
 from faunaschade.schemas.decisions import CalculationSchema
 from faunaschade.services.completion import COMPLETION_WORKING_DAYS, MAX_DAYS, MIN_DAYS
@@ -90,6 +99,27 @@ def _list(inner: fields.Field, maximum: int, what: str) -> fields.List:
     )
 
 
+#: Most one cost item of one animal may be (the dearest animal in the price table is
+#: € 8.750): 500 animals × 3 items stay far below what a Money column holds (€ 10 billion).
+MAX_COST_ITEM = Decimal("100000.00")
+
+
+def cost_item() -> fields.Decimal:
+    """An optional cost item of an animal, in euros: 0 up to MAX_COST_ITEM."""
+    return fields.Decimal(
+        load_default=None,
+        places=2,
+        as_string=True,
+        validate=validate.Range(
+            min=0, max=MAX_COST_ITEM, error=f"Geef 0 tot en met {format_eur(MAX_COST_ITEM)}."
+        ),
+        error_messages={
+            "invalid": "Geef een bedrag, bijv. 45.00 (punt als decimaalteken).",
+            "special": NOT_A_NUMBER,
+        },
+    )
+
+
 class AnimalInSchema(LoadSchema):
     """One killed or injured animal (livestock claims); its value comes from the price table."""
 
@@ -101,24 +131,9 @@ class AnimalInSchema(LoadSchema):
     age_class = text(20)
     pregnant = fields.Boolean(load_default=False)
     outcome = choice(["killed", "injured"], "afloop (killed of injured)")
-    vet_costs = fields.Decimal(
-        load_default=None,
-        places=2,
-        as_string=True,
-        validate=validate.Range(min=0, error="Niet negatief."),
-    )
-    abortion = fields.Decimal(
-        load_default=None,
-        places=2,
-        as_string=True,
-        validate=validate.Range(min=0, error="Niet negatief."),
-    )
-    carcass_removal = fields.Decimal(
-        load_default=None,
-        places=2,
-        as_string=True,
-        validate=validate.Range(min=0, error="Niet negatief."),
-    )
+    vet_costs = cost_item()
+    abortion = cost_item()
+    carcass_removal = cost_item()
 
 
 class ReportSchema(LoadSchema):
@@ -179,6 +194,10 @@ class PreviewQuerySchema(LoadSchema):
         places=2,
         as_string=True,
         validate=validate.Range(0, 100, error="Geef een percentage van 0 tot 100."),
+        error_messages={
+            "invalid": "Geef een percentage, bijv. 10 of 12.5.",
+            "special": NOT_A_NUMBER,
+        },
     )
 
 
@@ -226,7 +245,7 @@ class AssessmentClaimSchema(Schema):
     id = fields.Integer()
     reference = fields.String()
     province = fields.String()
-    crop = fields.String()
+    crop = fields.String(allow_none=True)
     discovered_on = fields.Date()
     species = fields.Function(lambda claim: sorted(s.species for s in claim.species))
     parcels = fields.List(fields.Nested(AssessmentParcelSchema))
@@ -278,7 +297,7 @@ class AssessmentSummarySchema(Schema):
         attribute="claim.status", metadata={"description": "withdrawn: the order lapsed"}
     )
     province = fields.String(attribute="claim.province")
-    crop = fields.String(attribute="claim.crop")
+    crop = fields.String(attribute="claim.crop", allow_none=True)
     farmer_name = fields.String(attribute="claim.farmer.name")
 
 
@@ -319,7 +338,7 @@ class QueueRowSchema(Schema):
     reference = fields.String(attribute="claim.reference")
     status = fields.String(attribute="claim.status")
     province = fields.String(attribute="claim.province")
-    crop = fields.String(attribute="claim.crop")
+    crop = fields.String(attribute="claim.crop", allow_none=True)
     species = fields.Function(lambda row: sorted(s.species for s in row.claim.species))
     farmer_name = fields.String(attribute="claim.farmer.name")
     assessment_id = fields.Integer(attribute="assessment.id", allow_none=True)

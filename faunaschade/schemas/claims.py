@@ -9,7 +9,15 @@ from marshmallow import Schema, ValidationError, fields, validate, validates
 from faunaschade.models.claims import PREVENTIVE_MEASURES
 from faunaschade.provinces import PROVINCE_CODES
 from faunaschade.rules.catalogue import AREA_TYPES, CROPS, SPECIES
-from faunaschade.schemas.base import REQUIRED, LoadSchema, choice, iso_date, positive_decimal, text
+from faunaschade.schemas.base import (
+    REQUIRED,
+    LoadSchema,
+    aware_datetime,
+    choice,
+    iso_date,
+    positive_decimal,
+    text,
+)
 
 CROP_SPECIES = sorted(code for code, s in SPECIES.items() if s.kind == "crop")
 
@@ -23,7 +31,7 @@ class ClaimParcelInSchema(LoadSchema):
         validate=validate.Range(min=1, max=2**31 - 1, error="Geef het nummer van een perceel."),
         error_messages={"required": REQUIRED, "invalid": "Geef het nummer van een perceel."},
     )
-    damaged_area_ha = positive_decimal(4)
+    damaged_area_ha = positive_decimal(4, maximum="10000")
     area_type = choice(AREA_TYPES, "gebiedstype")
 
 
@@ -121,7 +129,7 @@ class ClaimOutSchema(Schema):
     status = fields.String()
     kind = fields.String()
     province = fields.String()
-    crop = fields.String()
+    crop = fields.String(allow_none=True, metadata={"description": "null on livestock claims"})
     discovered_on = fields.Date()
     species = fields.Function(lambda claim: sorted(s.species for s in claim.species))
     parcels = fields.List(fields.Nested(ClaimParcelOutSchema))
@@ -175,14 +183,7 @@ class LivestockClaimInSchema(LoadSchema):
     """POST /api/v1/claims/livestock: a keeper reports animals killed or injured."""
 
     province = choice(PROVINCE_CODES, "provincie")
-    discovered_at = fields.AwareDateTime(
-        required=True,
-        error_messages={
-            "required": REQUIRED,
-            "invalid": "Geef datum en tijd als JJJJ-MM-DDTUU:MM+01:00.",
-            "invalid_awareness": "Geef de tijd met tijdzone, bijv. +01:00.",
-        },
-    )
+    discovered_at = aware_datetime()
     species = _list(
         choice(LIVESTOCK_SPECIES, "diersoort (wolf of goudjakhals)"), minimum=1, what="diersoort"
     )

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from marshmallow import Schema, fields, validate
 
-from faunaschade.schemas.base import LoadSchema, text
+from faunaschade.schemas.base import NOT_A_NUMBER, LoadSchema, text
 from faunaschade.services.decisions import OFFICER_REASONS
 
 
@@ -18,7 +18,10 @@ class ProposalInSchema(LoadSchema):
         places=2,
         as_string=True,
         validate=validate.Range(0, 100, error="Een korting ligt tussen 0 en 100 procent."),
-        error_messages={"invalid": "Geef een percentage, bijv. 10 of 12.5."},
+        error_messages={
+            "invalid": "Geef een percentage, bijv. 10 of 12.5.",
+            "special": NOT_A_NUMBER,
+        },
     )
     motivation = text(5000, required=False)
     reject = fields.Boolean(load_default=False)

@@ -41,17 +41,10 @@ class RegisterSchema(LoadSchema):
         validators.postcode(value)
 
 
-class FarmerSchema(Schema):
-    """A farmer's profile as shown to the farmer."""
+class RegistrationReceivedSchema(Schema):
+    """The answer to POST /api/v1/register, the same whether the address was new or not."""
 
-    id = fields.Integer()
-    email = fields.String(attribute="user.email")
-    name = fields.String()
-    kvk = fields.String()
-    iban = fields.String()
-    address = fields.String()
-    postcode = fields.String()
-    city = fields.String()
+    message = fields.String(required=True)
 
 
 class ParcelSchema(LoadSchema):
@@ -97,7 +90,10 @@ class ParcelOutSchema(Schema):
     eligible = fields.Method("_eligible")
 
     def _geometry_area(self, parcel: Any) -> str | None:
-        return str(validators.polygon_area_ha(parcel.geometry)) if parcel.geometry else None
+        try:
+            return str(validators.polygon_area_ha(parcel.geometry)) if parcel.geometry else None
+        except ValidationError:  # stored before today's limits on outlines: no area to show
+            return None
 
     def _eligible(self, parcel: Any) -> bool:
         return parcel.tenure != Tenure.RENT

@@ -33,6 +33,7 @@ from faunaschade.money import cents
 from faunaschade.services import audit, letters, notifications, workflow
 from faunaschade.services.claims import today
 from faunaschade.services.livestock_report import animal_items
+from faunaschade.services.users import user_by_email
 
 #: Working days the bureau has for the report after the order.
 DUE_WORKING_DAYS = 10
@@ -129,7 +130,7 @@ def current_assessment(claim: Claim) -> Assessment | None:
 
 
 def _assessor_by_email(email: str) -> User:
-    user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    user = user_by_email(email)
     if user is None or user.role != Role.ASSESSOR or not user.active:
         raise ValidationFailed(
             fields={"assessor_email": ["Er is geen actieve taxateur met dit e-mailadres."]}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import unicodedata
 
 from flask import current_app
 from PIL import Image, UnidentifiedImageError
@@ -27,19 +28,46 @@ _MAGIC = (
 )
 
 
+def _too_many_pixels() -> ValidationFailed:
+    millions = Image.MAX_IMAGE_PIXELS // 1_000_000
+    return ValidationFailed(
+        fields={"file": [f"De foto is te groot: hoogstens {millions} miljoen pixels."]}
+    )
+
+
 def sniff(data: bytes) -> str | None:
-    """The MIME type the bytes really are (JPEG, PNG, PDF), whatever the name says."""
+    """The MIME type the bytes really are (JPEG, PNG, PDF), whatever the name says.
+
+    A picture of more than Pillow's MAX_IMAGE_PIXELS (a decompression bomb) is refused.
+    """
     for magic, mime in _MAGIC:
         if data.startswith(magic):
             if mime == "application/pdf":
                 return mime if b"%%EOF" in data[-1024:] else None
             try:
                 with Image.open(io.BytesIO(data)) as image:
+                    if image.width * image.height > Image.MAX_IMAGE_PIXELS:
+                        raise _too_many_pixels()
                     image.verify()
+            # Pillow raises the error above twice the limit and warns above it (the warning is
+            # an exception where warnings are errors, as in the tests).
+            except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+                raise _too_many_pixels() from None
             except (UnidentifiedImageError, OSError, SyntaxError):
                 return None
             return mime
     return None
+
+
+def safe_filename(name: str | None) -> str:
+    """The file's own name without folders or control characters (CR LF would break headers).
+
+    Not werkzeug's secure_filename: the name is never a path on disk, and that one would drop
+    spaces and every letter like é or ë from the name the farmer sees.
+    """
+    base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    cleaned = "".join(c for c in base if unicodedata.category(c)[0] != "C").strip()
+    return cleaned[:200] or "bestand"
 
 
 def add_attachment(
@@ -69,12 +97,11 @@ def add_attachment(
                 ]
             }
         )
-    safe_name = (filename or "bestand").replace("\\", "/").rsplit("/", 1)[-1][:200] or "bestand"
     stored = store_bytes(data, mime)
     attachment = Attachment(
         claim_id=claim.id,
         kind=kind,
-        filename=safe_name,
+        filename=safe_filename(filename),
         content_type=mime,
         file_id=stored.id,
         uploaded_by=actor.id,

@@ -15,8 +15,10 @@ from faunaschade.errors import Forbidden
 from faunaschade.extensions import db
 from faunaschade.models import AuditEvent, Claim, Role, User
 from faunaschade.provinces import PROVINCE_CODES
+from faunaschade.services.users import normalise_email
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+DAY = timedelta(days=1)
 #: The event's own columns that are shown and exported.
 EVENT_COLUMNS = (
     "id", "seq", "occurred_at", "actor_id", "action", "object_type", "object_id", "claim_id",
@@ -54,7 +56,13 @@ class AuditFilters:
     end: date | None = None  #: Last day, inclusive.
 
 
+#: A period is clamped to these days: near year 1 or 9999 a day later, or the step to UTC,
+#: would overflow, and the log holds nothing from before or after them anyway.
+FIRST_DAY, LAST_DAY = date(1970, 1, 1), date(9000, 1, 1)
+
+
 def _day_start(day: date) -> datetime:
+    day = min(max(day, FIRST_DAY), LAST_DAY)
     return datetime.combine(day, time(), tzinfo=AMSTERDAM).astimezone(UTC)
 
 
@@ -94,7 +102,7 @@ def events_query(user: User, filters: AuditFilters) -> Select:
     if filters.start:
         conditions.append(AuditEvent.occurred_at >= _day_start(filters.start))
     if filters.end:
-        conditions.append(AuditEvent.occurred_at < _day_start(filters.end + timedelta(days=1)))
+        conditions.append(AuditEvent.occurred_at < _day_start(min(filters.end, LAST_DAY) + DAY))
     return query.where(*[c for c in conditions if c is not None])
 
 
@@ -141,7 +149,7 @@ def actions() -> list[str]:
 
 def actor_by_email(email: str) -> int | None:
     """The id of the user with this e-mail, or None."""
-    return db.session.scalar(select(User.id).where(User.email == email.strip().lower()))
+    return db.session.scalar(select(User.id).where(User.email == normalise_email(email)))
 
 
 def claim_by_reference(reference: str) -> int | None:

@@ -9,14 +9,23 @@ from sqlalchemy import select
 from faunaschade.errors import NotFound, ValidationFailed
 from faunaschade.extensions import db
 from faunaschade.models import FarmerProfile, Parcel, Role, Tenure, User
-from faunaschade.services import audit
-from faunaschade.services.users import create_user
+from faunaschade.services import audit, users
 from faunaschade.validators import iban, kvk, postcode
 
+#: The answer to every accepted registration, new address or not (no account enumeration).
+REGISTRATION_RECEIVED = "Uw registratie is ontvangen. Log in met uw e-mailadres en wachtwoord."
 
-def register_farmer(data: dict[str, Any]) -> FarmerProfile:
-    """Create the login and the farmer's profile from validated registration data."""
-    user = create_user(data["email"], data["password"], Role.FARMER, name=data["name"])
+
+def register_farmer(data: dict[str, Any]) -> FarmerProfile | None:
+    """Create the login and the farmer's profile from validated registration data.
+
+    None when the address already has an account: the caller answers as for a new one.
+    """
+    owner = users.user_by_email(data["email"])
+    if owner is not None:
+        users.repeat_registration(owner, data["password"])
+        return None
+    user = users.create_user(data["email"], data["password"], Role.FARMER, name=data["name"])
     profile = FarmerProfile(
         user_id=user.id,
         name=data["name"].strip(),
@@ -29,7 +38,26 @@ def register_farmer(data: dict[str, Any]) -> FarmerProfile:
     db.session.add(profile)
     db.session.flush()
     audit.record("farmer.registered", profile, actor=user)
+    if others := sharing_kvk(profile):
+        # Staff see this on the claim page; the registrant must not learn of the other account.
+        shared = {"kvk": profile.kvk, "profile_ids": [other.id for other in others]}
+        audit.record("farmer.kvk_shared", profile, actor=user, data=shared)
     return profile
+
+
+def sharing_kvk(profile: FarmerProfile) -> list[FarmerProfile]:
+    """The other, not erased, farmers' profiles with the same KvK number."""
+    return list(
+        db.session.scalars(
+            select(FarmerProfile)
+            .where(
+                FarmerProfile.kvk == profile.kvk,
+                FarmerProfile.id != profile.id,
+                FarmerProfile.erased_at.is_(None),
+            )
+            .order_by(FarmerProfile.id)
+        )
+    )
 
 
 def profile_of(user: User) -> FarmerProfile:

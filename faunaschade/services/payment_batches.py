@@ -102,6 +102,11 @@ def _transfers(decision: Decision) -> list[tuple[BatchItemKind, Decimal]]:
     return [(kind, amount) for kind, amount in amounts if amount > 0]
 
 
+#: The largest total a batch can hold (Money is Numeric(12, 2)). Each payout fits on its own;
+#: what would push a batch over goes in the next one.
+MAX_BATCH_TOTAL = Decimal("9999999999.99")
+
+
 def build_batch(province: str, officer: User) -> PaymentBatch:
     """Officer A gathers the province's decided, unpaid grants and due leges refunds."""
     if province not in PROVINCES:
@@ -120,7 +125,12 @@ def build_batch(province: str, officer: User) -> PaymentBatch:
     batch = PaymentBatch(province=province, built_by=officer.id, status=B.DRAFT, total=ZERO)
     db.session.add(batch)
     db.session.flush()
+    room = MAX_BATCH_TOTAL
     for claim, decision, profile in rows:
+        amount = sum((a for _, a in _transfers(decision)), ZERO)
+        if amount > room:
+            continue  # it does not fit this batch's total: it waits for the next batch
+        room -= amount
         entry = PaymentBatchClaim(
             batch_id=batch.id, claim_id=claim.id, decision_id=decision.id, live_claim_id=claim.id
         )

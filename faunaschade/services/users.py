@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import unicodedata
 from datetime import timedelta
 
+from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 
 from faunaschade.errors import Unauthorized, ValidationFailed
@@ -20,6 +22,26 @@ LOGIN_FAILED = "E-mailadres of wachtwoord onjuist."
 SCOPED_ROLES = (Role.OFFICER, Role.AUDITOR)
 
 
+def normalise_email(email: str | None) -> str:
+    """The one spelling of an address that is stored and looked up (NFKC, case-folded)."""
+    # NFKC maps look-alikes such as full-width "ｆａｒｍｅｒ" onto "farmer"; casefold is the
+    # Unicode-wide lower().
+    return unicodedata.normalize("NFKC", email or "").strip().casefold()
+
+
+def user_by_email(email: str | None) -> User | None:
+    """The user with this address in any spelling, or None."""
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def _is_valid_email(email: str) -> bool:
+    try:
+        validate_email(email, check_deliverability=False)  # also the 254-character limit
+    except EmailNotValidError:
+        return False
+    return True
+
+
 def create_user(
     email: str,
     password: str,
@@ -31,11 +53,11 @@ def create_user(
     actor: User | None = None,
 ) -> User:
     """Create a user after checking e-mail, password policy and province scope."""
-    email = email.strip().lower()
+    email = normalise_email(email)
     errors: dict[str, list[str]] = {}
-    if "@" not in email or len(email) > 254:
+    if not _is_valid_email(email):
         errors["email"] = ["Geef een geldig e-mailadres."]
-    elif db.session.scalar(select(User.id).where(User.email == email)) is not None:
+    elif user_by_email(email) is not None:
         errors["email"] = ["Dit e-mailadres is al in gebruik."]
     if problem := policy_problem(password):
         errors["password"] = [problem]
@@ -67,13 +89,22 @@ def create_user(
 
 def authenticate(email: str, password: str) -> User:
     """The user for these credentials; one message for unknown user and wrong password."""
-    user = db.session.scalar(select(User).where(User.email == (email or "").strip().lower()))
+    user = user_by_email(email)
     ok = verify_password(user.password_hash if user else None, password or "")
     if not ok or user is None or not user.active:
         raise Unauthorized(LOGIN_FAILED, code="invalid_credentials")
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return user
+
+
+def repeat_registration(owner: User, password: str) -> None:
+    """A sign-up for an address that has an account: the checks and cost of a new one, audited."""
+    # The answer must not tell the two apart: same password refusal, same argon2 time.
+    if problem := policy_problem(password):
+        raise ValidationFailed(fields={"password": [problem]})
+    hash_password(password)
+    audit.record("user.registration_repeated", owner)
 
 
 def _digest(raw: str) -> str:

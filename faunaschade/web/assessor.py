@@ -18,7 +18,7 @@ from faunaschade.services import assessments
 from faunaschade.services.claims import today
 from faunaschade.services.queue import make_deadline
 from faunaschade.web import report_form
-from faunaschade.web.formdata import load, service_errors
+from faunaschade.web.formdata import load, service_errors, whole_number
 from faunaschade.web.vocab import vocabulary
 
 bp = Blueprint("assessor", __name__)
@@ -68,8 +68,7 @@ def _choices(claim: Claim) -> dict[str, Any]:
 
 
 def _extra(name: str, step: int) -> int:
-    raw = request.args.get(name, "")
-    return min(int(raw), 50) * step if raw.isdigit() else 0
+    return min(whole_number(request.args.get(name)) or 0, 50) * step
 
 
 @bp.route("/taxaties/<int:assessment_id>", methods=["GET", "POST"])

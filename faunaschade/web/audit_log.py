@@ -12,6 +12,7 @@ from faunaschade.access import roles_required
 from faunaschade.api.statistics import audit_download
 from faunaschade.models import Role
 from faunaschade.services import audit_log
+from faunaschade.web.formdata import whole_number
 from faunaschade.web.vocab import STATUS_LABELS
 
 bp = Blueprint("auditlog", __name__)
@@ -35,7 +36,9 @@ ACTION_LABELS = {
     "payment_batch.paid": "Betaalbatch uitbetaald",
     "letter.stored": "Brief opgeslagen",
     "user.created": "Gebruiker aangemaakt",
+    "user.registration_repeated": "Registratie met een bestaand e-mailadres",
     "farmer.registered": "Aanvrager geregistreerd",
+    "farmer.kvk_shared": "KvK-nummer ook bij een ander account",
     "parcel.created": "Perceel toegevoegd",
     "parcel.updated": "Perceel gewijzigd",
 }
@@ -67,11 +70,7 @@ def _filters() -> tuple[audit_log.AuditFilters, dict[str, str], dict[str, list[s
     nothing = False
     claim_id = actor_id = None
     if values["claim"]:
-        claim_id = (
-            int(values["claim"])
-            if values["claim"].isdigit()
-            else audit_log.claim_by_reference(values["claim"])
-        )
+        claim_id = whole_number(values["claim"]) or audit_log.claim_by_reference(values["claim"])
         if claim_id is None:
             errors["claim"] = ["Geen aanvraag met dit kenmerk."]
             nothing = True
@@ -93,10 +92,7 @@ def _filters() -> tuple[audit_log.AuditFilters, dict[str, str], dict[str, list[s
 def page():
     """The hash-chained log, newest first."""
     filters, values, errors, nothing = _filters()
-    try:
-        number = max(1, int(request.args.get("page", "1")))
-    except ValueError:
-        number = 1
+    number = max(1, whole_number(request.args.get("page"), 1_000_000) or 1)
     found: dict[str, Any] = (
         {"items": [], "total": 0, "page": 1, "per_page": PER_PAGE}
         if nothing

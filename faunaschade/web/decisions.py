@@ -41,7 +41,8 @@ def _percentage(raw: str) -> Decimal:
         value = Decimal((raw or "0").replace(",", ".").strip() or "0")
     except InvalidOperation:
         value = Decimal("-1")
-    if not Decimal("0") <= value <= Decimal("100"):
+    # NaN cannot even be compared (InvalidOperation), so it is refused first.
+    if not value.is_finite() or not Decimal("0") <= value <= Decimal("100"):
         from faunaschade.errors import ValidationFailed
 
         raise ValidationFailed("Korting ongeldig.", fields={"reduction_pct": ["Geef 0 tot 100."]})

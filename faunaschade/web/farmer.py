@@ -9,6 +9,7 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from faunaschade import validators
 from faunaschade.access import (
     get_attachment_in_scope_or_404,
     get_claim_in_scope_or_404,
@@ -21,7 +22,7 @@ from faunaschade.extensions import db
 from faunaschade.models import Role
 from faunaschade.schemas.claims import ClaimInSchema
 from faunaschade.schemas.farmers import ParcelSchema, RegisterSchema
-from faunaschade.security import start_session
+from faunaschade.security import registration_limit
 from faunaschade.services import attachments, claims, farmers, payments
 from faunaschade.services.decisions import decision_view
 from faunaschade.services.timeline import timeline
@@ -31,31 +32,34 @@ from faunaschade.web.formdata import (
     parcel_row_errors,
     present,
     service_errors,
+    whole_number,
 )
 from faunaschade.web.vocab import vocabulary
 
 bp = Blueprint("farmer", __name__)
 farmer_only = roles_required(Role.FARMER)
+#: Who is warned when a farmer's KvK number is also on another account.
+CHECKERS = (Role.OFFICER, Role.AUDITOR)
 
 
 @bp.route("/registreren", methods=["GET", "POST"])
+@registration_limit
 def register():
-    """Sign up as a farmer."""
+    """Sign up as a farmer, then log in (the same answer when the address has an account)."""
     errors: dict[str, list[str]] = {}
     values = present(request.form, *RegisterSchema().fields)
     if request.method == "POST":
         data, errors = load(RegisterSchema(), values)
         if data is not None:
             try:
-                profile = farmers.register_farmer(data)
+                farmers.register_farmer(data)
             except ValidationFailed as exc:
                 db.session.rollback()
                 errors = service_errors(exc)
             else:
-                start_session(profile.user)
                 db.session.commit()
-                flash("Welkom! Uw registratie is gelukt. Voeg nu uw percelen toe.", "success")
-                return redirect(url_for("farmer.parcels"))
+                flash(farmers.REGISTRATION_RECEIVED, "success")
+                return redirect(url_for("web.login", next=url_for("farmer.parcels")))
     values.pop("password", None)
     return render_template(
         "farmer/register.html", errors=errors, values=values
@@ -82,6 +86,10 @@ def _parcel_values(form: Any) -> tuple[dict[str, Any], dict[str, list[str]]]:
     if not raw:
         values["geometry"] = None
         return values, {}
+    if len(raw) > validators.MAX_GEOMETRY_BYTES:
+        limit = validators.MAX_GEOMETRY_BYTES // 1000
+        message = f"De geometrie is groter dan {limit} kB. Vereenvoudig de omtrek."
+        return values, {"geometry": [message]}
     try:
         values["geometry"] = json.loads(raw)
     except json.JSONDecodeError:
@@ -226,6 +234,8 @@ def claim_detail(claim_id: int):
         timeline=timeline(claim),
         letters=letters,
         decision_view=decision_view(claim),
+        # Officers and auditors only: the farmer must not learn of another account's KvK.
+        kvk_shared=farmers.sharing_kvk(claim.farmer) if current_user.role in CHECKERS else [],
         **vocabulary(),
     )
 
@@ -343,7 +353,7 @@ def livestock_report():
     if request.method == "POST":
         data = {k: values[k] for k in ("province", "description") if k in values}
         data["species"] = values["species"]
-        data["animals"] = int(values["animals"]) if values.get("animals", "").isdigit() else -1
+        data["animals"] = whole_number(values.get("animals")) or -1
         if values.get("discovered_on") and values.get("discovered_time"):
             local = f"{values['discovered_on']}T{values['discovered_time']}"
             try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from marshmallow import Schema, ValidationError
@@ -18,6 +19,17 @@ def load(
         return schema.load(data), {}
     except ValidationError as exc:
         return None, flatten_messages(exc.messages)
+
+
+def whole_number(raw: Any, maximum: int = 2**31 - 1) -> int | None:
+    """A typed whole number from 0 to `maximum` (ASCII digits only), else None.
+
+    Not str.isdigit(): that is true for '²', which int() refuses, and for a 5000-digit string.
+    """
+    text = raw.strip() if isinstance(raw, str) else ""
+    if not re.fullmatch(r"[0-9]{1,10}", text) or int(text) > maximum:
+        return None
+    return int(text)
 
 
 def present(form: MultiDict, *names: str) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from faunaschade.schemas.assessments import (
 )
 from faunaschade.services import assessments, completion, queue
 from faunaschade.services.claims import today
-from faunaschade.web.formdata import load, present, service_errors
+from faunaschade.web.formdata import load, present, service_errors, whole_number
 from faunaschade.web.vocab import STATUS_LABELS, vocabulary
 
 bp = Blueprint("officer", __name__)
@@ -98,7 +98,8 @@ def request_completion(claim_id: int):
 
 def _int(value: str | None) -> Any:
     # The schema checks the number; a non-number is passed on as text so it says so.
-    return int(value) if value and value.isdigit() else value
+    number = whole_number(value)
+    return value if number is None else number
 
 
 @bp.route("/aanvragen/<int:claim_id>/compleet", methods=["POST"])

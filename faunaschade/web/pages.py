@@ -21,10 +21,10 @@ from flask_login import current_user
 
 from faunaschade.access import login_required
 from faunaschade.errors import Unauthorized
-from faunaschade.extensions import db, limiter
+from faunaschade.extensions import db
 from faunaschade.money import dutch_date, format_eur
 from faunaschade.provinces import PROVINCES
-from faunaschade.security import end_session, start_session
+from faunaschade.security import account_login_limit, end_session, login_limit, start_session
 from faunaschade.services import users
 from faunaschade.services.decisions import OFFICER_REASONS
 from faunaschade.services.timeline import LETTER_NAMES
@@ -52,7 +52,8 @@ def index():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"], methods=["POST"])
+@login_limit
+@account_login_limit
 def login():
     """Log in with e-mail and password."""
     form = LoginForm()

@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
+from faunaschade.access import get_claim_in_scope_or_404, roles_required
 from faunaschade.extensions import db
-from faunaschade.models import Claim, Payment, PaymentStatus
+from faunaschade.models import Payment, PaymentStatus, Role
 from faunaschade.services import payments
 
 bp = Blueprint("payments_web", __name__)
@@ -24,10 +25,12 @@ def _payment(ref: str) -> Payment:
 
 
 @bp.route("/betalen/test/<ref>", methods=["GET", "POST"])
+@roles_required(Role.FARMER)
 def test_checkout(ref: str):
-    """Pay or cancel, as a bank's iDEAL page would let you."""
+    """Pay or cancel, as a bank's iDEAL page would let you; only the claim's own farmer."""
     payment = _payment(ref)
-    claim = db.session.get(Claim, payment.claim_id)
+    # Another farmer gets the same 404 as an unknown ref: the ref alone must not pay a claim.
+    claim = get_claim_in_scope_or_404(payment.claim_id)
     if request.method == "POST":
         outcome = (
             PaymentStatus.PAID if request.form.get("action") == "pay" else PaymentStatus.CANCELLED

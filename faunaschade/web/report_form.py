@@ -8,6 +8,7 @@ from typing import Any
 from werkzeug.datastructures import MultiDict
 
 from faunaschade.models import Assessment, Claim
+from faunaschade.web.formdata import whole_number
 
 #: Fields of a line row, in form order.
 LINE_FIELDS = (
@@ -38,8 +39,8 @@ def dutch_number(raw: str) -> str:
 
 
 def _count(form: MultiDict, name: str, default: int) -> int:
-    raw = form.get(name, "")
-    return min(int(raw), MAX_ROWS) if raw.isdigit() else default
+    number = whole_number(form.get(name))
+    return default if number is None else min(number, MAX_ROWS)
 
 
 def parse(form: MultiDict) -> tuple[dict[str, Any], list[int], list[int], dict[str, Any]]:
@@ -57,8 +58,8 @@ def parse(form: MultiDict) -> tuple[dict[str, Any], list[int], list[int], dict[s
         for f in LINE_TYPED:
             if f in item:
                 item[f] = dutch_number(item[f])
-        if str(item.get("parcel_id", "")).isdigit():
-            item["parcel_id"] = int(item["parcel_id"])
+        if (parcel_id := whole_number(item.get("parcel_id"))) is not None:
+            item["parcel_id"] = parcel_id
         lines.append(item)
         line_rows.append(i)
     visits, visit_rows, shown_visits = [], [], []
