@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import urllib.error
+import urllib.request
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -123,3 +126,16 @@ def drenthe_people(*officers: str, farmer_name: str = "Boer") -> dict:
         )
     )
     return users
+
+
+def post_json(url: str, body: dict | None = None, token: str | None = None) -> tuple[int, dict]:
+    """POST a JSON body over real HTTP (as a bearer-token client); the status and the answer."""
+    request = urllib.request.Request(url, data=json.dumps(body or {}).encode(), method="POST")
+    request.add_header("Content-Type", "application/json")
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"{}")

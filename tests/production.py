@@ -60,6 +60,16 @@ def flask(env: dict[str, str], *args: str, timeout: float = 300) -> subprocess.C
     )
 
 
+def wait_for(predicate, seconds: float, what: str):
+    """Poll `predicate` until it returns something true (returned), or fail after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if value := predicate():
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"timed out after {seconds} s waiting for {what}")
+
+
 class _Process:
     """A long-running child with its log in a file."""
 

@@ -5,10 +5,7 @@ HTTP, then checks what the database holds afterwards: a claim is `proposed` exac
 one open proposal, a claim has at most one open proposal, a payment is paid once.
 """
 
-import json
 import threading
-import urllib.error
-import urllib.request
 from datetime import timedelta
 from decimal import Decimal
 
@@ -28,26 +25,14 @@ from faunaschade.models import (
 from faunaschade.services import decisions, objections
 from faunaschade.services.claims import today
 from tests.conftest import DEMO_PASSWORD
-from tests.decision_helpers import assessed_claim, drenthe_people
+from tests.decision_helpers import assessed_claim, drenthe_people, post_json
 
 pytestmark = pytest.mark.postgres_only
 
 
-def _call(url: str, body: dict | None = None, token: str | None = None) -> tuple[int, dict]:
-    request = urllib.request.Request(url, data=json.dumps(body or {}).encode(), method="POST")
-    request.add_header("Content-Type", "application/json")
-    if token:
-        request.add_header("Authorization", f"Bearer {token}")
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read() or b"{}")
-
-
 def _tokens(live_server: str, *names: str) -> dict[str, str]:
     return {
-        name: _call(
+        name: post_json(
             f"{live_server}/api/v1/auth/token",
             {"email": f"{name}@example.nl", "password": DEMO_PASSWORD},
         )[1]["token"]
@@ -94,7 +79,7 @@ def test_a_proposal_and_a_send_back_at_once_never_strand_the_claim(committed, li
 
     def propose(done: threading.Event):
         try:
-            return _call(f"{base}/proposal", {}, tokens["a"])
+            return post_json(f"{base}/proposal", {}, tokens["a"])
         finally:
             done.set()
 
@@ -102,7 +87,7 @@ def test_a_proposal_and_a_send_back_at_once_never_strand_the_claim(committed, li
         # Officer B keeps asking until there is something to send back: every one of these
         # requests may straddle the moment the proposal commits.
         while True:
-            answer = _call(f"{base}/send-back", {"reason": "Opnieuw"}, tokens["b"])
+            answer = post_json(f"{base}/send-back", {"reason": "Opnieuw"}, tokens["b"])
             if answer[0] != 404 or (proposed.is_set() and _state(committed, claim_id)[1] == 0):
                 return answer
 
@@ -116,7 +101,7 @@ def test_a_proposal_and_a_send_back_at_once_never_strand_the_claim(committed, li
         assert open_count <= 1
         assert {code for code, _ in answers} <= {200, 201, 404, 409}, answers
         if status == ClaimStatus.PROPOSED:  # B's request came first: send it back now
-            code, body = _call(f"{base}/send-back", {"reason": "Opnieuw"}, tokens["b"])
+            code, body = post_json(f"{base}/send-back", {"reason": "Opnieuw"}, tokens["b"])
             assert code == 200, body
         assert _state(committed, claim_id) == (ClaimStatus.ASSESSED, 0)
 
@@ -138,7 +123,9 @@ def test_two_officers_proposing_at_once_on_an_objection_make_one_open_proposal(
     tokens = _tokens(live_server, "a", "c")
     url = f"{live_server}/api/v1/claims/{claim_id}/proposal"
     for _ in range(4):
-        answers = _at_once(lambda: _call(url, {}, tokens["a"]), lambda: _call(url, {}, tokens["c"]))
+        answers = _at_once(
+            lambda: post_json(url, {}, tokens["a"]), lambda: post_json(url, {}, tokens["c"])
+        )
         codes = sorted(code for code, _ in answers)
         assert codes == [201, 409], answers
         loser = next(body for code, body in answers if code == 409)
@@ -167,10 +154,10 @@ def _claim_awaiting_payment(app) -> int:
 def test_four_confirmations_of_one_payment_at_once_pay_it_once(committed, live_server):
     claim_id = _claim_awaiting_payment(committed)
     token = _tokens(live_server, "farmer")["farmer"]
-    code, started = _call(f"{live_server}/api/v1/claims/{claim_id}/payment", {}, token)
+    code, started = post_json(f"{live_server}/api/v1/claims/{claim_id}/payment", {}, token)
     assert code == 201, started
     url = f"{live_server}/api/v1/payments/{started['payment_id']}/test-confirm"
-    answers = _at_once(*[lambda: _call(url, {"status": "paid"}, token)] * 4)
+    answers = _at_once(*[lambda: post_json(url, {"status": "paid"}, token)] * 4)
     assert [code for code, _ in answers] == [200] * 4, answers
     assert sorted(body["changed"] for _, body in answers) == [False, False, False, True]
     with committed.app_context():
@@ -189,11 +176,11 @@ def test_a_cancelled_payment_reported_paid_is_refund_due_not_a_second_payment(
     claim_id = _claim_awaiting_payment(committed)
     token = _tokens(live_server, "farmer")["farmer"]
     start = f"{live_server}/api/v1/claims/{claim_id}/payment"
-    first = _call(start, {}, token)[1]["payment_id"]
-    second = _call(start, {}, token)[1]["payment_id"]  # starting again cancels the first
+    first = post_json(start, {}, token)[1]["payment_id"]
+    second = post_json(start, {}, token)[1]["payment_id"]  # starting again cancels the first
     confirm = f"{live_server}/api/v1/payments/{{}}/test-confirm"
-    assert _call(confirm.format(second), {"status": "paid"}, token)[1]["changed"] is True
-    code, late = _call(confirm.format(first), {"status": "paid"}, token)
+    assert post_json(confirm.format(second), {"status": "paid"}, token)[1]["changed"] is True
+    code, late = post_json(confirm.format(first), {"status": "paid"}, token)
     assert code == 200 and late["status"] == "refund_due", late
     with committed.app_context():
         statuses = dict(

@@ -1,9 +1,6 @@
 """Two approvals racing each other on PostgreSQL: exactly one decision."""
 
-import json
 import threading
-import urllib.error
-import urllib.request
 
 import pytest
 from sqlalchemy import func, select
@@ -11,25 +8,9 @@ from sqlalchemy import func, select
 from faunaschade.extensions import db
 from faunaschade.models import Decision
 from tests.conftest import DEMO_PASSWORD
-from tests.decision_helpers import assessed_claim, drenthe_people
+from tests.decision_helpers import assessed_claim, drenthe_people, post_json
 
 pytestmark = pytest.mark.postgres_only
-
-
-def _post(url: str, body: dict, token: str | None = None) -> tuple[int, dict]:
-    request = urllib.request.Request(
-        url,
-        data=json.dumps(body).encode(),
-        method="POST",
-        headers={"Content-Type": "application/json"},
-    )
-    if token:
-        request.add_header("Authorization", f"Bearer {token}")
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read())
 
 
 def test_two_concurrent_approvals_make_one_decision(committed, live_server):
@@ -39,13 +20,13 @@ def test_two_concurrent_approvals_make_one_decision(committed, live_server):
         claim_id = claim.id
         db.session.commit()
     tokens = {
-        name: _post(
+        name: post_json(
             f"{live_server}/api/v1/auth/token",
             {"email": f"{name}@example.nl", "password": DEMO_PASSWORD},
         )[1]["token"]
         for name in ("a", "b", "c")
     }
-    status, _ = _post(f"{live_server}/api/v1/claims/{claim_id}/proposal", {}, tokens["a"])
+    status, _ = post_json(f"{live_server}/api/v1/claims/{claim_id}/proposal", {}, tokens["a"])
     assert status == 201
 
     barrier = threading.Barrier(2)
@@ -53,7 +34,9 @@ def test_two_concurrent_approvals_make_one_decision(committed, live_server):
 
     def approve(name: str) -> None:
         barrier.wait()
-        answers.append(_post(f"{live_server}/api/v1/claims/{claim_id}/approve", {}, tokens[name]))
+        answers.append(
+            post_json(f"{live_server}/api/v1/claims/{claim_id}/approve", {}, tokens[name])
+        )
 
     threads = [threading.Thread(target=approve, args=(name,)) for name in ("b", "c")]
     for thread in threads:

@@ -23,20 +23,12 @@ from faunaschade.models import (
 from faunaschade.services import decisions
 from tests.conftest import REDIS_URL, ROOT
 from tests.decision_helpers import assessed_claim, drenthe_people
+from tests.production import wait_for
 
 
 def _children(pid: int) -> list[int]:
     path = Path(f"/proc/{pid}/task/{pid}/children")
     return [int(p) for p in path.read_text().split()] if path.exists() else []
-
-
-def _wait_for(predicate, seconds: float, what: str):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if value := predicate():
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def _decision_with_letter_job(app) -> str:
@@ -76,9 +68,9 @@ def test_worker_killed_mid_letter_retries_into_exactly_one_letter(
                 db.session.remove()
                 return record is not None and record.status == JobStatus.STARTED
 
-        _wait_for(started, 60, "the letter job to start")
+        wait_for(started, 60, "the letter job to start")
         time.sleep(0.8)  # the horse is now inside the letter's transaction (paused)
-        horses = _wait_for(lambda: _children(worker.pid), 10, "the work-horse")
+        horses = wait_for(lambda: _children(worker.pid), 10, "the work-horse")
         for horse in horses:
             os.kill(horse, signal.SIGKILL)
 
@@ -88,7 +80,7 @@ def test_worker_killed_mid_letter_retries_into_exactly_one_letter(
                 db.session.remove()
                 return letter is not None and letter.status == LetterStatus.READY
 
-        _wait_for(ready, 90, "the retried letter")
+        wait_for(ready, 90, "the retried letter")
     finally:
         worker.send_signal(signal.SIGTERM)
         try:

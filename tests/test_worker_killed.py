@@ -19,18 +19,9 @@ from faunaschade.services import decisions
 from tests.conftest import REDIS_URL
 from tests.decision_helpers import assessed_claim, drenthe_people
 from tests.private_redis import RedisServer
-from tests.production import Worker
+from tests.production import Worker, wait_for
 
 pytestmark = pytest.mark.postgres_only
-
-
-def _wait_for(predicate, seconds: float, what: str):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if value := predicate():
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out after {seconds} s waiting for {what}")
 
 
 def _record(app, job_id: str) -> JobRecord | None:
@@ -64,7 +55,7 @@ def test_a_worker_killed_outright_is_recovered_by_the_next_worker_within_two_min
     doomed = Worker({**env, "LETTER_FAULT_PAUSE_SECONDS": "60"}, tmp_path / "w1.log", 1)
     doomed.start()
     try:
-        _wait_for(
+        wait_for(
             lambda: (r := _record(committed, job_id)) and r.status == JobStatus.STARTED,
             60,
             "the letter job to start",
@@ -87,7 +78,7 @@ def test_a_worker_killed_outright_is_recovered_by_the_next_worker_within_two_min
                 db.session.remove()
                 return letter.status == LetterStatus.READY
 
-        _wait_for(ready, 150, f"the letter after the kill\n{successor.log()[-3000:]}")
+        wait_for(ready, 150, f"the letter after the kill\n{successor.log()[-3000:]}")
         recovered_after = time.monotonic() - killed_at
     finally:
         successor.stop()
@@ -134,7 +125,7 @@ def test_the_worker_outlives_a_redis_outage_that_starts_mid_job(
     worker.start()
     try:
         first = decide()
-        _wait_for(
+        wait_for(
             lambda: (r := _record(app, f"letter-{first}-v1")) and r.status == JobStatus.STARTED,
             60,
             "the first letter to start",
@@ -150,7 +141,7 @@ def test_the_worker_outlives_a_redis_outage_that_starts_mid_job(
                 db.session.remove()
                 return status == LetterStatus.READY
 
-        _wait_for(lambda: ready(first) and ready(second), 90, f"both letters\n{worker.log()}")
+        wait_for(lambda: ready(first) and ready(second), 90, f"both letters\n{worker.log()}")
         assert worker.process.poll() is None, worker.log()
     finally:
         worker.stop()
