@@ -40,7 +40,8 @@ def register_farmer(data: dict[str, Any]) -> FarmerProfile | None:
     audit.record("farmer.registered", profile, actor=user)
     if others := sharing_kvk(profile):
         # Staff see this on the claim page; the registrant must not learn of the other account.
-        shared = {"kvk": profile.kvk, "profile_ids": [other.id for other in others]}
+        # Ids only: the KvK number is personal data, and the audit chain cannot forget.
+        shared = {"profile_ids": [other.id for other in others]}
         audit.record("farmer.kvk_shared", profile, actor=user, data=shared)
     return profile
 

@@ -50,7 +50,7 @@ from faunaschade.models import (
     Zienswijze,
 )
 from faunaschade.models.base import utcnow
-from faunaschade.services import audit
+from faunaschade.services import audit, users
 from faunaschade.services.claims import today
 
 #: Years personal data is kept after the last decision (fiscal and archival retention).
@@ -281,7 +281,7 @@ class Erasure:
 
 def farmer_by_email(email: str) -> FarmerProfile:
     """The profile of the farmer with this login e-mail; 404 otherwise."""
-    user = db.session.scalar(select(User).where(User.email == (email or "").strip().lower()))
+    user = users.user_by_email(email)
     if user is None or user.role != Role.FARMER:
         raise NotFound("Geen boer met dit e-mailadres.")
     return _profile_of_user(user)
@@ -289,7 +289,7 @@ def farmer_by_email(email: str) -> FarmerProfile:
 
 def admin_by_email(email: str) -> User:
     """An active administrator by e-mail; 404 otherwise."""
-    user = db.session.scalar(select(User).where(User.email == (email or "").strip().lower()))
+    user = users.user_by_email(email)
     if user is None or user.role != Role.ADMIN or not user.active:
         raise NotFound("Geen actieve beheerder met dit e-mailadres.")
     return user
