@@ -118,6 +118,9 @@ class Config:
     #: keys on the client's real address, not the balancer's. 0 = serve clients directly.
     TRUSTED_PROXIES = int(_env("TRUSTED_PROXIES", "0") or 0)
     API_TOKEN_HOURS = 12
+    #: argon2id parameters (faunaschade.passwords.PROFILES); not read from the environment, so
+    #: no deployment can weaken them. Only the test configuration uses "cheap".
+    PASSWORD_HASHING = "strong"
     #: Seconds between rq retries of a failed job.
     JOB_RETRY_INTERVALS = [
         int(s) for s in (_env("JOB_RETRY_INTERVALS", "10,60,300") or "").split(",")
@@ -152,6 +155,7 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret-key"
     WTF_CSRF_ENABLED = True
     RATELIMIT_ENABLED = False
+    PASSWORD_HASHING = "cheap"
     PAYMENT_PROVIDER = "test"
     PROVINCE_ACCOUNTS = _province_accounts(ILLUSTRATIVE_PROVINCE_ACCOUNTS)
 

@@ -253,10 +253,6 @@ def test_matrix_covers_every_endpoint(app):
     assert skipped == SKIPPED
 
 
-# Pre-computed once: argon2 at full strength for nine users per test would be slow.
-_FAST_HASH = None
-
-
 @pytest.fixture
 def world(request, app, session, make_user, monkeypatch, redis_conn):
     """One claim (farmer_own's, province DR) with parcel, assessment, attachment, letter,
@@ -266,11 +262,6 @@ def world(request, app, session, make_user, monkeypatch, redis_conn):
 
 def build_world(key, app, session, make_user, monkeypatch) -> dict:
     """The world of `world` for the matrix row `key` (also used by test_web_security)."""
-    global _FAST_HASH
-    if _FAST_HASH is None:
-        _FAST_HASH = user_service.hash_password("correct-horse-42-battery")
-    monkeypatch.setattr(user_service, "hash_password", lambda _password: _FAST_HASH)
-
     people = {
         "farmer_own": make_user("farmer"),
         "farmer_other": make_user("farmer"),

@@ -48,3 +48,19 @@ def test_production_accepts_complete_settings(monkeypatch):
 def test_unknown_environment_name_is_refused():
     with pytest.raises(RuntimeError, match="FAUNASCHADE_ENV"):
         get_config("staging")
+
+
+def test_only_the_test_configuration_hashes_passwords_cheaply(app, monkeypatch):
+    from argon2 import extract_parameters, profiles
+
+    from faunaschade import passwords
+
+    with app.app_context():
+        assert extract_parameters(passwords.hash_password("x")) == profiles.CHEAPEST
+    monkeypatch.setenv("PASSWORD_HASHING", "cheap")  # the environment cannot weaken it
+    strong = {name: get_config(name).PASSWORD_HASHING for name in ("development", "production")}
+    assert strong == {"development": "strong", "production": "strong"}
+    development = create_app("development", {"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    with development.app_context():
+        made = extract_parameters(passwords.hash_password("x"))
+    assert made == profiles.RFC_9106_LOW_MEMORY and made.memory_cost == 65536
