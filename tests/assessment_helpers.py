@@ -7,7 +7,7 @@ from typing import Any
 
 from pypdf import PdfReader
 
-from faunaschade.services.claims import today
+from faunaschade.clock import today
 from tests.farmer_helpers import claim_body, parcel_body, register_and_login
 
 

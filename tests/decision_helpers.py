@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from faunaschade.clock import today
 from faunaschade.models import (
     AreaType,
     Assessment,
@@ -27,7 +28,6 @@ from faunaschade.models import (
     Unit,
 )
 from faunaschade.models.base import utcnow
-from faunaschade.services.claims import today
 
 
 def assessed_claim(

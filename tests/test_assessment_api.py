@@ -6,10 +6,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from faunaschade.clock import today
 from faunaschade.models import Assessment, AuditEvent, Claim, Letter, Zienswijze
 from faunaschade.money import dutch_date
 from faunaschade.rules import add_working_days, zienswijze_deadline
-from faunaschade.services.claims import today
 from tests.assessment_helpers import line, pdf_text, report_body, submitted_claim
 from tests.farmer_helpers import jpeg_bytes
 

@@ -5,8 +5,8 @@ from datetime import timedelta
 
 import pytest
 
+from faunaschade.clock import today
 from faunaschade.models import Assessment, AssessmentStatus, Claim
-from faunaschade.services.claims import today
 from tests.assessment_helpers import report_body, submitted_claim
 from tests.conftest import DEMO_PASSWORD, csrf_token_from
 from tests.farmer_helpers import PASSWORD

@@ -12,6 +12,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from faunaschade.clock import today
 from faunaschade.extensions import db
 from faunaschade.models import (
     AuditEvent,
@@ -23,7 +24,6 @@ from faunaschade.models import (
     ProposalStatus,
 )
 from faunaschade.services import decisions, objections
-from faunaschade.services.claims import today
 from tests.conftest import DEMO_PASSWORD
 from tests.decision_helpers import assessed_claim, drenthe_people, post_json
 

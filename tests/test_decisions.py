@@ -8,10 +8,10 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
+from faunaschade.clock import today
 from faunaschade.models import ClaimStatus, Decision, Letter, Proposal
 from faunaschade.money import dutch_date
 from faunaschade.rules import objection_deadline
-from faunaschade.services.claims import today
 from tests.decision_helpers import assessed_claim
 
 

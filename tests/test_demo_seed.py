@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from faunaschade import rules
+from faunaschade.clock import damage_year
 from faunaschade.models import (
     Assessment,
     AuditEvent,
@@ -26,7 +27,7 @@ from faunaschade.models import (
     Proposal,
 )
 from faunaschade.seed import seed_claims
-from faunaschade.seed.sampling import damage_year, skeletons
+from faunaschade.seed.sampling import skeletons
 from faunaschade.services import audit
 from faunaschade.services.calculation import calculate_claim
 from tests.conftest import rollback_session, truncate_all

@@ -12,8 +12,8 @@ import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
+from faunaschade.clock import today
 from faunaschade.models import Attachment, Claim, Parcel, Proposal
-from faunaschade.services.claims import today
 from tests.conftest import DEMO_PASSWORD, csrf_token_from
 from tests.decision_helpers import assessed_claim
 from tests.farmer_helpers import claim_body, parcel_body, register_and_login

@@ -15,6 +15,7 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from faunaschade import jobs
+from faunaschade.clock import today
 from faunaschade.documents import (
     AssetFetcher,
     RefusedURL,
@@ -24,7 +25,6 @@ from faunaschade.documents import (
     render_html,
     template_for,
 )
-from faunaschade.documents.context import today
 from faunaschade.errors import Conflict
 from faunaschade.extensions import db
 from faunaschade.jobs.letters import render_letter

@@ -7,11 +7,11 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from faunaschade.clock import AMSTERDAM, today
 from faunaschade.extensions import db
 from faunaschade.models import FarmerProfile, Role
 from faunaschade.money import format_eur
 from faunaschade.rules.prices import price_table_for
-from faunaschade.services.claims import AMSTERDAM, today
 from faunaschade.services.users import create_user
 from tests.conftest import DEMO_PASSWORD
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select, update
 
+from faunaschade.clock import today
 from faunaschade.models import (
     Attachment,
     AttachmentKind,
@@ -26,7 +27,6 @@ from faunaschade.models import (
 )
 from faunaschade.services import attachments, privacy
 from faunaschade.services import audit as audit_service
-from faunaschade.services.claims import today
 from tests.conftest import DEMO_PASSWORD, csrf_token_from
 from tests.decision_helpers import assessed_claim
 from tests.farmer_helpers import jpeg_bytes

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask import request, send_file
@@ -18,6 +17,7 @@ from faunaschade.access import (
 )
 from faunaschade.api.answers import commits
 from faunaschade.api.idempotency import idempotent
+from faunaschade.clock import damage_year_bounds
 from faunaschade.errors import ValidationFailed
 from faunaschade.extensions import db
 from faunaschade.models import Attachment, Claim, ClaimSpecies, ClaimStatus, Role
@@ -63,7 +63,7 @@ def filtered(args: dict[str, Any]):
         )
     if year := args["damage_year"]:
         # Schadejaar: 1 November of the year before up to 31 October, named after its end.
-        query = query.where(Claim.discovered_on.between(date(year - 1, 11, 1), date(year, 10, 31)))
+        query = query.where(Claim.discovered_on.between(*damage_year_bounds(year)))
     return query
 
 

@@ -9,6 +9,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from faunaschade.access import roles_required
+from faunaschade.clock import today
 from faunaschade.models import Role
 from faunaschade.schemas.statistics import (
     AuditPageSchema,
@@ -17,7 +18,6 @@ from faunaschade.schemas.statistics import (
     StatisticsSchema,
 )
 from faunaschade.services import audit_log, exports, statistics
-from faunaschade.services.claims import today
 
 bp = Blueprint(
     "statistics", __name__, url_prefix="/api/v1", description="Statistics and the audit log"

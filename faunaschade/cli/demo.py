@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from faunaschade.clock import AMSTERDAM
 from faunaschade.extensions import db
 from faunaschade.models import Claim, FarmerProfile, Role, User
 from faunaschade.services.users import create_user
@@ -109,7 +109,7 @@ def seed(claims: int, seed_value: int, if_empty: bool, as_of: datetime | None) -
 
         now = None
         if as_of is not None:  # the end of that working day in the Netherlands
-            now = as_of.replace(hour=18, tzinfo=ZoneInfo("Europe/Amsterdam")).astimezone(UTC)
+            now = as_of.replace(hour=18, tzinfo=AMSTERDAM).astimezone(UTC)
         report = seed_claims(
             claims, seed=seed_value, now=now, password=DEMO_PASSWORD, progress=click.echo
         )

@@ -5,16 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from babel.numbers import format_decimal
 
+from faunaschade.clock import local_day
 from faunaschade.extensions import db
 from faunaschade.models import Assessment, Claim, Letter, User
 from faunaschade.models.claims import PREVENTIVE_MEASURES
 from faunaschade.rules import catalogue
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 #: "per …" after a unit price.
 PER_UNIT = {"kg": "kg", "kg_ds": "kg droge stof", "pieces": "stuk", "animals": "dier"}
 
@@ -103,7 +102,7 @@ def completion_request(letter: Letter, claim: Claim) -> CompletionRequestLetter:
     request = find(claim, int(tail)) if tail.isdigit() else find(claim)
     if request is None:
         raise LookupError(f"claim {claim.id} has no completion request for letter {letter.id}")
-    received = claim.submitted_at.astimezone(AMSTERDAM).date() if claim.submitted_at else None
+    received = local_day(claim.submitted_at) if claim.submitted_at else None
     return CompletionRequestLetter(
         received_on=received,
         requested_on=request.requested_on,
@@ -139,7 +138,7 @@ def assessment_confirmation(letter: Letter, claim: Claim) -> AssessmentConfirmat
             PREVENTIVE_MEASURES.get(code, code) for code in assessment.preventive_measures_observed
         ),
         remarks=assessment.remarks,
-        submitted_on=assessment.submitted_at.astimezone(AMSTERDAM).date(),
+        submitted_on=local_day(assessment.submitted_at),
         zienswijze_deadline=claim.zienswijze_deadline,
         decision_target=claim.decision_target,
     )

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 
+from faunaschade.clock import local_day, today
 from faunaschade.documents.assessment_letters import assessment_confirmation, completion_request
 from faunaschade.documents.decision_context import decision_letter
 from faunaschade.documents.delay_context import delay_notice
@@ -28,7 +28,6 @@ from faunaschade.provinces import PROVINCES
 from faunaschade.rules import catalogue
 
 #: Letters are dated in Dutch time.
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 #: Letter code in the kenmerk, e.g. FS-2025-000123-O1 for the first receipt.
 KIND_CODES: dict[LetterKind, str] = {
@@ -126,11 +125,6 @@ class Receipt:
     backstop_deadline: date | None  #: Awb 4:13 term: decision or delay notice before it.
 
 
-def today() -> date:
-    """Today in the Netherlands."""
-    return datetime.now(AMSTERDAM).date()
-
-
 def kenmerk(reference: str, kind: LetterKind, version: int) -> str:
     """The letter's reference: claim reference, letter code and version."""
     return f"{reference}-{KIND_CODES[kind]}{version}"
@@ -191,7 +185,7 @@ def _receipt(letter: Letter, claim: Claim) -> Receipt:
         )
         for line in sorted(claim.parcels, key=lambda line: line.id)
     )
-    received = claim.submitted_at.astimezone(AMSTERDAM).date() if claim.submitted_at else None
+    received = local_day(claim.submitted_at) if claim.submitted_at else None
     return Receipt(
         received_on=received,
         discovered_on=claim.discovered_on,

@@ -14,11 +14,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from faunaschade.clock import AMSTERDAM, local_day
 from faunaschade.extensions import db
 from faunaschade.seed.claims import Builder
 from faunaschade.seed.people import Farmers, ensure_staff
 from faunaschade.seed.sampling import skeletons
-from faunaschade.seed.story import AMSTERDAM, local_day
 from faunaschade.seed.writer import append_events, insert_rows
 
 __all__ = ["SeedReport", "seed_claims"]

@@ -11,13 +11,14 @@ from decimal import Decimal
 from typing import Any
 
 from faunaschade import rules
+from faunaschade.clock import AMSTERDAM, local_day
 from faunaschade.extensions import db
 from faunaschade.models import ClaimKind, ClaimStatus
 from faunaschade.seed import damage, profile
 from faunaschade.seed.batches import Batches
 from faunaschade.seed.people import Farmer, Farmers, Staff
 from faunaschade.seed.sampling import Skeleton
-from faunaschade.seed.story import AMSTERDAM, End, Story, draw_path, local_day, moment
+from faunaschade.seed.story import End, Story, draw_path, moment
 from faunaschade.seed.writer import Event, Ids
 
 S = ClaimStatus

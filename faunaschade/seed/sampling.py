@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from itertools import accumulate
 
 from faunaschade import rules
+from faunaschade.clock import damage_year
 from faunaschade.models import ClaimStatus
 from faunaschade.seed import profile
 
@@ -35,11 +36,6 @@ class Skeleton:
     crop: str | None
     species: tuple[str, ...]
     forced: ClaimStatus | None = None  #: Stop the claim's story at this status.
-
-
-def damage_year(day: date) -> int:
-    """The schadejaar (1 November – 31 October) by the year it ends in."""
-    return day.year + 1 if day.month >= 11 else day.year
 
 
 class Days:

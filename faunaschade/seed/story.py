@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from faunaschade import rules
+from faunaschade.clock import AMSTERDAM, local_day
 from faunaschade.models import ClaimStatus, Outcome
 from faunaschade.provinces import PROVINCE_CODES
 from faunaschade.seed.sampling import Skeleton
@@ -22,7 +22,6 @@ from faunaschade.seed.writer import Event
 from faunaschade.services.workflow import TRANSITIONS
 
 S = ClaimStatus
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 ZERO = Decimal("0.00")
 REJECTED = (Outcome.REJECTED, Outcome.NOT_PROCESSED)
 
@@ -95,10 +94,6 @@ def moment(rng: random.Random, day: date, hours: tuple[int, int] = (8, 17)) -> d
         tzinfo=AMSTERDAM,
     )
     return local.astimezone(UTC)
-
-
-def local_day(when: datetime) -> date:
-    return when.astimezone(AMSTERDAM).date()
 
 
 def outcome_of(result: rules.Result, reject: bool, reduction_pct: Decimal) -> Outcome:

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 
 from faunaschade import rules
+from faunaschade.clock import today
 from faunaschade.errors import Conflict, NotFound, ValidationFailed
 from faunaschade.extensions import db
 from faunaschade.models import (
@@ -31,7 +32,6 @@ from faunaschade.models import (
 from faunaschade.models.base import utcnow
 from faunaschade.money import cents
 from faunaschade.services import audit, letters, notifications, workflow
-from faunaschade.services.claims import today
 from faunaschade.services.livestock_report import animal_items
 from faunaschade.services.users import user_by_email
 

@@ -7,17 +7,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, func, select
 
+from faunaschade.clock import AMSTERDAM
 from faunaschade.errors import Forbidden
 from faunaschade.extensions import db
 from faunaschade.models import AuditEvent, Claim, Role, User
 from faunaschade.provinces import PROVINCE_CODES
 from faunaschade.services.users import normalise_email
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 DAY = timedelta(days=1)
 #: The event's own columns that are shown and exported.
 EVENT_COLUMNS = (

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select
 
 from faunaschade import rules
+from faunaschade.clock import damage_year, damage_year_bounds, local_day
 from faunaschade.extensions import db
 from faunaschade.models import (
     Assessment,
@@ -18,13 +18,6 @@ from faunaschade.models import (
     ClaimKind,
     Decision,
 )
-from faunaschade.services.claims import AMSTERDAM
-
-
-def damage_year_bounds(day: date) -> tuple[date, date]:
-    """The schadejaar (1 November – 31 October) that `day` falls in."""
-    end_year = day.year + 1 if day.month >= 11 else day.year
-    return date(end_year - 1, 11, 1), date(end_year, 10, 31)
 
 
 def latest_assessment(claim: Claim) -> Assessment | None:
@@ -39,7 +32,7 @@ def latest_assessment(claim: Claim) -> Assessment | None:
 
 def own_risk_borne(claim: Claim) -> Decimal:
     """Own risk already borne by the farm in the claim's damage year (other claims)."""
-    start, end = damage_year_bounds(claim.discovered_on)
+    start, end = damage_year_bounds(damage_year(claim.discovered_on))
     total = db.session.scalar(
         select(func.coalesce(func.sum(Decision.own_risk), 0))
         .join(Claim, Claim.id == Decision.claim_id)
@@ -126,7 +119,7 @@ def build_case(claim: Claim, *, reduction_pct: Decimal = Decimal("0")) -> dict[s
     if claim.kind == ClaimKind.LIVESTOCK:
         return _livestock_case(claim, reduction_pct)
     assessment = latest_assessment(claim)
-    submitted = claim.submitted_at.astimezone(AMSTERDAM).date() if claim.submitted_at else None
+    submitted = local_day(claim.submitted_at) if claim.submitted_at else None
     measures = (
         assessment.preventive_measures_observed
         if assessment is not None

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from faunaschade import rules
+from faunaschade.clock import local_day, today
 from faunaschade.errors import Conflict, ValidationFailed
 from faunaschade.extensions import db
 from faunaschade.models import (
@@ -29,13 +29,7 @@ from faunaschade.models.base import utcnow
 from faunaschade.rules.catalogue import CROPS, SPECIES
 from faunaschade.services import audit, workflow
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 EDITABLE = (ClaimStatus.DRAFT,)
-
-
-def today() -> date:
-    """Today in the Netherlands (deadlines are Dutch calendar days)."""
-    return datetime.now(AMSTERDAM).date()
 
 
 def _rule_set(province: str, discovered_on: date) -> rules.RuleSet:
@@ -170,7 +164,7 @@ def update_claim(claim: Claim, data: dict[str, Any], actor: User) -> Claim:
 def is_late(claim: Claim, on: date | None = None) -> bool:
     """Submitting on `on` (default today) misses the 7-working-day deadline."""
     deadline = claim.submission_deadline or rules.submission_deadline(claim.discovered_on)
-    submitted = claim.submitted_at.astimezone(AMSTERDAM).date() if claim.submitted_at else None
+    submitted = local_day(claim.submitted_at) if claim.submitted_at else None
     return (submitted or on or today()) > deadline
 
 

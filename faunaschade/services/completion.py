@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from faunaschade import rules
+from faunaschade.clock import local_day, today
 from faunaschade.errors import Conflict, ValidationFailed
 from faunaschade.extensions import db
 from faunaschade.models import (
@@ -21,7 +22,6 @@ from faunaschade.models import (
     User,
 )
 from faunaschade.services import letters, notifications, workflow
-from faunaschade.services.claims import AMSTERDAM, today
 
 #: Working days the farmer gets to complete a claim (Faunafonds 2014 art. 3(2), DOMAIN §13).
 COMPLETION_WORKING_DAYS = 10
@@ -61,7 +61,7 @@ def _requests(claim: Claim) -> list[CompletionRequest]:
             number=n,
             message=(e.data or {}).get("message", ""),
             deadline=date.fromisoformat((e.data or {})["deadline"]),
-            requested_on=e.occurred_at.astimezone(AMSTERDAM).date(),
+            requested_on=local_day(e.occurred_at),
         )
         for n, e in enumerate(events, start=1)
         if (e.data or {}).get("deadline")

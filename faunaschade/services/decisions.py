@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import select
 
 from faunaschade import rules
+from faunaschade.clock import today
 from faunaschade.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from faunaschade.extensions import db
 from faunaschade.models import (
@@ -28,7 +29,6 @@ from faunaschade.models import (
 from faunaschade.models.base import utcnow
 from faunaschade.services import audit, letters, notifications, workflow
 from faunaschade.services.calculation import calculate_claim, latest_assessment
-from faunaschade.services.claims import today
 from faunaschade.services.zienswijze import zienswijze_settled
 
 S = ClaimStatus

@@ -6,11 +6,11 @@ from datetime import date, timedelta
 
 from sqlalchemy import Select, and_, exists, select
 
+from faunaschade.clock import today
 from faunaschade.errors import Conflict, ValidationFailed
 from faunaschade.extensions import db
 from faunaschade.models import Claim, ClaimStatus, Letter, LetterKind, User
 from faunaschade.services import audit, letters
-from faunaschade.services.claims import today
 
 #: A delay notice is due this many days before the backstop (time to prepare and send it).
 DUE_DAYS_BEFORE = 10

@@ -6,12 +6,13 @@ from datetime import date, timedelta
 from typing import Any
 
 from faunaschade import rules
+from faunaschade.clock import local_day, today
 from faunaschade.errors import Conflict, ValidationFailed
 from faunaschade.extensions import db
 from faunaschade.models import Claim, ClaimKind, ClaimSpecies, ClaimStatus, FarmerProfile, User
 from faunaschade.models.base import utcnow
 from faunaschade.services import audit, workflow
-from faunaschade.services.claims import AMSTERDAM, on_received, today
+from faunaschade.services.claims import on_received
 
 #: Statuses in which the officer can still record the field visit and DNA outcome.
 FINDING_STATUSES = (ClaimStatus.SUBMITTED, ClaimStatus.ASSESSMENT_ORDERED, ClaimStatus.ASSESSED)
@@ -23,7 +24,7 @@ def report_livestock_damage(profile: FarmerProfile, data: dict[str, Any], actor:
     now = utcnow()
     if discovered_at > now + timedelta(minutes=5):
         raise ValidationFailed(fields={"discovered_at": ["Dit tijdstip ligt in de toekomst."]})
-    discovered_on = discovered_at.astimezone(AMSTERDAM).date()
+    discovered_on = local_day(discovered_at)
     try:
         rule_set = rules.rule_set_for(data["province"], discovered_on)
     except rules.NoRuleSetError:
@@ -47,7 +48,7 @@ def report_livestock_damage(profile: FarmerProfile, data: dict[str, Any], actor:
         description=data["description"],
         species=[ClaimSpecies(species=code) for code in data["species"]],
         leges=rule_set.livestock.leges,
-        submission_deadline=deadline.astimezone(AMSTERDAM).date(),
+        submission_deadline=local_day(deadline),
         submitted_at=now,
         backstop_deadline=rules.awb_backstop(today()),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from faunaschade.clock import today
 from faunaschade.errors import Conflict, ValidationFailed
 from faunaschade.extensions import db
 from faunaschade.models import (
@@ -16,7 +17,6 @@ from faunaschade.models import (
     User,
 )
 from faunaschade.services import attachments, audit, workflow
-from faunaschade.services.claims import today
 from faunaschade.services.decisions import current_decision
 
 

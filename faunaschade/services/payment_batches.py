@@ -14,6 +14,7 @@ from sepaxml.validation import ValidationError as SepaValidationError
 from sqlalchemy import Select, exists, false, select
 
 from faunaschade import sepa
+from faunaschade.clock import today
 from faunaschade.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from faunaschade.extensions import db
 from faunaschade.models import (
@@ -32,7 +33,6 @@ from faunaschade.models import (
 from faunaschade.models.base import ZERO, utcnow
 from faunaschade.provinces import PROVINCES
 from faunaschade.services import audit, workflow
-from faunaschade.services.claims import today
 from faunaschade.storage import read_bytes, store_bytes
 
 log = logging.getLogger(__name__)

@@ -27,6 +27,7 @@ from typing import Any
 
 from sqlalchemy import or_, select, update
 
+from faunaschade.clock import today
 from faunaschade.errors import Conflict, NotFound
 from faunaschade.extensions import db
 from faunaschade.models import (
@@ -51,7 +52,6 @@ from faunaschade.models import (
 )
 from faunaschade.models.base import utcnow
 from faunaschade.services import audit, users
-from faunaschade.services.claims import today
 
 #: Years personal data is kept after the last decision (fiscal and archival retention).
 RETENTION_YEARS = 7

@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from faunaschade import rules
 from faunaschade.access import claims_in_scope
+from faunaschade.clock import today
 from faunaschade.extensions import db
 from faunaschade.models import (
     Assessment,
@@ -20,7 +21,6 @@ from faunaschade.models import (
     ClaimStatus,
     User,
 )
-from faunaschade.services.claims import today
 
 S = ClaimStatus
 #: What an officer has work on; the default of the status filter.

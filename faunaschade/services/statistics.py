@@ -36,6 +36,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import aliased
 
+from faunaschade.clock import damage_year_bounds, today
 from faunaschade.errors import Forbidden
 from faunaschade.extensions import db
 from faunaschade.models import (
@@ -54,7 +55,6 @@ from faunaschade.models import (
     User,
 )
 from faunaschade.models.base import Money
-from faunaschade.services.claims import today
 from faunaschade.services.queue import overdue_condition
 
 #: What rows may be grouped by, in the order the columns come out.
@@ -182,7 +182,7 @@ def _filtered(query: Select, filters: Filters, provinces, current, species_joine
     if provinces is not None:
         query = query.where(Claim.province.in_(provinces))
     if year := filters.damage_year:
-        query = query.where(Claim.discovered_on.between(date(year - 1, 11, 1), date(year, 10, 31)))
+        query = query.where(Claim.discovered_on.between(*damage_year_bounds(year)))
     if filters.province:
         query = query.where(Claim.province == filters.province)
     if filters.crop:

@@ -7,13 +7,13 @@ from datetime import date
 
 from sqlalchemy import select
 
+from faunaschade.clock import today
 from faunaschade.errors import Conflict, ValidationFailed
 from faunaschade.extensions import db
 from faunaschade.models import AttachmentKind, Claim, ClaimStatus, User, Zienswijze
 from faunaschade.money import dutch_date
 from faunaschade.services import attachments, audit
 from faunaschade.services.calculation import latest_assessment
-from faunaschade.services.claims import today
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from faunaschade.access import get_assessment_in_scope_or_404, roles_required
+from faunaschade.clock import today
 from faunaschade.documents.assessment_letters import confirmation_lines
 from faunaschade.errors import Conflict, ValidationFailed
 from faunaschade.extensions import db
@@ -15,7 +16,6 @@ from faunaschade.models import Assessment, AssessmentStatus, Claim, ClaimStatus,
 from faunaschade.rules.catalogue import SPECIES
 from faunaschade.schemas.assessments import ReportSchema
 from faunaschade.services import assessments
-from faunaschade.services.claims import today
 from faunaschade.services.queue import make_deadline
 from faunaschade.web import report_form
 from faunaschade.web.formdata import load, service_errors, whole_number

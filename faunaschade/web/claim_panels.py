@@ -9,11 +9,11 @@ from typing import Any
 from flask import Flask, g
 from flask_login import current_user
 
+from faunaschade.clock import today
 from faunaschade.documents.assessment_letters import ConfirmationLine, confirmation_lines
 from faunaschade.errors import Conflict
 from faunaschade.models import Assessment, AssessmentStatus, Claim, ClaimStatus, Role
 from faunaschade.services import assessments, completion, queue, zienswijze
-from faunaschade.services.claims import today
 from faunaschade.services.completion import CompletionRequest
 from faunaschade.services.queue import Deadline
 from faunaschade.services.zienswijze import Window

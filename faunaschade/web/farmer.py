@@ -17,6 +17,7 @@ from faunaschade.access import (
     roles_required,
 )
 from faunaschade.api.claims import send_attachment
+from faunaschade.clock import AMSTERDAM
 from faunaschade.errors import Conflict, ValidationFailed
 from faunaschade.extensions import db
 from faunaschade.models import Role
@@ -357,7 +358,7 @@ def livestock_report():
         if values.get("discovered_on") and values.get("discovered_time"):
             local = f"{values['discovered_on']}T{values['discovered_time']}"
             try:
-                moment = datetime.fromisoformat(local).replace(tzinfo=claims.AMSTERDAM)
+                moment = datetime.fromisoformat(local).replace(tzinfo=AMSTERDAM)
                 data["discovered_at"] = moment.isoformat()
             except ValueError:
                 errors["discovered_on"] = ["Geef een geldige datum en tijd."]

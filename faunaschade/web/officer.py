@@ -8,6 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from faunaschade.access import get_claim_in_scope_or_404, roles_required
+from faunaschade.clock import today
 from faunaschade.errors import Conflict, ValidationFailed
 from faunaschade.extensions import db
 from faunaschade.models import ClaimStatus, Role
@@ -17,7 +18,6 @@ from faunaschade.schemas.assessments import (
     QueueQuerySchema,
 )
 from faunaschade.services import assessments, completion, queue
-from faunaschade.services.claims import today
 from faunaschade.web.formdata import load, present, service_errors, whole_number
 from faunaschade.web.vocab import STATUS_LABELS, vocabulary
 

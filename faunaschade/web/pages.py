@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from flask import (
     Blueprint,
@@ -20,6 +19,7 @@ from flask import (
 from flask_login import current_user
 
 from faunaschade.access import login_required
+from faunaschade.clock import AMSTERDAM
 from faunaschade.errors import Unauthorized
 from faunaschade.extensions import db
 from faunaschade.money import dutch_date, format_eur
@@ -31,7 +31,6 @@ from faunaschade.services.timeline import LETTER_NAMES
 from faunaschade.web.forms import LoginForm, LogoutForm
 
 bp = Blueprint("web", __name__)
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
 def _safe_next(target: str | None) -> str:

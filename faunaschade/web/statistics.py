@@ -11,13 +11,13 @@ from marshmallow import EXCLUDE, ValidationError
 
 from faunaschade.access import roles_required
 from faunaschade.api.statistics import statistics_download, statistics_filters
+from faunaschade.clock import damage_year, today
 from faunaschade.models import Role
 from faunaschade.money import format_eur
 from faunaschade.provinces import PROVINCES
 from faunaschade.rules.catalogue import CROPS, SPECIES
 from faunaschade.schemas.statistics import StatisticsQuerySchema
 from faunaschade.services import statistics
-from faunaschade.services.claims import today
 from faunaschade.web import charts
 
 bp = Blueprint("auditor", __name__)
@@ -201,8 +201,7 @@ def _names(table) -> dict[str, str]:
 
 
 def _running_damage_year() -> int:
-    day = today()
-    return day.year + 1 if day.month >= 11 else day.year
+    return damage_year(today())
 
 
 @bp.route("/statistieken")
