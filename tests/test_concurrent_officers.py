@@ -10,7 +10,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from faunaschade.clock import today
 from faunaschade.extensions import db
@@ -23,7 +23,7 @@ from faunaschade.models import (
     Proposal,
     ProposalStatus,
 )
-from faunaschade.services import decisions, objections
+from faunaschade.services import decisions, objections, workflow
 from tests.conftest import DEMO_PASSWORD
 from tests.decision_helpers import assessed_claim, drenthe_people, post_json
 
@@ -196,3 +196,23 @@ def test_a_cancelled_payment_reported_paid_is_refund_due_not_a_second_payment(
         ).all()
         assert events.count("payment.paid") == 1 and "payment.refund_due" in events
         assert db.session.get(Claim, claim_id).leges == Decimal("300.00")
+
+
+def test_the_claim_lock_lets_the_audit_chain_reference_the_claim(committed):
+    """Deciding holds the claim's row lock, then waits for the audit chain's lock. Whoever holds
+    the chain's lock meanwhile appends an event that references the claim (a foreign key check,
+    FOR KEY SHARE): the claim lock must not block that, or the two deadlock (the soak found it:
+    a letter job and an approval)."""
+    with committed.app_context():
+        users = drenthe_people("a")
+        claim_id = assessed_claim(db.session, users["farmer"], users["a"], users["assessor"]).id
+        db.session.commit()
+        workflow.lock(db.session.get(Claim, claim_id))  # held until this session ends
+        with db.engine.connect() as other:
+            other.execute(text("SET lock_timeout = '2s'"))
+            found = other.execute(
+                text("SELECT id FROM claims WHERE id = :id FOR KEY SHARE"), {"id": claim_id}
+            ).scalar()
+            other.rollback()
+        db.session.rollback()
+    assert found == claim_id

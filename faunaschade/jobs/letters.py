@@ -38,7 +38,7 @@ def render_letter(letter_id: int) -> None:
     letter = db.session.scalar(
         select(Letter)
         .where(Letter.id == letter_id)
-        .with_for_update()
+        .with_for_update(key_share=True)
         .execution_options(populate_existing=True)
     )
     if letter is None:

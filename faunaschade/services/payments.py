@@ -10,6 +10,7 @@ from faunaschade.models import Claim, ClaimStatus, Payment, PaymentStatus, User
 from faunaschade.models.base import utcnow
 from faunaschade.payments import provider
 from faunaschade.services import audit, workflow
+from faunaschade.services.receipt import on_received
 
 
 def start_payment(claim: Claim, actor: User) -> tuple[Payment, str]:
@@ -53,7 +54,7 @@ def confirm_payment(payment: Payment, status: PaymentStatus, actor: User | None 
     locked = db.session.scalar(
         select(Payment)
         .where(Payment.id == payment.id)
-        .with_for_update()
+        .with_for_update(key_share=True)
         .execution_options(populate_existing=True)
     )
     if locked.status in (PaymentStatus.PAID, PaymentStatus.REFUND_DUE, status):
@@ -81,8 +82,6 @@ def confirm_payment(payment: Payment, status: PaymentStatus, actor: User | None 
         data={"amount": locked.amount},
     )
     if claim.status == ClaimStatus.AWAITING_PAYMENT:
-        from faunaschade.services.claims import on_received
-
         workflow.transition(claim, ClaimStatus.SUBMITTED, actor, reason="Leges betaald")
         on_received(claim, actor)
     return True

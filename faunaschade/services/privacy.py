@@ -371,7 +371,7 @@ def erase_farmer(
     profile = db.session.execute(
         select(FarmerProfile)
         .where(FarmerProfile.id == profile.id)
-        .with_for_update()
+        .with_for_update(key_share=True)
         .execution_options(populate_existing=True)
     ).scalar_one()
     if profile.erased_at is not None:

@@ -46,10 +46,13 @@ def lock(claim: Claim) -> Claim:
     read earlier. (SQLite ignores FOR UPDATE; it lets one writer in at a time anyway.)
     """
     # Fetching the row is what refreshes the object (populate_existing), not just the query.
+    # FOR NO KEY UPDATE (key_share): rows that reference the claim (audit events, letters) can
+    # still be inserted meanwhile; FOR UPDATE would block their foreign-key check, and the
+    # audit chain's lock taken after this one would deadlock with whoever appends meanwhile.
     return db.session.execute(
         select(Claim)
         .where(Claim.id == claim.id)
-        .with_for_update()
+        .with_for_update(key_share=True)
         .execution_options(populate_existing=True)
     ).scalar_one()
 
