@@ -10,8 +10,7 @@ from faunaschade.extensions import db
 from faunaschade.models import AuditEvent, PaymentBatchClaim
 from faunaschade.services import decisions
 from tests.conftest import DEMO_PASSWORD
-from tests.decision_helpers import assessed_claim, drenthe_people
-from tests.test_decision_race import _post
+from tests.decision_helpers import assessed_claim, drenthe_people, post_json
 
 pytestmark = pytest.mark.postgres_only
 
@@ -27,7 +26,7 @@ def tokens(committed, live_server, redis_conn):
             decisions.approve_proposal(proposal, users["b"])
         db.session.commit()
     return {
-        name: _post(
+        name: post_json(
             f"{live_server}/api/v1/auth/token",
             {"email": f"{name}@example.nl", "password": DEMO_PASSWORD},
         )[1]["token"]
@@ -54,7 +53,7 @@ def _at_once(calls) -> list[tuple[int, dict]]:
 def test_two_builds_at_once_put_each_claim_in_one_batch(committed, live_server, tokens):
     url = f"{live_server}/api/v1/payment-batches"
     answers = _at_once(
-        [lambda name=name: _post(url, {"province": "DR"}, tokens[name]) for name in ("a", "b")]
+        [lambda name=name: post_json(url, {"province": "DR"}, tokens[name]) for name in ("a", "b")]
     )
     assert sorted(status for status, _ in answers) == [201, 409], answers
     with committed.app_context():
@@ -65,16 +64,18 @@ def test_two_builds_at_once_put_each_claim_in_one_batch(committed, live_server, 
 
 
 def test_paid_twice_at_once_pays_each_claim_once(committed, live_server, tokens):
-    status, batch = _post(f"{live_server}/api/v1/payment-batches", {"province": "DR"}, tokens["a"])
+    status, batch = post_json(
+        f"{live_server}/api/v1/payment-batches", {"province": "DR"}, tokens["a"]
+    )
     assert status == 201, batch
     base = f"{live_server}/api/v1/payment-batches/{batch['id']}"
-    assert _post(f"{base}/approve", {}, tokens["b"])[0] == 200
+    assert post_json(f"{base}/approve", {}, tokens["b"])[0] == 200
     request = urllib.request.Request(f"{base}/pain001.xml")
     request.add_header("Authorization", f"Bearer {tokens['a']}")
     with urllib.request.urlopen(request, timeout=30) as response:
         assert response.status == 200
     answers = _at_once(
-        [lambda name=name: _post(f"{base}/paid", {}, tokens[name]) for name in ("b", "c")]
+        [lambda name=name: post_json(f"{base}/paid", {}, tokens[name]) for name in ("b", "c")]
     )
     assert sorted(status for status, _ in answers) == [200, 409], answers
     with committed.app_context():
