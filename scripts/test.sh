@@ -11,6 +11,8 @@ start=$(date +%s)
 echo "== ruff"
 "$BIN/ruff" check . || exit 1
 "$BIN/ruff" format --check . || exit 1
+echo "== import contracts"
+"$BIN/lint-imports" | sed -n '/^Contracts/,$p' || exit 1
 
 databases=(postgresql sqlite)
 declare -A logs pids codes

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request, send_file
+from flask import request
 from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy import func, select
@@ -18,6 +18,7 @@ from faunaschade.access import (
 from faunaschade.api.answers import commits
 from faunaschade.api.idempotency import idempotent
 from faunaschade.clock import damage_year_bounds
+from faunaschade.downloads import send_attachment
 from faunaschade.errors import ValidationFailed
 from faunaschade.extensions import db
 from faunaschade.models import Attachment, Claim, ClaimSpecies, ClaimStatus, Role
@@ -31,7 +32,6 @@ from faunaschade.schemas.claims import (
     SubmitSchema,
 )
 from faunaschade.services import attachments, claims, farmers
-from faunaschade.storage import read_bytes
 
 bp = Blueprint("claims", __name__, url_prefix="/api/v1/claims", description="Claims")
 farmer_only = roles_required(Role.FARMER)
@@ -159,16 +159,3 @@ def upload(claim_id: int) -> Attachment:
 def download(claim_id: int, attachment_id: int):
     """The attachment's bytes, only for those who may see the claim."""
     return send_attachment(get_attachment_in_scope_or_404(claim_id, attachment_id))
-
-
-def send_attachment(attachment: Attachment):
-    """Send a stored attachment as a download (never rendered inline)."""
-    import io
-
-    return send_file(
-        io.BytesIO(read_bytes(attachment.file_id)),
-        mimetype=attachment.content_type,
-        as_attachment=True,
-        # Cleaned again: rows stored before names were cleaned may hold CR LF.
-        download_name=attachments.safe_filename(attachment.filename),
-    )

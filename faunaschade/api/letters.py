@@ -4,6 +4,7 @@ from flask import Response
 from flask_smorest import Blueprint
 
 from faunaschade.access import get_claim_in_scope_or_404, login_required
+from faunaschade.downloads import pdf_response
 from faunaschade.schemas.letters import LetterSchema
 from faunaschade.services import letters
 
@@ -29,11 +30,3 @@ def claim_letters(claim_id: int):
 def letter_pdf(letter_id: int) -> Response:
     """The letter's PDF, once rendered, if its claim is in the caller's scope."""
     return pdf_response(*letters.pdf_download(letter_id))
-
-
-def pdf_response(data: bytes, filename: str) -> Response:
-    """A PDF download that no shared cache keeps."""
-    response = Response(data, mimetype="application/pdf")
-    response.headers.set("Content-Disposition", "attachment", filename=filename)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response

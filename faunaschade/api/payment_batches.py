@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from faunaschade.access import roles_required
 from faunaschade.api.answers import commits
 from faunaschade.api.idempotency import idempotent
+from faunaschade.downloads import xml_response
 from faunaschade.extensions import db
 from faunaschade.models import BatchStatus, PaymentBatch, Role
 from faunaschade.schemas.payment_batches import (
@@ -129,11 +130,3 @@ def cancel(data: dict[str, Any], batch_id: int) -> dict[str, Any]:
     batch = batches.cancel_batch(_batch(batch_id), current_user, data.get("reason", ""))
     db.session.flush()  # @commits commits after the answer is built
     return views.batch_view(batch)
-
-
-def xml_response(data: bytes, filename: str) -> Response:
-    """An XML download that no shared cache keeps."""
-    response = Response(data, mimetype="application/xml")
-    response.headers.set("Content-Disposition", "attachment", filename=filename)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response

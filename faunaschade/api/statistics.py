@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, stream_with_context
 from flask_login import current_user
 from flask_smorest import Blueprint
 
 from faunaschade.access import roles_required
 from faunaschade.clock import today
+from faunaschade.downloads import audit_download, statistics_download
 from faunaschade.models import Role
 from faunaschade.schemas.statistics import (
     AuditPageSchema,
@@ -30,57 +30,6 @@ STATISTICS_FILES = {
 }
 
 
-def statistics_filters(args: dict[str, Any]) -> statistics.Filters:
-    """The service's filters from loaded query arguments."""
-    return statistics.Filters(
-        damage_year=args.get("damage_year"),
-        province=args.get("province"),
-        species=args.get("species"),
-        crop=args.get("crop"),
-        outcome=args.get("outcome"),
-    )
-
-
-def statistics_header(group_by: list[str]) -> list[str]:
-    return [*group_by, *statistics.MEASURES]
-
-
-def statistics_rows(group_by: list[str], filters, provinces) -> Any:
-    for row in statistics.rows(group_by, filters, provinces):
-        yield [row[name] for name in statistics_header(group_by)]
-
-
-def download(body: Any, mimetype: str, filename: str) -> Response:
-    """A file download that no shared cache keeps."""
-    response = Response(body, mimetype=mimetype)
-    response.headers.set("Content-Disposition", "attachment", filename=filename)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
-
-
-def statistics_download(fmt: str, group_by: list[str], filters, provinces) -> Response:
-    """CSV streamed from a server-side cursor, or an XLSX workbook with an 'about' sheet."""
-    name = f"statistics-{today().isoformat()}"
-    header = statistics_header(group_by)
-    if fmt == "csv":
-        chunks = exports.csv_chunks(header, statistics_rows(group_by, filters, provinces))
-        return download(stream_with_context(chunks), "text/csv", f"{name}.csv")
-    about = [
-        ("as_of", today()),
-        ("group_by", ",".join(group_by) or "-"),
-        ("provinces", ",".join(provinces)),
-        *((key, value) for key, value in vars(filters).items() if value is not None),
-        ("note", "Grouped by species, a claim with two species counts in both rows."),
-    ]
-    workbook = exports.xlsx_bytes(
-        [
-            ("statistics", header, statistics_rows(group_by, filters, provinces)),
-            ("about", ("key", "value"), about),
-        ]
-    )
-    return download(workbook, exports.XLSX_MIME, f"{name}.xlsx")
-
-
 @bp.route("/statistics")
 @roles_required(Role.AUDITOR, Role.OFFICER)
 @bp.arguments(StatisticsQuerySchema, location="query")
@@ -90,7 +39,7 @@ def get_statistics(args: dict[str, Any]):
     """Claims, outcomes and money grouped by damage year, province, species, crop, month or
     outcome, within the caller's provinces; format=csv streams, format=xlsx downloads."""
     provinces = statistics.scope_of(current_user)
-    filters, group_by = statistics_filters(args), args["group_by"]
+    filters, group_by = statistics.filters_from(args), args["group_by"]
     if args["format"] != "json":
         return statistics_download(args["format"], group_by, filters, provinces)
     return {
@@ -111,13 +60,6 @@ def audit_filters(args: dict[str, Any]) -> audit_log.AuditFilters:
         start=args.get("from_"),
         end=args.get("to"),
     )
-
-
-def audit_download(user, filters: audit_log.AuditFilters) -> Response:
-    """The matching events as CSV, in chain order, streamed."""
-    chunks = exports.csv_chunks(audit_log.EXPORT_COLUMNS, audit_log.export_rows(user, filters))
-    name = f"audit-events-{today().isoformat()}.csv"
-    return download(stream_with_context(chunks), "text/csv", name)
 
 
 @bp.route("/audit-events")

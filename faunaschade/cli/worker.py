@@ -11,8 +11,24 @@ from flask.cli import AppGroup, with_appcontext
 from redis.exceptions import RedisError
 from rq import Worker
 
+from faunaschade import create_app
 from faunaschade import jobs as jobs_module
-from faunaschade.jobs.core import QUEUES, RqDispatcher, dispatcher, set_worker_app
+from faunaschade.jobs.core import (
+    QUEUES,
+    RqDispatcher,
+    dispatcher,
+    execute,
+    has_worker_app,
+    set_worker_app,
+)
+
+
+def run_job(job_id: str) -> None:
+    """What rq calls for a job (jobs.core.JOB_ENTRY): in the app of `flask worker`, or, under a
+    plain `rq worker`, in one built here once per process."""
+    if not has_worker_app():
+        set_worker_app(create_app())
+    execute(job_id)
 
 
 def _sweep_forever(app, interval: int, stop: threading.Event) -> None:

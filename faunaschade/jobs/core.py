@@ -36,6 +36,8 @@ log = logging.getLogger(__name__)
 #: Queue names, most urgent first (a worker listens to them in this order).
 QUEUES = ("high", "letters", "default")
 _PENDING_KEY = "jobs_after_commit"
+#: What rq calls for each job: the worker command's entry, which makes sure an app exists.
+JOB_ENTRY = "faunaschade.cli.worker.run_job"
 _JOB_ID = re.compile(r"[A-Za-z0-9_-]{1,120}")
 _EXTENSION = "faunaschade.jobs"
 
@@ -133,7 +135,7 @@ class RqDispatcher:
         spec = REGISTRY[record.name]
         try:
             self.queue(spec.queue).enqueue_call(
-                "faunaschade.jobs.core.execute",
+                JOB_ENTRY,
                 args=(job_id,),
                 job_id=job_id,
                 timeout=spec.timeout,
@@ -223,16 +225,19 @@ def set_worker_app(app: Flask) -> None:
     _app_for_worker = app
 
 
+def has_worker_app() -> bool:
+    """True once set_worker_app() was called in this process (or its parent, before a fork)."""
+    return _app_for_worker is not None
+
+
 def _worker_app() -> Flask:
-    global _app_for_worker
     if _app_for_worker is not None:
         return _app_for_worker
     if has_app_context():
         return current_app._get_current_object()  # type: ignore[attr-defined]
-    from faunaschade import create_app
-
-    _app_for_worker = create_app()
-    return _app_for_worker
+    # Building the app here would make the job plumbing import every page and endpoint;
+    # rq reaches us through JOB_ENTRY, which builds it first.
+    raise RuntimeError(f"no app to run the job in: rq must call {JOB_ENTRY}")
 
 
 def execute(job_id: str, app: Flask | None = None) -> None:

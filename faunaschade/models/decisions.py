@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    select,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -213,3 +214,19 @@ class Letter(CreatedMixin, db.Model):
     error: Mapped[str | None] = mapped_column(Text)
 
     file = relationship("StoredFile")
+
+
+def open_proposal(claim_id: int) -> Proposal | None:
+    """The claim's proposal waiting for a second officer, if any (at most one: an index)."""
+    return db.session.scalar(
+        select(Proposal).where(
+            Proposal.claim_id == claim_id, Proposal.status == ProposalStatus.OPEN
+        )
+    )
+
+
+def current_decision(claim_id: int) -> Decision | None:
+    """The claim's decision in force (not superseded), if any."""
+    return db.session.scalar(
+        select(Decision).where(Decision.claim_id == claim_id, Decision.superseded_at.is_(None))
+    )

@@ -32,6 +32,7 @@ from faunaschade.models import (
 from faunaschade.models.base import utcnow
 from faunaschade.money import cents
 from faunaschade.services import audit, letters, notifications, workflow
+from faunaschade.services.calculation import build_case
 from faunaschade.services.livestock_report import animal_items
 from faunaschade.services.users import user_by_email
 
@@ -356,8 +357,6 @@ def assessment_of_letter(subject_key: str) -> Assessment | None:
 
 def calculation_preview(claim: Claim, reduction_pct: Decimal = Decimal("0")) -> dict[str, Any]:
     """What the rules engine makes of the claim now: its output plus the case it was given."""
-    from faunaschade.services.calculation import build_case
-
     if claim.status in (ClaimStatus.DRAFT, ClaimStatus.AWAITING_PAYMENT, ClaimStatus.WITHDRAWN):
         raise Conflict("Een berekening kan pas als de aanvraag in behandeling is.")
     try:

@@ -28,6 +28,9 @@ from faunaschade.models import (
 from faunaschade.models.base import utcnow
 from faunaschade.rules.catalogue import CROPS, SPECIES
 from faunaschade.services import audit, workflow
+from faunaschade.services.livestock import is_late_report
+from faunaschade.services.payments import cancel_open_payments
+from faunaschade.services.receipt import on_received
 
 EDITABLE = (ClaimStatus.DRAFT,)
 
@@ -186,7 +189,6 @@ def warnings(claim: Claim) -> list[dict[str, str]]:
                 ),
             }
         )
-    from faunaschade.services.livestock import is_late_report
 
     if is_late_report(claim):
         found.append(
@@ -256,19 +258,8 @@ def submit_claim(claim: Claim, actor: User, *, acknowledge_late: bool = False) -
     return claim
 
 
-def on_received(claim: Claim, actor: User | None) -> None:
-    """The claim is complete and paid: send the receipt letter and the e-mail."""
-    from faunaschade.models import LetterKind
-    from faunaschade.services import letters, notifications
-
-    letters.request_letter(claim, LetterKind.RECEIPT, actor=actor)
-    notifications.notify(notifications.NotificationKind.SUBMITTED, claim, actor=actor)
-
-
 def withdraw_claim(claim: Claim, actor: User, reason: str | None = None) -> Claim:
     """The farmer withdraws; an open leges payment is cancelled."""
-    from faunaschade.services.payments import cancel_open_payments
-
     workflow.transition(claim, ClaimStatus.WITHDRAWN, actor, reason=reason or None)
     cancel_open_payments(claim)
     return claim

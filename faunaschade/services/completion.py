@@ -21,6 +21,7 @@ from faunaschade.models import (
     Role,
     User,
 )
+from faunaschade.models.decisions import open_proposal
 from faunaschade.services import letters, notifications, workflow
 
 #: Working days the farmer gets to complete a claim (Faunafonds 2014 art. 3(2), DOMAIN §13).
@@ -120,11 +121,9 @@ def complete_claim(claim: Claim, actor: User, note: str = "") -> Claim:
     The Awb decision term stood still while the claim was incomplete (Awb 4:15), so the
     backstop moves on by the days the request was open.
     """
-    from faunaschade.services.decisions import open_proposal
-
     if claim.status != ClaimStatus.INCOMPLETE:
         raise Conflict("Deze aanvraag wacht niet op een aanvulling.", code="invalid_transition")
-    if open_proposal(claim) is not None:
+    if open_proposal(claim.id) is not None:
         raise Conflict(
             "De termijn om aan te vullen is verstreken en er ligt een voorstel om de aanvraag "
             "buiten behandeling te laten. Neem contact op met de provincie.",

@@ -9,8 +9,6 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
-
 from faunaschade import rules
 from faunaschade.clock import today
 from faunaschade.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -26,9 +24,11 @@ from faunaschade.models import (
     Role,
     User,
 )
+from faunaschade.models import decisions as models_decisions
 from faunaschade.models.base import utcnow
-from faunaschade.services import audit, letters, notifications, workflow
+from faunaschade.services import audit, letters, notifications, objections, workflow
 from faunaschade.services.calculation import calculate_claim, latest_assessment
+from faunaschade.services.delays import needs_delay_notice
 from faunaschade.services.zienswijze import zienswijze_settled
 
 S = ClaimStatus
@@ -59,18 +59,12 @@ def _check_officer(officer: User, claim: Claim) -> None:
 
 def open_proposal(claim: Claim) -> Proposal | None:
     """The proposal waiting for a second officer, if any."""
-    return db.session.scalar(
-        select(Proposal).where(
-            Proposal.claim_id == claim.id, Proposal.status == ProposalStatus.OPEN
-        )
-    )
+    return models_decisions.open_proposal(claim.id)
 
 
 def current_decision(claim: Claim) -> Decision | None:
     """The decision in force (not superseded)."""
-    return db.session.scalar(
-        select(Decision).where(Decision.claim_id == claim.id, Decision.superseded_at.is_(None))
-    )
+    return models_decisions.current_decision(claim.id)
 
 
 def _outcome(result: rules.Result, reject: bool, reduction_pct: Decimal) -> Outcome:
@@ -223,9 +217,7 @@ def approve_proposal(proposal: Proposal, officer: User) -> Decision:
         },
     )
     if claim.status == S.OBJECTION:
-        from faunaschade.services.objections import settle
-
-        settle(claim, decision)
+        objections.settle(claim, decision)
     workflow.transition(claim, S.DECIDED, officer, data={"decision_id": decision.id})
     kind = LetterKind.OBJECTION_DECISION if previous else LetterKind.DECISION
     letters.request_letter(claim, kind, decision=decision, actor=officer)
@@ -274,8 +266,6 @@ def summary(decision: Decision) -> dict[str, Any]:
 
 def decision_view(claim: Claim) -> dict[str, Any]:
     """What the claim page shows about proposals and the decision."""
-    from faunaschade.services.delays import needs_delay_notice
-
     decision = current_decision(claim)
     return {
         "proposal": open_proposal(claim),

@@ -12,7 +12,7 @@ from faunaschade.extensions import db
 from faunaschade.models import Claim, ClaimKind, ClaimSpecies, ClaimStatus, FarmerProfile, User
 from faunaschade.models.base import utcnow
 from faunaschade.services import audit, workflow
-from faunaschade.services.claims import on_received
+from faunaschade.services.receipt import on_received
 
 #: Statuses in which the officer can still record the field visit and DNA outcome.
 FINDING_STATUSES = (ClaimStatus.SUBMITTED, ClaimStatus.ASSESSMENT_ORDERED, ClaimStatus.ASSESSED)

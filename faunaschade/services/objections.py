@@ -16,15 +16,15 @@ from faunaschade.models import (
     ObjectionStatus,
     User,
 )
+from faunaschade.models.decisions import current_decision
 from faunaschade.services import attachments, audit, workflow
-from faunaschade.services.decisions import current_decision
 
 
 def file_objection(
     claim: Claim, farmer: User, text: str, upload: tuple[str, bytes] | None = None
 ) -> Objection:
     """Object to the decision in force; refused after the deadline, naming it."""
-    decision = current_decision(claim)
+    decision = current_decision(claim.id)
     if claim.status != ClaimStatus.DECIDED or decision is None:
         raise Conflict("Bezwaar maken kan alleen tegen een genomen besluit.")
     if today() > decision.objection_deadline:

@@ -340,3 +340,14 @@ __all__ = [
     "statement",
     "totals",
 ]
+
+
+def filters_from(args: dict[str, Any]) -> Filters:
+    """The service's filters from loaded query arguments."""
+    return Filters(
+        damage_year=args.get("damage_year"),
+        province=args.get("province"),
+        species=args.get("species"),
+        crop=args.get("crop"),
+        outcome=args.get("outcome"),
+    )

@@ -9,7 +9,7 @@ from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user
 
 from faunaschade.access import roles_required
-from faunaschade.api.statistics import audit_download
+from faunaschade.downloads import audit_download
 from faunaschade.models import Role
 from faunaschade.services import audit_log
 from faunaschade.web.formdata import whole_number

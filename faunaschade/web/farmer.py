@@ -16,8 +16,8 @@ from faunaschade.access import (
     login_required,
     roles_required,
 )
-from faunaschade.api.claims import send_attachment
 from faunaschade.clock import AMSTERDAM
+from faunaschade.downloads import send_attachment
 from faunaschade.errors import Conflict, ValidationFailed
 from faunaschade.extensions import db
 from faunaschade.models import Role

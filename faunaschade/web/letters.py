@@ -3,7 +3,7 @@
 from flask import Blueprint, Response
 
 from faunaschade.access import login_required
-from faunaschade.api.letters import pdf_response
+from faunaschade.downloads import pdf_response
 from faunaschade.services import letters
 
 bp = Blueprint("web_letters", __name__)

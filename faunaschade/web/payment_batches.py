@@ -10,7 +10,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from faunaschade.access import roles_required
-from faunaschade.api.payment_batches import xml_response
+from faunaschade.downloads import xml_response
 from faunaschade.errors import AppError
 from faunaschade.extensions import db
 from faunaschade.models import PaymentBatch, Role

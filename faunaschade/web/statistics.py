@@ -10,8 +10,8 @@ from flask_login import current_user
 from marshmallow import EXCLUDE, ValidationError
 
 from faunaschade.access import roles_required
-from faunaschade.api.statistics import statistics_download, statistics_filters
 from faunaschade.clock import damage_year, today
+from faunaschade.downloads import statistics_download
 from faunaschade.models import Role
 from faunaschade.money import format_eur
 from faunaschade.provinces import PROVINCES
@@ -210,7 +210,7 @@ def dashboard():
     """Key figures, charts and the table for the user's provinces."""
     provinces = statistics.scope_of(current_user)
     args, errors = _arguments()
-    filters = statistics_filters(args)
+    filters = statistics.filters_from(args)
     group_by = args["group_by"]
     figures = _figures(filters, provinces, tuple(group_by))
     by_year = figures["by_year"]
@@ -248,4 +248,4 @@ def export(fmt: str):
         abort(404)
     provinces = statistics.scope_of(current_user)
     args, _ = _arguments()
-    return statistics_download(fmt, args["group_by"], statistics_filters(args), provinces)
+    return statistics_download(fmt, args["group_by"], statistics.filters_from(args), provinces)

@@ -1,0 +1,82 @@
+"""File downloads that pages and endpoints both answer: attachments, letters, payment files,
+statistics and audit exports. Never kept by a shared cache, always as an attachment."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from flask import Response, send_file, stream_with_context
+
+from faunaschade.clock import today
+from faunaschade.models import Attachment
+from faunaschade.services import attachments, audit_log, exports, statistics
+from faunaschade.storage import read_bytes
+
+
+def download(body: Any, mimetype: str, filename: str) -> Response:
+    """A file download that no shared cache keeps."""
+    response = Response(body, mimetype=mimetype)
+    response.headers.set("Content-Disposition", "attachment", filename=filename)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def pdf_response(data: bytes, filename: str) -> Response:
+    """A PDF download."""
+    return download(data, "application/pdf", filename)
+
+
+def xml_response(data: bytes, filename: str) -> Response:
+    """An XML download (the SEPA pain.001)."""
+    return download(data, "application/xml", filename)
+
+
+def send_attachment(attachment: Attachment):
+    """Send a stored attachment as a download (never rendered inline)."""
+    return send_file(
+        io.BytesIO(read_bytes(attachment.file_id)),
+        mimetype=attachment.content_type,
+        as_attachment=True,
+        # Cleaned again: rows stored before names were cleaned may hold CR LF.
+        download_name=attachments.safe_filename(attachment.filename),
+    )
+
+
+def statistics_header(group_by: list[str]) -> list[str]:
+    return [*group_by, *statistics.MEASURES]
+
+
+def statistics_rows(group_by: list[str], filters, provinces) -> Any:
+    for row in statistics.rows(group_by, filters, provinces):
+        yield [row[name] for name in statistics_header(group_by)]
+
+
+def statistics_download(fmt: str, group_by: list[str], filters, provinces) -> Response:
+    """CSV streamed from a server-side cursor, or an XLSX workbook with an 'about' sheet."""
+    name = f"statistics-{today().isoformat()}"
+    header = statistics_header(group_by)
+    if fmt == "csv":
+        chunks = exports.csv_chunks(header, statistics_rows(group_by, filters, provinces))
+        return download(stream_with_context(chunks), "text/csv", f"{name}.csv")
+    about = [
+        ("as_of", today()),
+        ("group_by", ",".join(group_by) or "-"),
+        ("provinces", ",".join(provinces)),
+        *((key, value) for key, value in vars(filters).items() if value is not None),
+        ("note", "Grouped by species, a claim with two species counts in both rows."),
+    ]
+    workbook = exports.xlsx_bytes(
+        [
+            ("statistics", header, statistics_rows(group_by, filters, provinces)),
+            ("about", ("key", "value"), about),
+        ]
+    )
+    return download(workbook, exports.XLSX_MIME, f"{name}.xlsx")
+
+
+def audit_download(user, filters: audit_log.AuditFilters) -> Response:
+    """The matching events as CSV, in chain order, streamed."""
+    chunks = exports.csv_chunks(audit_log.EXPORT_COLUMNS, audit_log.export_rows(user, filters))
+    name = f"audit-events-{today().isoformat()}.csv"
+    return download(stream_with_context(chunks), "text/csv", name)
