@@ -8,6 +8,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from faunaschade.clock import today
 from faunaschade.extensions import db
@@ -103,7 +104,7 @@ def test_order_report_submit_zienswijze_in_the_browser(live_server, page, seeded
 
     login(page, live_server, "ander@bureau.nl")
     page.get_by_role("link", name="Mijn taxaties").click()
-    assert "U heeft geen open opdrachten." in page.content()
+    expect(page.locator("main")).to_contain_text("U heeft geen open opdrachten.")
     logout(page)
 
     login(page, live_server, "tim@bureau.nl")

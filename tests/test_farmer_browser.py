@@ -51,7 +51,8 @@ def test_farmer_journey_in_the_browser(live_server, page, redis_conn, run_worker
     assert "Concept" in page.locator(".status-line").inner_text()
 
     page.get_by_role("link", name="Indienen").click()
-    assert "7 werkdagen na ontdekking" in page.content()
+    # Waits for the next page: content() right after a click may read the one being left.
+    expect(page.locator("main")).to_contain_text("7 werkdagen na ontdekking")
     page.get_by_role("button", name="Definitief indienen").click()
     assert "Wacht op betaling leges" in page.locator(".status-line").inner_text()
 
