@@ -11,6 +11,8 @@ from config import get_config
 
 def create_app(config_name: str | None = None, overrides: dict[str, Any] | None = None) -> Flask:
     """Build the application: configuration, extensions, blueprints, errors, commands."""
+    # Imported here, not at the top: `import faunaschade` (config, alembic's env) must not load
+    # the whole application.
     from faunaschade import (
         api,
         body_limits,

@@ -7,6 +7,8 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     """Add every command group to `flask`."""
+    # Imported here: the command modules import create_app (cli.worker), and create_app
+    # imports this package.
     from faunaschade.cli import audit, demo, letters, privacy, rules, users, worker
 
     for command in (users.users, audit.audit, worker.worker, worker.jobs, demo.demo, rules.rules):

@@ -105,6 +105,7 @@ def seed(claims: int, seed_value: int, if_empty: bool, as_of: datetime | None) -
         click.echo("claims present: no demo claims added")
         claims = 0
     if claims:
+        # Imported here: the seeding machinery is large and only this command needs it.
         from faunaschade.seed import seed_claims
 
         now = None

@@ -13,6 +13,7 @@ from rq import Worker
 
 from faunaschade import create_app
 from faunaschade import jobs as jobs_module
+from faunaschade.extensions import db
 from faunaschade.jobs.core import (
     QUEUES,
     RqDispatcher,
@@ -21,6 +22,7 @@ from faunaschade.jobs.core import (
     has_worker_app,
     set_worker_app,
 )
+from faunaschade.models.base import utcnow
 
 
 def run_job(job_id: str) -> None:
@@ -94,8 +96,6 @@ def sweep() -> None:
 @jobs.command("verify-audit")
 def verify_audit() -> None:
     """Enqueue the audit-chain verification job."""
-    from faunaschade.extensions import db
-    from faunaschade.models.base import utcnow
 
     record = jobs_module.enqueue(
         "system.verify_audit_chain", f"audit-verify-{utcnow():%Y%m%dT%H%M%S}"

@@ -11,8 +11,11 @@ from babel.numbers import format_decimal
 from faunaschade.clock import local_day
 from faunaschade.extensions import db
 from faunaschade.models import Assessment, Claim, Letter, User
+from faunaschade.models.assessments import assessment_of_letter
 from faunaschade.models.claims import PREVENTIVE_MEASURES
+from faunaschade.models.completion_requests import completion_request as find
 from faunaschade.rules import catalogue
+from faunaschade.vocabulary import PRICE_SOURCE_LABELS, UNIT_LABELS
 
 #: "per …" after a unit price.
 PER_UNIT = {"kg": "kg", "kg_ds": "kg droge stof", "pieces": "stuk", "animals": "dier"}
@@ -74,8 +77,6 @@ def _number(value: Decimal, pattern: str) -> str:
 
 def confirmation_lines(assessment: Assessment, claim: Claim) -> tuple[ConfirmationLine, ...]:
     """The assessment's lines in Dutch notation (also used by the web pages)."""
-    from faunaschade.services.assessments import PRICE_SOURCE_LABELS, UNIT_LABELS
-
     parcels = {row.parcel_id: row.parcel.name for row in claim.parcels}
     return tuple(
         ConfirmationLine(
@@ -95,9 +96,6 @@ def confirmation_lines(assessment: Assessment, claim: Claim) -> tuple[Confirmati
 
 def completion_request(letter: Letter, claim: Claim) -> CompletionRequestLetter:
     """The request this letter is about (its subject key ends in -request-N)."""
-    # Imported here: the services import the documents package (letter titles) at load time.
-    from faunaschade.services.completion import completion_request as find
-
     _, _, tail = letter.subject_key.rpartition("-request-")
     request = find(claim, int(tail)) if tail.isdigit() else find(claim)
     if request is None:
@@ -114,8 +112,6 @@ def completion_request(letter: Letter, claim: Claim) -> CompletionRequestLetter:
 
 def assessment_confirmation(letter: Letter, claim: Claim) -> AssessmentConfirmation:
     """The submitted assessment this letter confirms."""
-    from faunaschade.services.assessments import assessment_of_letter
-
     assessment = assessment_of_letter(letter.subject_key)
     if assessment is None or assessment.claim_id != claim.id or assessment.submitted_at is None:
         raise LookupError(f"letter {letter.id} has no submitted assessment")

@@ -10,6 +10,7 @@ from faunaschade import rules
 from faunaschade.extensions import db
 from faunaschade.models import Claim, Decision, FarmerProfile, Letter, Objection, Outcome, Proposal
 from faunaschade.rules.wording import REASONS
+from faunaschade.vocabulary import OFFICER_REASONS
 
 #: The statutory basis every decision cites.
 LEGAL_BASIS = "artikel 15.53 van de Omgevingswet"
@@ -68,8 +69,6 @@ def mask_iban(iban: str) -> str:
 
 
 def _reason_text(code: str) -> str:
-    from faunaschade.services.decisions import OFFICER_REASONS
-
     return OFFICER_REASONS.get(code) or REASONS.get(code, code)
 
 

@@ -198,3 +198,9 @@ class LivestockItem(db.Model):
     animal_value: Mapped[Decimal | None] = mapped_column(Money)
 
     assessment: Mapped[Assessment] = relationship(back_populates="livestock_items")
+
+
+def assessment_of_letter(subject_key: str) -> Assessment | None:
+    """The assessment a confirmation letter is about (its subject key ends in -assessment-ID)."""
+    _, _, tail = subject_key.rpartition("-assessment-")
+    return db.session.get(Assessment, int(tail)) if tail.isdigit() else None

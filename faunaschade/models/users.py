@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from faunaschade.extensions import db
 from faunaschade.models.base import CreatedMixin, UtcDateTime, enum_type, province_check
+from faunaschade.provinces import PROVINCE_CODES
 
 
 class Role(enum.StrEnum):
@@ -59,7 +60,6 @@ class User(CreatedMixin, UserMixin, db.Model):
     @property
     def provinces(self) -> list[str]:
         """Province codes this user may act on (sorted)."""
-        from faunaschade.provinces import PROVINCE_CODES
 
         if self.all_provinces:
             return list(PROVINCE_CODES)

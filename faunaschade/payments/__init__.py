@@ -7,6 +7,7 @@ from typing import Protocol
 from flask import Flask, Request, current_app
 
 from faunaschade.models import Payment, PaymentStatus
+from faunaschade.payments.test_provider import TestProvider
 
 
 class PaymentProvider(Protocol):
@@ -28,7 +29,6 @@ def provider() -> PaymentProvider:
 
 def init_app(app: Flask) -> None:
     """Pick the provider named by PAYMENT_PROVIDER."""
-    from faunaschade.payments.test_provider import TestProvider
 
     providers = {"test": TestProvider}
     name = app.config["PAYMENT_PROVIDER"]

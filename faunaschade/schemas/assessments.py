@@ -23,6 +23,7 @@ from faunaschade.schemas.base import (
 )
 from faunaschade.schemas.claims import CROP_SPECIES
 from faunaschade.schemas.decisions import CalculationSchema
+from faunaschade.services.assessments import counted_total
 from faunaschade.services.completion import COMPLETION_WORKING_DAYS, MAX_DAYS, MIN_DAYS
 from faunaschade.services.queue import QUEUE_STATUSES
 
@@ -278,8 +279,6 @@ class AssessmentOutSchema(Schema):
     zienswijze_deadline = fields.Date(attribute="claim.zienswijze_deadline", allow_none=True)
 
     def _total(self, assessment: Any) -> str:
-        from faunaschade.services.assessments import counted_total
-
         return f"{counted_total(assessment):.2f}"
 
 

@@ -18,6 +18,7 @@ from faunaschade.schemas.base import (
     positive_decimal,
     text,
 )
+from faunaschade.services.claims import deadlines, warnings
 
 CROP_SPECIES = sorted(code for code, s in SPECIES.items() if s.kind == "crop")
 
@@ -144,13 +145,9 @@ class ClaimOutSchema(Schema):
     updated_at = fields.DateTime()
 
     def _deadlines(self, claim: Any) -> dict[str, Any]:
-        from faunaschade.services.claims import deadlines
-
         return DeadlinesSchema().dump(deadlines(claim))
 
     def _warnings(self, claim: Any) -> list[dict[str, str]]:
-        from faunaschade.services.claims import warnings
-
         return warnings(claim)
 
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 from marshmallow import Schema, fields, validate
 
 from faunaschade.schemas.base import NOT_A_NUMBER, LoadSchema, text
-from faunaschade.services.decisions import OFFICER_REASONS
+from faunaschade.vocabulary import OFFICER_REASONS
 
 
 class ProposalInSchema(LoadSchema):

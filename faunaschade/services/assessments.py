@@ -42,19 +42,6 @@ DUE_WORKING_DAYS = 10
 URGENT_DUE_WORKING_DAYS = 2
 #: Above this a line's quantity × price is a typing error, not a field finding.
 MAX_LINE_DAMAGE = Decimal("10000000.00")
-#: Dutch names of the units, as in the report form and the confirmation letter.
-UNIT_LABELS = {
-    Unit.KG: "kg",
-    Unit.KG_DS: "kg droge stof",
-    Unit.PIECES: "stuks",
-    Unit.ANIMALS: "dieren",
-}
-#: Dutch names of the price sources.
-PRICE_SOURCE_LABELS = {
-    PriceSource.KWIN: "KWIN",
-    PriceSource.CONTRACT: "contractprijs",
-    PriceSource.BIJ12: "BIJ12-prijs",
-}
 
 
 def due_date(ordered_on: date, urgent: bool) -> date:
@@ -347,12 +334,6 @@ def submit_report(assessment: Assessment, assessor: User) -> Assessment:
         notifications.NotificationKind.ASSESSMENT_CONFIRMATION, claim, actor=assessor
     )
     return assessment
-
-
-def assessment_of_letter(subject_key: str) -> Assessment | None:
-    """The assessment a confirmation letter is about (its subject key ends in -assessment-ID)."""
-    _, _, tail = subject_key.rpartition("-assessment-")
-    return db.session.get(Assessment, int(tail)) if tail.isdigit() else None
 
 
 def calculation_preview(claim: Claim, reduction_pct: Decimal = Decimal("0")) -> dict[str, Any]:

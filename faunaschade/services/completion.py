@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import select
-
 from faunaschade import rules
-from faunaschade.clock import local_day, today
+from faunaschade.clock import today
 from faunaschade.errors import Conflict, ValidationFailed
 from faunaschade.extensions import db
 from faunaschade.models import (
-    AuditEvent,
     Claim,
     ClaimStatus,
     CompletionNote,
@@ -21,6 +16,7 @@ from faunaschade.models import (
     Role,
     User,
 )
+from faunaschade.models.completion_requests import completion_request, completion_requests
 from faunaschade.models.decisions import open_proposal
 from faunaschade.services import letters, notifications, workflow
 
@@ -30,58 +26,9 @@ COMPLETION_WORKING_DAYS = 10
 MIN_DAYS, MAX_DAYS = 1, 40
 
 
-@dataclass(frozen=True)
-class CompletionRequest:
-    """One request to complete the claim, as recorded in the audit log."""
-
-    number: int  #: 1 for the first request on the claim, 2 for the second…
-    message: str  #: What is missing, in the officer's words.
-    deadline: date  #: Last day to complete.
-    requested_on: date  #: Day of the request (Europe/Amsterdam).
-
-    @property
-    def paragraphs(self) -> tuple[str, ...]:
-        """The message split at blank lines."""
-        return tuple(p.strip() for p in re.split(r"\n\s*\n", self.message) if p.strip())
-
-
-def _requests(claim: Claim) -> list[CompletionRequest]:
-    # The transition's audit event is the record of the request: append-only and hash-chained,
-    # so the letter (also when regenerated) prints exactly what was asked.
-    events = db.session.scalars(
-        select(AuditEvent)
-        .where(
-            AuditEvent.claim_id == claim.id,
-            AuditEvent.action == "claim.transition",
-            AuditEvent.to_status == ClaimStatus.INCOMPLETE.value,
-        )
-        .order_by(AuditEvent.seq)
-    )
-    return [
-        CompletionRequest(
-            number=n,
-            message=(e.data or {}).get("message", ""),
-            deadline=date.fromisoformat((e.data or {})["deadline"]),
-            requested_on=local_day(e.occurred_at),
-        )
-        for n, e in enumerate(events, start=1)
-        if (e.data or {}).get("deadline")
-    ]
-
-
 def _normalised(text: str) -> str:
     # Browsers post CRLF; the letter splits paragraphs at blank lines.
     return text.replace("\r\n", "\n").replace("\r", "\n").strip()
-
-
-def completion_request(claim: Claim, number: int | None = None) -> CompletionRequest | None:
-    """The claim's n-th completion request (default: the latest), or None."""
-    found = _requests(claim)
-    if not found:
-        return None
-    if number is None:
-        return found[-1]
-    return found[number - 1] if 0 < number <= len(found) else None
 
 
 def request_completion(
@@ -100,7 +47,7 @@ def request_completion(
             code="invalid_transition",
         )
     deadline = rules.add_working_days(today(), days)
-    number = len(_requests(claim)) + 1
+    number = len(completion_requests(claim)) + 1
     claim.completion_deadline = deadline
     workflow.transition(
         claim,

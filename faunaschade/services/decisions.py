@@ -30,17 +30,9 @@ from faunaschade.services import audit, letters, notifications, objections, work
 from faunaschade.services.calculation import calculate_claim, latest_assessment
 from faunaschade.services.delays import needs_delay_notice
 from faunaschade.services.zienswijze import zienswijze_settled
+from faunaschade.vocabulary import OFFICER_REASONS
 
 S = ClaimStatus
-#: Reasons an officer may give for a rejection without assessment, besides the engine's own.
-OFFICER_REASONS = {
-    "late_submission": "De aanvraag is te laat ingediend.",
-    "species_not_compensated": "Schade door deze diersoort wordt niet vergoed.",
-    "not_processed": "De aanvraag is niet aangevuld binnen de gestelde termijn (Awb 4:5).",
-    "harvested_before_assessment": "Het gewas was al geoogst vóór de taxatie.",
-    "insufficient_prevention": "Er zijn onvoldoende preventieve maatregelen genomen.",
-    "not_wolf": "De schade is niet door een wolf veroorzaakt.",
-}
 #: Claim status in which a proposal may be made → the status while it is open.
 PROPOSABLE = {
     S.ASSESSED: S.PROPOSED,

@@ -17,6 +17,7 @@ from faunaschade.rules.catalogue import SPECIES
 from faunaschade.schemas.assessments import ReportSchema
 from faunaschade.services import assessments
 from faunaschade.services.queue import make_deadline
+from faunaschade.vocabulary import PRICE_SOURCE_LABELS, UNIT_LABELS
 from faunaschade.web import report_form
 from faunaschade.web.formdata import load, service_errors, whole_number
 from faunaschade.web.vocab import vocabulary
@@ -62,8 +63,8 @@ def _choices(claim: Claim) -> dict[str, Any]:
             s.species: SPECIES[s.species].name_nl if s.species in SPECIES else s.species
             for s in sorted(claim.species, key=lambda s: s.species)
         },
-        "unit_choices": {u.value: label for u, label in assessments.UNIT_LABELS.items()},
-        "source_choices": {p.value: label for p, label in assessments.PRICE_SOURCE_LABELS.items()},
+        "unit_choices": {u.value: label for u, label in UNIT_LABELS.items()},
+        "source_choices": {p.value: label for p, label in PRICE_SOURCE_LABELS.items()},
     }
 
 

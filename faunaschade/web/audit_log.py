@@ -12,8 +12,8 @@ from faunaschade.access import roles_required
 from faunaschade.downloads import audit_download
 from faunaschade.models import Role
 from faunaschade.services import audit_log
+from faunaschade.vocabulary import STATUS_LABELS
 from faunaschade.web.formdata import whole_number
-from faunaschade.web.vocab import STATUS_LABELS
 
 bp = Blueprint("auditlog", __name__)
 readers = roles_required(Role.AUDITOR, Role.ADMIN)

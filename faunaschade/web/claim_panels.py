@@ -13,8 +13,8 @@ from faunaschade.clock import today
 from faunaschade.documents.assessment_letters import ConfirmationLine, confirmation_lines
 from faunaschade.errors import Conflict
 from faunaschade.models import Assessment, AssessmentStatus, Claim, ClaimStatus, Role
+from faunaschade.models.completion_requests import CompletionRequest
 from faunaschade.services import assessments, completion, queue, zienswijze
-from faunaschade.services.completion import CompletionRequest
 from faunaschade.services.queue import Deadline
 from faunaschade.services.zienswijze import Window
 

@@ -9,10 +9,10 @@ from flask import Blueprint, flash, redirect, request, url_for
 from flask_login import current_user
 
 from faunaschade.access import get_claim_in_scope_or_404, roles_required
-from faunaschade.errors import AppError
+from faunaschade.errors import AppError, ValidationFailed
 from faunaschade.extensions import db
 from faunaschade.models import Role
-from faunaschade.services import decisions, delays, objections
+from faunaschade.services import decisions, delays, livestock, objections
 
 bp = Blueprint("decisions_web", __name__)
 officer_only = roles_required(Role.OFFICER)
@@ -43,8 +43,6 @@ def _percentage(raw: str) -> Decimal:
         value = Decimal("-1")
     # NaN cannot even be compared (InvalidOperation), so it is refused first.
     if not value.is_finite() or not Decimal("0") <= value <= Decimal("100"):
-        from faunaschade.errors import ValidationFailed
-
         raise ValidationFailed("Korting ongeldig.", fields={"reduction_pct": ["Geef 0 tot 100."]})
     return value.quantize(Decimal("0.01"))
 
@@ -124,8 +122,6 @@ def delay_notice(claim_id: int):
         try:
             expected = date.fromisoformat(raw) if raw else None
         except ValueError:
-            from faunaschade.errors import ValidationFailed
-
             raise ValidationFailed(
                 "Datum ongeldig.", fields={"expected_on": ["Geef een datum als JJJJ-MM-DD."]}
             ) from None
@@ -139,9 +135,6 @@ def delay_notice(claim_id: int):
 def wolf_finding(claim_id: int):
     """Record the field visit and DNA outcome of a livestock claim."""
     from datetime import date
-
-    from faunaschade.errors import ValidationFailed
-    from faunaschade.services import livestock
 
     claim = get_claim_in_scope_or_404(claim_id)
     form = request.form

@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from faunaschade import validators
 from faunaschade.access import (
+    claims_in_scope,
     get_attachment_in_scope_or_404,
     get_claim_in_scope_or_404,
     login_required,
@@ -20,11 +21,11 @@ from faunaschade.clock import AMSTERDAM
 from faunaschade.downloads import send_attachment
 from faunaschade.errors import Conflict, ValidationFailed
 from faunaschade.extensions import db
-from faunaschade.models import Role
-from faunaschade.schemas.claims import ClaimInSchema
+from faunaschade.models import Claim, Letter, Role
+from faunaschade.schemas.claims import ClaimInSchema, LivestockClaimInSchema
 from faunaschade.schemas.farmers import ParcelSchema, RegisterSchema
 from faunaschade.security import registration_limit
-from faunaschade.services import attachments, claims, farmers, payments
+from faunaschade.services import attachments, claims, farmers, livestock, payments
 from faunaschade.services.decisions import decision_view
 from faunaschade.services.timeline import timeline
 from faunaschade.web.formdata import (
@@ -138,8 +139,6 @@ def parcel_form(parcel_id: int | None):
 @login_required
 def claim_list():
     """The farmer's claims (officers and auditors: those of their provinces)."""
-    from faunaschade.access import claims_in_scope
-    from faunaschade.models import Claim
 
     items = db.session.scalars(
         claims_in_scope(current_user).order_by(Claim.id.desc()).limit(200)
@@ -222,7 +221,6 @@ def claim_form(claim_id: int | None):
 def claim_detail(claim_id: int):
     """Status, deadlines, timeline, attachments and letters of one claim."""
     claim = get_claim_in_scope_or_404(claim_id)
-    from faunaschade.models import Letter
 
     letters = db.session.scalars(
         db.select(Letter).where(Letter.claim_id == claim.id).order_by(Letter.id)
@@ -343,8 +341,6 @@ def pay(claim_id: int):
 @farmer_only
 def livestock_report():
     """Report animals killed or injured by a wolf or golden jackal."""
-    from faunaschade.schemas.claims import LivestockClaimInSchema
-    from faunaschade.services import livestock
 
     errors: dict[str, list[str]] = {}
     values: dict[str, Any] = present(

@@ -26,8 +26,8 @@ from faunaschade.money import dutch_date, format_eur
 from faunaschade.provinces import PROVINCES
 from faunaschade.security import account_login_limit, end_session, login_limit, start_session
 from faunaschade.services import users
-from faunaschade.services.decisions import OFFICER_REASONS
 from faunaschade.services.timeline import LETTER_NAMES
+from faunaschade.vocabulary import OFFICER_REASONS
 from faunaschade.web.forms import LoginForm, LogoutForm
 
 bp = Blueprint("web", __name__)

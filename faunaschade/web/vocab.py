@@ -7,28 +7,7 @@ from typing import Any
 from faunaschade.models.claims import PREVENTIVE_MEASURES
 from faunaschade.provinces import PROVINCES
 from faunaschade.rules.catalogue import AREA_TYPES, CROPS, SPECIES
-from faunaschade.services.decisions import OFFICER_REASONS
-
-STATUS_LABELS = {
-    "draft": "Concept",
-    "awaiting_payment": "Wacht op betaling leges",
-    "submitted": "Ingediend, in behandeling",
-    "incomplete": "Aanvulling nodig",
-    "assessment_ordered": "Taxatie opgedragen",
-    "assessed": "Getaxeerd",
-    "proposed": "Besluit in voorbereiding",
-    "decided": "Besluit genomen",
-    "objection": "Bezwaar in behandeling",
-    "paid": "Uitbetaald",
-    "withdrawn": "Ingetrokken",
-}
-OUTCOME_LABELS = {
-    "granted": "Toegekend",
-    "partially_granted": "Gedeeltelijk toegekend",
-    "rejected": "Afgewezen",
-    "not_processed": "Niet in behandeling genomen",
-}
-TENURE_LABELS = {"own": "Eigendom", "lease": "(Erf)pacht", "rent": "Huur (komt niet in aanmerking)"}
+from faunaschade.vocabulary import OFFICER_REASONS, OUTCOME_LABELS, STATUS_LABELS, TENURE_LABELS
 
 
 def vocabulary() -> dict[str, Any]:

@@ -1,0 +1,57 @@
+"""Codes as words: the Dutch labels that pages, letters and exports show for stored codes.
+
+One table per kind of code, so that a page, a letter and an export never name the same status
+or reason differently. (Still elsewhere, to be moved here: the catalogue's crop and species
+names in rules/, the audit-log action names in web/audit_log.py, the short chart labels in
+web/statistics.py.)
+"""
+
+from __future__ import annotations
+
+from faunaschade.models import PriceSource, Unit
+
+#: Claim status → what the farmer and officer read.
+STATUS_LABELS = {
+    "draft": "Concept",
+    "awaiting_payment": "Wacht op betaling leges",
+    "submitted": "Ingediend, in behandeling",
+    "incomplete": "Aanvulling nodig",
+    "assessment_ordered": "Taxatie opgedragen",
+    "assessed": "Getaxeerd",
+    "proposed": "Besluit in voorbereiding",
+    "decided": "Besluit genomen",
+    "objection": "Bezwaar in behandeling",
+    "paid": "Uitbetaald",
+    "withdrawn": "Ingetrokken",
+}
+#: Decision outcome → its name in pages and letters.
+OUTCOME_LABELS = {
+    "granted": "Toegekend",
+    "partially_granted": "Gedeeltelijk toegekend",
+    "rejected": "Afgewezen",
+    "not_processed": "Niet in behandeling genomen",
+}
+#: Tenure of a parcel.
+TENURE_LABELS = {"own": "Eigendom", "lease": "(Erf)pacht", "rent": "Huur (komt niet in aanmerking)"}
+#: Reasons an officer may give for a rejection without assessment, besides the engine's own.
+OFFICER_REASONS = {
+    "late_submission": "De aanvraag is te laat ingediend.",
+    "species_not_compensated": "Schade door deze diersoort wordt niet vergoed.",
+    "not_processed": "De aanvraag is niet aangevuld binnen de gestelde termijn (Awb 4:5).",
+    "harvested_before_assessment": "Het gewas was al geoogst vóór de taxatie.",
+    "insufficient_prevention": "Er zijn onvoldoende preventieve maatregelen genomen.",
+    "not_wolf": "De schade is niet door een wolf veroorzaakt.",
+}
+#: Dutch names of the units, as in the report form and the confirmation letter.
+UNIT_LABELS = {
+    Unit.KG: "kg",
+    Unit.KG_DS: "kg droge stof",
+    Unit.PIECES: "stuks",
+    Unit.ANIMALS: "dieren",
+}
+#: Dutch names of the price sources.
+PRICE_SOURCE_LABELS = {
+    PriceSource.KWIN: "KWIN",
+    PriceSource.CONTRACT: "contractprijs",
+    PriceSource.BIJ12: "BIJ12-prijs",
+}
