@@ -110,9 +110,12 @@ def test_livestock_decisions_are_what_the_rules_engine_calculates(seeded, sessio
         species = session.scalar(
             select(ClaimSpecies.species).where(ClaimSpecies.claim_id == claim.id)
         )
+        # The officer's reduction (the seed gives one to about 1 in 25 proposals) is part of it.
+        proposal = session.get(Proposal, decision.proposal_id)
         case = {
             "province": claim.province,
             "kind": "livestock",
+            "reduction_pct": str(proposal.reduction_pct),
             "discovered_at": claim.discovered_at.isoformat(),
             "reported_at": claim.submitted_at.isoformat(),
             "wolf_finding": claim.wolf_finding,
