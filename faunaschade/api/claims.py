@@ -8,6 +8,7 @@ from flask import request
 from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from faunaschade.access import (
     claims_in_scope,
@@ -21,7 +22,7 @@ from faunaschade.clock import damage_year_bounds
 from faunaschade.downloads import send_attachment
 from faunaschade.errors import ValidationFailed
 from faunaschade.extensions import db
-from faunaschade.models import Attachment, Claim, ClaimSpecies, ClaimStatus, Role
+from faunaschade.models import Attachment, Claim, ClaimParcel, ClaimSpecies, ClaimStatus, Role
 from faunaschade.schemas.claims import (
     AttachmentOutSchema,
     ClaimInSchema,
@@ -76,8 +77,18 @@ def list_claims(args: dict[str, Any]) -> dict[str, Any]:
     query = filtered(args)
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     page, per_page = args["page"], args["per_page"]
+    # What the schema dumps of every claim, loaded for the whole page at once (no N+1).
+    related = (
+        selectinload(Claim.species),
+        selectinload(Claim.parcels).selectinload(ClaimParcel.parcel),
+        selectinload(Claim.attachments),
+        selectinload(Claim.decision_in_force),
+    )
     items = db.session.scalars(
-        query.order_by(Claim.id.desc()).offset((page - 1) * per_page).limit(per_page)
+        query.options(*related)
+        .order_by(Claim.id.desc())
+        .offset((page - 1) * per_page)
+        .limit(per_page)
     ).all()
     return {"items": items, "page": page, "per_page": per_page, "total": total}
 

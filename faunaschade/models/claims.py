@@ -135,6 +135,15 @@ class Claim(CreatedMixin, db.Model):
         back_populates="claim", cascade="all, delete-orphan", lazy="selectin"
     )
     attachments: Mapped[list[Attachment]] = relationship(back_populates="claim")
+    #: The decision in force, for loading it with a whole page of claims (read-only; within a
+    #: request that decides, read models.decisions.current_decision instead).
+    decision_in_force = relationship(
+        "Decision",
+        primaryjoin="and_(Decision.claim_id == Claim.id, Decision.superseded_at.is_(None))",
+        viewonly=True,
+        uselist=False,
+        lazy="raise",
+    )
 
 
 class ClaimSpecies(db.Model):

@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import inspect
 
 from faunaschade import rules
 from faunaschade.clock import local_day, today
@@ -19,13 +19,13 @@ from faunaschade.models import (
     ClaimParcel,
     ClaimSpecies,
     ClaimStatus,
-    Decision,
     FarmerProfile,
     Parcel,
     Tenure,
     User,
 )
 from faunaschade.models.base import utcnow
+from faunaschade.models.decisions import current_decision
 from faunaschade.rules.catalogue import CROPS, SPECIES
 from faunaschade.services import audit, workflow
 from faunaschade.services.livestock import is_late_report
@@ -217,13 +217,10 @@ def warnings(claim: Claim) -> list[dict[str, str]]:
 
 def deadlines(claim: Claim) -> dict[str, date | None]:
     """Every deadline of the claim."""
-    decision = (
-        db.session.scalar(
-            select(Decision).where(Decision.claim_id == claim.id, Decision.superseded_at.is_(None))
-        )
-        if claim.id
-        else None
-    )
+    if "decision_in_force" not in inspect(claim).unloaded:
+        decision = claim.decision_in_force  # loaded with its page of claims
+    else:
+        decision = current_decision(claim.id) if claim.id else None
     return {
         "submission": claim.submission_deadline,
         "completion": claim.completion_deadline,
