@@ -13,7 +13,7 @@ from faunaschade.documents import build_context, render_pdf, template_for
 from faunaschade.extensions import db
 from faunaschade.jobs.core import job
 from faunaschade.models import Claim, FarmerProfile, Letter, LetterStatus
-from faunaschade.models.base import utcnow
+from faunaschade.models.base import locked, utcnow
 from faunaschade.services import audit
 from faunaschade.storage import store_bytes
 
@@ -23,11 +23,11 @@ log = logging.getLogger(__name__)
 @job("letters.render", queue="letters", timeout=120, retries=3)
 def render_letter(letter_id: int) -> None:
     """Render, store and audit one letter; a ready letter is left alone (idempotent)."""
-    # The farmer's profile FOR SHARE first: an erasure (FOR UPDATE on it) waits until this
+    # The farmer's profile FOR SHARE first: an erasure (its row lock) waits until this
     # letter is stored and then wipes it, or runs first and this letter renders the erased
-    # values; never a PDF with the name stored after the erasure. Then the letter FOR UPDATE
-    # (PostgreSQL; SQLite serialises writers anyway): a second run of the same job waits here
-    # until the first commits, then finds the letter ready. Always in this order.
+    # values; never a PDF with the name stored after the erasure. Then the letter's row lock:
+    # a second run of the same job waits here until the first commits, then finds the letter
+    # ready. Always in this order.
     db.session.execute(
         select(FarmerProfile.id)
         .join(Claim, Claim.farmer_id == FarmerProfile.id)
@@ -35,12 +35,7 @@ def render_letter(letter_id: int) -> None:
         .where(Letter.id == letter_id)
         .with_for_update(read=True, of=FarmerProfile)
     ).all()
-    letter = db.session.scalar(
-        select(Letter)
-        .where(Letter.id == letter_id)
-        .with_for_update(key_share=True)
-        .execution_options(populate_existing=True)
-    )
+    letter = locked(Letter, letter_id)
     if letter is None:
         raise LookupError(f"letter {letter_id} does not exist")
     if letter.status == LetterStatus.READY:

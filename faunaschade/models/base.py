@@ -1,16 +1,20 @@
-"""Column helpers shared by the models."""
+"""Column and constraint helpers shared by the models, and the row lock of the use cases."""
 
 from __future__ import annotations
 
 import enum
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any, TypeVar
 
-from sqlalchemy import CheckConstraint, DateTime, Enum, Numeric
+from sqlalchemy import CheckConstraint, DateTime, Enum, Index, Numeric, select, text
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from faunaschade.extensions import db
 from faunaschade.provinces import PROVINCE_CODES
+
+Row = TypeVar("Row")
 
 #: Euros with cents; never a float.
 Money = Numeric(12, 2, asdecimal=True)
@@ -68,6 +72,31 @@ def non_negative(column: str) -> CheckConstraint:
 def positive(column: str) -> CheckConstraint:
     """Quantities that must be above zero."""
     return CheckConstraint(f"{column} > 0", name=f"{column}_positive")
+
+
+def unique_where(name: str, column: str, condition: str) -> Index:
+    """At most one row per `column` among the rows matching `condition` (a partial index, the
+    same on PostgreSQL and SQLite)."""
+    where = text(condition)
+    return Index(name, column, unique=True, postgresql_where=where, sqlite_where=where)
+
+
+def locked(model: type[Row], ident: Any) -> Row | None:
+    """The row re-read under a row lock (None when it does not exist).
+
+    The lock is held until the transaction ends; the object is refreshed from what the last
+    transaction committed, not what this session read earlier (populate_existing, applied as
+    the row is fetched). FOR NO KEY UPDATE (key_share): rows that reference this one (audit
+    events, letters) can still be inserted meanwhile; FOR UPDATE would block their
+    foreign-key check, and the audit chain's lock taken after this one would deadlock with
+    whoever appends meanwhile. SQLite ignores row locks; it lets one writer in at a time.
+    """
+    return db.session.execute(
+        select(model)
+        .where(model.id == ident)  # type: ignore[attr-defined]
+        .with_for_update(key_share=True)
+        .execution_options(populate_existing=True)
+    ).scalar_one_or_none()
 
 
 class CreatedMixin:

@@ -12,19 +12,24 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
-    Index,
     Integer,
     Numeric,
     String,
     Text,
     UniqueConstraint,
     select,
-    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from faunaschade.extensions import db
-from faunaschade.models.base import CreatedMixin, Money, UtcDateTime, enum_type, non_negative
+from faunaschade.models.base import (
+    CreatedMixin,
+    Money,
+    UtcDateTime,
+    enum_type,
+    non_negative,
+    unique_where,
+)
 
 
 class Outcome(enum.StrEnum):
@@ -59,13 +64,7 @@ class Proposal(CreatedMixin, db.Model):
         CheckConstraint("approved_by IS NULL OR approved_by <> proposed_by", name="four_eyes"),
         CheckConstraint("reduction_pct >= 0 AND reduction_pct <= 100", name="reduction_range"),
         # Four eyes decide one proposal at a time: at most one open proposal per claim.
-        Index(
-            "uq_proposals_one_open_per_claim",
-            "claim_id",
-            unique=True,
-            postgresql_where=text("status = 'open'"),
-            sqlite_where=text("status = 'open'"),
-        ),
+        unique_where("uq_proposals_one_open_per_claim", "claim_id", "status = 'open'"),
     )
 
     #: Surrogate key.

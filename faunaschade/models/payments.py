@@ -10,11 +10,9 @@ from sqlalchemy import (
     CheckConstraint,
     ForeignKey,
     ForeignKeyConstraint,
-    Index,
     Integer,
     String,
     UniqueConstraint,
-    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -27,6 +25,7 @@ from faunaschade.models.base import (
     non_negative,
     positive,
     province_check,
+    unique_where,
 )
 
 
@@ -54,13 +53,7 @@ class Payment(CreatedMixin, db.Model):
         UniqueConstraint("provider", "provider_ref"),
         non_negative("amount"),
         # The leges of a claim are paid once: at most one paid payment per claim.
-        Index(
-            "uq_payments_one_paid_per_claim",
-            "claim_id",
-            unique=True,
-            postgresql_where=text("status = 'paid'"),
-            sqlite_where=text("status = 'paid'"),
-        ),
+        unique_where("uq_payments_one_paid_per_claim", "claim_id", "status = 'paid'"),
     )
 
     #: Surrogate key.

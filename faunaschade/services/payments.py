@@ -7,6 +7,7 @@ from sqlalchemy import select
 from faunaschade.errors import Conflict
 from faunaschade.extensions import db
 from faunaschade.models import Claim, ClaimStatus, Payment, PaymentStatus, User
+from faunaschade.models.base import locked as lock_row
 from faunaschade.models.base import utcnow
 from faunaschade.payments import provider
 from faunaschade.services import audit, workflow
@@ -50,13 +51,8 @@ def confirm_payment(payment: Payment, status: PaymentStatus, actor: User | None 
     failed) is not a second payment of the leges: it becomes `refund_due`.
     """
     claim = workflow.lock(db.session.get(Claim, payment.claim_id))
-    # populate_existing: the session may hold this payment as read before the lock was taken.
-    locked = db.session.scalar(
-        select(Payment)
-        .where(Payment.id == payment.id)
-        .with_for_update(key_share=True)
-        .execution_options(populate_existing=True)
-    )
+    # Re-read: the session may hold this payment as read before the lock was taken.
+    locked = lock_row(Payment, payment.id)
     if locked.status in (PaymentStatus.PAID, PaymentStatus.REFUND_DUE, status):
         return False
     if status == PaymentStatus.PAID and (

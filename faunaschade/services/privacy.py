@@ -50,7 +50,7 @@ from faunaschade.models import (
     User,
     Zienswijze,
 )
-from faunaschade.models.base import utcnow
+from faunaschade.models.base import locked, utcnow
 from faunaschade.services import audit, users
 
 #: Years personal data is kept after the last decision (fiscal and archival retention).
@@ -368,12 +368,7 @@ def erase_farmer(
     """Anonymise the farmer's personal data; refuses before the retention period without force."""
     # The profile's row lock orders erasure against letter jobs (they hold it FOR SHARE while
     # rendering): a letter rendering now is stored before we wipe the letters, never after.
-    profile = db.session.execute(
-        select(FarmerProfile)
-        .where(FarmerProfile.id == profile.id)
-        .with_for_update(key_share=True)
-        .execution_options(populate_existing=True)
-    ).scalar_one()
+    profile = locked(FarmerProfile, profile.id)
     if profile.erased_at is not None:
         raise Conflict("De persoonsgegevens van deze boer zijn al gewist.", code="already_erased")
     open_refs = _open_claims(profile)

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
-
 from faunaschade.errors import InvalidTransition
-from faunaschade.extensions import db
+from faunaschade.models.base import locked
 from faunaschade.models.claims import Claim, ClaimStatus
 from faunaschade.services import audit
 
@@ -39,22 +37,12 @@ TRANSITIONS: dict[tuple[ClaimStatus, ClaimStatus], str] = {
 
 
 def lock(claim: Claim) -> Claim:
-    """Re-read the claim under a row lock before deciding on its status.
+    """Re-read the claim under its row lock (models.base.locked) before deciding on its status.
 
     Whoever decides next (a second officer, a payment confirmation) waits until this
-    transaction ends, and this one sees what the previous one committed, not what the session
-    read earlier. (SQLite ignores FOR UPDATE; it lets one writer in at a time anyway.)
+    transaction ends, and this one sees what the previous one committed.
     """
-    # Fetching the row is what refreshes the object (populate_existing), not just the query.
-    # FOR NO KEY UPDATE (key_share): rows that reference the claim (audit events, letters) can
-    # still be inserted meanwhile; FOR UPDATE would block their foreign-key check, and the
-    # audit chain's lock taken after this one would deadlock with whoever appends meanwhile.
-    return db.session.execute(
-        select(Claim)
-        .where(Claim.id == claim.id)
-        .with_for_update(key_share=True)
-        .execution_options(populate_existing=True)
-    ).scalar_one()
+    return locked(Claim, claim.id)
 
 
 def allowed_targets(status: ClaimStatus) -> list[ClaimStatus]:
