@@ -11,18 +11,15 @@ from sqlalchemy import select
 from faunaschade import jobs
 from faunaschade.jobs.core import QUEUES
 from faunaschade.models import (
-    FarmerProfile,
     JobRecord,
     JobStatus,
     Letter,
     LetterKind,
     LetterStatus,
-    Role,
 )
 from faunaschade.services import decisions
-from faunaschade.services.users import create_user
-from tests.conftest import DEMO_PASSWORD, rollback_session
-from tests.decision_helpers import assessed_claim
+from tests.conftest import rollback_session
+from tests.decision_helpers import assessed_claim, drenthe_people
 from tests.private_redis import RedisServer
 
 
@@ -35,30 +32,12 @@ def redis_server(tmp_path) -> Iterator[RedisServer]:
         server.stop()
 
 
-def _user(session, name: str, role: Role, provinces=()):
-    user = create_user(f"{name}@example.nl", DEMO_PASSWORD, role, provinces)
-    if role == Role.FARMER:
-        session.add(
-            FarmerProfile(
-                user_id=user.id,
-                name="Boer",
-                kvk="01234567",
-                iban="NL91ABNA0417164300",
-                address="Dijk 1",
-                postcode="9401 AA",
-                city="Assen",
-            )
-        )
-    return user
-
-
 def test_letter_appears_after_redis_comes_back(other_app, redis_server, smtp_server):
     app = other_app(REDIS_URL=redis_server.url)
     with rollback_session(app) as session, app.app_context():
-        farmer = _user(session, "farmer", Role.FARMER)
-        a = _user(session, "a", Role.OFFICER, ("DR",))
-        b = _user(session, "b", Role.OFFICER, ("DR",))
-        claim = assessed_claim(session, farmer, a, _user(session, "assessor", Role.ASSESSOR))
+        users = drenthe_people("a", "b")
+        a, b = users["a"], users["b"]
+        claim = assessed_claim(session, users["farmer"], a, users["assessor"])
         proposal = decisions.propose_decision(claim, a)
         session.commit()
 
@@ -88,10 +67,9 @@ def test_jobs_redis_forgot_in_a_restart_are_handed_over_again(other_app, redis_s
     """Redis keeps nothing on disk: after a restart it has lost every queued job."""
     app = other_app(REDIS_URL=redis_server.url)
     with rollback_session(app) as session, app.app_context():
-        farmer = _user(session, "farmer", Role.FARMER)
-        a = _user(session, "a", Role.OFFICER, ("DR",))
-        b = _user(session, "b", Role.OFFICER, ("DR",))
-        claim = assessed_claim(session, farmer, a, _user(session, "assessor", Role.ASSESSOR))
+        users = drenthe_people("a", "b")
+        a, b = users["a"], users["b"]
+        claim = assessed_claim(session, users["farmer"], a, users["assessor"])
         decision = decisions.approve_proposal(decisions.propose_decision(claim, a), b)
         session.commit()
         letter_id = session.scalar(select(Letter.id).where(Letter.decision_id == decision.id))
