@@ -198,7 +198,7 @@ class ProductionConfig(Config):
 
 def _province_account_problems() -> list[str]:
     """What is wrong with PROVINCE_ACCOUNTS_JSON for production (empty when nothing is)."""
-    from faunaschade.sepa import account_problems
+    from faunaschade.payouts.sepa import account_problems
 
     what = "PROVINCE_ACCOUNTS_JSON (the debtor account of every province for payment batches"
     try:

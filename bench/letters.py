@@ -35,10 +35,10 @@ def setup(app):
     """One decided claim whose decision letter is rendered once (warm-up)."""
     from flask_migrate import upgrade
 
+    from faunaschade.accounts.users import create_user
+    from faunaschade.decisions import operations as decisions
     from faunaschade.extensions import db
     from faunaschade.models import FarmerProfile, Role
-    from faunaschade.services import decisions
-    from faunaschade.services.users import create_user
     from tests.decision_helpers import assessed_claim
 
     upgrade(directory=str(Path(__file__).resolve().parents[1] / "migrations"))
@@ -89,8 +89,8 @@ def main() -> None:
     from faunaschade import create_app
     from faunaschade.documents import build_context, html_to_pdf, render_html, template_for
     from faunaschade.extensions import db
+    from faunaschade.letters.operations import regenerate_letter
     from faunaschade.models import Letter, LetterKind
-    from faunaschade.services.letters import regenerate_letter
 
     workdir = tempfile.mkdtemp(prefix="faunaschade-bench-")
     app = create_app(

@@ -121,8 +121,8 @@ def prepare(farmers: int, queue_claims: int) -> list[int]:
     from faunaschade import create_app
     from faunaschade.cli.demo import DEMO_PASSWORD, seed_users
     from faunaschade.extensions import db
+    from faunaschade.farmers.operations import add_parcel, register_farmer
     from faunaschade.seed import seed_claims
-    from faunaschade.services.farmers import add_parcel, register_farmer
     from tests.farmer_helpers import parcel_body, registration
 
     app = create_app("development", {"SQLALCHEMY_DATABASE_URI": DATABASE_URL, "REDIS_URL": None})

@@ -24,12 +24,15 @@ from flask_migrate import upgrade
 from sqlalchemy import create_engine, select, text
 
 from faunaschade import create_app
+from faunaschade.audit import chain as audit
+from faunaschade.audit import log as audit_log
+from faunaschade.claims.operations import today
 from faunaschade.cli.demo import DEMO_PASSWORD, seed_users
 from faunaschade.extensions import db
 from faunaschade.models import User
 from faunaschade.seed import seed_claims
-from faunaschade.services import audit, audit_log, exports, statistics
-from faunaschade.services.claims import today
+from faunaschade.statistics import exports
+from faunaschade.statistics import figures as statistics
 
 ROOT = Path(__file__).resolve().parents[1]
 ADMIN_URL = "postgresql+psycopg://faunaschade:faunaschade@127.0.0.1:5432/postgres"

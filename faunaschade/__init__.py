@@ -13,18 +13,8 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     """Build the application: configuration, extensions, blueprints, errors, commands."""
     # Imported here, not at the top: `import faunaschade` (config, alembic's env) must not load
     # the whole application.
-    from faunaschade import (
-        api,
-        body_limits,
-        cli,
-        errors,
-        extensions,
-        jobs,
-        logs,
-        payments,
-        security,
-        web,
-    )
+    from faunaschade import api, body_limits, cli, errors, extensions, jobs, logs, security, web
+    from faunaschade.claims import leges_providers  # (the same reason)
 
     config = get_config(config_name)
     config.check()
@@ -38,7 +28,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     extensions.init_app(app)
     security.init_app(app)
     jobs.init_app(app)
-    payments.init_app(app)
+    leges_providers.init_app(app)
     api.register(app)
     web.register(app)
     errors.register(app)

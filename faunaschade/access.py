@@ -73,7 +73,7 @@ def get_attachment_in_scope_or_404(claim_id: int, attachment_id: int) -> Attachm
     attachment = db.session.get(Attachment, attachment_id)
     if attachment is None or attachment.claim_id != claim.id:
         raise NotFound("Bijlage niet gevonden.")
-    if attachment.file.size == 0:  # only erasure empties a file (services.privacy)
+    if attachment.file.size == 0:  # only erasure empties a file (farmers.privacy)
         raise NotFound("Deze bijlage is gewist.")
     return attachment
 

@@ -8,9 +8,12 @@ from typing import Any
 
 from flask import Response, send_file, stream_with_context
 
+from faunaschade.audit import log as audit_log
+from faunaschade.claims import attachments
 from faunaschade.clock import today
 from faunaschade.models import Attachment
-from faunaschade.services import attachments, audit_log, exports, statistics
+from faunaschade.statistics import exports
+from faunaschade.statistics import figures as statistics
 from faunaschade.storage import read_bytes
 
 

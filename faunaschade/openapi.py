@@ -13,10 +13,23 @@ from typing import Any
 
 from apispec import BasePlugin
 from flask_smorest import Api
-from marshmallow import fields
+from marshmallow import Schema, fields
 from werkzeug.routing import IntegerConverter
 
-from faunaschade.schemas.users import ErrorEnvelopeSchema
+
+class ErrorSchema(Schema):
+    """The error envelope's inner object."""
+
+    code = fields.String(required=True)
+    message = fields.String(required=True)
+    fields = fields.Dict(keys=fields.String())
+
+
+class ErrorEnvelopeSchema(Schema):
+    """{"error": {code, message, fields}}."""
+
+    error = fields.Nested(ErrorSchema, required=True)
+
 
 #: Statuses any operation may answer with the error envelope.
 COMMON_ERRORS = (

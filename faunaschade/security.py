@@ -7,9 +7,9 @@ import hashlib
 from flask import Flask, Request, Response, current_app, request, session
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from faunaschade.accounts import users
 from faunaschade.extensions import limiter, login_manager
 from faunaschade.models import TokenKind, User
-from faunaschade.services import users
 
 SESSION_KEY = "sid"
 

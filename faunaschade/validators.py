@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from decimal import Decimal
 from itertools import pairwise
 from typing import Any
@@ -135,3 +136,10 @@ def polygon_area_ha(geometry: dict[str, Any]) -> Decimal:
     if area <= 0:
         raise ValidationError("De geometrie heeft geen oppervlakte.")
     return Decimal(area / 10_000).quantize(Decimal("0.0001"))
+
+
+def normalise_email(email: str | None) -> str:
+    """The one spelling of an address that is stored and looked up (NFKC, case-folded)."""
+    # NFKC maps look-alikes such as full-width "ｆａｒｍｅｒ" onto "farmer"; casefold is the
+    # Unicode-wide lower().
+    return unicodedata.normalize("NFKC", email or "").strip().casefold()

@@ -237,8 +237,8 @@ def client(app: Flask, session):
 @pytest.fixture
 def make_user(session):
     """Create a user (farmers get a profile) in the test transaction."""
+    from faunaschade.accounts.users import create_user
     from faunaschade.models import FarmerProfile, Role
-    from faunaschade.services.users import create_user
 
     counter = iter(range(1, 10_000))
 

@@ -103,9 +103,9 @@ def assessed_claim(
 
 def drenthe_people(*officers: str, farmer_name: str = "Boer") -> dict:
     """A farmer with a profile, the named Drenthe officers and an assessor, in db.session."""
+    from faunaschade.accounts.users import create_user
     from faunaschade.extensions import db
     from faunaschade.models import Role
-    from faunaschade.services.users import create_user
     from tests.conftest import DEMO_PASSWORD
 
     specs = [

@@ -18,6 +18,7 @@ from flask import Flask
 from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import select
 
+from faunaschade.accounts import users as user_service
 from faunaschade.models import (
     Assessment,
     Attachment,
@@ -31,7 +32,6 @@ from faunaschade.models import (
     TokenKind,
 )
 from faunaschade.security import SESSION_KEY
-from faunaschade.services import users as user_service
 from faunaschade.storage import store_bytes
 from tests.decision_helpers import assessed_claim
 from tests.farmer_helpers import jpeg_bytes

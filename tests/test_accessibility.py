@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, update
 
+from faunaschade.accounts.users import create_user
 from faunaschade.cli.demo import DEMO_PASSWORD, seed_users
 from faunaschade.extensions import db
 from faunaschade.models import (
@@ -34,7 +35,6 @@ from faunaschade.models import (
     User,
 )
 from faunaschade.seed import seed_claims
-from faunaschade.services.users import create_user
 from tests.farmer_helpers import recent_workday
 
 # What axe-core checks is the pages' markup, the same on either database: checked once.

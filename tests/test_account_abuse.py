@@ -9,11 +9,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from faunaschade.accounts.users import create_user
 from faunaschade.errors import ValidationFailed
 from faunaschade.extensions import limiter
 from faunaschade.models import AuditEvent, FarmerProfile, Role, User
 from faunaschade.passwords import policy_problem
-from faunaschade.services.users import create_user
 from tests.conftest import DEMO_PASSWORD, csrf_token_from
 from tests.farmer_helpers import (
     PASSWORD,
@@ -201,8 +201,8 @@ def test_admin_cannot_create_a_look_alike_user(session, make_user):
 
 
 def test_officer_finds_an_assessor_by_a_look_alike_address(session, make_user):
-    from faunaschade.services.assessments import _assessor_by_email
-    from faunaschade.services.audit_log import actor_by_email
+    from faunaschade.assessments.operations import _assessor_by_email
+    from faunaschade.audit.log import actor_by_email
 
     assessor = make_user("assessor", email="taxateur@example.nl")
     assert _assessor_by_email("ＴＡＸＡＴＥＵＲ@example.nl") == assessor

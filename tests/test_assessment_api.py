@@ -193,7 +193,7 @@ def test_zienswijze_after_the_window_is_refused_with_the_closing_date(
     client.post(f"/api/v1/assessments/{assessment_id}/submit", headers=people["assessor_h"])
     closes = zienswijze_deadline(today())
 
-    from faunaschade.services import zienswijze
+    from faunaschade.assessments import zienswijze
 
     monkeypatch.setattr(zienswijze, "today", lambda: closes + timedelta(days=1))
     late = client.post(
@@ -381,7 +381,7 @@ def test_completion_request_rules_and_the_awb_term_standing_still(
         == 200
     )
 
-    from faunaschade.services import completion
+    from faunaschade.claims import completion
 
     monkeypatch.setattr(completion, "today", lambda: today() + timedelta(days=3))
     done = client.post(f"{url}/complete", json={}, headers=officer)

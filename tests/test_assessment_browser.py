@@ -10,13 +10,13 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
+from faunaschade.accounts.users import create_user
+from faunaschade.claims import operations as claims
 from faunaschade.clock import today
 from faunaschade.extensions import db
 from faunaschade.models import FarmerProfile, Parcel, Role, Tenure
 from faunaschade.money import dutch_date
 from faunaschade.rules import zienswijze_deadline
-from faunaschade.services import claims
-from faunaschade.services.users import create_user
 from tests.conftest import DEMO_PASSWORD
 from tests.farmer_helpers import recent_workday
 

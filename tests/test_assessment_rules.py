@@ -6,6 +6,10 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
+from faunaschade.assessments import operations as assessments
+from faunaschade.assessments import zienswijze
+from faunaschade.claims import completion
+from faunaschade.decisions import calculation
 from faunaschade.documents import build_context, render_html, template_for
 from faunaschade.errors import Conflict
 from faunaschade.models import (
@@ -22,7 +26,6 @@ from faunaschade.models import (
     Tenure,
 )
 from faunaschade.rules import add_working_days, holidays, is_working_day, zienswijze_deadline
-from faunaschade.services import assessments, completion, zienswijze
 
 
 def test_zienswijze_window_skips_koningsdag_and_bevrijdingsdag():
@@ -190,7 +193,7 @@ def test_lines_become_one_component_per_species_and_area_type(session, ordered_c
     )
     assessments.save_report(assessment, _report(claim, *lines), assessor)
     assessments.submit_report(assessment, assessor)
-    preview = assessments.calculation_preview(claim)
+    preview = calculation.calculation_preview(claim)
     components = {
         (c["species"], c["area_type"]): (c["assessed_damage"], c["harvested_before_assessment"])
         for c in preview["case"]["components"]

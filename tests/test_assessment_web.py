@@ -235,7 +235,7 @@ def test_farmer_completes_and_gives_zienswijze_in_the_page(
     assert given.status_code == 302
     assert "Ik ben het oneens." in web.get(f"/aanvragen/{claim['id']}").get_data(as_text=True)
 
-    from faunaschade.services import zienswijze
+    from faunaschade.assessments import zienswijze
 
     monkeypatch.setattr(zienswijze, "today", lambda: today() + timedelta(days=30))
     closed = web.get(url).get_data(as_text=True)

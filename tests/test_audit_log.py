@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
+from faunaschade.audit import chain as audit
 from faunaschade.models import AuditEvent, Claim, User
-from faunaschade.services import audit
 from tests.conftest import DEMO_PASSWORD
 from tests.statistics_helpers import (
     ADMIN,

@@ -2,9 +2,9 @@
 
 import pytest
 
+from faunaschade.accounts.users import create_user
 from faunaschade.extensions import db
 from faunaschade.models import Role
-from faunaschade.services.users import create_user
 from tests.conftest import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser

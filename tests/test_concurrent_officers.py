@@ -12,7 +12,10 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select, text
 
+from faunaschade.claims import workflow
 from faunaschade.clock import today
+from faunaschade.decisions import objections
+from faunaschade.decisions import operations as decisions
 from faunaschade.extensions import db
 from faunaschade.models import (
     AuditEvent,
@@ -23,7 +26,6 @@ from faunaschade.models import (
     Proposal,
     ProposalStatus,
 )
-from faunaschade.services import decisions, objections, workflow
 from tests.conftest import DEMO_PASSWORD
 from tests.decision_helpers import assessed_claim, drenthe_people, post_json
 

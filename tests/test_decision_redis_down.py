@@ -9,6 +9,7 @@ from rq import SimpleWorker
 from sqlalchemy import select
 
 from faunaschade import jobs
+from faunaschade.decisions import operations as decisions
 from faunaschade.jobs.core import QUEUES
 from faunaschade.models import (
     JobRecord,
@@ -17,7 +18,6 @@ from faunaschade.models import (
     LetterKind,
     LetterStatus,
 )
-from faunaschade.services import decisions
 from tests.conftest import rollback_session
 from tests.decision_helpers import assessed_claim, drenthe_people
 from tests.private_redis import RedisServer

@@ -269,7 +269,7 @@ def test_flask_letters_regenerate_makes_an_audited_new_version(
 
 
 def test_delay_notice_before_the_backstop(client, session, people, claim, redis_conn, run_worker):
-    from faunaschade.services.delays import needs_delay_notice
+    from faunaschade.decisions.delays import needs_delay_notice
 
     _, tokens = people
     claim.status = ClaimStatus.SUBMITTED

@@ -11,7 +11,9 @@ import pytest
 from sqlalchemy import func, select
 
 from faunaschade import rules
+from faunaschade.audit import chain as audit
 from faunaschade.clock import damage_year
+from faunaschade.decisions.calculation import calculate_claim
 from faunaschade.models import (
     Assessment,
     AuditEvent,
@@ -28,8 +30,6 @@ from faunaschade.models import (
 )
 from faunaschade.seed import seed_claims
 from faunaschade.seed.sampling import skeletons
-from faunaschade.services import audit
-from faunaschade.services.calculation import calculate_claim
 from tests.conftest import rollback_session, truncate_all
 from tests.statistics_helpers import NOW
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from faunaschade.decisions import operations as decisions
 from faunaschade.extensions import db
 from faunaschade.models import (
     AuditEvent,
@@ -20,7 +21,6 @@ from faunaschade.models import (
     LetterStatus,
     StoredFile,
 )
-from faunaschade.services import decisions
 from tests.conftest import REDIS_URL, ROOT
 from tests.decision_helpers import assessed_claim, drenthe_people
 from tests.production import wait_for

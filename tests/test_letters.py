@@ -15,6 +15,7 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from faunaschade import jobs
+from faunaschade.accounts.users import create_user
 from faunaschade.clock import today
 from faunaschade.documents import (
     AssetFetcher,
@@ -27,7 +28,8 @@ from faunaschade.documents import (
 )
 from faunaschade.errors import Conflict
 from faunaschade.extensions import db
-from faunaschade.jobs.letters import render_letter
+from faunaschade.letters.operations import regenerate_letter, request_letter
+from faunaschade.letters.rendering import render_letter
 from faunaschade.models import (
     AreaType,
     AuditEvent,
@@ -45,8 +47,6 @@ from faunaschade.models import (
     StoredFile,
     Tenure,
 )
-from faunaschade.services.letters import regenerate_letter, request_letter
-from faunaschade.services.users import create_user
 from faunaschade.storage import read_bytes
 from tests.conftest import DEMO_PASSWORD, csrf_token_from
 

@@ -7,12 +7,12 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from faunaschade.accounts.users import create_user
 from faunaschade.clock import AMSTERDAM, today
 from faunaschade.extensions import db
 from faunaschade.models import FarmerProfile, Role
 from faunaschade.money import format_eur
 from faunaschade.rules.prices import price_table_for
-from faunaschade.services.users import create_user
 from tests.conftest import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser

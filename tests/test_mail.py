@@ -15,7 +15,6 @@ from rq.job import Job
 from rq.registry import FailedJobRegistry
 from sqlalchemy import select
 
-from faunaschade.mail import MailDeliveryError, send_email
 from faunaschade.models import (
     AuditEvent,
     Claim,
@@ -31,7 +30,8 @@ from faunaschade.models import (
     Role,
     User,
 )
-from faunaschade.services.notifications import NotificationKind, notify
+from faunaschade.notifications.mail import MailDeliveryError, send_email
+from faunaschade.notifications.operations import NotificationKind, notify
 from tests.conftest import free_port, rollback_session
 
 FARMER_NAME = "Fenna Boersma-Wâldsma"

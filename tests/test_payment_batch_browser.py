@@ -6,10 +6,10 @@ import pytest
 import sepaxml
 import xmlschema
 
+from faunaschade.accounts.users import create_user
+from faunaschade.decisions import operations as decisions
 from faunaschade.extensions import db
 from faunaschade.models import Claim, ClaimStatus, FarmerProfile, Role
-from faunaschade.services import decisions
-from faunaschade.services.users import create_user
 from tests.conftest import DEMO_PASSWORD
 from tests.decision_helpers import assessed_claim
 

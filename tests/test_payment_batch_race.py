@@ -6,9 +6,9 @@ import urllib.request
 import pytest
 from sqlalchemy import func, select
 
+from faunaschade.decisions import operations as decisions
 from faunaschade.extensions import db
 from faunaschade.models import AuditEvent, PaymentBatchClaim
-from faunaschade.services import decisions
 from tests.conftest import DEMO_PASSWORD
 from tests.decision_helpers import assessed_claim, drenthe_people, post_json
 

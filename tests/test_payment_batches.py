@@ -24,7 +24,7 @@ from faunaschade.models import (
     PaymentBatchClaim,
     PaymentBatchItem,
 )
-from faunaschade.sepa import account_problems
+from faunaschade.payouts.sepa import account_problems
 from tests.decision_helpers import assessed_claim
 
 XSD = Path(sepaxml.__file__).parent / "schemas" / "pain.001.001.03.xsd"

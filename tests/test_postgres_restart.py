@@ -21,7 +21,11 @@ from flask import Flask
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, func, select, text
 
+from faunaschade.accounts import users
+from faunaschade.audit import chain as audit
+from faunaschade.claims import operations as claims
 from faunaschade.extensions import db
+from faunaschade.farmers import operations as farmers
 from faunaschade.models import (
     AuditEvent,
     Claim,
@@ -33,7 +37,6 @@ from faunaschade.models import (
     Role,
     TokenKind,
 )
-from faunaschade.services import audit, claims, farmers, users
 from tests.conftest import DEMO_PASSWORD, ROOT, free_port, make_test_app, serving
 from tests.farmer_helpers import recent_workday
 

@@ -9,7 +9,10 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select, update
 
+from faunaschade.audit import chain as audit_service
+from faunaschade.claims import attachments
 from faunaschade.clock import today
+from faunaschade.farmers import privacy
 from faunaschade.models import (
     Attachment,
     AttachmentKind,
@@ -25,8 +28,6 @@ from faunaschade.models import (
     StoredFile,
     User,
 )
-from faunaschade.services import attachments, privacy
-from faunaschade.services import audit as audit_service
 from tests.conftest import DEMO_PASSWORD, csrf_token_from
 from tests.decision_helpers import assessed_claim
 from tests.farmer_helpers import jpeg_bytes

@@ -9,7 +9,10 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from faunaschade import jobs
+from faunaschade.claims import completion
+from faunaschade.decisions import operations as decisions
 from faunaschade.extensions import db
+from faunaschade.farmers import privacy
 from faunaschade.models import (
     AuditEvent,
     ClaimStatus,
@@ -21,7 +24,6 @@ from faunaschade.models import (
     LetterKind,
     StoredFile,
 )
-from faunaschade.services import completion, decisions, privacy
 from tests.conftest import make_test_app
 from tests.decision_helpers import assessed_claim, drenthe_people
 

@@ -238,7 +238,7 @@ def test_xlsx_opens_and_matches_the_json(client, auditor):
 
 
 def test_grouping_sets_give_what_separate_queries_give(seeded, session):
-    from faunaschade.services import statistics
+    from faunaschade.statistics import figures as statistics
 
     sets = [(), ("province",), ("month",), ("damage_year", "outcome"), ("damage_year",)]
     for filters in (statistics.Filters(), statistics.Filters(crop="blijvend_grasland")):

@@ -19,9 +19,9 @@ from sqlalchemy import func, select
 from faunaschade import create_app
 from faunaschade.extensions import db, limiter
 from faunaschade.logs import _EMAIL, _IBAN
+from faunaschade.notifications.operations import NotificationKind, notify
 from faunaschade.passwords import policy_problem
 from faunaschade.provinces import PROVINCE_CODES
-from faunaschade.services.notifications import NotificationKind, notify
 from tests.conftest import DEMO_PASSWORD, REDIS_URL, FreshContextClient, csrf_token_from, free_port
 from tests.farmer_helpers import PASSWORD, registration
 from tests.test_access_matrix import MATRIX, OK, ROLES, _path, build_world, url_map_keys

@@ -7,10 +7,10 @@ import pytest
 from sqlalchemy import func, select, text
 
 from faunaschade import jobs
+from faunaschade.decisions import operations as decisions
 from faunaschade.extensions import db
 from faunaschade.jobs.core import job
 from faunaschade.models import JobRecord, JobStatus, Letter, LetterKind, LetterStatus
-from faunaschade.services import decisions
 from tests.conftest import REDIS_URL
 from tests.decision_helpers import assessed_claim, drenthe_people
 from tests.production import Worker

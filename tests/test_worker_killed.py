@@ -13,9 +13,9 @@ import time
 import pytest
 from sqlalchemy import func, select
 
+from faunaschade.decisions import operations as decisions
 from faunaschade.extensions import db
 from faunaschade.models import JobRecord, JobStatus, Letter, LetterKind, LetterStatus, User
-from faunaschade.services import decisions
 from tests.conftest import REDIS_URL
 from tests.decision_helpers import assessed_claim, drenthe_people
 from tests.private_redis import RedisServer

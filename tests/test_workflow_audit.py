@@ -6,10 +6,10 @@ from itertools import pairwise
 import pytest
 from sqlalchemy import select, text
 
+from faunaschade.audit import chain as audit
+from faunaschade.claims.workflow import TRANSITIONS, transition
 from faunaschade.errors import InvalidTransition
 from faunaschade.models import AuditEvent, Claim, ClaimKind, ClaimStatus, FarmerProfile
-from faunaschade.services import audit
-from faunaschade.services.workflow import TRANSITIONS, transition
 
 S = ClaimStatus
 

@@ -12,6 +12,7 @@ from werkzeug.exceptions import UnsupportedMediaType
 from faunaschade.access import get_assessment_in_scope_or_404, roles_required
 from faunaschade.api.answers import commits
 from faunaschade.api.idempotency import idempotent
+from faunaschade.assessments import operations as assessments
 from faunaschade.extensions import db
 from faunaschade.models import Assessment, AssessmentStatus, Role
 from faunaschade.schemas.assessments import (
@@ -20,7 +21,6 @@ from faunaschade.schemas.assessments import (
     AssessmentSummarySchema,
     ReportSchema,
 )
-from faunaschade.services import assessments
 
 bp = Blueprint(
     "assessments", __name__, url_prefix="/api/v1/assessments", description="Assessments (taxaties)"

@@ -3,12 +3,12 @@
 from flask import current_app
 from flask_smorest import Blueprint
 
+from faunaschade.accounts import users
 from faunaschade.api.answers import commits
 from faunaschade.extensions import db
 from faunaschade.models import TokenKind
 from faunaschade.schemas.users import TokenRequestSchema, TokenSchema
 from faunaschade.security import account_login_limit, login_limit
-from faunaschade.services import users
 
 bp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Authentication")
 

@@ -13,6 +13,11 @@ from sqlalchemy import select
 from faunaschade.access import get_claim_in_scope_or_404, roles_required
 from faunaschade.api.answers import commits
 from faunaschade.api.idempotency import idempotent
+from faunaschade.assessments import operations as assessments
+from faunaschade.assessments import zienswijze
+from faunaschade.claims import completion
+from faunaschade.claims import worklist as queue
+from faunaschade.decisions import calculation
 from faunaschade.errors import ValidationFailed, flatten_messages
 from faunaschade.extensions import db
 from faunaschade.models import Assessment, Claim, Role, Zienswijze
@@ -29,7 +34,6 @@ from faunaschade.schemas.assessments import (
     ZienswijzeOutSchema,
 )
 from faunaschade.schemas.claims import ClaimOutSchema
-from faunaschade.services import assessments, completion, queue, zienswijze
 
 bp = Blueprint(
     "claim_actions",
@@ -146,7 +150,7 @@ def list_zienswijzen(claim_id: int) -> list[Zienswijze]:
 @bp.response(200, PreviewSchema)
 def calculation_preview(args: dict[str, Any], claim_id: int) -> dict[str, Any]:
     """What the rules engine makes of the claim and its submitted assessment right now."""
-    return assessments.calculation_preview(
+    return calculation.calculation_preview(
         get_claim_in_scope_or_404(claim_id), args["reduction_pct"]
     )
 

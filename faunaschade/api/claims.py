@@ -18,10 +18,13 @@ from faunaschade.access import (
 )
 from faunaschade.api.answers import commits
 from faunaschade.api.idempotency import idempotent
+from faunaschade.claims import attachments
+from faunaschade.claims import operations as claims
 from faunaschade.clock import damage_year_bounds
 from faunaschade.downloads import send_attachment
 from faunaschade.errors import ValidationFailed
 from faunaschade.extensions import db
+from faunaschade.farmers import operations as farmers
 from faunaschade.models import Attachment, Claim, ClaimParcel, ClaimSpecies, ClaimStatus, Role
 from faunaschade.schemas.claims import (
     AttachmentOutSchema,
@@ -32,7 +35,6 @@ from faunaschade.schemas.claims import (
     ClaimPatchSchema,
     SubmitSchema,
 )
-from faunaschade.services import attachments, claims, farmers
 
 bp = Blueprint("claims", __name__, url_prefix="/api/v1/claims", description="Claims")
 farmer_only = roles_required(Role.FARMER)

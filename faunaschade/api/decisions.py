@@ -10,6 +10,8 @@ from flask_smorest import Blueprint
 from faunaschade.access import get_claim_in_scope_or_404, roles_required
 from faunaschade.api.answers import commits
 from faunaschade.api.idempotency import idempotent
+from faunaschade.decisions import delays, objections
+from faunaschade.decisions import operations as decisions
 from faunaschade.errors import NotFound
 from faunaschade.extensions import db
 from faunaschade.models import Decision, Letter, Objection, Proposal, Role
@@ -24,7 +26,6 @@ from faunaschade.schemas.decisions import (
     SendBackSchema,
 )
 from faunaschade.schemas.letters import LetterSchema
-from faunaschade.services import decisions, delays, objections
 
 bp = Blueprint("decisions", __name__, url_prefix="/api/v1/claims", description="Decisions")
 officer_only = roles_required(Role.OFFICER)

@@ -9,6 +9,7 @@ from faunaschade.access import roles_required
 from faunaschade.api.answers import commits
 from faunaschade.api.idempotency import idempotent
 from faunaschade.extensions import db
+from faunaschade.farmers import operations as farmers
 from faunaschade.models import Parcel, Role
 from faunaschade.schemas.farmers import (
     ParcelOutSchema,
@@ -18,7 +19,6 @@ from faunaschade.schemas.farmers import (
     RegistrationReceivedSchema,
 )
 from faunaschade.security import registration_limit
-from faunaschade.services import farmers
 
 bp = Blueprint("farmers", __name__, url_prefix="/api/v1", description="Farmers and parcels")
 farmer_only = roles_required(Role.FARMER)

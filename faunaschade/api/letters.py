@@ -5,8 +5,8 @@ from flask_smorest import Blueprint
 
 from faunaschade.access import get_claim_in_scope_or_404, login_required
 from faunaschade.downloads import pdf_response
+from faunaschade.letters import operations as letters
 from faunaschade.schemas.letters import LetterSchema
-from faunaschade.services import letters
 
 bp = Blueprint("letters", __name__, url_prefix="/api/v1", description="Letters (PDF)")
 

@@ -10,10 +10,11 @@ from flask_smorest import Blueprint
 from faunaschade.access import get_claim_in_scope_or_404, roles_required
 from faunaschade.api.answers import commits
 from faunaschade.api.idempotency import idempotent
+from faunaschade.claims import livestock
 from faunaschade.extensions import db
+from faunaschade.farmers import operations as farmers
 from faunaschade.models import Claim, Role
 from faunaschade.schemas.claims import ClaimOutSchema, LivestockClaimInSchema, WolfFindingInSchema
-from faunaschade.services import farmers, livestock
 
 bp = Blueprint("livestock", __name__, url_prefix="/api/v1/claims", description="Livestock (wolf)")
 

@@ -15,6 +15,8 @@ from faunaschade.api.idempotency import idempotent
 from faunaschade.downloads import xml_response
 from faunaschade.extensions import db
 from faunaschade.models import BatchStatus, PaymentBatch, Role
+from faunaschade.payouts import batch_views as views
+from faunaschade.payouts import batches
 from faunaschade.schemas.payment_batches import (
     BatchBuildSchema,
     BatchCancelSchema,
@@ -22,8 +24,6 @@ from faunaschade.schemas.payment_batches import (
     BatchPageSchema,
     BatchSchema,
 )
-from faunaschade.services import payment_batch_views as views
-from faunaschade.services import payment_batches as batches
 
 bp = Blueprint(
     "payment_batches",

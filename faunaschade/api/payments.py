@@ -12,12 +12,12 @@ from faunaschade.access import roles_required
 from faunaschade.api.answers import commits
 from faunaschade.api.claims import own_claim
 from faunaschade.api.idempotency import idempotent
+from faunaschade.claims import leges as payments
+from faunaschade.claims.leges_providers import provider
 from faunaschade.errors import NotFound
 from faunaschade.extensions import db
 from faunaschade.models import Payment, PaymentStatus, Role
-from faunaschade.payments import provider
 from faunaschade.schemas.payments import PaymentSchema, PaymentStartedSchema, TestConfirmSchema
-from faunaschade.services import payments
 
 bp = Blueprint("payments", __name__, url_prefix="/api/v1", description="Leges payments")
 test_bp = Blueprint(

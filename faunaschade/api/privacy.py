@@ -9,9 +9,9 @@ from marshmallow import Schema, fields
 from faunaschade.access import roles_required
 from faunaschade.api.answers import commits
 from faunaschade.extensions import db
+from faunaschade.farmers import privacy
 from faunaschade.models import Role
 from faunaschade.schemas.base import LoadSchema
-from faunaschade.services import privacy
 
 bp = Blueprint(
     "privacy", __name__, url_prefix="/api/v1", description="Personal data: export and erasure"
@@ -19,7 +19,7 @@ bp = Blueprint(
 
 
 class ExportSchema(Schema):
-    """Everything held about the farmer (see faunaschade.services.privacy)."""
+    """Everything held about the farmer (see faunaschade.farmers.privacy)."""
 
     format = fields.String(required=True)
     exported_at = fields.String(required=True)

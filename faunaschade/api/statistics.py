@@ -8,6 +8,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from faunaschade.access import roles_required
+from faunaschade.audit import log as audit_log
 from faunaschade.clock import today
 from faunaschade.downloads import audit_download, statistics_download
 from faunaschade.models import Role
@@ -17,7 +18,8 @@ from faunaschade.schemas.statistics import (
     StatisticsQuerySchema,
     StatisticsSchema,
 )
-from faunaschade.services import audit_log, exports, statistics
+from faunaschade.statistics import exports
+from faunaschade.statistics import figures as statistics
 
 bp = Blueprint(
     "statistics", __name__, url_prefix="/api/v1", description="Statistics and the audit log"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from faunaschade.services import audit as audit_service
+from faunaschade.audit import chain as audit_service
 
 audit = AppGroup("audit", help="The audit log.")
 

@@ -8,10 +8,10 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from faunaschade.accounts.users import create_user
 from faunaschade.clock import AMSTERDAM
 from faunaschade.extensions import db
 from faunaschade.models import Claim, FarmerProfile, Role, User
-from faunaschade.services.users import create_user
 
 demo = AppGroup("demo", help="Demo data.")
 

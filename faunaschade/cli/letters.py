@@ -7,8 +7,8 @@ from flask.cli import AppGroup
 
 from faunaschade.errors import Conflict
 from faunaschade.extensions import db
+from faunaschade.letters.operations import regenerate_letter
 from faunaschade.models import Letter
-from faunaschade.services.letters import regenerate_letter
 
 letters = AppGroup("letters", help="Letters (PDF).")
 

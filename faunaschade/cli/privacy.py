@@ -7,7 +7,7 @@ from flask.cli import AppGroup
 
 from faunaschade.errors import AppError
 from faunaschade.extensions import db
-from faunaschade.services import privacy as privacy_service
+from faunaschade.farmers import privacy as privacy_service
 
 privacy = AppGroup("privacy", help="Personal data of farmers (AVG).")
 

@@ -7,11 +7,11 @@ import sys
 import click
 from flask.cli import AppGroup
 
+from faunaschade.accounts.users import create_user
 from faunaschade.errors import ValidationFailed
 from faunaschade.extensions import db
 from faunaschade.models import Role
 from faunaschade.provinces import PROVINCE_CODES
-from faunaschade.services.users import create_user
 
 users = AppGroup("users", help="Manage users.")
 

@@ -1,6 +1,8 @@
-"""Background jobs: the plumbing lives in core, each job family in its own module."""
+"""Background jobs: the plumbing (core) and the system jobs. A domain's own jobs live in its
+package and register themselves when the package is imported (letters.rendering,
+notifications.sending); create_app imports every package, so every job is known in a worker."""
 
-from faunaschade.jobs import letters, mail, system  # noqa: F401  (registers the jobs)
+from faunaschade.jobs import system  # noqa: F401  (registers the jobs)
 from faunaschade.jobs.core import QUEUES, REGISTRY, enqueue, execute, init_app, job, sweep
 
 __all__ = ["QUEUES", "REGISTRY", "enqueue", "execute", "init_app", "job", "sweep"]

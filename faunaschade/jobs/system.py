@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from faunaschade.audit import chain as audit
 from faunaschade.jobs.core import job
-from faunaschade.services import audit
 
 
 @job("system.verify_audit_chain", queue="default", timeout=1800, retries=1)

@@ -6,7 +6,7 @@ import enum
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, Numeric, String, Text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, Numeric, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from faunaschade.extensions import db
@@ -19,7 +19,7 @@ from faunaschade.models.base import (
     non_negative,
     positive,
 )
-from faunaschade.models.claims import AreaType
+from faunaschade.models.claims import AreaType, Claim
 
 
 class AssessmentStatus(enum.StrEnum):
@@ -204,3 +204,13 @@ def assessment_of_letter(subject_key: str) -> Assessment | None:
     """The assessment a confirmation letter is about (its subject key ends in -assessment-ID)."""
     _, _, tail = subject_key.rpartition("-assessment-")
     return db.session.get(Assessment, int(tail)) if tail.isdigit() else None
+
+
+def latest_assessment(claim: Claim) -> Assessment | None:
+    """The newest submitted assessment of the claim."""
+    return db.session.scalar(
+        select(Assessment)
+        .where(Assessment.claim_id == claim.id, Assessment.status == AssessmentStatus.SUBMITTED)
+        .order_by(Assessment.id.desc())
+        .limit(1)
+    )

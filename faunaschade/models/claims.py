@@ -90,7 +90,7 @@ class Claim(CreatedMixin, db.Model):
     province: Mapped[str] = mapped_column(String(2), index=True)
     #: crop or livestock.
     kind: Mapped[ClaimKind] = mapped_column(enum_type(ClaimKind, "claim_kind"))
-    #: Current life-cycle status; changed only by services.workflow.transition().
+    #: Current life-cycle status; changed only by claims.workflow.transition().
     status: Mapped[ClaimStatus] = mapped_column(
         enum_type(ClaimStatus, "claim_status"), default=ClaimStatus.DRAFT, index=True
     )

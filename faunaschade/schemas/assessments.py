@@ -7,6 +7,9 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
+from faunaschade.assessments.operations import counted_total
+from faunaschade.claims.completion import COMPLETION_WORKING_DAYS, MAX_DAYS, MIN_DAYS
+from faunaschade.claims.worklist import QUEUE_STATUSES
 from faunaschade.models import AssessmentStatus, PriceSource, Unit
 from faunaschade.models.claims import PREVENTIVE_MEASURES
 from faunaschade.money import format_eur
@@ -23,9 +26,6 @@ from faunaschade.schemas.base import (
 )
 from faunaschade.schemas.claims import CROP_SPECIES
 from faunaschade.schemas.decisions import CalculationSchema
-from faunaschade.services.assessments import counted_total
-from faunaschade.services.completion import COMPLETION_WORKING_DAYS, MAX_DAYS, MIN_DAYS
-from faunaschade.services.queue import QUEUE_STATUSES
 
 # --- load schemas ---------------------------------------------------------------------------
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
+from faunaschade.claims.operations import deadlines, warnings
 from faunaschade.models.claims import PREVENTIVE_MEASURES
 from faunaschade.provinces import PROVINCE_CODES
 from faunaschade.rules.catalogue import AREA_TYPES, CROPS, SPECIES
@@ -18,7 +19,6 @@ from faunaschade.schemas.base import (
     positive_decimal,
     text,
 )
-from faunaschade.services.claims import deadlines, warnings
 
 CROP_SPECIES = sorted(code for code, s in SPECIES.items() if s.kind == "crop")
 

@@ -8,7 +8,7 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate, va
 
 from faunaschade.provinces import PROVINCE_CODES
 from faunaschade.rules.catalogue import CROPS, SPECIES
-from faunaschade.services.statistics import GROUP_KEYS, OUTCOMES
+from faunaschade.statistics.figures import GROUP_KEYS, OUTCOMES
 
 DEFAULT_GROUP_BY = "damage_year,province"
 FORMATS = ("json", "csv", "xlsx")

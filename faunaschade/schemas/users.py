@@ -25,17 +25,3 @@ class MeSchema(Schema):
     name = fields.String()
     role = fields.String()
     provinces = fields.List(fields.String())
-
-
-class ErrorSchema(Schema):
-    """The error envelope's inner object."""
-
-    code = fields.String(required=True)
-    message = fields.String(required=True)
-    fields = fields.Dict(keys=fields.String())
-
-
-class ErrorEnvelopeSchema(Schema):
-    """{"error": {code, message, fields}}."""
-
-    error = fields.Nested(ErrorSchema, required=True)

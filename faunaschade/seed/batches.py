@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from faunaschade import sepa
+from faunaschade.payouts import sepa
 from faunaschade.seed.people import Farmers, Staff
 from faunaschade.seed.story import batch_paid_at, moment
 from faunaschade.seed.writer import Event, Ids
@@ -31,7 +31,7 @@ class Batch:
 
 
 class Batches:
-    """Batches as services.payment_batches leaves them, with entries and transfers."""
+    """Batches as payouts.batches leaves them, with entries and transfers."""
 
     def __init__(
         self,

@@ -22,7 +22,7 @@ from faunaschade.seed.story import End, Story, draw_path, moment
 from faunaschade.seed.writer import Event, Ids
 
 S = ClaimStatus
-#: As services.completion: the farmer has ten working days to complete a claim.
+#: As claims.completion: the farmer has ten working days to complete a claim.
 COMPLETION_WORKING_DAYS = 10
 ID_TABLES = (
     "claims",
@@ -290,7 +290,7 @@ class Builder:
         story.maybe_withdraw(asked)
         if story.path.completes:
             done = story.due(story.later(asked, 1, 12))
-            # As services.completion: the Awb term stood still while the claim was incomplete.
+            # As claims.completion: the Awb term stood still while the claim was incomplete.
             stop = min(local_day(done), deadline)
             claim["backstop_deadline"] += timedelta(days=max((stop - local_day(asked)).days, 0))
             claim["completion_deadline"] = None
@@ -359,7 +359,7 @@ class Builder:
     def _assessed(
         self, story: Story, assessment: dict[str, Any], reported: datetime, lines: list, total
     ) -> None:
-        """As services.assessments.submit_report: the zienswijze window opens."""
+        """As assessments.operations.submit_report: the zienswijze window opens."""
         claim, assessor = story.claim, assessment["assessor_id"]
         assessment["status"], assessment["submitted_at"] = "submitted", reported
         day = local_day(reported)

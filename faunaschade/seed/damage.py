@@ -118,7 +118,7 @@ def animals(
 
 
 def line_components(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """As services.calculation: one component per species × area type; harvested lines count
+    """As decisions.calculation: one component per species × area type; harvested lines count
     only when every line of the component was harvested."""
     groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     for line in lines:

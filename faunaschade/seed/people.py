@@ -11,6 +11,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from stdnum import iban as stdnum_iban
 
+from faunaschade.audit import chain as audit
 from faunaschade.extensions import db
 from faunaschade.models import FarmerProfile, Parcel, Role, Tenure, User, UserProvince
 from faunaschade.models.base import utcnow
@@ -18,7 +19,6 @@ from faunaschade.passwords import hash_password
 from faunaschade.provinces import PROVINCE_CODES, PROVINCES
 from faunaschade.seed import profile
 from faunaschade.seed.writer import Ids
-from faunaschade.services import audit
 
 BUREAUS = ("Taxatiebureau Noord", "Agrarisch Taxatiebureau Midden", "Taxatiebureau Zuid-West")
 BANKS = ("RABO", "ABNA", "INGB", "SNSB", "TRIO")
@@ -47,7 +47,7 @@ class Staff:
 def _staff_user(
     email: str, role: Role, name: str, password_hash: str, provinces=(), bureau=None
 ) -> int:
-    """A staff login (like services.users.create_user, with one shared demo hash: fast)."""
+    """A staff login (like accounts.users.create_user, with one shared demo hash: fast)."""
     existing = db.session.scalar(select(User).where(User.email == email))
     if existing is not None:
         return existing.id

@@ -14,12 +14,12 @@ from decimal import Decimal
 from typing import Any
 
 from faunaschade import rules
+from faunaschade.claims.workflow import TRANSITIONS
 from faunaschade.clock import AMSTERDAM, local_day
 from faunaschade.models import ClaimStatus, Outcome
 from faunaschade.provinces import PROVINCE_CODES
 from faunaschade.seed.sampling import Skeleton
 from faunaschade.seed.writer import Event
-from faunaschade.services.workflow import TRANSITIONS
 
 S = ClaimStatus
 ZERO = Decimal("0.00")
@@ -97,7 +97,7 @@ def moment(rng: random.Random, day: date, hours: tuple[int, int] = (8, 17)) -> d
 
 
 def outcome_of(result: rules.Result, reject: bool, reduction_pct: Decimal) -> Outcome:
-    """As services.decisions: rejected without payout, partial with a reduction or exclusion."""
+    """As decisions.operations: rejected without payout, partial with a reduction or exclusion."""
     if reject or not result.eligible or result.payout == 0:
         return Outcome.REJECTED
     excluded = any(step.code == "component_excluded" for step in result.steps)

@@ -10,12 +10,12 @@ from typing import Any
 from sqlalchemy import JSON, Enum, Table, func, insert, select, text
 from sqlalchemy.orm import Session
 
+from faunaschade.audit.chain import GENESIS, compute_hash
 from faunaschade.extensions import db
 from faunaschade.models import AuditEvent
 from faunaschade.models.base import UtcDateTime
-from faunaschade.services.audit import GENESIS, compute_hash
 
-# The same advisory lock services.audit takes, so a concurrent record() waits for our append.
+# The same advisory lock audit.chain takes, so a concurrent record() waits for our append.
 _CHAIN_LOCK = 815_301
 _BLOCK = 1000
 
@@ -156,7 +156,7 @@ class Event:
 
 
 def _as_stored(data: dict[str, Any] | None) -> dict[str, Any]:
-    """What a JSON round trip leaves of the data, as services.audit.record() stores it:
+    """What a JSON round trip leaves of the data, as audit.chain.record() stores it:
     Decimals and dates become text (json.dumps(default=str)), tuples lists."""
     return {str(key): _json_value(value) for key, value in (data or {}).items()}
 
@@ -198,6 +198,6 @@ def append_events(session: Session, events: Iterable[Event], batch: int = 5000) 
     if pending:
         insert_table(session, table, pending)
         count += len(pending)
-    # services.audit caches the head per transaction; it is stale now.
+    # audit.chain caches the head per transaction; it is stale now.
     session.info.pop("audit_head", None)
     return count

@@ -8,6 +8,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from faunaschade.access import get_assessment_in_scope_or_404, roles_required
+from faunaschade.assessments import operations as assessments
+from faunaschade.claims.worklist import make_deadline
 from faunaschade.clock import today
 from faunaschade.documents.assessment_letters import confirmation_lines
 from faunaschade.errors import Conflict, ValidationFailed
@@ -15,8 +17,6 @@ from faunaschade.extensions import db
 from faunaschade.models import Assessment, AssessmentStatus, Claim, ClaimStatus, Role
 from faunaschade.rules.catalogue import SPECIES
 from faunaschade.schemas.assessments import ReportSchema
-from faunaschade.services import assessments
-from faunaschade.services.queue import make_deadline
 from faunaschade.vocabulary import PRICE_SOURCE_LABELS, UNIT_LABELS
 from faunaschade.web import report_form
 from faunaschade.web.formdata import load, service_errors, whole_number

@@ -9,9 +9,9 @@ from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user
 
 from faunaschade.access import roles_required
+from faunaschade.audit import log as audit_log
 from faunaschade.downloads import audit_download
 from faunaschade.models import Role
-from faunaschade.services import audit_log
 from faunaschade.vocabulary import STATUS_LABELS
 from faunaschade.web.formdata import whole_number
 

@@ -9,14 +9,18 @@ from typing import Any
 from flask import Flask, g
 from flask_login import current_user
 
+from faunaschade.assessments import operations as assessments
+from faunaschade.assessments import zienswijze
+from faunaschade.assessments.zienswijze import Window
+from faunaschade.claims import completion
+from faunaschade.claims import worklist as queue
+from faunaschade.claims.worklist import Deadline
 from faunaschade.clock import today
+from faunaschade.decisions import calculation
 from faunaschade.documents.assessment_letters import ConfirmationLine, confirmation_lines
 from faunaschade.errors import Conflict
 from faunaschade.models import Assessment, AssessmentStatus, Claim, ClaimStatus, Role
 from faunaschade.models.completion_requests import CompletionRequest
-from faunaschade.services import assessments, completion, queue, zienswijze
-from faunaschade.services.queue import Deadline
-from faunaschade.services.zienswijze import Window
 
 S = ClaimStatus
 #: Statuses in which the engine's preview helps the officer (a proposal shows its own).
@@ -54,7 +58,7 @@ def _preview(claim: Claim) -> tuple[dict[str, Any] | None, str | None]:
     if claim.status not in PREVIEW_STATUSES:
         return None, None
     try:
-        return assessments.calculation_preview(claim), None
+        return calculation.calculation_preview(claim), None
     except Conflict as exc:
         return None, exc.message
 

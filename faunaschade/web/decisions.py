@@ -9,10 +9,12 @@ from flask import Blueprint, flash, redirect, request, url_for
 from flask_login import current_user
 
 from faunaschade.access import get_claim_in_scope_or_404, roles_required
+from faunaschade.claims import livestock
+from faunaschade.decisions import delays, objections
+from faunaschade.decisions import operations as decisions
 from faunaschade.errors import AppError, ValidationFailed
 from faunaschade.extensions import db
 from faunaschade.models import Role
-from faunaschade.services import decisions, delays, livestock, objections
 
 bp = Blueprint("decisions_web", __name__)
 officer_only = roles_required(Role.OFFICER)

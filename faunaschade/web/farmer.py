@@ -17,17 +17,20 @@ from faunaschade.access import (
     login_required,
     roles_required,
 )
+from faunaschade.audit.timeline import timeline
+from faunaschade.claims import attachments, livestock
+from faunaschade.claims import leges as payments
+from faunaschade.claims import operations as claims
 from faunaschade.clock import AMSTERDAM
+from faunaschade.decisions.operations import decision_view
 from faunaschade.downloads import send_attachment
 from faunaschade.errors import Conflict, ValidationFailed
 from faunaschade.extensions import db
+from faunaschade.farmers import operations as farmers
 from faunaschade.models import Claim, Letter, Role
 from faunaschade.schemas.claims import ClaimInSchema, LivestockClaimInSchema
 from faunaschade.schemas.farmers import ParcelSchema, RegisterSchema
 from faunaschade.security import registration_limit
-from faunaschade.services import attachments, claims, farmers, livestock, payments
-from faunaschade.services.decisions import decision_view
-from faunaschade.services.timeline import timeline
 from faunaschade.web.formdata import (
     claim_form_data,
     load,

@@ -4,7 +4,7 @@ from flask import Blueprint, Response
 
 from faunaschade.access import login_required
 from faunaschade.downloads import pdf_response
-from faunaschade.services import letters
+from faunaschade.letters import operations as letters
 
 bp = Blueprint("web_letters", __name__)
 

@@ -8,6 +8,9 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from faunaschade.access import get_claim_in_scope_or_404, roles_required
+from faunaschade.assessments import operations as assessments
+from faunaschade.claims import completion
+from faunaschade.claims import worklist as queue
 from faunaschade.clock import today
 from faunaschade.errors import Conflict, ValidationFailed
 from faunaschade.extensions import db
@@ -17,7 +20,6 @@ from faunaschade.schemas.assessments import (
     CompletionRequestSchema,
     QueueQuerySchema,
 )
-from faunaschade.services import assessments, completion, queue
 from faunaschade.web.formdata import load, present, service_errors, whole_number
 from faunaschade.web.vocab import STATUS_LABELS, vocabulary
 

@@ -19,14 +19,14 @@ from flask import (
 from flask_login import current_user
 
 from faunaschade.access import login_required
+from faunaschade.accounts import users
+from faunaschade.audit.timeline import LETTER_NAMES
 from faunaschade.clock import AMSTERDAM
 from faunaschade.errors import Unauthorized
 from faunaschade.extensions import db
 from faunaschade.money import dutch_date, format_eur
 from faunaschade.provinces import PROVINCES
 from faunaschade.security import account_login_limit, end_session, login_limit, start_session
-from faunaschade.services import users
-from faunaschade.services.timeline import LETTER_NAMES
 from faunaschade.vocabulary import OFFICER_REASONS
 from faunaschade.web.forms import LoginForm, LogoutForm
 

@@ -14,8 +14,8 @@ from faunaschade.downloads import xml_response
 from faunaschade.errors import AppError
 from faunaschade.extensions import db
 from faunaschade.models import PaymentBatch, Role
-from faunaschade.services import payment_batch_views as views
-from faunaschade.services import payment_batches as batches
+from faunaschade.payouts import batch_views as views
+from faunaschade.payouts import batches
 
 bp = Blueprint("payment_batches_web", __name__, url_prefix="/betaalbatches")
 officer_only = roles_required(Role.OFFICER)

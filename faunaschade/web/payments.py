@@ -6,9 +6,9 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from sqlalchemy import select
 
 from faunaschade.access import get_claim_in_scope_or_404, roles_required
+from faunaschade.claims import leges as payments
 from faunaschade.extensions import db
 from faunaschade.models import Payment, PaymentStatus, Role
-from faunaschade.services import payments
 
 bp = Blueprint("payments_web", __name__)
 

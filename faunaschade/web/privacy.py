@@ -8,8 +8,8 @@ from flask import Blueprint, Response
 from flask_login import current_user
 
 from faunaschade.access import roles_required
+from faunaschade.farmers import privacy
 from faunaschade.models import Role
-from faunaschade.services import privacy
 
 bp = Blueprint("privacy_web", __name__)
 

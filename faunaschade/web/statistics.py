@@ -17,7 +17,7 @@ from faunaschade.money import format_eur
 from faunaschade.provinces import PROVINCES
 from faunaschade.rules.catalogue import CROPS, SPECIES
 from faunaschade.schemas.statistics import StatisticsQuerySchema
-from faunaschade.services import statistics
+from faunaschade.statistics import figures as statistics
 from faunaschade.web import charts
 
 bp = Blueprint("auditor", __name__)

@@ -6,11 +6,12 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from faunaschade.access import get_claim_in_scope_or_404, roles_required
+from faunaschade.assessments import zienswijze
+from faunaschade.claims import completion
 from faunaschade.errors import Conflict, ValidationFailed
 from faunaschade.extensions import db
 from faunaschade.models import Role
 from faunaschade.schemas.assessments import ZienswijzeInSchema
-from faunaschade.services import completion, zienswijze
 from faunaschade.web.formdata import load, present, service_errors
 from faunaschade.web.vocab import vocabulary
 

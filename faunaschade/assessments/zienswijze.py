@@ -1,0 +1,115 @@
+"""The farmer's zienswijze on the assessment: 8 working days after the confirmation, once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from faunaschade.audit import chain as audit
+from faunaschade.claims import attachments
+from faunaschade.clock import today
+from faunaschade.errors import Conflict, ValidationFailed
+from faunaschade.extensions import db
+from faunaschade.models import AttachmentKind, Claim, ClaimStatus, User, Zienswijze
+from faunaschade.models.assessments import latest_assessment
+from faunaschade.money import dutch_date
+
+
+@dataclass(frozen=True)
+class Window:
+    """Where the claim's zienswijze window stands."""
+
+    deadline: date | None  #: Last day to respond; None before the assessment confirmation.
+    is_open: bool  #: A zienswijze can be given now.
+    answer: Zienswijze | None  #: The zienswijze on the current assessment, if given.
+
+    @property
+    def closed(self) -> bool:
+        """The window was opened and its last day has passed."""
+        return self.deadline is not None and not self.is_open and self.answer is None
+
+
+def answer_of(claim: Claim) -> Zienswijze | None:
+    """The zienswijze on the claim's newest submitted assessment."""
+    assessment = latest_assessment(claim)
+    if assessment is None:
+        return None
+    return db.session.scalar(
+        select(Zienswijze)
+        .where(Zienswijze.claim_id == claim.id, Zienswijze.assessment_id == assessment.id)
+        .order_by(Zienswijze.id)
+        .limit(1)
+    )
+
+
+def window(claim: Claim, on: date | None = None) -> Window:
+    """The zienswijze window of the claim on `on` (default today)."""
+    deadline = claim.zienswijze_deadline
+    answer = answer_of(claim) if deadline else None
+    is_open = (
+        deadline is not None
+        and answer is None
+        and claim.status == ClaimStatus.ASSESSED
+        and (on or today()) <= deadline
+    )
+    return Window(deadline, is_open, answer)
+
+
+def zienswijze_settled(claim: Claim, on: date | None = None) -> bool:
+    """The officer may propose a decision: the window has closed or the farmer answered."""
+    found = window(claim, on)
+    return found.answer is not None or (
+        found.deadline is not None and (on or today()) > found.deadline
+    )
+
+
+def submit_zienswijze(
+    claim: Claim, farmer: User, text: str, attachment: tuple[str, bytes] | None = None
+) -> Zienswijze:
+    """Record the farmer's response to the assessment confirmation (with an optional file)."""
+    assessment = latest_assessment(claim)
+    deadline = claim.zienswijze_deadline
+    if assessment is None or deadline is None:
+        raise Conflict(
+            "Er is nog geen bevestiging van de taxatie waarop u kunt reageren.",
+            code="no_assessment",
+        )
+    if answer_of(claim) is not None:
+        raise Conflict(
+            "U heeft al een zienswijze op deze taxatie gegeven.", code="zienswijze_exists"
+        )
+    if today() > deadline:
+        raise Conflict(
+            f"De termijn voor een zienswijze is gesloten op {dutch_date(deadline)} "
+            "(8 werkdagen na de bevestiging van de taxatie).",
+            code="zienswijze_closed",
+        )
+    if claim.status != ClaimStatus.ASSESSED:
+        raise Conflict("In deze fase van de aanvraag kunt u geen zienswijze meer geven.")
+    if not text.strip():
+        raise ValidationFailed(fields={"text": ["Schrijf uw zienswijze."]})
+    file = None
+    if attachment is not None:
+        filename, data = attachment
+        file = attachments.add_attachment(
+            claim, filename, data, farmer, kind=AttachmentKind.ZIENSWIJZE
+        )
+    answer = Zienswijze(
+        claim_id=claim.id,
+        assessment_id=assessment.id,
+        text=text.strip(),
+        attachment_id=file.id if file else None,
+        submitted_by=farmer.id,
+    )
+    db.session.add(answer)
+    db.session.flush()
+    audit.record(
+        "zienswijze.submitted",
+        answer,
+        actor=farmer,
+        claim_id=claim.id,
+        data={"assessment_id": assessment.id, "attachment": file is not None},
+    )
+    return answer

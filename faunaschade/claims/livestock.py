@@ -1,0 +1,109 @@
+"""Livestock damage by wolf or golden jackal: the keeper's report and the officer's finding."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from faunaschade import rules
+from faunaschade.audit import chain as audit
+from faunaschade.claims import workflow
+from faunaschade.claims.receipt import on_received
+from faunaschade.clock import local_day, today
+from faunaschade.errors import Conflict, ValidationFailed
+from faunaschade.extensions import db
+from faunaschade.models import Claim, ClaimKind, ClaimSpecies, ClaimStatus, FarmerProfile, User
+from faunaschade.models.base import utcnow
+
+#: Statuses in which the officer can still record the field visit and DNA outcome.
+FINDING_STATUSES = (ClaimStatus.SUBMITTED, ClaimStatus.ASSESSMENT_ORDERED, ClaimStatus.ASSESSED)
+
+
+def report_livestock_damage(profile: FarmerProfile, data: dict[str, Any], actor: User) -> Claim:
+    """The keeper's report: stored and submitted at once (no leges); late reports are flagged."""
+    discovered_at = data["discovered_at"]
+    now = utcnow()
+    if discovered_at > now + timedelta(minutes=5):
+        raise ValidationFailed(fields={"discovered_at": ["Dit tijdstip ligt in de toekomst."]})
+    discovered_on = local_day(discovered_at)
+    try:
+        rule_set = rules.rule_set_for(data["province"], discovered_on)
+    except rules.NoRuleSetError:
+        raise ValidationFailed(
+            fields={
+                "discovered_at": [
+                    f"Voor provincie {data['province']} is er geen regeling "
+                    f"op {discovered_on:%d-%m-%Y}."
+                ]
+            }
+        ) from None
+    deadline = rules.livestock_deadline(discovered_at, rule_set.livestock.report_hours)
+    claim = Claim(
+        reference=f"NEW-{now:%H%M%S%f}",
+        farmer_id=profile.id,
+        province=data["province"],
+        kind=ClaimKind.LIVESTOCK,
+        crop=None,
+        discovered_on=discovered_on,
+        discovered_at=discovered_at,
+        description=data["description"],
+        species=[ClaimSpecies(species=code) for code in data["species"]],
+        leges=rule_set.livestock.leges,
+        submission_deadline=local_day(deadline),
+        submitted_at=now,
+        backstop_deadline=rules.awb_backstop(today()),
+    )
+    db.session.add(claim)
+    db.session.flush()
+    claim.reference = f"FS-{discovered_on.year}-{claim.id:06d}"
+    late = now > deadline
+    audit.record(
+        "claim.created",
+        claim,
+        actor=actor,
+        claim_id=claim.id,
+        data={"kind": "livestock", "animals": data["animals"], "late": late},
+    )
+    workflow.transition(
+        claim,
+        ClaimStatus.SUBMITTED,
+        actor,
+        reason="Melding schade aan landbouwhuisdieren ontvangen",
+        data={"late": late, "deadline": deadline.isoformat()},
+    )
+    on_received(claim, actor)
+    return claim
+
+
+def is_late_report(claim: Claim) -> bool:
+    """The report came more than 24 hours after the discovery."""
+    if claim.kind != ClaimKind.LIVESTOCK or claim.discovered_at is None:
+        return False
+    rule_set = rules.rule_set_for(claim.province, claim.discovered_on)
+    deadline = rules.livestock_deadline(claim.discovered_at, rule_set.livestock.report_hours)
+    return (claim.submitted_at or utcnow()) > deadline
+
+
+def record_wolf_finding(
+    claim: Claim, officer: User, finding: str, visited_on: date, remarks: str = ""
+) -> Claim:
+    """The officer records the field visit and the DNA outcome."""
+    if claim.kind != ClaimKind.LIVESTOCK:
+        raise Conflict("Een DNA-uitkomst hoort alleen bij schade aan landbouwhuisdieren.")
+    if claim.status not in FINDING_STATUSES:
+        raise Conflict("In deze fase kan de uitkomst niet meer worden vastgelegd.")
+    if visited_on > today() or visited_on < claim.discovered_on:
+        raise ValidationFailed(
+            fields={"visited_on": ["Het veldbezoek ligt tussen de ontdekking en vandaag."]}
+        )
+    claim.wolf_finding = finding
+    audit.record(
+        "claim.wolf_finding",
+        claim,
+        actor=officer,
+        claim_id=claim.id,
+        reason=remarks or None,
+        data={"finding": finding, "visited_on": visited_on.isoformat()},
+    )
+    db.session.flush()
+    return claim

@@ -1,0 +1,263 @@
+"""Use cases of a claim in the farmer's hands: create, edit, attach, submit, withdraw."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import inspect
+
+from faunaschade import rules
+from faunaschade.audit import chain as audit
+from faunaschade.claims import workflow
+from faunaschade.claims.leges import cancel_open_payments
+from faunaschade.claims.livestock import is_late_report
+from faunaschade.claims.receipt import on_received
+from faunaschade.clock import local_day, today
+from faunaschade.errors import Conflict, ValidationFailed
+from faunaschade.extensions import db
+from faunaschade.models import (
+    AreaType,
+    Claim,
+    ClaimKind,
+    ClaimParcel,
+    ClaimSpecies,
+    ClaimStatus,
+    FarmerProfile,
+    Parcel,
+    Tenure,
+    User,
+)
+from faunaschade.models.base import utcnow
+from faunaschade.models.decisions import current_decision
+from faunaschade.rules.catalogue import CROPS, SPECIES
+
+EDITABLE = (ClaimStatus.DRAFT,)
+
+
+def _rule_set(province: str, discovered_on: date) -> rules.RuleSet:
+    try:
+        return rules.rule_set_for(province, discovered_on)
+    except rules.NoRuleSetError:
+        raise ValidationFailed(
+            fields={
+                "discovered_on": [
+                    f"Voor provincie {province} is er geen regeling op {discovered_on:%d-%m-%Y}."
+                ]
+            }
+        ) from None
+
+
+def _check(profile: FarmerProfile, data: dict[str, Any]) -> dict[str, list[str]]:
+    """Business rules on a complete claim body; field path → messages."""
+    errors: dict[str, list[str]] = {}
+    if data["discovered_on"] > today():
+        errors["discovered_on"] = ["De ontdekkingsdatum ligt in de toekomst."]
+    seen: set[tuple[int, str]] = set()
+    for i, line in enumerate(data["parcels"]):
+        parcel = db.session.get(Parcel, line["parcel_id"])
+        path = f"parcels[{i}]"
+        if parcel is None or parcel.farmer_id != profile.id:
+            errors[f"{path}.parcel_id"] = [
+                "Onbekend perceel: voeg het eerst toe bij Mijn percelen."
+            ]
+            continue
+        if parcel.tenure == Tenure.RENT:
+            errors[f"{path}.parcel_id"] = [
+                f"Perceel '{parcel.name}' is gehuurd. Gehuurde percelen komen niet in aanmerking "
+                "voor een tegemoetkoming; alleen eigendom of (erf)pacht."
+            ]
+        if line["damaged_area_ha"] > parcel.area_ha:
+            errors[f"{path}.damaged_area_ha"] = [
+                f"Groter dan het perceel zelf ({parcel.area_ha} ha)."
+            ]
+        if parcel.crop != data["crop"]:
+            errors[f"{path}.parcel_id"] = [
+                *errors.get(f"{path}.parcel_id", []),
+                f"Op perceel '{parcel.name}' staat {CROPS[parcel.crop].name_nl}, niet "
+                f"{CROPS[data['crop']].name_nl}: één teelt per aanvraag.",
+            ]
+        key = (line["parcel_id"], line["area_type"])
+        if key in seen:
+            errors[f"{path}.parcel_id"] = [
+                "Dit perceel staat al met dit gebiedstype op de aanvraag."
+            ]
+        seen.add(key)
+    return errors
+
+
+def _apply(claim: Claim, data: dict[str, Any]) -> None:
+    for key in ("province", "crop", "discovered_on", "preventive_measures", "description"):
+        if key in data:
+            setattr(claim, key, data[key])
+    if "species" in data:
+        claim.species = [ClaimSpecies(species=code) for code in data["species"]]
+    if "parcels" in data:
+        claim.parcels = [
+            ClaimParcel(
+                parcel_id=line["parcel_id"],
+                damaged_area_ha=line["damaged_area_ha"],
+                area_type=AreaType(line["area_type"]),
+            )
+            for line in data["parcels"]
+        ]
+    claim.submission_deadline = rules.submission_deadline(claim.discovered_on)
+    claim.leges = _rule_set(claim.province, claim.discovered_on).leges.amount
+
+
+def _as_data(claim: Claim) -> dict[str, Any]:
+    return {
+        "province": claim.province,
+        "crop": claim.crop,
+        "discovered_on": claim.discovered_on,
+        "species": [s.species for s in claim.species],
+        "parcels": [
+            {
+                "parcel_id": p.parcel_id,
+                "damaged_area_ha": p.damaged_area_ha,
+                "area_type": p.area_type.value,
+            }
+            for p in claim.parcels
+        ],
+        "preventive_measures": list(claim.preventive_measures or []),
+        "description": claim.description,
+    }
+
+
+def _validated(profile: FarmerProfile, data: dict[str, Any]) -> None:
+    _rule_set(data["province"], data["discovered_on"])
+    if errors := _check(profile, data):
+        raise ValidationFailed(fields=errors)
+
+
+def create_claim(profile: FarmerProfile, data: dict[str, Any], actor: User) -> Claim:
+    """A new crop claim in draft."""
+    _validated(profile, data)
+    claim = Claim(
+        reference=f"NEW-{utcnow():%H%M%S%f}",
+        farmer_id=profile.id,
+        kind=ClaimKind.CROP,
+        description=data.get("description") or "",
+    )
+    _apply(claim, data)
+    db.session.add(claim)
+    db.session.flush()
+    claim.reference = f"FS-{claim.discovered_on.year}-{claim.id:06d}"
+    audit.record(
+        "claim.created", claim, actor=actor, claim_id=claim.id, to_status=claim.status.value
+    )
+    return claim
+
+
+def update_claim(claim: Claim, data: dict[str, Any], actor: User) -> Claim:
+    """Change a draft; the whole claim is validated again."""
+    if claim.status not in EDITABLE:
+        raise Conflict("Een ingediende aanvraag kan niet meer worden gewijzigd.")
+    merged = {**_as_data(claim), **data}
+    profile = db.session.get(FarmerProfile, claim.farmer_id)
+    _validated(profile, merged)
+    _apply(claim, data)
+    db.session.flush()
+    audit.record(
+        "claim.updated", claim, actor=actor, claim_id=claim.id, data={"fields": sorted(data)}
+    )
+    return claim
+
+
+def is_late(claim: Claim, on: date | None = None) -> bool:
+    """Submitting on `on` (default today) misses the 7-working-day deadline."""
+    deadline = claim.submission_deadline or rules.submission_deadline(claim.discovered_on)
+    submitted = local_day(claim.submitted_at) if claim.submitted_at else None
+    return (submitted or on or today()) > deadline
+
+
+def warnings(claim: Claim) -> list[dict[str, str]]:
+    """What the farmer should know: late, species not compensated, rented parcels."""
+    found = []
+    if (
+        claim.kind == ClaimKind.CROP
+        and claim.status in (ClaimStatus.DRAFT, ClaimStatus.AWAITING_PAYMENT, ClaimStatus.SUBMITTED)
+        and is_late(claim)
+    ):
+        found.append(
+            {
+                "code": "late_submission",
+                "message": (
+                    f"De termijn om in te dienen was {claim.submission_deadline:%d-%m-%Y} "
+                    "(7 werkdagen na ontdekking). Een te late aanvraag wordt afgewezen; "
+                    "de leges krijgt u dan niet terug."
+                ),
+            }
+        )
+
+    if is_late_report(claim):
+        found.append(
+            {
+                "code": "late_submission",
+                "message": (
+                    "De melding kwam later dan 24 uur na de ontdekking. Een te late melding wordt "
+                    "afgewezen, tenzij er een goede reden voor was."
+                ),
+            }
+        )
+    rule_set = rules.rule_set_for(claim.province, claim.discovered_on)
+    for item in claim.species:
+        if rule_set.exclusion(item.species, claim.discovered_on):
+            name = SPECIES[item.species].name_nl
+            found.append(
+                {
+                    "code": "species_not_compensated",
+                    "message": (
+                        f"Schade door {name} wordt in deze provincie op deze datum niet vergoed."
+                    ),
+                }
+            )
+    return found
+
+
+def deadlines(claim: Claim) -> dict[str, date | None]:
+    """Every deadline of the claim."""
+    if "decision_in_force" not in inspect(claim).unloaded:
+        decision = claim.decision_in_force  # loaded with its page of claims
+    else:
+        decision = current_decision(claim.id) if claim.id else None
+    return {
+        "submission": claim.submission_deadline,
+        "completion": claim.completion_deadline,
+        "zienswijze": claim.zienswijze_deadline,
+        "decision": claim.decision_target,
+        "decision_backstop": claim.backstop_deadline,
+        "objection": decision.objection_deadline if decision else None,
+    }
+
+
+def submit_claim(claim: Claim, actor: User, *, acknowledge_late: bool = False) -> Claim:
+    """Submit a draft: leges due → awaiting_payment, no leges → submitted (receipt follows)."""
+    if claim.status != ClaimStatus.DRAFT:
+        raise Conflict("Alleen een concept kan worden ingediend.")
+    _validated(db.session.get(FarmerProfile, claim.farmer_id), _as_data(claim))
+    late = is_late(claim)
+    if late and not acknowledge_late:
+        raise Conflict(
+            f"De termijn was {claim.submission_deadline:%d-%m-%Y}. Een te late aanvraag wordt "
+            "afgewezen. Bevestig dat u toch wilt indienen.",
+            code="late_submission",
+            fields={"acknowledge_late": ["Bevestig dat u te laat indient."]},
+        )
+    claim.submitted_at = utcnow()
+    claim.backstop_deadline = rules.awb_backstop(today())
+    claim.leges = _rule_set(claim.province, claim.discovered_on).leges.amount
+    if claim.leges > Decimal("0"):
+        workflow.transition(claim, ClaimStatus.AWAITING_PAYMENT, actor, data={"late": late})
+    else:
+        workflow.transition(claim, ClaimStatus.SUBMITTED, actor, data={"late": late})
+        on_received(claim, actor)
+    return claim
+
+
+def withdraw_claim(claim: Claim, actor: User, reason: str | None = None) -> Claim:
+    """The farmer withdraws; an open leges payment is cancelled."""
+    workflow.transition(claim, ClaimStatus.WITHDRAWN, actor, reason=reason or None)
+    cancel_open_payments(claim)
+    return claim

@@ -1,0 +1,273 @@
+"""Decisions with four eyes: officer A proposes, officer B approves or sends back; objections.
+
+Every decision — granting, rejecting, not processed after a completion request, and the decision
+on an objection — goes through a proposal by one officer and the approval of another.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from faunaschade import rules
+from faunaschade.assessments.zienswijze import zienswijze_settled
+from faunaschade.audit import chain as audit
+from faunaschade.claims import workflow
+from faunaschade.clock import today
+from faunaschade.decisions import objections
+from faunaschade.decisions.calculation import calculate_claim
+from faunaschade.decisions.delays import needs_delay_notice
+from faunaschade.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from faunaschade.extensions import db
+from faunaschade.letters import operations as letters
+from faunaschade.models import (
+    Claim,
+    ClaimStatus,
+    Decision,
+    LetterKind,
+    Outcome,
+    Proposal,
+    ProposalStatus,
+    Role,
+    User,
+)
+from faunaschade.models import decisions as models_decisions
+from faunaschade.models.assessments import latest_assessment
+from faunaschade.models.base import utcnow
+from faunaschade.notifications import operations as notifications
+from faunaschade.vocabulary import OFFICER_REASONS
+
+S = ClaimStatus
+#: Claim status in which a proposal may be made → the status while it is open.
+PROPOSABLE = {
+    S.ASSESSED: S.PROPOSED,
+    S.SUBMITTED: S.PROPOSED,
+    S.INCOMPLETE: S.INCOMPLETE,
+    S.OBJECTION: S.OBJECTION,
+}
+
+
+def _check_officer(officer: User, claim: Claim) -> None:
+    if officer.role != Role.OFFICER:
+        raise Forbidden("Alleen een behandelaar kan dit doen.")
+    if claim.province not in officer.provinces:
+        raise NotFound("Aanvraag niet gevonden.")
+
+
+def open_proposal(claim: Claim) -> Proposal | None:
+    """The proposal waiting for a second officer, if any."""
+    return models_decisions.open_proposal(claim.id)
+
+
+def current_decision(claim: Claim) -> Decision | None:
+    """The decision in force (not superseded)."""
+    return models_decisions.current_decision(claim.id)
+
+
+def _outcome(result: rules.Result, reject: bool, reduction_pct: Decimal) -> Outcome:
+    if reject or not result.eligible or result.payout == 0:
+        return Outcome.REJECTED
+    excluded = any(step.code == "component_excluded" for step in result.steps)
+    return Outcome.PARTIALLY_GRANTED if reduction_pct > 0 or excluded else Outcome.GRANTED
+
+
+def propose_decision(
+    claim: Claim,
+    officer: User,
+    *,
+    reduction_pct: Decimal = Decimal("0"),
+    motivation: str = "",
+    reject: bool = False,
+    reasons: list[str] | None = None,
+) -> Proposal:
+    """Officer A's proposal; the rules engine computes it and the rule-set version is kept."""
+    _check_officer(officer, claim)
+    workflow.lock(claim)
+    if claim.status not in PROPOSABLE:
+        raise Conflict(f"In status '{claim.status.value}' kan geen besluit worden voorgesteld.")
+    if open_proposal(claim) is not None:
+        raise Conflict("Er ligt al een voorstel dat op een tweede behandelaar wacht.")
+    reasons = list(dict.fromkeys(reasons or []))
+    if unknown := sorted(set(reasons) - set(OFFICER_REASONS)):
+        raise ValidationFailed(fields={"reasons": [f"Onbekende reden: {', '.join(unknown)}."]})
+    if claim.status == S.ASSESSED and not zienswijze_settled(claim):
+        until = f"{claim.zienswijze_deadline:%d-%m-%Y}" if claim.zienswijze_deadline else "—"
+        raise Conflict(
+            f"De termijn voor een zienswijze loopt nog tot en met {until}; wacht die af."
+        )
+    if claim.status in (S.SUBMITTED, S.INCOMPLETE):
+        reject = True  # without an assessment only a rejection can be proposed
+    if claim.status == S.INCOMPLETE:
+        if claim.completion_deadline is None or claim.completion_deadline >= today():
+            raise Conflict("De termijn om aan te vullen is nog niet verstreken.")
+        reasons = ["not_processed"]
+    result = calculate_claim(claim, reduction_pct=reduction_pct)
+    reasons = reasons or list(result.rejection_reasons)
+    if reject and not reasons:
+        raise ValidationFailed(fields={"reasons": ["Geef de reden van de afwijzing."]})
+    outcome = (
+        Outcome.NOT_PROCESSED
+        if "not_processed" in reasons
+        else _outcome(result, reject, reduction_pct)
+    )
+    if reduction_pct > 0 and not motivation.strip():
+        raise ValidationFailed(fields={"motivation": ["Motiveer de korting."]})
+    proposal = Proposal(
+        claim_id=claim.id,
+        proposed_by=officer.id,
+        outcome=outcome,
+        reasons=reasons if outcome in (Outcome.REJECTED, Outcome.NOT_PROCESSED) else [],
+        reduction_pct=reduction_pct,
+        motivation=motivation.strip(),
+        calculation=result.to_dict(),
+        rule_set_version=result.rule_set,
+    )
+    db.session.add(proposal)
+    db.session.flush()
+    audit.record(
+        "proposal.created",
+        proposal,
+        actor=officer,
+        claim_id=claim.id,
+        data={
+            "outcome": outcome.value,
+            "payout": _payout(proposal),
+            "rule_set": result.rule_set,
+            "reduction_pct": reduction_pct,
+        },
+    )
+    if PROPOSABLE[claim.status] != claim.status:
+        workflow.transition(
+            claim, PROPOSABLE[claim.status], officer, data={"proposal_id": proposal.id}
+        )
+    return proposal
+
+
+def _locked_claim_of(proposal: Proposal) -> Claim:
+    # Every change to a proposal happens under its claim's lock; after taking it, read the
+    # proposal again: another officer may have approved or sent it back meanwhile.
+    claim = workflow.lock(db.session.get(Claim, proposal.claim_id))
+    db.session.refresh(proposal)
+    return claim
+
+
+def _payout(proposal: Proposal) -> Decimal:
+    if proposal.outcome in (Outcome.REJECTED, Outcome.NOT_PROCESSED):
+        return Decimal("0.00")
+    return Decimal(proposal.calculation["payout"])
+
+
+def _amount(proposal: Proposal, name: str) -> Decimal:
+    rejected = proposal.outcome in (Outcome.REJECTED, Outcome.NOT_PROCESSED)
+    keep = name in ("assessed_damage", "leges_refund")
+    return Decimal(proposal.calculation[name]) if keep or not rejected else Decimal("0.00")
+
+
+def approve_proposal(proposal: Proposal, officer: User) -> Decision:
+    """Officer B approves: the decision is taken, its letter and e-mail follow after commit."""
+    claim = _locked_claim_of(proposal)
+    _check_officer(officer, claim)
+    if proposal.proposed_by == officer.id:
+        raise Forbidden(
+            "U kunt uw eigen voorstel niet goedkeuren (vier-ogenprincipe).", code="four_eyes"
+        )
+    if proposal.status != ProposalStatus.OPEN:
+        raise Conflict("Dit voorstel is al afgehandeld.")
+    previous = current_decision(claim)
+    version = (previous.version + 1) if previous else 1
+    proposal.status, proposal.approved_by = ProposalStatus.APPROVED, officer.id
+    decided_on = today()
+    decision = Decision(
+        claim_id=claim.id,
+        proposal_id=proposal.id,
+        version=version,
+        kenmerk=f"{claim.reference}-B{version}",
+        decided_on=decided_on,
+        outcome=proposal.outcome,
+        assessed_damage=_amount(proposal, "assessed_damage"),
+        own_risk=_amount(proposal, "own_risk"),
+        supplement=_amount(proposal, "supplement"),
+        reduction=_amount(proposal, "reduction"),
+        payout=_payout(proposal),
+        leges_refund=_amount(proposal, "leges_refund"),
+        objection_deadline=rules.objection_deadline(decided_on),
+        prepared_by=proposal.proposed_by,
+        approved_by=officer.id,
+        supersedes_id=previous.id if previous else None,
+    )
+    if previous is not None:
+        previous.superseded_at = utcnow()
+    db.session.add(decision)
+    db.session.flush()
+    audit.record(
+        "decision.taken",
+        decision,
+        actor=officer,
+        claim_id=claim.id,
+        data={
+            "kenmerk": decision.kenmerk,
+            "outcome": decision.outcome.value,
+            "payout": decision.payout,
+            "version": version,
+            "rule_set": proposal.rule_set_version,
+            "supersedes": previous.id if previous else None,
+        },
+    )
+    if claim.status == S.OBJECTION:
+        objections.settle(claim, decision)
+    workflow.transition(claim, S.DECIDED, officer, data={"decision_id": decision.id})
+    kind = LetterKind.OBJECTION_DECISION if previous else LetterKind.DECISION
+    letters.request_letter(claim, kind, decision=decision, actor=officer)
+    notifications.notify(notifications.NotificationKind.DECISION, claim, actor=officer)
+    return decision
+
+
+def send_back(proposal: Proposal, officer: User, reason: str) -> Proposal:
+    """Officer B returns the proposal to be redone."""
+    claim = _locked_claim_of(proposal)
+    _check_officer(officer, claim)
+    if proposal.status != ProposalStatus.OPEN:
+        raise Conflict("Dit voorstel is al afgehandeld.")
+    if not reason.strip():
+        raise ValidationFailed(fields={"reason": ["Geef aan waarom het voorstel terug gaat."]})
+    proposal.status, proposal.send_back_reason = ProposalStatus.SENT_BACK, reason.strip()
+    audit.record("proposal.sent_back", proposal, actor=officer, claim_id=claim.id, reason=reason)
+    if claim.status == S.PROPOSED:
+        back = S.ASSESSED if latest_assessment(claim) is not None else S.SUBMITTED
+        workflow.transition(
+            claim, back, officer, reason=f"Voorstel teruggestuurd: {reason.strip()}"
+        )
+    return proposal
+
+
+def proposal_in_scope(claim: Claim) -> Proposal:
+    """The open proposal of a claim (404 when there is none)."""
+    proposal = open_proposal(claim)
+    if proposal is None:
+        raise NotFound("Er is geen openstaand voorstel.")
+    return proposal
+
+
+def summary(decision: Decision) -> dict[str, Any]:
+    """The decision as the API answers it."""
+    return {
+        "id": decision.id,
+        "kenmerk": decision.kenmerk,
+        "version": decision.version,
+        "outcome": decision.outcome.value,
+        "payout": decision.payout,
+        "decided_on": decision.decided_on,
+        "objection_deadline": decision.objection_deadline,
+    }
+
+
+def decision_view(claim: Claim) -> dict[str, Any]:
+    """What the claim page shows about proposals and the decision."""
+    decision = current_decision(claim)
+    return {
+        "proposal": open_proposal(claim),
+        "decision": decision,
+        "can_propose": claim.status in PROPOSABLE,
+        "can_object": decision is not None and today() <= decision.objection_deadline,
+        "needs_delay_notice": needs_delay_notice(claim),
+    }

@@ -1,0 +1,107 @@
+"""Use cases of the farmer: register, add and edit parcels."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from faunaschade.accounts import users
+from faunaschade.audit import chain as audit
+from faunaschade.errors import NotFound, ValidationFailed
+from faunaschade.extensions import db
+from faunaschade.models import FarmerProfile, Parcel, Role, Tenure, User
+from faunaschade.validators import iban, kvk, postcode
+
+#: The answer to every accepted registration, new address or not (no account enumeration).
+REGISTRATION_RECEIVED = "Uw registratie is ontvangen. Log in met uw e-mailadres en wachtwoord."
+
+
+def register_farmer(data: dict[str, Any]) -> FarmerProfile | None:
+    """Create the login and the farmer's profile from validated registration data.
+
+    None when the address already has an account: the caller answers as for a new one.
+    """
+    owner = users.user_by_email(data["email"])
+    if owner is not None:
+        users.repeat_registration(owner, data["password"])
+        return None
+    user = users.create_user(data["email"], data["password"], Role.FARMER, name=data["name"])
+    profile = FarmerProfile(
+        user_id=user.id,
+        name=data["name"].strip(),
+        kvk=kvk(data["kvk"]),
+        iban=iban(data["iban"]),
+        address=data["address"].strip(),
+        postcode=postcode(data["postcode"]),
+        city=data["city"].strip(),
+    )
+    db.session.add(profile)
+    db.session.flush()
+    audit.record("farmer.registered", profile, actor=user)
+    if others := sharing_kvk(profile):
+        # Staff see this on the claim page; the registrant must not learn of the other account.
+        # Ids only: the KvK number is personal data, and the audit chain cannot forget.
+        shared = {"profile_ids": [other.id for other in others]}
+        audit.record("farmer.kvk_shared", profile, actor=user, data=shared)
+    return profile
+
+
+def sharing_kvk(profile: FarmerProfile) -> list[FarmerProfile]:
+    """The other, not erased, farmers' profiles with the same KvK number."""
+    return list(
+        db.session.scalars(
+            select(FarmerProfile)
+            .where(
+                FarmerProfile.kvk == profile.kvk,
+                FarmerProfile.id != profile.id,
+                FarmerProfile.erased_at.is_(None),
+            )
+            .order_by(FarmerProfile.id)
+        )
+    )
+
+
+def profile_of(user: User) -> FarmerProfile:
+    """The farmer's own profile (404 for users without one)."""
+    profile = db.session.scalar(select(FarmerProfile).where(FarmerProfile.user_id == user.id))
+    if profile is None:
+        raise NotFound("Geen boerenprofiel bij deze gebruiker.")
+    return profile
+
+
+def parcel_of(profile: FarmerProfile, parcel_id: int) -> Parcel:
+    """One of the farmer's own parcels; another's answers 404."""
+    parcel = db.session.get(Parcel, parcel_id)
+    if parcel is None or parcel.farmer_id != profile.id:
+        raise NotFound("Perceel niet gevonden.")
+    return parcel
+
+
+def add_parcel(profile: FarmerProfile, data: dict[str, Any], actor: User) -> Parcel:
+    """Register a parcel for the farmer."""
+    parcel = Parcel(farmer_id=profile.id, **_parcel_fields(data))
+    db.session.add(parcel)
+    db.session.flush()
+    audit.record("parcel.created", parcel, actor=actor, data={"tenure": parcel.tenure.value})
+    return parcel
+
+
+def edit_parcel(parcel: Parcel, data: dict[str, Any], actor: User) -> Parcel:
+    """Change a parcel's fields."""
+    for key, value in _parcel_fields(data).items():
+        setattr(parcel, key, value)
+    if parcel.geometry is None and "geometry" in data:
+        parcel.geometry = None
+    db.session.flush()
+    audit.record("parcel.updated", parcel, actor=actor, data={"fields": sorted(data)})
+    return parcel
+
+
+def _parcel_fields(data: dict[str, Any]) -> dict[str, Any]:
+    fields = {k: data[k] for k in ("name", "area_ha", "crop", "geometry") if k in data}
+    if "tenure" in data:
+        fields["tenure"] = Tenure(data["tenure"])
+    if not fields:
+        raise ValidationFailed("Niets om te wijzigen.", fields={"_schema": ["Geen velden."]})
+    return fields

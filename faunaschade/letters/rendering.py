@@ -1,0 +1,75 @@
+"""Letter jobs: render a requested letter to PDF and store it once."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from flask import current_app
+from sqlalchemy import select, update
+from sqlalchemy.exc import SQLAlchemyError
+
+from faunaschade.audit import chain as audit
+from faunaschade.documents import build_context, render_pdf, template_for
+from faunaschade.extensions import db
+from faunaschade.jobs.core import job
+from faunaschade.models import Claim, FarmerProfile, Letter, LetterStatus
+from faunaschade.models.base import locked, utcnow
+from faunaschade.storage import store_bytes
+
+log = logging.getLogger(__name__)
+
+
+@job("letters.render", queue="letters", timeout=120, retries=3)
+def render_letter(letter_id: int) -> None:
+    """Render, store and audit one letter; a ready letter is left alone (idempotent)."""
+    # The farmer's profile FOR SHARE first: an erasure (its row lock) waits until this
+    # letter is stored and then wipes it, or runs first and this letter renders the erased
+    # values; never a PDF with the name stored after the erasure. Then the letter's row lock:
+    # a second run of the same job waits here until the first commits, then finds the letter
+    # ready. Always in this order.
+    db.session.execute(
+        select(FarmerProfile.id)
+        .join(Claim, Claim.farmer_id == FarmerProfile.id)
+        .join(Letter, Letter.claim_id == Claim.id)
+        .where(Letter.id == letter_id)
+        .with_for_update(read=True, of=FarmerProfile)
+    ).all()
+    letter = locked(Letter, letter_id)
+    if letter is None:
+        raise LookupError(f"letter {letter_id} does not exist")
+    if letter.status == LetterStatus.READY:
+        return
+    try:
+        variant = current_app.config.get("LETTER_PDF_VARIANT")  # e.g. "pdf/a-3b"; None: plain
+        pdf = render_pdf(template_for(letter.kind), build_context(letter), pdf_variant=variant)
+        stored = store_bytes(pdf, "application/pdf")
+        letter.file_id, letter.sha256 = stored.id, stored.sha256
+        letter.status, letter.rendered_at, letter.error = LetterStatus.READY, utcnow(), None
+        audit.record(
+            "letter.stored",
+            letter,
+            claim_id=letter.claim_id,
+            data={"sha256": stored.sha256, "kind": letter.kind.value, "version": letter.version},
+        )
+        db.session.flush()
+        if pause := current_app.config.get("LETTER_FAULT_PAUSE_SECONDS", 0):
+            time.sleep(pause)  # fault injection: lets a test kill the worker mid-letter
+    except Exception as exc:
+        _mark_failed(letter_id, exc)
+        raise
+
+
+def _mark_failed(letter_id: int, exc: Exception) -> None:
+    # Own short transaction, so the officer sees why; rq retries the job after this.
+    db.session.rollback()
+    try:
+        db.session.execute(
+            update(Letter)
+            .where(Letter.id == letter_id, Letter.status != LetterStatus.READY)
+            .values(status=LetterStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000])
+        )
+        db.session.commit()
+    except SQLAlchemyError:  # the database itself is the problem: the job row says enough
+        db.session.rollback()
+        log.warning("could not mark letter %s failed", letter_id, exc_info=True)

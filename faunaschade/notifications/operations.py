@@ -1,0 +1,50 @@
+"""E-mail notifications to the farmer: queued in the caller's transaction, sent by a job."""
+
+from __future__ import annotations
+
+import enum
+from typing import Any
+
+from faunaschade.audit import chain as audit
+from faunaschade.extensions import db
+from faunaschade.jobs.core import enqueue
+from faunaschade.models import Claim, JobRecord
+
+
+class NotificationKind(enum.StrEnum):
+    """Which e-mail the farmer gets; each has a template templates/mail/<kind>.txt."""
+
+    #: The claim was received (submitted, or waiting for the leges).
+    SUBMITTED = "submitted"
+    #: The officer asked for more information (verzoek om aanvulling).
+    COMPLETION_REQUESTED = "completion_requested"
+    #: The assessment report is in; the zienswijze window runs.
+    ASSESSMENT_CONFIRMATION = "assessment_confirmation"
+    #: A decision (or a decision on objection) was taken.
+    DECISION = "decision"
+
+
+def notification_job_id(kind: NotificationKind, claim: Claim) -> str:
+    """Deterministic job id: one e-mail per kind per claim version."""
+    # Every legitimate notification follows a change of the claim (a transition), which bumps
+    # the claim's optimistic-locking `version`; a retried request that changes nothing meets
+    # the same version and hence the same job id, which `enqueue` turns into a no-op.
+    return f"mail-{kind.value}-claim-{claim.id}-v{claim.version}"
+
+
+def notify(kind: str, claim: Claim, *, actor: Any = None) -> None:
+    """Queue the e-mail of this kind to the claim's farmer (sent after commit) and audit it."""
+    kind = NotificationKind(kind)
+    # Flush so the claim has its id and the version that includes the caller's changes.
+    db.session.flush()
+    job_id = notification_job_id(kind, claim)
+    if db.session.get(JobRecord, job_id) is not None:
+        return
+    enqueue("mail.notify", job_id, kind=kind.value, claim_id=claim.id, notification_id=job_id)
+    audit.record(
+        "notification.queued",
+        claim,
+        actor=actor,
+        claim_id=claim.id,
+        data={"kind": kind.value, "job_id": job_id},
+    )

@@ -1,0 +1,384 @@
+"""Payment batches: officer A builds one per province, officer B approves, the pain.001 follows.
+
+Each transfer pays one amount of one decision: the payout and the leges refund are separate
+transfers (README, "Payment batches"). Marking the batch paid moves its claims to `paid`.
+"""
+
+from __future__ import annotations
+
+import logging
+from decimal import Decimal
+
+from flask import current_app
+from sepaxml.validation import ValidationError as SepaValidationError
+from sqlalchemy import Select, exists, false, select
+
+from faunaschade.audit import chain as audit
+from faunaschade.claims import workflow
+from faunaschade.clock import today
+from faunaschade.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from faunaschade.extensions import db
+from faunaschade.models import (
+    BatchItemKind,
+    BatchStatus,
+    Claim,
+    ClaimStatus,
+    Decision,
+    FarmerProfile,
+    PaymentBatch,
+    PaymentBatchClaim,
+    PaymentBatchItem,
+    Role,
+    User,
+)
+from faunaschade.models.base import ZERO, utcnow
+from faunaschade.payouts import sepa
+from faunaschade.provinces import PROVINCES
+from faunaschade.storage import read_bytes, store_bytes
+
+log = logging.getLogger(__name__)
+B = BatchStatus
+#: Statuses in which the batch's claims are reserved and nothing has gone to the bank yet.
+CANCELLABLE = (B.DRAFT, B.APPROVED)
+
+
+def batches_in_scope(user: User) -> Select[tuple[PaymentBatch]]:
+    """Batches of the provinces this officer or auditor works for."""
+    query = select(PaymentBatch)
+    if user.role in (Role.OFFICER, Role.AUDITOR):
+        return query.where(PaymentBatch.province.in_(user.provinces))
+    return query.where(false())
+
+
+def get_batch_in_scope_or_404(batch_id: int, user: User) -> PaymentBatch:
+    """The batch if the user may see it; 404 otherwise (never 403)."""
+    batch = db.session.scalar(batches_in_scope(user).where(PaymentBatch.id == batch_id))
+    if batch is None:
+        raise NotFound("Betaalbatch niet gevonden.")
+    return batch
+
+
+def debtor_account(province: str) -> sepa.Account:
+    """The province's account from PROVINCE_ACCOUNTS; a clear refusal when it is missing."""
+    account = sepa.account_for(current_app.config.get("PROVINCE_ACCOUNTS") or {}, province)
+    if account is None:
+        raise Conflict(
+            f"Er is geen (geldige) betaalrekening ingesteld voor {PROVINCES[province]} "
+            "(PROVINCE_ACCOUNTS_JSON)."
+        )
+    return account
+
+
+def _check_officer(officer: User, province: str) -> None:
+    if officer.role != Role.OFFICER:
+        raise Forbidden("Alleen een behandelaar kan dit doen.")
+    if province not in officer.provinces:
+        raise NotFound("Betaalbatch niet gevonden.")
+
+
+def payable(province: str) -> list[tuple[Claim, Decision, FarmerProfile]]:
+    """Decided claims of the province with money due and no open or paid batch, oldest first."""
+    in_a_batch = exists().where(PaymentBatchClaim.live_claim_id == Claim.id)
+    query = (
+        select(Claim, Decision, FarmerProfile)
+        .join(Decision, (Decision.claim_id == Claim.id) & Decision.superseded_at.is_(None))
+        .join(FarmerProfile, FarmerProfile.id == Claim.farmer_id)
+        .where(
+            Claim.province == province,
+            Claim.status == ClaimStatus.DECIDED,
+            (Decision.payout > 0) | (Decision.leges_refund > 0),
+            FarmerProfile.erased_at.is_(None),
+            ~in_a_batch,
+        )
+        .order_by(Decision.decided_on, Claim.id)
+    )
+    return [tuple(row) for row in db.session.execute(query)]
+
+
+def _transfers(decision: Decision) -> list[tuple[BatchItemKind, Decimal]]:
+    amounts = (
+        (BatchItemKind.PAYOUT, decision.payout),
+        (BatchItemKind.LEGES_REFUND, decision.leges_refund),
+    )
+    return [(kind, amount) for kind, amount in amounts if amount > 0]
+
+
+#: The largest total a batch can hold (Money is Numeric(12, 2)). Each payout fits on its own;
+#: what would push a batch over goes in the next one.
+MAX_BATCH_TOTAL = Decimal("9999999999.99")
+
+
+def build_batch(province: str, officer: User) -> PaymentBatch:
+    """Officer A gathers the province's decided, unpaid grants and due leges refunds."""
+    if province not in PROVINCES:
+        raise ValidationFailed(fields={"province": ["Onbekende provincie."]})
+    if officer.role != Role.OFFICER:
+        raise Forbidden("Alleen een behandelaar kan dit doen.")
+    if province not in officer.provinces:
+        raise Forbidden(
+            "U behandelt geen aanvragen van deze provincie.",
+            fields={"province": [f"Geen mandaat voor {PROVINCES[province]}."]},
+        )
+    debtor_account(province)
+    rows = payable(province)
+    if not rows:
+        raise Conflict(f"Er is in {PROVINCES[province]} niets uit te betalen.")
+    batch = PaymentBatch(province=province, built_by=officer.id, status=B.DRAFT, total=ZERO)
+    db.session.add(batch)
+    db.session.flush()
+    room = MAX_BATCH_TOTAL
+    for claim, decision, profile in rows:
+        amount = sum((a for _, a in _transfers(decision)), ZERO)
+        if amount > room:
+            continue  # it does not fit this batch's total: it waits for the next batch
+        room -= amount
+        entry = PaymentBatchClaim(
+            batch_id=batch.id, claim_id=claim.id, decision_id=decision.id, live_claim_id=claim.id
+        )
+        for kind, amount in _transfers(decision):
+            entry.items.append(
+                PaymentBatchItem(
+                    batch_id=batch.id,
+                    claim_id=claim.id,
+                    decision_id=decision.id,
+                    kind=kind,
+                    amount=amount,
+                    end_to_end_id=sepa.end_to_end_id(batch.id, decision.id, kind.value),
+                    creditor_name=profile.name[: sepa.MAX_NAME],
+                    creditor_iban=profile.iban,
+                    remittance=sepa.remittance(kind.value, decision.kenmerk),
+                )
+            )
+        db.session.add(entry)
+    db.session.flush()
+    # The database already keeps the total (triggers); setting it here keeps the object current
+    # and is checked by the same triggers.
+    batch.total = sum((item.amount for item in _items(batch)), ZERO)
+    db.session.flush()
+    audit.record(
+        "payment_batch.built",
+        batch,
+        actor=officer,
+        data={
+            "province": province,
+            "claims": len(rows),
+            "total": batch.total,
+            "transfers": [
+                {
+                    "claim_id": item.claim_id,
+                    "decision_id": item.decision_id,
+                    "kind": item.kind.value,
+                    "amount": item.amount,
+                    "end_to_end_id": item.end_to_end_id,
+                }
+                for item in _items(batch)
+            ],
+        },
+    )
+    return batch
+
+
+def _items(batch: PaymentBatch) -> list[PaymentBatchItem]:
+    return list(
+        db.session.scalars(
+            select(PaymentBatchItem)
+            .where(PaymentBatchItem.batch_id == batch.id)
+            .order_by(PaymentBatchItem.id)
+        )
+    )
+
+
+def _entries(batch: PaymentBatch) -> list[PaymentBatchClaim]:
+    return list(
+        db.session.scalars(
+            select(PaymentBatchClaim)
+            .where(PaymentBatchClaim.batch_id == batch.id)
+            .order_by(PaymentBatchClaim.claim_id)
+        )
+    )
+
+
+def _changed_claims(batch: PaymentBatch) -> list[str]:
+    """References of claims that are no longer payable as built (status, decision or IBAN)."""
+    changed = []
+    for entry in _entries(batch):
+        claim = db.session.get(Claim, entry.claim_id)
+        decision = db.session.scalar(
+            select(Decision.id).where(
+                Decision.claim_id == claim.id, Decision.superseded_at.is_(None)
+            )
+        )
+        profile = db.session.get(FarmerProfile, claim.farmer_id)
+        ibans = {item.creditor_iban for item in entry.items}
+        if (
+            claim.status != ClaimStatus.DECIDED
+            or decision != entry.decision_id
+            or ibans != {profile.iban}
+        ):
+            changed.append(claim.reference)
+    return changed
+
+
+def _still_as_built(batch: PaymentBatch) -> None:
+    if changed := _changed_claims(batch):
+        raise Conflict(
+            "Deze aanvragen zijn veranderd sinds de batch is samengesteld (status, besluit of "
+            f"IBAN): {', '.join(changed)}. Annuleer de batch en stel een nieuwe samen."
+        )
+
+
+def approve_batch(batch: PaymentBatch, officer: User) -> PaymentBatch:
+    """Officer B approves; never the officer who built the batch."""
+    _check_officer(officer, batch.province)
+    if batch.built_by == officer.id:
+        raise Forbidden(
+            "U kunt uw eigen betaalbatch niet goedkeuren (vier-ogenprincipe).", code="four_eyes"
+        )
+    if batch.status != B.DRAFT:
+        raise Conflict(f"Deze betaalbatch is al {STATUS_NAMES[batch.status]}.")
+    _still_as_built(batch)
+    batch.status, batch.approved_by, batch.approved_at = B.APPROVED, officer.id, utcnow()
+    db.session.flush()
+    audit.record(
+        "payment_batch.approved",
+        batch,
+        actor=officer,
+        from_status=B.DRAFT.value,
+        to_status=B.APPROVED.value,
+        data={"province": batch.province, "total": batch.total, "transfers": len(_items(batch))},
+    )
+    return batch
+
+
+def export_batch(batch: PaymentBatch, officer: User) -> bytes:
+    """The pain.001 file; made once on the first export, the same bytes on every later one."""
+    _check_officer(officer, batch.province)
+    if batch.status in (B.EXPORTED, B.PAID):
+        return exported_file(batch, officer)
+    if batch.status != B.APPROVED:
+        raise Conflict("Alleen een goedgekeurde betaalbatch kan worden geëxporteerd.")
+    _still_as_built(batch)
+    debtor = debtor_account(batch.province)
+    items = _items(batch)
+    message_id = f"FS-{batch.province}-B{batch.id}-{today():%Y%m%d}"
+    transfers = [
+        sepa.Transfer(
+            end_to_end_id=item.end_to_end_id,
+            amount=item.amount,
+            creditor_name=item.creditor_name,
+            creditor_iban=item.creditor_iban,
+            remittance=item.remittance,
+        )
+        for item in items
+    ]
+    try:
+        xml = sepa.pain001(debtor, transfers, message_id, execution_date=today())
+    except SepaValidationError as exc:
+        log.error("pain.001 of batch %s does not validate: %s", batch.id, exc.__cause__)
+        raise Conflict("Het betaalbestand voldoet niet aan het SEPA-schema.") from None
+    stored = store_bytes(xml, "application/xml")
+    batch.status, batch.message_id = B.EXPORTED, message_id
+    batch.exported_at, batch.file_id = utcnow(), stored.id
+    db.session.flush()
+    audit.record(
+        "payment_batch.exported",
+        batch,
+        actor=officer,
+        from_status=B.APPROVED.value,
+        to_status=B.EXPORTED.value,
+        data={
+            "message_id": message_id,
+            "sha256": stored.sha256,
+            "total": batch.total,
+            "transfers": len(items),
+            "debtor_iban": debtor.iban,
+            "execution_date": today(),
+        },
+    )
+    return xml
+
+
+def exported_file(batch: PaymentBatch, user: User) -> bytes:
+    """The pain.001 as exported; reading it changes nothing."""
+    _check_officer(user, batch.province)
+    if batch.status not in (B.EXPORTED, B.PAID) or batch.file_id is None:
+        raise Conflict("Deze betaalbatch is nog niet geëxporteerd.")
+    return read_bytes(batch.file_id)
+
+
+def mark_paid(batch: PaymentBatch, officer: User) -> PaymentBatch:
+    """The bank executed the file: the batch is paid and its claims move to `paid`."""
+    _check_officer(officer, batch.province)
+    if batch.status != B.EXPORTED:
+        raise Conflict(
+            "Alleen een geëxporteerde betaalbatch kan als betaald worden gemarkeerd; "
+            f"deze is {STATUS_NAMES[batch.status]}."
+        )
+    moved, not_moved = [], []
+    for entry in _entries(batch):
+        claim = db.session.get(Claim, entry.claim_id)
+        amounts = {item.kind.value: item.amount for item in entry.items}
+        if claim.status == ClaimStatus.DECIDED:
+            workflow.transition(
+                claim,
+                ClaimStatus.PAID,
+                officer,
+                data={"batch_id": batch.id, "decision_id": entry.decision_id, **amounts},
+            )
+            moved.append(claim.id)
+        else:
+            # An objection filed after the export: the money went out all the same.
+            not_moved.append(claim.id)
+    batch.status, batch.paid_at = B.PAID, utcnow()
+    db.session.flush()
+    audit.record(
+        "payment_batch.paid",
+        batch,
+        actor=officer,
+        from_status=B.EXPORTED.value,
+        to_status=B.PAID.value,
+        data={
+            "message_id": batch.message_id,
+            "total": batch.total,
+            "claims_paid": moved,
+            "claims_not_moved": not_moved,
+        },
+    )
+    return batch
+
+
+def cancel_batch(batch: PaymentBatch, officer: User, reason: str = "") -> PaymentBatch:
+    """Cancel a batch that has not gone to the bank; its claims can be paid in a new one."""
+    _check_officer(officer, batch.province)
+    if batch.status not in CANCELLABLE:
+        raise Conflict(
+            f"Een betaalbatch die {STATUS_NAMES[batch.status]} is, kan niet meer worden "
+            "geannuleerd."
+        )
+    start = batch.status
+    released = []
+    for entry in _entries(batch):
+        entry.live_claim_id = None
+        released.append(entry.claim_id)
+    batch.status, batch.cancelled_at = B.CANCELLED, utcnow()
+    db.session.flush()
+    audit.record(
+        "payment_batch.cancelled",
+        batch,
+        actor=officer,
+        from_status=start.value,
+        to_status=B.CANCELLED.value,
+        reason=reason.strip() or None,
+        data={"total": batch.total, "claims_released": released},
+    )
+    return batch
+
+
+#: Dutch names of the statuses, as in "deze betaalbatch is al …".
+STATUS_NAMES = {
+    B.DRAFT: "in opbouw",
+    B.APPROVED: "goedgekeurd",
+    B.EXPORTED: "geëxporteerd",
+    B.PAID: "betaald",
+    B.CANCELLED: "geannuleerd",
+}
