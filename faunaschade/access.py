@@ -26,7 +26,7 @@ def roles_required(*roles: Role) -> Callable[[F], F]:
             if not current_user.is_authenticated:
                 if request.path.startswith("/api/"):
                     raise Unauthorized()
-                return redirect(url_for("web.login", next=request.full_path))
+                return redirect(url_for("accounts_web.login", next=request.full_path))
             if roles and current_user.role not in roles:
                 raise Forbidden()
             return view(*args, **kwargs)

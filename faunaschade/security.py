@@ -97,7 +97,7 @@ def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.session_protection = None  # our own server-side sessions do this
     login_manager.request_loader(load_user_from_request)
-    login_manager.login_view = "web.login"
+    login_manager.login_view = "accounts_web.login"
     login_manager.login_message = "Log in om deze pagina te zien."
     app.after_request(add_security_headers)
     if app.config["TRUSTED_PROXIES"]:

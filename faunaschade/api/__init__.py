@@ -1,20 +1,15 @@
-"""The JSON API under /api/v1: thin blueprints over the services."""
+"""The JSON API under /api/v1: thin blueprints over the domain packages, one file per package."""
 
 from flask import Flask
 
 from faunaschade.api import (
+    accounts,
     assessments,
-    auth,
-    claim_actions,
     claims,
     decisions,
     farmers,
     letters,
-    livestock,
-    me,
-    payment_batches,
-    payments,
-    privacy,
+    payouts,
     statistics,
 )
 from faunaschade.extensions import api, csrf
@@ -22,16 +17,16 @@ from faunaschade.extensions import api, csrf
 
 def register(app: Flask) -> None:
     """Register every API blueprint; bearer tokens, so no CSRF."""
-    blueprints = [module.bp for module in (auth, me, letters)]
-    blueprints += [farmers.bp, claims.bp, payments.bp]
+    blueprints = [accounts.auth_bp, accounts.me_bp, letters.bp]
+    blueprints += [farmers.bp, claims.bp, claims.leges_bp]
     blueprints.append(decisions.bp)
-    blueprints += [assessments.bp, claim_actions.bp]
+    blueprints += [assessments.bp, assessments.claim_steps_bp, claims.worklist_bp]
     blueprints.append(statistics.bp)
-    blueprints.append(payment_batches.bp)
-    blueprints.append(livestock.bp)
-    blueprints.append(privacy.bp)
+    blueprints.append(payouts.bp)
+    blueprints.append(claims.livestock_bp)
+    blueprints.append(farmers.privacy_bp)
     if app.config["PAYMENT_PROVIDER"] == "test":
-        blueprints.append(payments.test_bp)
+        blueprints.append(claims.leges_test_bp)
     for bp in blueprints:
         csrf.exempt(bp)
         api.register_blueprint(bp)

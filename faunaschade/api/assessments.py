@@ -7,25 +7,39 @@ from typing import Any
 from flask import request
 from flask_login import current_user
 from flask_smorest import Blueprint
+from marshmallow import ValidationError
+from sqlalchemy import select
 from werkzeug.exceptions import UnsupportedMediaType
 
-from faunaschade.access import get_assessment_in_scope_or_404, roles_required
+from faunaschade.access import (
+    get_assessment_in_scope_or_404,
+    get_claim_in_scope_or_404,
+    roles_required,
+)
 from faunaschade.api.answers import commits
 from faunaschade.api.idempotency import idempotent
 from faunaschade.assessments import operations as assessments
+from faunaschade.assessments import zienswijze
+from faunaschade.errors import ValidationFailed, flatten_messages
 from faunaschade.extensions import db
-from faunaschade.models import Assessment, AssessmentStatus, Role
+from faunaschade.models import Assessment, AssessmentStatus, Role, Zienswijze
 from faunaschade.schemas.assessments import (
     AssessmentListQuerySchema,
+    AssessmentOrderedSchema,
+    AssessmentOrderSchema,
     AssessmentOutSchema,
     AssessmentSummarySchema,
     ReportSchema,
+    ZienswijzeInSchema,
+    ZienswijzeOutSchema,
 )
 
 bp = Blueprint(
     "assessments", __name__, url_prefix="/api/v1/assessments", description="Assessments (taxaties)"
 )
 assessor_only = roles_required(Role.ASSESSOR)
+officer_only = roles_required(Role.OFFICER)
+farmer_only = roles_required(Role.FARMER)
 readers = roles_required(Role.ASSESSOR, Role.OFFICER, Role.AUDITOR)
 
 
@@ -82,3 +96,82 @@ def submit(assessment_id: int) -> Assessment:
     )
     db.session.flush()  # @idempotent commits with the answer
     return assessment
+
+
+claim_steps_bp = Blueprint(
+    "assessment_orders",
+    __name__,
+    url_prefix="/api/v1/claims",
+    description="Assessment orders and zienswijzen on a claim",
+)
+
+ZIENSWIJZE_BODY = {
+    "required": True,
+    "content": {
+        "application/json": {"schema": ZienswijzeInSchema},
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["text"],
+                "properties": {
+                    "text": {"type": "string", "maxLength": 10000},
+                    "file": {"type": "string", "format": "binary"},
+                },
+            }
+        },
+    },
+}
+
+
+@claim_steps_bp.route("/<int:claim_id>/assessment-order", methods=["POST"])
+@officer_only
+@idempotent
+@claim_steps_bp.arguments(AssessmentOrderSchema)
+@claim_steps_bp.response(201, AssessmentOrderedSchema)
+def assessment_order(data: dict[str, Any], claim_id: int) -> Assessment:
+    """Order an assessment from an assessor (`urgent`: spoedtaxatie)."""
+    assessment = assessments.order_assessment(
+        get_claim_in_scope_or_404(claim_id), current_user, data["assessor_email"], data["urgent"]
+    )
+    db.session.flush()  # @idempotent commits with the answer
+    return assessment
+
+
+def _zienswijze_input() -> tuple[dict[str, Any], tuple[str, bytes] | None]:
+    if request.mimetype == "multipart/form-data":
+        raw: Any = request.form.to_dict()
+        upload = request.files.get("file")
+        file = (upload.filename or "", upload.read()) if upload and upload.filename else None
+    else:
+        raw, file = request.get_json(silent=True), None
+    try:
+        return ZienswijzeInSchema().load(raw if raw is not None else {}), file
+    except ValidationError as exc:
+        raise ValidationFailed(fields=flatten_messages(exc.messages)) from None
+
+
+@claim_steps_bp.route("/<int:claim_id>/zienswijze", methods=["POST"])
+@farmer_only
+@idempotent
+@claim_steps_bp.doc(requestBody=ZIENSWIJZE_BODY)
+@claim_steps_bp.response(201, ZienswijzeOutSchema)
+def give_zienswijze(claim_id: int) -> Zienswijze:
+    """The farmer's response to the assessment, within 8 working days of the confirmation."""
+    claim = get_claim_in_scope_or_404(claim_id)
+    data, file = _zienswijze_input()
+    answer = zienswijze.submit_zienswijze(claim, current_user, data["text"], file)
+    db.session.flush()  # @idempotent commits with the answer
+    return answer
+
+
+@claim_steps_bp.route("/<int:claim_id>/zienswijzen", methods=["GET"])
+@roles_required(Role.FARMER, Role.OFFICER, Role.AUDITOR)
+@claim_steps_bp.response(200, ZienswijzeOutSchema(many=True))
+def list_zienswijzen(claim_id: int) -> list[Zienswijze]:
+    """Every zienswijze on the claim, oldest first."""
+    claim = get_claim_in_scope_or_404(claim_id)
+    return list(
+        db.session.scalars(
+            select(Zienswijze).where(Zienswijze.claim_id == claim.id).order_by(Zienswijze.id)
+        )
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request
+from flask import current_app, request
 from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy import func, select
@@ -18,14 +18,26 @@ from faunaschade.access import (
 )
 from faunaschade.api.answers import commits
 from faunaschade.api.idempotency import idempotent
-from faunaschade.claims import attachments
+from faunaschade.claims import attachments, completion, livestock
+from faunaschade.claims import leges as payments
 from faunaschade.claims import operations as claims
+from faunaschade.claims import worklist as queue
+from faunaschade.claims.leges_providers import provider
 from faunaschade.clock import damage_year_bounds
 from faunaschade.downloads import send_attachment
-from faunaschade.errors import ValidationFailed
+from faunaschade.errors import NotFound, ValidationFailed
 from faunaschade.extensions import db
 from faunaschade.farmers import operations as farmers
-from faunaschade.models import Attachment, Claim, ClaimParcel, ClaimSpecies, ClaimStatus, Role
+from faunaschade.models import (
+    Attachment,
+    Claim,
+    ClaimParcel,
+    ClaimSpecies,
+    ClaimStatus,
+    Payment,
+    PaymentStatus,
+    Role,
+)
 from faunaschade.schemas.claims import (
     AttachmentOutSchema,
     ClaimInSchema,
@@ -33,11 +45,21 @@ from faunaschade.schemas.claims import (
     ClaimOutSchema,
     ClaimPageSchema,
     ClaimPatchSchema,
+    CompleteSchema,
+    CompletionRequestSchema,
+    LivestockClaimInSchema,
+    PaymentSchema,
+    PaymentStartedSchema,
+    QueuePageSchema,
+    QueueQuerySchema,
     SubmitSchema,
+    TestConfirmSchema,
+    WolfFindingInSchema,
 )
 
 bp = Blueprint("claims", __name__, url_prefix="/api/v1/claims", description="Claims")
 farmer_only = roles_required(Role.FARMER)
+officer_only = roles_required(Role.OFFICER)
 readers = roles_required(Role.FARMER, Role.ASSESSOR, Role.OFFICER, Role.AUDITOR)
 
 
@@ -172,3 +194,146 @@ def upload(claim_id: int) -> Attachment:
 def download(claim_id: int, attachment_id: int):
     """The attachment's bytes, only for those who may see the claim."""
     return send_attachment(get_attachment_in_scope_or_404(claim_id, attachment_id))
+
+
+@bp.route("/<int:claim_id>/completion-request", methods=["POST"])
+@officer_only
+@idempotent
+@bp.arguments(CompletionRequestSchema)
+@bp.response(200, ClaimOutSchema)
+def completion_request(data: dict[str, Any], claim_id: int) -> Claim:
+    """Ask the farmer to complete the claim (Awb 4:5): letter and e-mail with the deadline."""
+    claim = completion.request_completion(
+        get_claim_in_scope_or_404(claim_id), current_user, data["message"], data["days"]
+    )
+    db.session.flush()  # @idempotent commits with the answer
+    return claim
+
+
+@bp.route("/<int:claim_id>/complete", methods=["POST"])
+@roles_required(Role.FARMER, Role.OFFICER)
+@commits
+@bp.arguments(CompleteSchema, required=False)
+@bp.response(200, ClaimOutSchema)
+def complete(data: dict[str, Any], claim_id: int) -> Claim:
+    """The claim is complete again: its farmer added what was asked, or an officer says so."""
+    claim = completion.complete_claim(
+        get_claim_in_scope_or_404(claim_id), current_user, data.get("note") or ""
+    )
+    db.session.flush()  # @commits commits after the answer is built
+    return claim
+
+
+worklist_bp = Blueprint(
+    "queue", __name__, url_prefix="/api/v1", description="The officer's queue (werkvoorraad)"
+)
+
+
+@worklist_bp.route("/queue", methods=["GET"])
+@officer_only
+@worklist_bp.arguments(QueueQuerySchema, location="query")
+@worklist_bp.response(200, QueuePageSchema)
+def officer_queue(args: dict[str, Any]) -> queue.QueuePage:
+    """Claims of the officer's provinces with running deadlines, most urgent first."""
+    page, per_page = args.pop("page"), args.pop("per_page")
+    return queue.officer_queue(current_user, args, page, per_page)
+
+
+# -- Livestock damage by wolf or golden jackal: the keeper's report and the officer's finding --
+livestock_bp = Blueprint(
+    "livestock", __name__, url_prefix="/api/v1/claims", description="Livestock (wolf)"
+)
+
+
+@livestock_bp.route("/livestock", methods=["POST"])
+@roles_required(Role.FARMER)
+@idempotent
+@livestock_bp.arguments(LivestockClaimInSchema)
+@livestock_bp.response(201, ClaimOutSchema)
+def report(data: dict[str, Any]) -> Claim:
+    """Report animals killed or injured by a wolf or golden jackal (within 24 hours; no leges)."""
+    claim = livestock.report_livestock_damage(farmers.profile_of(current_user), data, current_user)
+    db.session.flush()  # @idempotent commits with the answer
+    return claim
+
+
+@livestock_bp.route("/<int:claim_id>/wolf-finding", methods=["POST"])
+@roles_required(Role.OFFICER)
+@commits
+@livestock_bp.arguments(WolfFindingInSchema)
+@livestock_bp.response(200, ClaimOutSchema)
+def wolf_finding(data: dict[str, Any], claim_id: int) -> Claim:
+    """Record the field visit and the DNA outcome."""
+    claim = livestock.record_wolf_finding(
+        get_claim_in_scope_or_404(claim_id),
+        current_user,
+        data["finding"],
+        data["visited_on"],
+        data.get("remarks") or "",
+    )
+    db.session.flush()  # @commits commits after the answer is built
+    return claim
+
+
+# -- Leges: start a payment, the provider's webhook, and the test provider's confirm --
+leges_bp = Blueprint("payments", __name__, url_prefix="/api/v1", description="Leges payments")
+leges_test_bp = Blueprint(
+    "payments_test", __name__, url_prefix="/api/v1", description="Test payment provider only"
+)
+
+
+def _payment(payment_id: int) -> Payment:
+    payment = db.session.get(Payment, payment_id)
+    if payment is None:
+        raise NotFound("Betaling niet gevonden.")
+    return payment
+
+
+def _answer(payment: Payment, changed: bool) -> dict[str, Any]:
+    return {
+        "id": payment.id,
+        "claim_id": payment.claim_id,
+        "amount": payment.amount,
+        "status": payment.status.value,
+        "paid_at": payment.paid_at,
+        "changed": changed,
+    }
+
+
+@leges_bp.route("/claims/<int:claim_id>/payment", methods=["POST"])
+@roles_required(Role.FARMER)
+@idempotent
+@leges_bp.response(201, PaymentStartedSchema)
+def start(claim_id: int) -> dict[str, Any]:
+    """Start paying the leges; send the farmer to `redirect_url`."""
+    payment, redirect_url = payments.start_payment(own_claim(claim_id), current_user)
+    db.session.flush()  # @idempotent commits with the answer
+    return {"payment_id": payment.id, "redirect_url": redirect_url, "amount": payment.amount}
+
+
+@leges_bp.route("/payments/<int:payment_id>/webhook", methods=["POST"])
+@commits
+@leges_bp.response(200, PaymentSchema)
+def webhook(payment_id: int) -> dict[str, Any]:
+    """The provider reports a payment's outcome (verified by the provider adapter)."""
+    payment = _payment(payment_id)
+    status = provider().webhook_status(payment, request)
+    changed = payments.confirm_payment(payment, status)
+    db.session.flush()  # @commits commits after the answer is built
+    return _answer(db.session.get(Payment, payment_id), changed)
+
+
+@leges_test_bp.route("/payments/<int:payment_id>/test-confirm", methods=["POST"])
+@roles_required(Role.FARMER)
+@commits
+@leges_test_bp.arguments(TestConfirmSchema, required=False)
+@leges_test_bp.response(200, PaymentSchema)
+def test_confirm(data: dict[str, Any], payment_id: int) -> dict[str, Any]:
+    """Confirm as the test provider would, for the paying farmer (PAYMENT_PROVIDER=test only)."""
+    if current_app.config["PAYMENT_PROVIDER"] != "test":
+        raise NotFound()
+    payment = _payment(payment_id)
+    own_claim(payment.claim_id)  # another farmer's payment is 404
+    changed = payments.confirm_payment(payment, PaymentStatus(data.get("status", "paid")))
+    db.session.flush()  # @commits commits after the answer is built
+    return _answer(db.session.get(Payment, payment_id), changed)

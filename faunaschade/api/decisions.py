@@ -10,17 +10,25 @@ from flask_smorest import Blueprint
 from faunaschade.access import get_claim_in_scope_or_404, roles_required
 from faunaschade.api.answers import commits
 from faunaschade.api.idempotency import idempotent
-from faunaschade.decisions import delays, objections
+from faunaschade.decisions import calculation, delays, objections
 from faunaschade.decisions import operations as decisions
 from faunaschade.errors import NotFound
 from faunaschade.extensions import db
-from faunaschade.models import Decision, Letter, Objection, Proposal, Role
+from faunaschade.models import (
+    Decision,
+    Letter,
+    Objection,
+    Proposal,
+    Role,
+)
 from faunaschade.schemas.decisions import (
     ApprovedSchema,
     DecisionSchema,
     DelayNoticeInSchema,
     ObjectionInSchema,
     ObjectionOutSchema,
+    PreviewQuerySchema,
+    PreviewSchema,
     ProposalInSchema,
     ProposalOutSchema,
     SendBackSchema,
@@ -113,3 +121,14 @@ def delay_notice(data: dict[str, Any], claim_id: int) -> Letter:
     )
     db.session.flush()  # @idempotent commits with the answer
     return letter
+
+
+@bp.route("/<int:claim_id>/calculation-preview", methods=["GET"])
+@roles_required(Role.OFFICER, Role.AUDITOR)
+@bp.arguments(PreviewQuerySchema, location="query")
+@bp.response(200, PreviewSchema)
+def calculation_preview(args: dict[str, Any], claim_id: int) -> dict[str, Any]:
+    """What the rules engine makes of the claim and its submitted assessment right now."""
+    return calculation.calculation_preview(
+        get_claim_in_scope_or_404(claim_id), args["reduction_pct"]
+    )

@@ -34,6 +34,11 @@ from faunaschade.models import (
     Unit,
     User,
 )
+from faunaschade.models.assessments import ASSESSMENT_LIFECYCLE
+
+# Re-exported: callers ask this module for the claim's open or newest assessment.
+from faunaschade.models.assessments import current_assessment as current_assessment
+from faunaschade.models.assessments import open_assessment as open_assessment
 from faunaschade.models.base import utcnow
 from faunaschade.money import cents
 from faunaschade.notifications import operations as notifications
@@ -97,26 +102,6 @@ def assessments_in_scope(user: User) -> Select[tuple[Assessment]]:
             Claim.province.in_(user.provinces)
         )
     return query.where(Assessment.id == -1)
-
-
-def open_assessment(claim: Claim) -> Assessment | None:
-    """The claim's assessment that has not been submitted yet, if any."""
-    return db.session.scalar(
-        select(Assessment)
-        .where(Assessment.claim_id == claim.id, Assessment.status != AssessmentStatus.SUBMITTED)
-        .order_by(Assessment.id.desc())
-        .limit(1)
-    )
-
-
-def current_assessment(claim: Claim) -> Assessment | None:
-    """The claim's newest assessment, submitted or not."""
-    return db.session.scalar(
-        select(Assessment)
-        .where(Assessment.claim_id == claim.id)
-        .order_by(Assessment.id.desc())
-        .limit(1)
-    )
 
 
 def _assessor_by_email(email: str) -> User:
@@ -272,7 +257,7 @@ def save_report(assessment: Assessment, data: dict[str, Any], assessor: User) ->
     ]
     assessment.preventive_measures_observed = sorted(set(data["preventive_measures_observed"]))
     assessment.remarks = data.get("remarks") or ""
-    assessment.status = AssessmentStatus.IN_PROGRESS
+    ASSESSMENT_LIFECYCLE.transition(assessment, AssessmentStatus.IN_PROGRESS)
     db.session.flush()
     audit.record(
         "assessment.saved",
@@ -303,7 +288,7 @@ def submit_report(assessment: Assessment, assessor: User) -> Assessment:
         raise ValidationFailed("Het rapport is nog niet compleet.", fields=missing)
     claim = assessment.claim
     day = today()
-    assessment.status = AssessmentStatus.SUBMITTED
+    ASSESSMENT_LIFECYCLE.transition(assessment, AssessmentStatus.SUBMITTED)
     assessment.submitted_at = utcnow()
     # The confirmation goes out today, so the 8 working days run from today (SPEC §2).
     claim.zienswijze_deadline = rules.zienswijze_deadline(day)

@@ -72,7 +72,7 @@ def complete_claim(claim: Claim, actor: User, note: str = "") -> Claim:
     """
     if claim.status != ClaimStatus.INCOMPLETE:
         raise Conflict("Deze aanvraag wacht niet op een aanvulling.", code="invalid_transition")
-    if open_proposal(claim.id) is not None:
+    if open_proposal(claim) is not None:
         raise Conflict(
             "De termijn om aan te vullen is verstreken en er ligt een voorstel om de aanvraag "
             "buiten behandeling te laten. Neem contact op met de provincie.",

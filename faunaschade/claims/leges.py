@@ -13,6 +13,7 @@ from faunaschade.extensions import db
 from faunaschade.models import Claim, ClaimStatus, Payment, PaymentStatus, User
 from faunaschade.models.base import locked as lock_row
 from faunaschade.models.base import utcnow
+from faunaschade.models.payments import PAYMENT_LIFECYCLE
 
 
 def start_payment(claim: Claim, actor: User) -> tuple[Payment, str]:
@@ -42,7 +43,7 @@ def cancel_open_payments(claim: Claim) -> None:
     for payment in db.session.scalars(
         select(Payment).where(Payment.claim_id == claim.id, Payment.status == PaymentStatus.OPEN)
     ):
-        payment.status = PaymentStatus.CANCELLED
+        PAYMENT_LIFECYCLE.transition(payment, PaymentStatus.CANCELLED)
 
 
 def confirm_payment(payment: Payment, status: PaymentStatus, actor: User | None = None) -> bool:
@@ -61,7 +62,7 @@ def confirm_payment(payment: Payment, status: PaymentStatus, actor: User | None 
     ):
         return _refund_due(locked, actor)
     if status != PaymentStatus.PAID:
-        locked.status = status
+        PAYMENT_LIFECYCLE.transition(locked, status)
         audit.record(
             "payment.ended",
             locked,
@@ -70,7 +71,8 @@ def confirm_payment(payment: Payment, status: PaymentStatus, actor: User | None 
             data={"status": status.value},
         )
         return True
-    locked.status, locked.paid_at = PaymentStatus.PAID, utcnow()
+    PAYMENT_LIFECYCLE.transition(locked, PaymentStatus.PAID)
+    locked.paid_at = utcnow()
     audit.record(
         "payment.paid",
         locked,
@@ -91,8 +93,8 @@ def _paid_payment(claim: Claim) -> Payment | None:
 
 
 def _refund_due(payment: Payment, actor: User | None) -> bool:
-    was = payment.status
-    payment.status, payment.paid_at = PaymentStatus.REFUND_DUE, utcnow()
+    was = PAYMENT_LIFECYCLE.transition(payment, PaymentStatus.REFUND_DUE)
+    payment.paid_at = utcnow()
     audit.record(
         "payment.refund_due",
         payment,

@@ -27,7 +27,7 @@ class TestProvider:
 
     def create(self, payment: Payment) -> tuple[str, str]:
         ref = f"test_{secrets.token_urlsafe(12)}"
-        return ref, url_for("payments_web.test_checkout", ref=ref)
+        return ref, url_for("leges_test_web.test_checkout", ref=ref)
 
     def webhook_status(self, payment: Payment, request: Request) -> PaymentStatus:
         body = request.get_json(silent=True) or {}

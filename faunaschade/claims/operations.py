@@ -221,7 +221,7 @@ def deadlines(claim: Claim) -> dict[str, date | None]:
     if "decision_in_force" not in inspect(claim).unloaded:
         decision = claim.decision_in_force  # loaded with its page of claims
     else:
-        decision = current_decision(claim.id) if claim.id else None
+        decision = current_decision(claim) if claim.id else None
     return {
         "submission": claim.submission_deadline,
         "completion": claim.completion_deadline,

@@ -1,39 +1,19 @@
-"""The claim life cycle of SPEC §2: the only place a claim's status changes."""
+"""The claim life cycle of SPEC §2: the only place a claim's status changes.
+
+The table itself is models.claims.CLAIM_LIFECYCLE (models/lifecycle.py); a step taken here also
+records the audit event `claim.transition`.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from faunaschade.audit import chain as audit
-from faunaschade.errors import InvalidTransition
 from faunaschade.models.base import locked
-from faunaschade.models.claims import Claim, ClaimStatus
-
-S = ClaimStatus
+from faunaschade.models.claims import CLAIM_LIFECYCLE, Claim, ClaimStatus
 
 #: (from, to) → what the step is called, in Dutch for the timeline.
-TRANSITIONS: dict[tuple[ClaimStatus, ClaimStatus], str] = {
-    (S.DRAFT, S.AWAITING_PAYMENT): "Aanvraag ingediend, leges nog te betalen",
-    (S.DRAFT, S.SUBMITTED): "Aanvraag ingediend",
-    (S.AWAITING_PAYMENT, S.SUBMITTED): "Leges betaald, aanvraag in behandeling",
-    (S.SUBMITTED, S.INCOMPLETE): "Aanvulling gevraagd",
-    (S.INCOMPLETE, S.SUBMITTED): "Aanvraag aangevuld",
-    (S.INCOMPLETE, S.DECIDED): "Buiten behandeling gelaten (termijn verstreken)",
-    (S.SUBMITTED, S.ASSESSMENT_ORDERED): "Taxatie opgedragen",
-    (S.ASSESSMENT_ORDERED, S.ASSESSED): "Taxatierapport ontvangen",
-    (S.ASSESSED, S.PROPOSED): "Besluit voorgesteld",
-    (S.SUBMITTED, S.PROPOSED): "Afwijzing voorgesteld",
-    (S.PROPOSED, S.DECIDED): "Besluit genomen (vier ogen)",
-    (S.PROPOSED, S.ASSESSED): "Voorstel teruggestuurd",
-    (S.PROPOSED, S.SUBMITTED): "Voorstel teruggestuurd",
-    (S.DECIDED, S.PAID): "Uitbetaald",
-    (S.DECIDED, S.OBJECTION): "Bezwaar ingediend",
-    (S.OBJECTION, S.DECIDED): "Besluit op bezwaar genomen",
-    **{
-        (start, S.WITHDRAWN): "Aanvraag ingetrokken"
-        for start in (S.DRAFT, S.AWAITING_PAYMENT, S.SUBMITTED, S.INCOMPLETE, S.ASSESSMENT_ORDERED)
-    },
-}
+TRANSITIONS: dict[tuple[ClaimStatus, ClaimStatus], str] = CLAIM_LIFECYCLE.steps
 
 
 def lock(claim: Claim) -> Claim:
@@ -47,12 +27,12 @@ def lock(claim: Claim) -> Claim:
 
 def allowed_targets(status: ClaimStatus) -> list[ClaimStatus]:
     """Statuses reachable from this one in one step."""
-    return [to for (start, to) in TRANSITIONS if start == status]
+    return CLAIM_LIFECYCLE.allowed_targets(status)
 
 
 def can_transition(claim: Claim, to: ClaimStatus) -> bool:
     """True when the table allows the step from the claim's current status."""
-    return (claim.status, to) in TRANSITIONS
+    return CLAIM_LIFECYCLE.can_transition(claim, to)
 
 
 def transition(
@@ -63,18 +43,7 @@ def transition(
     data: dict[str, Any] | None = None,
 ) -> None:
     """Move the claim to `to` if the table allows it, and record the audit event."""
-    start = claim.status
-    if (start, to) not in TRANSITIONS:
-        raise InvalidTransition(
-            f"Aanvraag {claim.reference} kan niet van '{start.value}' naar '{to.value}'.",
-            fields={
-                "status": [
-                    f"toegestaan vanuit '{start.value}': "
-                    + ", ".join(t.value for t in allowed_targets(start))
-                ]
-            },
-        )
-    claim.status = to
+    start = CLAIM_LIFECYCLE.transition(claim, to)
     audit.record(
         "claim.transition",
         claim,

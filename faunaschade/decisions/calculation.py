@@ -32,7 +32,7 @@ def own_risk_borne(claim: Claim) -> Decimal:
             Claim.farmer_id == claim.farmer_id,
             Claim.id != claim.id,
             Claim.discovered_on.between(start, end),
-            Decision.superseded_at.is_(None),
+            Decision.in_force,
         )
     )
     return Decimal(total).quantize(Decimal("0.01"))

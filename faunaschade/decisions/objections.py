@@ -18,6 +18,7 @@ from faunaschade.models import (
     ObjectionStatus,
     User,
 )
+from faunaschade.models.claims import OBJECTION_LIFECYCLE
 from faunaschade.models.decisions import current_decision
 
 
@@ -25,7 +26,7 @@ def file_objection(
     claim: Claim, farmer: User, text: str, upload: tuple[str, bytes] | None = None
 ) -> Objection:
     """Object to the decision in force; refused after the deadline, naming it."""
-    decision = current_decision(claim.id)
+    decision = current_decision(claim)
     if claim.status != ClaimStatus.DECIDED or decision is None:
         raise Conflict("Bezwaar maken kan alleen tegen een genomen besluit.")
     if today() > decision.objection_deadline:
@@ -77,4 +78,5 @@ def settle(claim: Claim, decision: Decision) -> None:
     """The new decision answers the open objection."""
     objection = open_objection(claim)
     if objection is not None:
-        objection.status, objection.resulting_decision_id = ObjectionStatus.DECIDED, decision.id
+        OBJECTION_LIFECYCLE.transition(objection, ObjectionStatus.DECIDED)
+        objection.resulting_decision_id = decision.id

@@ -31,9 +31,9 @@ from faunaschade.models import (
     Role,
     User,
 )
-from faunaschade.models import decisions as models_decisions
 from faunaschade.models.assessments import latest_assessment
 from faunaschade.models.base import utcnow
+from faunaschade.models.decisions import PROPOSAL_LIFECYCLE, current_decision, open_proposal
 from faunaschade.notifications import operations as notifications
 from faunaschade.vocabulary import OFFICER_REASONS
 
@@ -52,16 +52,6 @@ def _check_officer(officer: User, claim: Claim) -> None:
         raise Forbidden("Alleen een behandelaar kan dit doen.")
     if claim.province not in officer.provinces:
         raise NotFound("Aanvraag niet gevonden.")
-
-
-def open_proposal(claim: Claim) -> Proposal | None:
-    """The proposal waiting for a second officer, if any."""
-    return models_decisions.open_proposal(claim.id)
-
-
-def current_decision(claim: Claim) -> Decision | None:
-    """The decision in force (not superseded)."""
-    return models_decisions.current_decision(claim.id)
 
 
 def _outcome(result: rules.Result, reject: bool, reduction_pct: Decimal) -> Outcome:
@@ -175,7 +165,8 @@ def approve_proposal(proposal: Proposal, officer: User) -> Decision:
         raise Conflict("Dit voorstel is al afgehandeld.")
     previous = current_decision(claim)
     version = (previous.version + 1) if previous else 1
-    proposal.status, proposal.approved_by = ProposalStatus.APPROVED, officer.id
+    PROPOSAL_LIFECYCLE.transition(proposal, ProposalStatus.APPROVED)
+    proposal.approved_by = officer.id
     decided_on = today()
     decision = Decision(
         claim_id=claim.id,
@@ -230,7 +221,8 @@ def send_back(proposal: Proposal, officer: User, reason: str) -> Proposal:
         raise Conflict("Dit voorstel is al afgehandeld.")
     if not reason.strip():
         raise ValidationFailed(fields={"reason": ["Geef aan waarom het voorstel terug gaat."]})
-    proposal.status, proposal.send_back_reason = ProposalStatus.SENT_BACK, reason.strip()
+    PROPOSAL_LIFECYCLE.transition(proposal, ProposalStatus.SENT_BACK)
+    proposal.send_back_reason = reason.strip()
     audit.record("proposal.sent_back", proposal, actor=officer, claim_id=claim.id, reason=reason)
     if claim.status == S.PROPOSED:
         back = S.ASSESSED if latest_assessment(claim) is not None else S.SUBMITTED

@@ -53,6 +53,7 @@ from faunaschade.models import (
     Zienswijze,
 )
 from faunaschade.models.base import locked, utcnow
+from faunaschade.models.decisions import current_decision
 
 #: Years personal data is kept after the last decision (fiscal and archival retention).
 RETENTION_YEARS = 7
@@ -312,12 +313,7 @@ def _open_claims(profile: FarmerProfile) -> list[str]:
         if claim.status not in FINISHED:
             open_refs.append(claim.reference)
         elif claim.status == ClaimStatus.DECIDED:
-            decision = db.session.scalar(
-                select(Decision)
-                .where(Decision.claim_id == claim.id, Decision.superseded_at.is_(None))
-                .order_by(Decision.version.desc())
-                .limit(1)
-            )
+            decision = current_decision(claim)
             if decision is not None and decision.payout + decision.leges_refund > 0:
                 open_refs.append(claim.reference)
     return sorted(open_refs)

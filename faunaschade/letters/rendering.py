@@ -6,7 +6,7 @@ import logging
 import time
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from faunaschade.audit import chain as audit
@@ -15,6 +15,7 @@ from faunaschade.extensions import db
 from faunaschade.jobs.core import job
 from faunaschade.models import Claim, FarmerProfile, Letter, LetterStatus
 from faunaschade.models.base import locked, utcnow
+from faunaschade.models.decisions import LETTER_LIFECYCLE
 from faunaschade.storage import store_bytes
 
 log = logging.getLogger(__name__)
@@ -45,7 +46,8 @@ def render_letter(letter_id: int) -> None:
         pdf = render_pdf(template_for(letter.kind), build_context(letter), pdf_variant=variant)
         stored = store_bytes(pdf, "application/pdf")
         letter.file_id, letter.sha256 = stored.id, stored.sha256
-        letter.status, letter.rendered_at, letter.error = LetterStatus.READY, utcnow(), None
+        LETTER_LIFECYCLE.transition(letter, LetterStatus.READY)
+        letter.rendered_at, letter.error = utcnow(), None
         audit.record(
             "letter.stored",
             letter,
@@ -64,10 +66,13 @@ def _mark_failed(letter_id: int, exc: Exception) -> None:
     # Own short transaction, so the officer sees why; rq retries the job after this.
     db.session.rollback()
     try:
+        # Only a letter that can still fail (pending or failed, not one already stored).
         db.session.execute(
-            update(Letter)
-            .where(Letter.id == letter_id, Letter.status != LetterStatus.READY)
-            .values(status=LetterStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000])
+            LETTER_LIFECYCLE.update(
+                LetterStatus.FAILED,
+                Letter.id == letter_id,
+                error=f"{type(exc).__name__}: {exc}"[:2000],
+            )
         )
         db.session.commit()
     except SQLAlchemyError:  # the database itself is the problem: the job row says enough

@@ -6,7 +6,18 @@ import enum
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, Numeric, String, Text, select
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ColumnElement,
+    Date,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    select,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from faunaschade.extensions import db
@@ -20,6 +31,7 @@ from faunaschade.models.base import (
     positive,
 )
 from faunaschade.models.claims import AreaType, Claim
+from faunaschade.models.lifecycle import Lifecycle
 
 
 class AssessmentStatus(enum.StrEnum):
@@ -76,6 +88,23 @@ class Assessment(CreatedMixin, db.Model):
     livestock_items: Mapped[list[LivestockItem]] = relationship(
         back_populates="assessment", cascade="all, delete-orphan", order_by="LivestockItem.id"
     )
+
+
+_A = AssessmentStatus
+
+#: An assessment report: saved (as often as the assessor likes) until it is submitted, once.
+#: assessments.operations.submit_report refuses only a submitted report, so an ordered one
+#: with visits may be submitted directly too.
+ASSESSMENT_LIFECYCLE = Lifecycle(
+    Assessment,
+    "Taxatie",
+    {
+        (_A.ORDERED, _A.IN_PROGRESS): "Rapport opgeslagen",
+        (_A.IN_PROGRESS, _A.IN_PROGRESS): "Rapport opnieuw opgeslagen",
+        (_A.IN_PROGRESS, _A.SUBMITTED): "Rapport ingediend",
+        (_A.ORDERED, _A.SUBMITTED): "Rapport ingediend",
+    },
+)
 
 
 class AssessmentVisit(db.Model):
@@ -206,11 +235,25 @@ def assessment_of_letter(subject_key: str) -> Assessment | None:
     return db.session.get(Assessment, int(tail)) if tail.isdigit() else None
 
 
-def latest_assessment(claim: Claim) -> Assessment | None:
-    """The newest submitted assessment of the claim."""
+def _newest(claim: Claim, *where: ColumnElement[bool]) -> Assessment | None:
     return db.session.scalar(
         select(Assessment)
-        .where(Assessment.claim_id == claim.id, Assessment.status == AssessmentStatus.SUBMITTED)
+        .where(Assessment.claim_id == claim.id, *where)
         .order_by(Assessment.id.desc())
         .limit(1)
     )
+
+
+def latest_assessment(claim: Claim) -> Assessment | None:
+    """The newest submitted assessment of the claim (the one a decision is based on)."""
+    return _newest(claim, Assessment.status == AssessmentStatus.SUBMITTED)
+
+
+def open_assessment(claim: Claim) -> Assessment | None:
+    """The claim's newest assessment that has not been submitted yet, if any."""
+    return _newest(claim, Assessment.status != AssessmentStatus.SUBMITTED)
+
+
+def current_assessment(claim: Claim) -> Assessment | None:
+    """The claim's newest assessment, submitted or not."""
+    return _newest(claim)

@@ -21,6 +21,7 @@ from faunaschade.models.base import (
     province_check,
     utcnow,
 )
+from faunaschade.models.lifecycle import Lifecycle
 
 
 class ClaimStatus(enum.StrEnum):
@@ -139,11 +140,49 @@ class Claim(CreatedMixin, db.Model):
     #: request that decides, read models.decisions.current_decision instead).
     decision_in_force = relationship(
         "Decision",
-        primaryjoin="and_(Decision.claim_id == Claim.id, Decision.superseded_at.is_(None))",
+        primaryjoin="and_(Decision.claim_id == Claim.id, Decision.in_force)",
         viewonly=True,
         uselist=False,
         lazy="raise",
     )
+
+
+_C = ClaimStatus
+
+#: The claim life cycle of SPEC §2 (claims/workflow.py takes its steps, with the audit event).
+CLAIM_LIFECYCLE = Lifecycle(
+    Claim,
+    "Aanvraag",
+    {
+        (_C.DRAFT, _C.AWAITING_PAYMENT): "Aanvraag ingediend, leges nog te betalen",
+        (_C.DRAFT, _C.SUBMITTED): "Aanvraag ingediend",
+        (_C.AWAITING_PAYMENT, _C.SUBMITTED): "Leges betaald, aanvraag in behandeling",
+        (_C.SUBMITTED, _C.INCOMPLETE): "Aanvulling gevraagd",
+        (_C.INCOMPLETE, _C.SUBMITTED): "Aanvraag aangevuld",
+        (_C.INCOMPLETE, _C.DECIDED): "Buiten behandeling gelaten (termijn verstreken)",
+        (_C.SUBMITTED, _C.ASSESSMENT_ORDERED): "Taxatie opgedragen",
+        (_C.ASSESSMENT_ORDERED, _C.ASSESSED): "Taxatierapport ontvangen",
+        (_C.ASSESSED, _C.PROPOSED): "Besluit voorgesteld",
+        (_C.SUBMITTED, _C.PROPOSED): "Afwijzing voorgesteld",
+        (_C.PROPOSED, _C.DECIDED): "Besluit genomen (vier ogen)",
+        (_C.PROPOSED, _C.ASSESSED): "Voorstel teruggestuurd",
+        (_C.PROPOSED, _C.SUBMITTED): "Voorstel teruggestuurd",
+        (_C.DECIDED, _C.PAID): "Uitbetaald",
+        (_C.DECIDED, _C.OBJECTION): "Bezwaar ingediend",
+        (_C.OBJECTION, _C.DECIDED): "Besluit op bezwaar genomen",
+        **{
+            (start, _C.WITHDRAWN): "Aanvraag ingetrokken"
+            for start in (
+                _C.DRAFT,
+                _C.AWAITING_PAYMENT,
+                _C.SUBMITTED,
+                _C.INCOMPLETE,
+                _C.ASSESSMENT_ORDERED,
+            )
+        },
+    },
+    key="reference",
+)
 
 
 class ClaimSpecies(db.Model):
@@ -287,6 +326,14 @@ class Objection(CreatedMixin, db.Model):
     submitted_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     #: The decision that answered it.
     resulting_decision_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"))
+
+
+#: A bezwaar is decided once, by the decision on objection (decisions/objections.settle).
+OBJECTION_LIFECYCLE = Lifecycle(
+    Objection,
+    "Bezwaar",
+    {(ObjectionStatus.OPEN, ObjectionStatus.DECIDED): "Besluit op bezwaar genomen"},
+)
 
 
 #: Preventive-measure codes (SPEC §4.2 step 3 needs one acoustic and one visual) with Dutch labels.

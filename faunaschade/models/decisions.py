@@ -5,11 +5,12 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     JSON,
     CheckConstraint,
+    ColumnElement,
     Date,
     ForeignKey,
     Integer,
@@ -19,6 +20,7 @@ from sqlalchemy import (
     UniqueConstraint,
     select,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from faunaschade.extensions import db
@@ -30,6 +32,10 @@ from faunaschade.models.base import (
     non_negative,
     unique_where,
 )
+
+if TYPE_CHECKING:
+    from faunaschade.models.claims import Claim
+from faunaschade.models.lifecycle import Lifecycle
 
 
 class Outcome(enum.StrEnum):
@@ -99,6 +105,17 @@ class Proposal(CreatedMixin, db.Model):
     __mapper_args__ = {"version_id_col": version}
 
 
+#: Officer B approves the proposal or sends it back (decisions.operations), once.
+PROPOSAL_LIFECYCLE = Lifecycle(
+    Proposal,
+    "Voorstel",
+    {
+        (ProposalStatus.OPEN, ProposalStatus.APPROVED): "Voorstel goedgekeurd",
+        (ProposalStatus.OPEN, ProposalStatus.SENT_BACK): "Voorstel teruggestuurd",
+    },
+)
+
+
 class Decision(CreatedMixin, db.Model):
     """A decision (besluit); a decision on objection supersedes it with a new version."""
 
@@ -148,6 +165,16 @@ class Decision(CreatedMixin, db.Model):
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"))
     #: Set when a later decision replaced this one.
     superseded_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+    @hybrid_property
+    def in_force(self) -> bool:
+        """Not superseded: the decision that counts (one per decided claim)."""
+        return self.superseded_at is None
+
+    @in_force.inplace.expression
+    @classmethod
+    def _in_force_expression(cls) -> ColumnElement[bool]:
+        return cls.superseded_at.is_(None)
 
     claim = relationship("Claim")
     proposal = relationship("Proposal")
@@ -215,17 +242,32 @@ class Letter(CreatedMixin, db.Model):
     file = relationship("StoredFile")
 
 
-def open_proposal(claim_id: int) -> Proposal | None:
+_L = LetterStatus
+
+#: The rendering job (letters.rendering) stores a letter once; a failed attempt is retried.
+LETTER_LIFECYCLE = Lifecycle(
+    Letter,
+    "Brief",
+    {
+        (_L.PENDING, _L.READY): "Brief opgemaakt",
+        (_L.FAILED, _L.READY): "Brief alsnog opgemaakt",
+        (_L.PENDING, _L.FAILED): "Opmaken mislukt",
+        (_L.FAILED, _L.FAILED): "Opmaken opnieuw mislukt",
+    },
+)
+
+
+def open_proposal(claim: Claim) -> Proposal | None:
     """The claim's proposal waiting for a second officer, if any (at most one: an index)."""
     return db.session.scalar(
         select(Proposal).where(
-            Proposal.claim_id == claim_id, Proposal.status == ProposalStatus.OPEN
+            Proposal.claim_id == claim.id, Proposal.status == ProposalStatus.OPEN
         )
     )
 
 
-def current_decision(claim_id: int) -> Decision | None:
+def current_decision(claim: Claim) -> Decision | None:
     """The claim's decision in force (not superseded), if any."""
     return db.session.scalar(
-        select(Decision).where(Decision.claim_id == claim_id, Decision.superseded_at.is_(None))
+        select(Decision).where(Decision.claim_id == claim.id, Decision.in_force)
     )

@@ -27,6 +27,7 @@ from faunaschade.models.base import (
     province_check,
     unique_where,
 )
+from faunaschade.models.lifecycle import Lifecycle
 
 
 class PaymentStatus(enum.StrEnum):
@@ -72,6 +73,28 @@ class Payment(CreatedMixin, db.Model):
     )
     #: When the provider confirmed it.
     paid_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+_P = PaymentStatus
+
+#: What the provider reports (claims/leges.confirm_payment: paid, cancelled or failed) and a
+#: new payment cancelling the open ones. Money for a payment that is no longer open, or while
+#: another one of the claim is paid, is due back to the farmer.
+PAYMENT_LIFECYCLE = Lifecycle(
+    Payment,
+    "Betaling",
+    {
+        (_P.OPEN, _P.PAID): "Leges betaald",
+        (_P.OPEN, _P.CANCELLED): "Betaling geannuleerd",
+        (_P.OPEN, _P.FAILED): "Betaling mislukt",
+        (_P.FAILED, _P.CANCELLED): "Betaling geannuleerd",
+        (_P.CANCELLED, _P.FAILED): "Betaling mislukt",
+        **{
+            (start, _P.REFUND_DUE): "Betaald na annulering of dubbel betaald: terug te betalen"
+            for start in (_P.OPEN, _P.CANCELLED, _P.FAILED)
+        },
+    },
+)
 
 
 class BatchStatus(enum.StrEnum):
@@ -153,6 +176,23 @@ class PaymentBatch(CreatedMixin, db.Model):
         order_by="PaymentBatchItem.id", viewonly=True
     )
     file = relationship("StoredFile")
+
+
+_B = BatchStatus
+
+#: payouts.batches: built (draft), approved by a second officer, exported, paid; cancelled
+#: only before it has gone to the bank.
+BATCH_LIFECYCLE = Lifecycle(
+    PaymentBatch,
+    "Betaalbatch",
+    {
+        (_B.DRAFT, _B.APPROVED): "Betaalbatch goedgekeurd",
+        (_B.APPROVED, _B.EXPORTED): "Betaalbestand geëxporteerd",
+        (_B.EXPORTED, _B.PAID): "Betaalbatch uitbetaald",
+        (_B.DRAFT, _B.CANCELLED): "Betaalbatch geannuleerd",
+        (_B.APPROVED, _B.CANCELLED): "Betaalbatch geannuleerd",
+    },
+)
 
 
 class PaymentBatchClaim(db.Model):

@@ -32,6 +32,8 @@ from faunaschade.models import (
     User,
 )
 from faunaschade.models.base import ZERO, utcnow
+from faunaschade.models.decisions import current_decision
+from faunaschade.models.payments import BATCH_LIFECYCLE
 from faunaschade.payouts import sepa
 from faunaschade.provinces import PROVINCES
 from faunaschade.storage import read_bytes, store_bytes
@@ -81,7 +83,7 @@ def payable(province: str) -> list[tuple[Claim, Decision, FarmerProfile]]:
     in_a_batch = exists().where(PaymentBatchClaim.live_claim_id == Claim.id)
     query = (
         select(Claim, Decision, FarmerProfile)
-        .join(Decision, (Decision.claim_id == Claim.id) & Decision.superseded_at.is_(None))
+        .join(Decision, (Decision.claim_id == Claim.id) & Decision.in_force)
         .join(FarmerProfile, FarmerProfile.id == Claim.farmer_id)
         .where(
             Claim.province == province,
@@ -203,16 +205,13 @@ def _changed_claims(batch: PaymentBatch) -> list[str]:
     changed = []
     for entry in _entries(batch):
         claim = db.session.get(Claim, entry.claim_id)
-        decision = db.session.scalar(
-            select(Decision.id).where(
-                Decision.claim_id == claim.id, Decision.superseded_at.is_(None)
-            )
-        )
+        decision = current_decision(claim)
         profile = db.session.get(FarmerProfile, claim.farmer_id)
         ibans = {item.creditor_iban for item in entry.items}
         if (
             claim.status != ClaimStatus.DECIDED
-            or decision != entry.decision_id
+            or decision is None
+            or decision.id != entry.decision_id
             or ibans != {profile.iban}
         ):
             changed.append(claim.reference)
@@ -237,7 +236,8 @@ def approve_batch(batch: PaymentBatch, officer: User) -> PaymentBatch:
     if batch.status != B.DRAFT:
         raise Conflict(f"Deze betaalbatch is al {STATUS_NAMES[batch.status]}.")
     _still_as_built(batch)
-    batch.status, batch.approved_by, batch.approved_at = B.APPROVED, officer.id, utcnow()
+    BATCH_LIFECYCLE.transition(batch, B.APPROVED)
+    batch.approved_by, batch.approved_at = officer.id, utcnow()
     db.session.flush()
     audit.record(
         "payment_batch.approved",
@@ -277,8 +277,8 @@ def export_batch(batch: PaymentBatch, officer: User) -> bytes:
         log.error("pain.001 of batch %s does not validate: %s", batch.id, exc.__cause__)
         raise Conflict("Het betaalbestand voldoet niet aan het SEPA-schema.") from None
     stored = store_bytes(xml, "application/xml")
-    batch.status, batch.message_id = B.EXPORTED, message_id
-    batch.exported_at, batch.file_id = utcnow(), stored.id
+    BATCH_LIFECYCLE.transition(batch, B.EXPORTED)
+    batch.message_id, batch.exported_at, batch.file_id = message_id, utcnow(), stored.id
     db.session.flush()
     audit.record(
         "payment_batch.exported",
@@ -329,7 +329,8 @@ def mark_paid(batch: PaymentBatch, officer: User) -> PaymentBatch:
         else:
             # An objection filed after the export: the money went out all the same.
             not_moved.append(claim.id)
-    batch.status, batch.paid_at = B.PAID, utcnow()
+    BATCH_LIFECYCLE.transition(batch, B.PAID)
+    batch.paid_at = utcnow()
     db.session.flush()
     audit.record(
         "payment_batch.paid",
@@ -355,12 +356,12 @@ def cancel_batch(batch: PaymentBatch, officer: User, reason: str = "") -> Paymen
             f"Een betaalbatch die {STATUS_NAMES[batch.status]} is, kan niet meer worden "
             "geannuleerd."
         )
-    start = batch.status
     released = []
     for entry in _entries(batch):
         entry.live_claim_id = None
         released.append(entry.claim_id)
-    batch.status, batch.cancelled_at = B.CANCELLED, utcnow()
+    start = BATCH_LIFECYCLE.transition(batch, B.CANCELLED)
+    batch.cancelled_at = utcnow()
     db.session.flush()
     audit.record(
         "payment_batch.cancelled",

@@ -8,12 +8,9 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from faunaschade.assessments.operations import counted_total
-from faunaschade.claims.completion import COMPLETION_WORKING_DAYS, MAX_DAYS, MIN_DAYS
-from faunaschade.claims.worklist import QUEUE_STATUSES
 from faunaschade.models import AssessmentStatus, PriceSource, Unit
 from faunaschade.models.claims import PREVENTIVE_MEASURES
 from faunaschade.money import format_eur
-from faunaschade.provinces import PROVINCE_CODES
 from faunaschade.rules.catalogue import ANIMAL_KINDS, AREA_TYPES
 from faunaschade.schemas.base import (
     NOT_A_NUMBER,
@@ -25,30 +22,8 @@ from faunaschade.schemas.base import (
     text,
 )
 from faunaschade.schemas.claims import CROP_SPECIES
-from faunaschade.schemas.decisions import CalculationSchema
 
 # --- load schemas ---------------------------------------------------------------------------
-
-
-class CompletionRequestSchema(LoadSchema):
-    """POST /api/v1/claims/{id}/completion-request."""
-
-    message = text(5000)
-    days = fields.Integer(
-        load_default=COMPLETION_WORKING_DAYS,
-        strict=True,
-        validate=validate.Range(
-            MIN_DAYS, MAX_DAYS, error=f"Kies {MIN_DAYS} tot {MAX_DAYS} werkdagen."
-        ),
-        error_messages={"invalid": "Geef een aantal werkdagen.", "null": REQUIRED},
-        metadata={"description": "working days to complete (default 10)"},
-    )
-
-
-class CompleteSchema(LoadSchema):
-    """POST /api/v1/claims/{id}/complete: the farmer (or officer) says the claim is complete."""
-
-    note = text(5000, required=False)
 
 
 class AssessmentOrderSchema(LoadSchema):
@@ -170,38 +145,6 @@ class AssessmentListQuerySchema(LoadSchema):
     claim_id = fields.Integer(load_default=None, validate=validate.Range(min=1, max=2**31 - 1))
 
 
-class QueueQuerySchema(LoadSchema):
-    """Filters of the officer's queue."""
-
-    status = fields.String(
-        load_default=None,
-        validate=validate.OneOf([s.value for s in QUEUE_STATUSES], error="Onbekende status."),
-    )
-    province = fields.String(
-        load_default=None, validate=validate.OneOf(PROVINCE_CODES, error="Onbekende provincie.")
-    )
-    species = fields.String(load_default=None)
-    crop = fields.String(load_default=None)
-    overdue = fields.Boolean(load_default=False)
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(1, 200))
-
-
-class PreviewQuerySchema(LoadSchema):
-    """GET /api/v1/claims/{id}/calculation-preview."""
-
-    reduction_pct = fields.Decimal(
-        load_default=Decimal("0"),
-        places=2,
-        as_string=True,
-        validate=validate.Range(0, 100, error="Geef een percentage van 0 tot 100."),
-        error_messages={
-            "invalid": "Geef een percentage, bijv. 10 of 12.5.",
-            "special": NOT_A_NUMBER,
-        },
-    )
-
-
 # --- dump schemas ---------------------------------------------------------------------------
 
 
@@ -318,43 +261,3 @@ class ZienswijzeOutSchema(Schema):
     text = fields.String()
     attachment_id = fields.Integer(allow_none=True)
     created_at = fields.DateTime()
-
-
-class DeadlineOutSchema(Schema):
-    """A running deadline with its state."""
-
-    code = fields.String()
-    label = fields.String()
-    due = fields.Date()
-    state = fields.String(metadata={"description": "overdue | soon | ok | closed"})
-    text = fields.String()
-
-
-class QueueRowSchema(Schema):
-    """One claim of the queue."""
-
-    id = fields.Integer(attribute="claim.id")
-    reference = fields.String(attribute="claim.reference")
-    status = fields.String(attribute="claim.status")
-    province = fields.String(attribute="claim.province")
-    crop = fields.String(attribute="claim.crop", allow_none=True)
-    species = fields.Function(lambda row: sorted(s.species for s in row.claim.species))
-    farmer_name = fields.String(attribute="claim.farmer.name")
-    assessment_id = fields.Integer(attribute="assessment.id", allow_none=True)
-    overdue = fields.Boolean()
-    deadlines = fields.List(fields.Nested(DeadlineOutSchema))
-
-
-class QueuePageSchema(Schema):
-    """A page of the queue."""
-
-    rows = fields.List(fields.Nested(QueueRowSchema))
-    page = fields.Integer()
-    per_page = fields.Integer()
-    total = fields.Integer()
-
-
-class PreviewSchema(CalculationSchema):
-    """The rules engine's output for the claim as it stands (SPEC §4.4), and its input."""
-
-    case = fields.Dict(metadata={"description": "the engine's input built from the claim"})

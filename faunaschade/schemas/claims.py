@@ -6,7 +6,9 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
+from faunaschade.claims.completion import COMPLETION_WORKING_DAYS, MAX_DAYS, MIN_DAYS
 from faunaschade.claims.operations import deadlines, warnings
+from faunaschade.claims.worklist import QUEUE_STATUSES
 from faunaschade.models.claims import PREVENTIVE_MEASURES
 from faunaschade.provinces import PROVINCE_CODES
 from faunaschade.rules.catalogue import AREA_TYPES, CROPS, SPECIES
@@ -199,3 +201,102 @@ class WolfFindingInSchema(LoadSchema):
     finding = choice(WOLF_FINDINGS, "uitkomst")
     visited_on = iso_date()
     remarks = text(5000, required=False)
+
+
+class CompletionRequestSchema(LoadSchema):
+    """POST /api/v1/claims/{id}/completion-request."""
+
+    message = text(5000)
+    days = fields.Integer(
+        load_default=COMPLETION_WORKING_DAYS,
+        strict=True,
+        validate=validate.Range(
+            MIN_DAYS, MAX_DAYS, error=f"Kies {MIN_DAYS} tot {MAX_DAYS} werkdagen."
+        ),
+        error_messages={"invalid": "Geef een aantal werkdagen.", "null": REQUIRED},
+        metadata={"description": "working days to complete (default 10)"},
+    )
+
+
+class CompleteSchema(LoadSchema):
+    """POST /api/v1/claims/{id}/complete: the farmer (or officer) says the claim is complete."""
+
+    note = text(5000, required=False)
+
+
+class QueueQuerySchema(LoadSchema):
+    """Filters of the officer's queue."""
+
+    status = fields.String(
+        load_default=None,
+        validate=validate.OneOf([s.value for s in QUEUE_STATUSES], error="Onbekende status."),
+    )
+    province = fields.String(
+        load_default=None, validate=validate.OneOf(PROVINCE_CODES, error="Onbekende provincie.")
+    )
+    species = fields.String(load_default=None)
+    crop = fields.String(load_default=None)
+    overdue = fields.Boolean(load_default=False)
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(1, 200))
+
+
+class DeadlineOutSchema(Schema):
+    """A running deadline with its state."""
+
+    code = fields.String()
+    label = fields.String()
+    due = fields.Date()
+    state = fields.String(metadata={"description": "overdue | soon | ok | closed"})
+    text = fields.String()
+
+
+class QueueRowSchema(Schema):
+    """One claim of the queue."""
+
+    id = fields.Integer(attribute="claim.id")
+    reference = fields.String(attribute="claim.reference")
+    status = fields.String(attribute="claim.status")
+    province = fields.String(attribute="claim.province")
+    crop = fields.String(attribute="claim.crop", allow_none=True)
+    species = fields.Function(lambda row: sorted(s.species for s in row.claim.species))
+    farmer_name = fields.String(attribute="claim.farmer.name")
+    assessment_id = fields.Integer(attribute="assessment.id", allow_none=True)
+    overdue = fields.Boolean()
+    deadlines = fields.List(fields.Nested(DeadlineOutSchema))
+
+
+class QueuePageSchema(Schema):
+    """A page of the queue."""
+
+    rows = fields.List(fields.Nested(QueueRowSchema))
+    page = fields.Integer()
+    per_page = fields.Integer()
+    total = fields.Integer()
+
+
+class PaymentStartedSchema(Schema):
+    """Where to send the farmer to pay."""
+
+    payment_id = fields.Integer()
+    redirect_url = fields.String()
+    amount = fields.Decimal(as_string=True)
+
+
+class PaymentSchema(Schema):
+    """A payment's state."""
+
+    id = fields.Integer()
+    claim_id = fields.Integer()
+    amount = fields.Decimal(as_string=True)
+    status = fields.String()
+    paid_at = fields.DateTime(allow_none=True)
+    changed = fields.Boolean()
+
+
+class TestConfirmSchema(LoadSchema):
+    """POST /api/v1/payments/{id}/test-confirm."""
+
+    status = fields.String(
+        load_default="paid", validate=validate.OneOf(["paid", "cancelled", "failed"])
+    )

@@ -6,7 +6,11 @@ from decimal import Decimal
 
 from marshmallow import Schema, fields, validate
 
-from faunaschade.schemas.base import NOT_A_NUMBER, LoadSchema, text
+from faunaschade.schemas.base import (
+    NOT_A_NUMBER,
+    LoadSchema,
+    text,
+)
 from faunaschade.vocabulary import OFFICER_REASONS
 
 
@@ -120,3 +124,24 @@ class DelayNoticeInSchema(LoadSchema):
     """POST /api/v1/claims/{id}/delay-notice."""
 
     expected_on = fields.Date(load_default=None, error_messages={"invalid": "Geef JJJJ-MM-DD."})
+
+
+class PreviewQuerySchema(LoadSchema):
+    """GET /api/v1/claims/{id}/calculation-preview."""
+
+    reduction_pct = fields.Decimal(
+        load_default=Decimal("0"),
+        places=2,
+        as_string=True,
+        validate=validate.Range(0, 100, error="Geef een percentage van 0 tot 100."),
+        error_messages={
+            "invalid": "Geef een percentage, bijv. 10 of 12.5.",
+            "special": NOT_A_NUMBER,
+        },
+    )
+
+
+class PreviewSchema(CalculationSchema):
+    """The rules engine's output for the claim as it stands (SPEC §4.4), and its input."""
+
+    case = fields.Dict(metadata={"description": "the engine's input built from the claim"})

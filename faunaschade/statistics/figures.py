@@ -166,7 +166,7 @@ def _per_claim(
     query = (
         select(*columns)
         .select_from(Claim)
-        .outerjoin(current, and_(current.claim_id == Claim.id, current.superseded_at.is_(None)))
+        .outerjoin(current, and_(current.claim_id == Claim.id, current.in_force))
         .outerjoin(first, and_(first.claim_id == Claim.id, first.version == 1))
         .outerjoin(leges, leges.c.claim_id == Claim.id)
         .outerjoin(paid, paid.c.claim_id == Claim.id)

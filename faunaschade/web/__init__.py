@@ -1,22 +1,20 @@
-"""The Dutch web pages: thin blueprints over the services."""
+"""The Dutch web pages: thin blueprints over the use cases, one module per domain package."""
 
 from flask import Flask
 
 from faunaschade.web import (
-    assessor,
-    audit_log,
+    accounts,
+    assessments,
+    audit,
     claim_panels,
+    claims,
     decisions,
-    farmer,
+    farmers,
     health,
     letters,
-    officer,
     pages,
-    payment_batches,
-    payments,
-    privacy,
+    payouts,
     statistics,
-    zienswijze,
 )
 
 
@@ -24,16 +22,11 @@ def register(app: Flask) -> None:
     """Register the page blueprints and template helpers."""
     app.register_blueprint(pages.bp)
     app.register_blueprint(health.bp)
-    app.register_blueprint(farmer.bp)
     if app.config["PAYMENT_PROVIDER"] == "test":
-        app.register_blueprint(payments.bp)
-    app.register_blueprint(letters.bp)
-    app.register_blueprint(decisions.bp)
-    for module in (officer, assessor, zienswijze):
+        app.register_blueprint(claims.checkout_bp)
+    for module in (accounts, farmers, claims, assessments, decisions, payouts, letters):
         app.register_blueprint(module.bp)
-    for module in (statistics, audit_log):
+    for module in (statistics, audit):
         app.register_blueprint(module.bp)
-    app.register_blueprint(payment_batches.bp)
-    app.register_blueprint(privacy.bp)
     claim_panels.register(app)
     pages.register_template_helpers(app)

@@ -8,7 +8,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError
 from werkzeug.datastructures import MultiDict
 
-from faunaschade.errors import ValidationFailed, flatten_messages
+from faunaschade.errors import flatten_messages
 
 
 def load(
@@ -32,14 +32,16 @@ def whole_number(raw: Any, maximum: int = 2**31 - 1) -> int | None:
     return int(text)
 
 
+def number_or_text(raw: str | None) -> Any:
+    """A typed whole number as an int for a strict Integer field; anything else unchanged, so
+    the schema reports what is wrong with it (a missing value stays None: required)."""
+    number = whole_number(raw)
+    return raw if number is None else number
+
+
 def present(form: MultiDict, *names: str) -> dict[str, Any]:
     """The named single-value fields that were filled in (empty ones left out)."""
     return {name: form[name].strip() for name in names if form.get(name, "").strip()}
-
-
-def service_errors(exc: ValidationFailed) -> dict[str, list[str]]:
-    """A service's field errors, or its message under _schema."""
-    return exc.fields or {"_schema": [exc.message]}
 
 
 def claim_form_data(form: MultiDict, parcel_ids: list[int]) -> dict[str, Any]:

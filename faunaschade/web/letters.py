@@ -6,7 +6,7 @@ from faunaschade.access import login_required
 from faunaschade.downloads import pdf_response
 from faunaschade.letters import operations as letters
 
-bp = Blueprint("web_letters", __name__)
+bp = Blueprint("letters_web", __name__)
 
 
 @bp.route("/brieven/<int:letter_id>.pdf")

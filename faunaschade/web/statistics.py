@@ -20,7 +20,7 @@ from faunaschade.schemas.statistics import StatisticsQuerySchema
 from faunaschade.statistics import figures as statistics
 from faunaschade.web import charts
 
-bp = Blueprint("auditor", __name__)
+bp = Blueprint("statistics_web", __name__)
 readers = roles_required(Role.AUDITOR, Role.OFFICER)
 
 #: Row groupings offered for the table.

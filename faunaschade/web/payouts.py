@@ -5,48 +5,35 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
 
 from faunaschade.access import roles_required
 from faunaschade.downloads import xml_response
-from faunaschade.errors import AppError
 from faunaschade.extensions import db
 from faunaschade.models import PaymentBatch, Role
 from faunaschade.payouts import batch_views as views
 from faunaschade.payouts import batches
+from faunaschade.web.use_case import run
 
-bp = Blueprint("payment_batches_web", __name__, url_prefix="/betaalbatches")
+bp = Blueprint("payouts_web", __name__, url_prefix="/betaalbatches")
 officer_only = roles_required(Role.OFFICER)
 KIND_LABELS = {"payout": "Tegemoetkoming", "leges_refund": "Leges terug"}
+#: A unique index filled by another officer's request at the same moment.
+RACE = "Een andere behandelaar was u net voor; bekijk de betaalbatches opnieuw."
 
 
 def _batch(batch_id: int) -> PaymentBatch:
     return batches.get_batch_in_scope_or_404(batch_id, current_user)
 
 
-def _run(action: Callable[[], Any], done: str) -> Any:
-    """Run one use case: commit and flash, or roll back and flash its error."""
-    try:
-        result = action()
-        db.session.commit()
-    except AppError as exc:
-        db.session.rollback()
-        detail = " ".join(m for msgs in exc.fields.values() for m in msgs)
-        flash(f"{exc.message} {detail}".strip(), "error")
-        return None
-    except IntegrityError:
-        # Another officer built or changed a batch with the same claims at the same moment.
-        db.session.rollback()
-        flash("Een andere behandelaar was u net voor; bekijk de betaalbatches opnieuw.", "error")
-        return None
-    flash(done, "success")
-    return result
+def _detail_url(batch_id: int) -> str:
+    return url_for("payouts_web.detail", batch_id=batch_id)
 
 
-def _detail(batch_id: int) -> Any:
-    return redirect(url_for("payment_batches_web.detail", batch_id=batch_id))
+def _on_batch(batch_id: int, action: Callable[[], Any], done: str) -> Any:
+    """Run one use case on a batch; its page shows the outcome."""
+    return run(action, done=done, back=_detail_url(batch_id), race=RACE)
 
 
 @bp.route("")
@@ -64,13 +51,13 @@ def index():
 def build():
     """Officer A builds a batch for one province."""
     province = request.form.get("province", "")
-    batch = _run(
+    return run(
         lambda: batches.build_batch(province, current_user),
-        "De betaalbatch is samengesteld. Een andere behandelaar moet hem goedkeuren.",
+        done="De betaalbatch is samengesteld. Een andere behandelaar moet hem goedkeuren.",
+        redirect=lambda batch: _detail_url(batch.id),
+        back=url_for("payouts_web.index"),
+        race=RACE,
     )
-    if batch is None:
-        return redirect(url_for("payment_batches_web.index"))
-    return _detail(batch.id)
 
 
 @bp.route("/<int:batch_id>")
@@ -90,8 +77,11 @@ def detail(batch_id: int):
 def approve(batch_id: int):
     """Officer B approves (never the builder)."""
     batch = _batch(batch_id)
-    _run(lambda: batches.approve_batch(batch, current_user), "De betaalbatch is goedgekeurd.")
-    return _detail(batch_id)
+    return _on_batch(
+        batch_id,
+        lambda: batches.approve_batch(batch, current_user),
+        "De betaalbatch is goedgekeurd.",
+    )
 
 
 @bp.route("/<int:batch_id>/exporteren", methods=["POST"])
@@ -99,11 +89,11 @@ def approve(batch_id: int):
 def export(batch_id: int):
     """Make the pain.001 file of an approved batch (once); the page then offers it."""
     batch = _batch(batch_id)
-    _run(
+    return _on_batch(
+        batch_id,
         lambda: batches.export_batch(batch, current_user),
         "Het SEPA-bestand (pain.001) is gemaakt. Download het en lever het aan bij de bank.",
     )
-    return _detail(batch_id)
 
 
 @bp.route("/<int:batch_id>/pain001.xml")
@@ -120,11 +110,11 @@ def download(batch_id: int):
 def paid(batch_id: int):
     """The bank executed the file: the claims are paid."""
     batch = _batch(batch_id)
-    _run(
+    return _on_batch(
+        batch_id,
         lambda: batches.mark_paid(batch, current_user),
         "De betaalbatch is betaald; de aanvragen staan op uitbetaald.",
     )
-    return _detail(batch_id)
 
 
 @bp.route("/<int:batch_id>/annuleren", methods=["POST"])
@@ -132,8 +122,8 @@ def paid(batch_id: int):
 def cancel(batch_id: int):
     """Cancel a batch that was not exported; its claims are free again."""
     batch = _batch(batch_id)
-    _run(
+    return _on_batch(
+        batch_id,
         lambda: batches.cancel_batch(batch, current_user, request.form.get("reason", "")),
         "De betaalbatch is geannuleerd; de aanvragen kunnen in een nieuwe batch.",
     )
-    return _detail(batch_id)

@@ -17,7 +17,7 @@ from faunaschade.extensions import db
 from faunaschade.models import BatchStatus, PaymentBatch, Role
 from faunaschade.payouts import batch_views as views
 from faunaschade.payouts import batches
-from faunaschade.schemas.payment_batches import (
+from faunaschade.schemas.payouts import (
     BatchBuildSchema,
     BatchCancelSchema,
     BatchListQuerySchema,

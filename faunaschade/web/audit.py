@@ -15,7 +15,7 @@ from faunaschade.models import Role
 from faunaschade.vocabulary import STATUS_LABELS
 from faunaschade.web.formdata import whole_number
 
-bp = Blueprint("auditlog", __name__)
+bp = Blueprint("audit_web", __name__)
 readers = roles_required(Role.AUDITOR, Role.ADMIN)
 PER_PAGE = 50
 
@@ -102,7 +102,7 @@ def page():
     query = {k: v for k, v in values.items() if v}
 
     def page_url(n: int) -> str:
-        return url_for("auditlog.page", page=n, **query)
+        return url_for("audit_web.page", page=n, **query)
 
     return render_template(
         "audit/log.html",
@@ -117,7 +117,7 @@ def page():
         action_labels=ACTION_LABELS,
         role_labels=ROLE_LABELS,
         status_labels=STATUS_LABELS,
-        export_url=url_for("auditlog.export", **query),
+        export_url=url_for("audit_web.export", **query),
     )
 
 

@@ -1,0 +1,260 @@
+"""The assessment pages: the officer orders one; the assessor's work list, report form (save
+repeatedly) and submit (once); the farmer's zienswijze on the submitted report."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from faunaschade.access import (
+    get_assessment_in_scope_or_404,
+    get_claim_in_scope_or_404,
+    roles_required,
+)
+from faunaschade.assessments import operations as assessments
+from faunaschade.assessments import zienswijze
+from faunaschade.claims.worklist import make_deadline
+from faunaschade.clock import today
+from faunaschade.documents.assessment_letters import confirmation_lines
+from faunaschade.errors import Conflict, ValidationFailed
+from faunaschade.extensions import db
+from faunaschade.models import Assessment, AssessmentStatus, Claim, ClaimStatus, Role
+from faunaschade.rules.catalogue import SPECIES
+from faunaschade.schemas.assessments import (
+    AssessmentOrderSchema,
+    ReportSchema,
+    ZienswijzeInSchema,
+)
+from faunaschade.vocabulary import PRICE_SOURCE_LABELS, UNIT_LABELS
+from faunaschade.web import assessment_form
+from faunaschade.web.claims import claim_url
+from faunaschade.web.formdata import load, present, whole_number
+from faunaschade.web.use_case import Failed, run
+from faunaschade.web.vocab import vocabulary
+
+bp = Blueprint("assessments_web", __name__)
+assessor_only = roles_required(Role.ASSESSOR)
+officer_only = roles_required(Role.OFFICER)
+
+
+@bp.route("/aanvragen/<int:claim_id>/taxatie-opdragen", methods=["GET", "POST"])
+@officer_only
+def order_assessment(claim_id: int):
+    """Choose an assessor (optionally a spoedtaxatie) and order the assessment."""
+    claim = get_claim_in_scope_or_404(claim_id)
+    errors: dict[str, list[str]] = {}
+    values: dict[str, Any] = {}
+    if request.method == "POST":
+        values = present(request.form, "assessor_email")
+        values["urgent"] = bool(request.form.get("urgent"))
+        data, errors = load(AssessmentOrderSchema(), values)
+        if data is not None:
+            outcome = run(
+                lambda: assessments.order_assessment(
+                    claim, current_user, data["assessor_email"], data["urgent"]
+                ),
+                done=_ordered,
+                redirect=claim_url(claim.id),
+                expected=(ValidationFailed, Conflict),
+            )
+            if not isinstance(outcome, Failed):
+                return outcome
+            errors = outcome.fields
+    day = today()
+    return render_template(
+        "officer/order_assessment.html",
+        claim=claim,
+        values=values,
+        errors=errors,
+        assessors=assessments.assessors(),
+        workload=assessments.open_workload(),
+        due_normal=assessments.due_date(day, False),
+        due_urgent=assessments.due_date(day, True),
+        can_order=claim.status == ClaimStatus.SUBMITTED,
+        **vocabulary(),
+    ), 422 if errors else 200
+
+
+def _ordered(assessment: Assessment) -> str:
+    who = assessment.assessor.name or assessment.assessor.email
+    return f"Taxatie opgedragen aan {who}; rapport uiterlijk {assessment.due_on:%d-%m-%Y}."
+
+
+@bp.route("/taxaties")
+@assessor_only
+def work_list():
+    """Assessments assigned to me: open ones by due date, then the submitted ones."""
+    query = assessments.assessments_in_scope(current_user)
+    unsubmitted = db.session.scalars(
+        query.where(Assessment.status != AssessmentStatus.SUBMITTED).order_by(
+            Assessment.due_on, Assessment.id
+        )
+    ).all()
+    open_ = [a for a in unsubmitted if a.claim.status == ClaimStatus.ASSESSMENT_ORDERED]
+    lapsed = [a for a in unsubmitted if a.claim.status != ClaimStatus.ASSESSMENT_ORDERED]
+    done = db.session.scalars(
+        query.where(Assessment.status == AssessmentStatus.SUBMITTED)
+        .order_by(Assessment.submitted_at.desc())
+        .limit(50)
+    ).all()
+    day = today()
+    return render_template(
+        "assessor/list.html",
+        open_rows=[(a, make_deadline("assessment", "Rapport", a.due_on, day)) for a in open_],
+        done=done,
+        lapsed=lapsed,
+        **vocabulary(),
+    )
+
+
+def _choices(claim: Claim) -> dict[str, Any]:
+    return {
+        "parcel_choices": {
+            str(row.parcel_id): (
+                f"{row.parcel.name} ({assessment_form.plain(row.parcel.area_ha)} ha)"
+            )
+            for row in claim.parcels
+        },
+        "species_choices": {
+            s.species: SPECIES[s.species].name_nl if s.species in SPECIES else s.species
+            for s in sorted(claim.species, key=lambda s: s.species)
+        },
+        "unit_choices": {u.value: label for u, label in UNIT_LABELS.items()},
+        "source_choices": {p.value: label for p, label in PRICE_SOURCE_LABELS.items()},
+    }
+
+
+def _extra(name: str, step: int) -> int:
+    return min(whole_number(request.args.get(name)) or 0, 50) * step
+
+
+@bp.route("/taxaties/<int:assessment_id>", methods=["GET", "POST"])
+@assessor_only
+def report(assessment_id: int):
+    """The report form: visits, lines per parcel × species × area type, measures, remarks."""
+    assessment = get_assessment_in_scope_or_404(assessment_id)
+    claim = assessment.claim
+    if assessment.status == AssessmentStatus.SUBMITTED:
+        flash("Dit rapport is ingediend; u kunt het hier bekijken.", "success")
+        return redirect(claim_url(claim.id, "#taxatie"))
+    if claim.status != ClaimStatus.ASSESSMENT_ORDERED:
+        flash(f"Aanvraag {claim.reference} wacht niet meer op deze taxatie.", "error")
+        return redirect(url_for(".work_list"))
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        data, line_rows, visit_rows, shown = assessment_form.parse(request.form)
+        action = request.form.get("action", "save")
+        more_lines = assessment_form.MORE_LINES if action == "add_lines" else 0
+        more_visits = assessment_form.MORE_VISITS if action == "add_visit" else 0
+        loaded, errors = load(ReportSchema(), data)
+        if loaded is not None:
+            anchor = "#regels" if more_lines else ("#bezoeken" if more_visits else "")
+            again = url_for(
+                ".report",
+                assessment_id=assessment.id,
+                meer_regels=1 if more_lines else None,
+                meer_bezoeken=1 if more_visits else None,
+            )
+            outcome = run(
+                lambda: assessments.save_report(assessment, loaded, current_user),
+                done="Het rapport is opgeslagen. Het is nog niet ingediend.",
+                redirect=again + anchor,
+                expected=ValidationFailed,
+            )
+            if not isinstance(outcome, Failed):
+                return outcome
+            errors = outcome.fields
+        errors = assessment_form.field_errors(errors, line_rows, visit_rows)
+        values = assessment_form.with_spare_rows(claim, shown, more_lines, more_visits)
+    else:
+        values = assessment_form.with_spare_rows(
+            claim,
+            assessment_form.initial(claim, assessment),
+            assessment_form.SPARE_LINES + _extra("meer_regels", assessment_form.MORE_LINES),
+            assessment_form.SPARE_VISITS + _extra("meer_bezoeken", assessment_form.MORE_VISITS),
+        )
+    return render_template(
+        "assessor/report.html",
+        assessment=assessment,
+        claim=claim,
+        values=values,
+        errors=errors,
+        error_labels=assessment_form.error_labels(errors),
+        saved_total=assessments.counted_total(assessment),
+        field_labels=assessment_form.FIELD_LABELS,
+        due=make_deadline("assessment", "Rapport", assessment.due_on, today()),
+        **_choices(claim),
+        **vocabulary(),
+    ), 422 if errors else 200
+
+
+@bp.route("/taxaties/<int:assessment_id>/indienen", methods=["GET", "POST"])
+@assessor_only
+def submit(assessment_id: int):
+    """Check the saved report and submit it, once."""
+    assessment = get_assessment_in_scope_or_404(assessment_id)
+    claim = assessment.claim
+    if assessment.status == AssessmentStatus.SUBMITTED:
+        return redirect(claim_url(claim.id, "#taxatie"))
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        outcome = run(
+            lambda: assessments.submit_report(assessment, current_user),
+            done=lambda _: (
+                f"Rapport {claim.reference} is ingediend. De aanvrager krijgt de bevestiging "
+                "van de taxatie en kan tot en met "
+                f"{claim.zienswijze_deadline:%d-%m-%Y} reageren."
+            ),
+            redirect=url_for(".work_list"),
+            expected=(ValidationFailed, Conflict),
+        )
+        if not isinstance(outcome, Failed):
+            return outcome
+        errors = outcome.fields
+    lines = confirmation_lines(assessment, claim)
+    return render_template(
+        "assessor/submit.html",
+        assessment=assessment,
+        claim=claim,
+        lines=lines,
+        total=assessments.counted_total(assessment),
+        errors=errors,
+        **vocabulary(),
+    ), 422 if errors else 200
+
+
+@bp.route("/aanvragen/<int:claim_id>/zienswijze", methods=["GET", "POST"])
+@roles_required(Role.FARMER)
+def give(claim_id: int):
+    """Respond to the assessment within its window: text and an optional file."""
+    claim = get_claim_in_scope_or_404(claim_id)
+    window = zienswijze.window(claim)
+    errors: dict[str, list[str]] = {}
+    values = present(request.form, "text") if request.method == "POST" else {}
+    status = 200
+    if request.method == "POST":
+        data, errors = load(ZienswijzeInSchema(), values)
+        status = 422 if errors else 200
+        upload = request.files.get("file")
+        file = (upload.filename, upload.read()) if upload and upload.filename else None
+        if data is not None:
+            outcome = run(
+                lambda: zienswijze.submit_zienswijze(claim, current_user, data["text"], file),
+                done="Uw zienswijze is ontvangen. De provincie neemt die mee in het besluit.",
+                redirect=claim_url(claim.id, "#zienswijze"),
+                expected=(ValidationFailed, Conflict),
+            )
+            if not isinstance(outcome, Failed):
+                return outcome
+            # A refused text 422, a closed window 409.
+            errors, status = outcome.fields, outcome.error.status
+    return render_template(
+        "claims/zienswijze.html",
+        claim=claim,
+        window=window,
+        values=values,
+        errors=errors,
+        **vocabulary(),
+    ), status

@@ -1,0 +1,468 @@
+"""The claim pages: the farmer's list, form, wolf report, submit, withdraw and leges payment;
+the officer's queue and completion requests; the claim page every role sees."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from sqlalchemy import select
+
+from faunaschade.access import (
+    claims_in_scope,
+    get_attachment_in_scope_or_404,
+    get_claim_in_scope_or_404,
+    login_required,
+    roles_required,
+)
+from faunaschade.audit.timeline import timeline
+from faunaschade.claims import attachments, completion, livestock
+from faunaschade.claims import leges as payments
+from faunaschade.claims import operations as claims
+from faunaschade.claims import worklist as queue
+from faunaschade.clock import AMSTERDAM, today
+from faunaschade.decisions.operations import decision_view
+from faunaschade.downloads import send_attachment
+from faunaschade.errors import Conflict, ValidationFailed
+from faunaschade.extensions import db
+from faunaschade.farmers import operations as farmers
+from faunaschade.models import Claim, Letter, Payment, PaymentStatus, Role
+from faunaschade.schemas.claims import (
+    ClaimInSchema,
+    CompletionRequestSchema,
+    LivestockClaimInSchema,
+    QueueQuerySchema,
+    WolfFindingInSchema,
+)
+from faunaschade.web.formdata import (
+    claim_form_data,
+    load,
+    number_or_text,
+    parcel_row_errors,
+    present,
+    whole_number,
+)
+from faunaschade.web.use_case import Failed, run
+from faunaschade.web.vocab import STATUS_LABELS, vocabulary
+
+bp = Blueprint("claims_web", __name__)
+#: The test provider's betaalpagina, on a blueprint of its own so that it exists only while
+#: PAYMENT_PROVIDER=test (faunaschade.claims.leges_test_provider links to it by name).
+checkout_bp = Blueprint("leges_test_web", __name__)
+farmer_only = roles_required(Role.FARMER)
+officer_only = roles_required(Role.OFFICER)
+#: Who is warned when a farmer's KvK number is also on another account.
+CHECKERS = (Role.OFFICER, Role.AUDITOR)
+
+
+def claim_url(claim_id: int, anchor: str = "") -> str:
+    """The claim page, optionally at one of its sections."""
+    return url_for("claims_web.claim_detail", claim_id=claim_id) + anchor
+
+
+@bp.route("/aanvragen")
+@login_required
+def claim_list():
+    """The farmer's claims (officers and auditors: those of their provinces)."""
+
+    items = db.session.scalars(
+        claims_in_scope(current_user).order_by(Claim.id.desc()).limit(200)
+    ).all()
+    return render_template("claims/list.html", claims=items, **vocabulary())
+
+
+def _claim_values(claim: Any) -> dict[str, Any]:
+    rows = {p.parcel_id: p for p in claim.parcels}
+    return {
+        "province": claim.province,
+        "crop": claim.crop,
+        "discovered_on": claim.discovered_on.isoformat(),
+        "species": [s.species for s in claim.species],
+        "preventive_measures": claim.preventive_measures,
+        "description": claim.description,
+        "rows": {
+            pid: {"damaged_area_ha": r.damaged_area_ha, "area_type": r.area_type.value}
+            for pid, r in rows.items()
+        },
+    }
+
+
+def _form_values(form: Any, data: dict[str, Any]) -> dict[str, Any]:
+    values = dict(data)
+    values["rows"] = {line["parcel_id"]: line for line in data.get("parcels", [])}
+    return values
+
+
+@bp.route("/aanvragen/nieuw", methods=["GET", "POST"], defaults={"claim_id": None})
+@bp.route("/aanvragen/<int:claim_id>/bewerken", methods=["GET", "POST"])
+@farmer_only
+def claim_form(claim_id: int | None):
+    """File a new claim or edit a draft."""
+    profile = farmers.profile_of(current_user)
+    claim = get_claim_in_scope_or_404(claim_id) if claim_id else None
+    own_parcels = sorted(profile.parcels, key=lambda p: p.name.lower())
+    errors: dict[str, Any] = {}
+    values: dict[str, Any] = (
+        _claim_values(claim) if claim else {"rows": {}, "species": [], "preventive_measures": []}
+    )
+    if request.method == "POST":
+        data = claim_form_data(request.form, [p.id for p in own_parcels])
+        values = _form_values(request.form, data)
+        loaded, errors = load(ClaimInSchema(), data)
+        if loaded is not None:
+
+            def save() -> Claim:
+                if claim is None:
+                    return claims.create_claim(profile, loaded, current_user)
+                claims.update_claim(claim, loaded, current_user)
+                return claim
+
+            outcome = run(
+                save,
+                done="De aanvraag is opgeslagen als concept. "
+                "U kunt foto's toevoegen en daarna indienen.",
+                redirect=lambda saved: claim_url(saved.id),
+                expected=(ValidationFailed, Conflict),
+            )
+            if not isinstance(outcome, Failed):
+                return outcome
+            errors = outcome.fields
+        errors = parcel_row_errors(errors, data)
+    return render_template(
+        "claims/form.html",
+        claim=claim,
+        parcels=own_parcels,
+        values=values,
+        errors=errors,
+        **vocabulary(),
+    ), 422 if errors else 200
+
+
+@bp.route("/aanvragen/<int:claim_id>")
+@login_required
+def claim_detail(claim_id: int):
+    """Status, deadlines, timeline, attachments and letters of one claim."""
+    claim = get_claim_in_scope_or_404(claim_id)
+
+    letters = db.session.scalars(
+        db.select(Letter).where(Letter.claim_id == claim.id).order_by(Letter.id)
+    ).all()
+    return render_template(
+        "claims/detail.html",
+        claim=claim,
+        deadlines=claims.deadlines(claim),
+        warnings=claims.warnings(claim),
+        timeline=timeline(claim),
+        letters=letters,
+        decision_view=decision_view(claim),
+        # Officers and auditors only: the farmer must not learn of another account's KvK.
+        kvk_shared=farmers.sharing_kvk(claim.farmer) if current_user.role in CHECKERS else [],
+        **vocabulary(),
+    )
+
+
+@bp.route("/aanvragen/<int:claim_id>/bijlagen", methods=["POST"])
+@farmer_only
+def upload(claim_id: int):
+    """Add a photo or PDF."""
+    claim = get_claim_in_scope_or_404(claim_id)
+    file = request.files.get("file")
+    back = claim_url(claim.id, "#bijlagen")
+
+    def add() -> None:
+        if file is None or not file.filename:
+            raise ValidationFailed(fields={"file": ["Kies eerst een bestand."]})
+        attachments.add_attachment(claim, file.filename, file.read(), current_user)
+
+    outcome = run(
+        add,
+        done=lambda _: f"Bestand '{file.filename}' is toegevoegd.",
+        redirect=back,
+        expected=(ValidationFailed, Conflict),
+    )
+    if isinstance(outcome, Failed):
+        # The messages alone: "Kies eerst een bestand." needs no "fields are invalid" before it.
+        flash(outcome.field_text, "error")
+        return redirect(back)
+    return outcome
+
+
+@bp.route("/aanvragen/<int:claim_id>/bijlagen/<int:attachment_id>")
+@login_required
+def attachment(claim_id: int, attachment_id: int):
+    """Download an attachment (only in scope)."""
+    return send_attachment(get_attachment_in_scope_or_404(claim_id, attachment_id))
+
+
+def _submitted(claim: Claim) -> str:
+    if claim.leges > 0:
+        return (
+            "Uw aanvraag is ingediend. Betaal nu de leges; "
+            "pas daarna gaat de aanvraag in behandeling."
+        )
+    return "Uw aanvraag is ingediend en in behandeling."
+
+
+@bp.route("/aanvragen/<int:claim_id>/indienen", methods=["GET", "POST"])
+@farmer_only
+def submit(claim_id: int):
+    """Confirm and submit; a late claim needs an explicit acknowledgement."""
+    claim = get_claim_in_scope_or_404(claim_id)
+    late = claims.is_late(claim)
+    error = None
+    if request.method == "POST":
+        acknowledged = bool(request.form.get("acknowledge_late"))
+        outcome = run(
+            lambda: claims.submit_claim(claim, current_user, acknowledge_late=acknowledged),
+            done=lambda _: _submitted(claim),
+            redirect=claim_url(claim.id),
+            expected=(Conflict, ValidationFailed),
+        )
+        if not isinstance(outcome, Failed):
+            return outcome
+        error = outcome.error.message
+    return render_template(
+        "claims/submit.html",
+        claim=claim,
+        late=late,
+        error=error,
+        warnings=claims.warnings(claim),
+        **vocabulary(),
+    ), 409 if error else 200
+
+
+@bp.route("/aanvragen/<int:claim_id>/intrekken", methods=["POST"])
+@farmer_only
+def withdraw(claim_id: int):
+    """Withdraw the claim."""
+    claim = get_claim_in_scope_or_404(claim_id)
+    return run(
+        lambda: claims.withdraw_claim(claim, current_user),
+        done="De aanvraag is ingetrokken.",
+        back=claim_url(claim.id),
+        expected=Conflict,
+    )
+
+
+@bp.route("/aanvragen/<int:claim_id>/betalen", methods=["POST"])
+@farmer_only
+def pay(claim_id: int):
+    """Start paying the leges at the provider."""
+    claim = get_claim_in_scope_or_404(claim_id)
+    return run(
+        lambda: payments.start_payment(claim, current_user),
+        redirect=lambda started: started[1],
+        back=claim_url(claim.id),
+        expected=Conflict,
+    )
+
+
+def _checkout_payment(ref: str) -> Payment:
+    if current_app.config["PAYMENT_PROVIDER"] != "test":
+        abort(404)
+    payment = db.session.scalar(
+        select(Payment).where(Payment.provider == "test", Payment.provider_ref == ref)
+    )
+    if payment is None:
+        abort(404)
+    return payment
+
+
+@checkout_bp.route("/betalen/test/<ref>", methods=["GET", "POST"])
+@farmer_only
+def test_checkout(ref: str):
+    """Pay or cancel, as a bank's iDEAL page would let you; only the claim's own farmer."""
+    payment = _checkout_payment(ref)
+    # Another farmer gets the same 404 as an unknown ref: the ref alone must not pay a claim.
+    claim = get_claim_in_scope_or_404(payment.claim_id)
+    if request.method == "GET":
+        return render_template("payments/test_checkout.html", payment=payment, claim=claim)
+    paid = request.form.get("action") == "pay"
+    return run(
+        lambda: payments.confirm_payment(
+            payment, PaymentStatus.PAID if paid else PaymentStatus.CANCELLED
+        ),
+        done="De leges zijn betaald. Uw aanvraag is in behandeling."
+        if paid
+        else "De betaling is geannuleerd. U kunt het later opnieuw proberen.",
+        category="success" if paid else "error",
+        redirect=claim_url(claim.id),
+        expected=(),
+    )
+
+
+@bp.route("/aanvragen/wolf", methods=["GET", "POST"])
+@farmer_only
+def livestock_report():
+    """Report animals killed or injured by a wolf or golden jackal."""
+
+    errors: dict[str, list[str]] = {}
+    values: dict[str, Any] = present(
+        request.form, "province", "discovered_on", "discovered_time", "animals", "description"
+    )
+    values["species"] = request.form.getlist("species")
+    if request.method == "POST":
+        data = {k: values[k] for k in ("province", "description") if k in values}
+        data["species"] = values["species"]
+        data["animals"] = whole_number(values.get("animals")) or -1
+        if values.get("discovered_on") and values.get("discovered_time"):
+            local = f"{values['discovered_on']}T{values['discovered_time']}"
+            try:
+                moment = datetime.fromisoformat(local).replace(tzinfo=AMSTERDAM)
+                data["discovered_at"] = moment.isoformat()
+            except ValueError:
+                errors["discovered_on"] = ["Geef een geldige datum en tijd."]
+        loaded, schema_errors = load(LivestockClaimInSchema(), data)
+        errors = errors or schema_errors
+        if "discovered_at" in errors:
+            errors["discovered_on"] = errors.pop("discovered_at")
+        if loaded is not None and not errors:
+            outcome = run(
+                lambda: livestock.report_livestock_damage(
+                    farmers.profile_of(current_user), loaded, current_user
+                ),
+                done="Uw melding is ontvangen. Voeg nu foto's van de dieren toe.",
+                redirect=lambda claim: claim_url(claim.id),
+                expected=ValidationFailed,
+            )
+            if not isinstance(outcome, Failed):
+                return outcome
+            errors = outcome.fields
+    return render_template(
+        "claims/livestock_form.html", values=values, errors=errors, **vocabulary()
+    ), 422 if errors else 200
+
+
+@bp.route("/aanvragen/<int:claim_id>/dna-uitkomst", methods=["POST"])
+@officer_only
+def wolf_finding(claim_id: int):
+    """Record the field visit and DNA outcome of a livestock claim."""
+    claim = get_claim_in_scope_or_404(claim_id)
+    form = request.form
+
+    def action() -> None:
+        given = {name: form[name] for name in ("finding", "visited_on") if name in form}
+        data, errors = load(WolfFindingInSchema(only=("finding", "visited_on")), given)
+        # The schema checks both; the page names the first wrong one in its own words.
+        if "finding" in errors:
+            raise ValidationFailed("Uitkomst ongeldig.", fields={"finding": ["Kies een uitkomst."]})
+        if data is None:
+            raise ValidationFailed(
+                "Datum ongeldig.", fields={"visited_on": ["Geef de datum van het veldbezoek."]}
+            )
+        livestock.record_wolf_finding(
+            claim, current_user, data["finding"], data["visited_on"], form.get("remarks", "")
+        )
+
+    return run(
+        action,
+        done="De uitkomst van het veldbezoek is vastgelegd.",
+        back=claim_url(claim.id, "#besluit"),
+    )
+
+
+def _filters(args: Any) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    values = present(args, "status", "province", "species", "crop", "page")
+    if args.get("overdue"):
+        values["overdue"] = True
+    data, errors = load(QueueQuerySchema(), values)
+    return (data or {"page": 1, "per_page": 50}), errors
+
+
+@bp.route("/behandeling")
+@officer_only
+def queue_page():
+    """Claims of the officer's provinces, filtered, with their deadlines in colour and words."""
+    filters, errors = _filters(request.args)
+    page, per_page = filters.pop("page"), filters.pop("per_page")
+    result = queue.officer_queue(current_user, filters, page, per_page)
+    pages = max(1, -(-result.total // per_page))
+    kept = {k: v for k, v in request.args.items() if k != "page"}
+    page_links = [(n, url_for(".queue_page", **kept, page=n)) for n in range(1, pages + 1)]
+    return render_template(
+        "officer/queue.html",
+        result=result,
+        page_links=page_links,
+        filters=filters,
+        errors=errors,
+        args=request.args,
+        statuses={s.value: STATUS_LABELS[s.value] for s in queue.QUEUE_STATUSES},
+        open_statuses=[STATUS_LABELS[s.value] for s in queue.OPEN_STATUSES],
+        today=today(),
+        **vocabulary(),
+    ), 422 if errors else 200
+
+
+@bp.route("/aanvragen/<int:claim_id>/aanvulling-vragen", methods=["GET", "POST"])
+@officer_only
+def request_completion(claim_id: int):
+    """Ask the farmer to complete the claim (Awb 4:5): letter, e-mail and a deadline."""
+    claim = get_claim_in_scope_or_404(claim_id)
+    errors: dict[str, list[str]] = {}
+    values: dict[str, Any] = {"days": str(completion.COMPLETION_WORKING_DAYS)}
+    if request.method == "POST":
+        values = present(request.form, "message", "days")
+        data, errors = load(
+            CompletionRequestSchema(), {**values, "days": number_or_text(values.get("days"))}
+        )
+        if data is not None:
+            outcome = run(
+                lambda: completion.request_completion(
+                    claim, current_user, data["message"], data["days"]
+                ),
+                done=lambda _: (
+                    "Verzoek om aanvulling verstuurd. De aanvrager kan aanvullen tot en met "
+                    f"{claim.completion_deadline:%d-%m-%Y}."
+                ),
+                redirect=claim_url(claim.id),
+                expected=(ValidationFailed, Conflict),
+            )
+            if not isinstance(outcome, Failed):
+                return outcome
+            errors = outcome.fields
+    return render_template(
+        "officer/completion_request.html",
+        claim=claim,
+        values=values,
+        errors=errors,
+        **vocabulary(),
+    ), 422 if errors else 200
+
+
+def _complete(claim_id: int, done: str) -> Any:
+    """Declare the claim complete again (incomplete → submitted), by the farmer or an officer."""
+    claim = get_claim_in_scope_or_404(claim_id)
+    return run(
+        lambda: completion.complete_claim(claim, current_user, request.form.get("note", "")[:5000]),
+        done=done,
+        back=claim_url(claim.id),
+        expected=Conflict,
+    )
+
+
+@bp.route("/aanvragen/<int:claim_id>/compleet", methods=["POST"])
+@officer_only
+def mark_complete(claim_id: int):
+    """The officer declares the claim complete again (incomplete → submitted)."""
+    return _complete(claim_id, "De aanvraag is weer compleet en in behandeling.")
+
+
+@bp.route("/aanvragen/<int:claim_id>/aanvullen", methods=["POST"])
+@farmer_only
+def complete(claim_id: int):
+    """The farmer says the claim is complete (after adding what was asked)."""
+    return _complete(
+        claim_id,
+        "Dank u. Uw aanvulling is ontvangen en de aanvraag is weer in behandeling.",
+    )
