@@ -39,7 +39,7 @@ def setup(app):
     from faunaschade.decisions import operations as decisions
     from faunaschade.extensions import db
     from faunaschade.models import FarmerProfile, Role
-    from tests.decision_helpers import assessed_claim
+    from tests.support.decisions import assessed_claim
 
     upgrade(directory=str(Path(__file__).resolve().parents[1] / "migrations"))
     password = "bench-password-123"

@@ -123,7 +123,7 @@ def prepare(farmers: int, queue_claims: int) -> list[int]:
     from faunaschade.extensions import db
     from faunaschade.farmers.operations import add_parcel, register_farmer
     from faunaschade.seed import seed_claims
-    from tests.farmer_helpers import parcel_body, registration
+    from tests.support.farmers import parcel_body, registration
 
     app = create_app("development", {"SQLALCHEMY_DATABASE_URI": DATABASE_URL, "REDIS_URL": None})
     with app.app_context():
@@ -330,7 +330,7 @@ def scenarios(
 ) -> dict[str, Callable[[int], Answer]]:
     """Name → a function sending request number n."""
     from faunaschade.cli.demo import DEMO_PASSWORD
-    from tests.farmer_helpers import claim_body
+    from tests.support.farmers import claim_body
 
     farmers = len(parcel_ids)
     farmer_tokens = [token(app_port, f"boer{n}@load.nl", PASSWORD) for n in range(farmers)]

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # make test: lint, then the whole suite on PostgreSQL and on SQLite (real Redis, rq, Chromium).
-# The two passes run side by side (each with its own database and its own redis-server), so the
-# suite takes about as long as its longer pass; TEST_PASSES=serial runs them one after the other.
+# The two passes run side by side, and each spreads its files over TEST_WORKERS pytest-xdist
+# workers (default 3; 0 runs a pass in one process). Every worker has its own database and its
+# own redis-server (tests/plugins/services.py); the longest files start first
+# (tests/plugins/scheduling.py). TEST_PASSES=serial runs the passes one after the other.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 BIN="${BIN:-.venv/bin}"
@@ -15,10 +17,11 @@ echo "== import contracts"
 "$BIN/lint-imports" | sed -n '/^Contracts/,$p' || exit 1
 
 databases=(postgresql sqlite)
+xdist=(-n "${TEST_WORKERS:-3}" --dist loadfile --no-loadscope-reorder)
 declare -A logs pids codes
 for database in "${databases[@]}"; do
   logs[$database]=$(mktemp)
-  TEST_DATABASE=$database "$BIN/python" -m pytest -q --durations=5 "$@" >"${logs[$database]}" 2>&1 &
+  TEST_DATABASE=$database "$BIN/python" -m pytest -q --durations=5 "${xdist[@]}" "$@" >"${logs[$database]}" 2>&1 &
   pids[$database]=$!
   if [ "${TEST_PASSES:-parallel}" = serial ]; then
     wait "${pids[$database]}"

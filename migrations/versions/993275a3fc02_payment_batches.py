@@ -11,7 +11,7 @@ Transfers (payment_batch_items) point at their claim's entry in the same batch.
 Triggers keep payment_batches.total equal to the sum of its items and refuse any other value,
 on PostgreSQL (plpgsql) and on SQLite. A later migration that makes Alembic recreate
 payment_batches or payment_batch_items on SQLite (batch mode) drops their triggers and must
-create them again (tests/test_payment_batches.py notices when they are gone).
+create them again (tests/payouts/test_payment_batches.py notices when they are gone).
 """
 from alembic import op
 import sqlalchemy as sa

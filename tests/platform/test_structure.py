@@ -1,0 +1,25 @@
+"""The package's shape: imports at the top, except where a comment says why not."""
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parents[2] / "faunaschade"
+
+
+def test_no_import_of_our_own_modules_inside_a_function_without_a_reason():
+    silent = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        lines = path.read_text().splitlines()
+        for node in ast.walk(ast.parse("\n".join(lines))):
+            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            for inner in ast.walk(node):
+                module = inner.module if isinstance(inner, ast.ImportFrom) else None
+                if isinstance(inner, ast.Import):
+                    module = inner.names[0].name
+                if not (module or "").startswith("faunaschade"):
+                    continue
+                above = lines[inner.lineno - 2].strip()
+                if not (above.startswith("#") or "#" in lines[inner.lineno - 1]):
+                    silent.append(f"{path.relative_to(PACKAGE.parent)}:{inner.lineno}")
+    assert silent == [], "say in a comment why these imports cannot be at the top"

@@ -1,0 +1,140 @@
+"""Claims brought to `assessed` directly through the models, for the decision tests."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from faunaschade.accounts.users import create_user
+from faunaschade.clock import today
+from faunaschade.extensions import db
+from faunaschade.models import (
+    AreaType,
+    Assessment,
+    AssessmentLine,
+    AssessmentStatus,
+    Claim,
+    ClaimKind,
+    ClaimParcel,
+    ClaimSpecies,
+    ClaimStatus,
+    FarmerProfile,
+    Parcel,
+    PriceSource,
+    Role,
+    Tenure,
+    Unit,
+)
+from faunaschade.models.base import utcnow
+from tests.support.app import DEMO_PASSWORD
+
+
+def assessed_claim(
+    session,
+    farmer,
+    officer,
+    assessor,
+    *,
+    province="DR",
+    species="wild_zwijn",
+    crop="snijmais",
+    damage=Decimal("3200.00"),
+    measures=("acoustic", "visual"),
+    discovered_on: date | None = None,
+) -> Claim:
+    """A submitted claim with one submitted assessment line and a closed zienswijze window."""
+    profile = session.scalar(select(FarmerProfile).where(FarmerProfile.user_id == farmer.id))
+    parcel = Parcel(
+        farmer_id=profile.id, name="Es", area_ha=Decimal("5"), crop=crop, tenure=Tenure.OWN
+    )
+    session.add(parcel)
+    session.flush()
+    discovered = discovered_on or today() - timedelta(days=30)
+    claim = Claim(
+        reference=f"FS-{discovered.year}-{parcel.id:06d}",
+        farmer_id=profile.id,
+        province=province,
+        kind=ClaimKind.CROP,
+        crop=crop,
+        discovered_on=discovered,
+        submitted_at=utcnow() - timedelta(days=28),
+        preventive_measures=list(measures),
+        status=ClaimStatus.ASSESSED,
+        leges=Decimal("300.00"),
+        submission_deadline=discovered + timedelta(days=9),
+        zienswijze_deadline=today() - timedelta(days=1),
+        species=[ClaimSpecies(species=species)],
+        parcels=[
+            ClaimParcel(
+                parcel_id=parcel.id, damaged_area_ha=Decimal("1.0"), area_type=AreaType.REGULAR
+            )
+        ],
+    )
+    session.add(claim)
+    session.flush()
+    assessment = Assessment(
+        claim_id=claim.id,
+        assessor_id=assessor.id,
+        ordered_by=officer.id,
+        due_on=discovered + timedelta(days=14),
+        status=AssessmentStatus.SUBMITTED,
+        preventive_measures_observed=list(measures),
+        submitted_at=utcnow(),
+        lines=[
+            AssessmentLine(
+                parcel_id=parcel.id,
+                species=species,
+                area_type=AreaType.REGULAR,
+                damaged_area_ha=Decimal("1.0"),
+                lost_quantity=Decimal("16000"),
+                unit=Unit.KG,
+                unit_price=damage / 16000,
+                price_source=PriceSource.KWIN,
+                harvested_before_assessment=False,
+                assessed_damage=damage,
+            )
+        ],
+    )
+    session.add(assessment)
+    session.flush()
+    return claim
+
+
+def drenthe_people(*officers: str, farmer_name: str = "Boer") -> dict:
+    """A farmer with a profile, the named Drenthe officers and an assessor, in db.session."""
+    specs = [
+        ("farmer", Role.FARMER, ()),
+        *((o, Role.OFFICER, ("DR",)) for o in officers),
+        ("assessor", Role.ASSESSOR, ()),
+    ]
+    users = {n: create_user(f"{n}@example.nl", DEMO_PASSWORD, r, p) for n, r, p in specs}
+    db.session.add(
+        FarmerProfile(
+            user_id=users["farmer"].id,
+            name=farmer_name,
+            kvk="01234567",
+            iban="NL91ABNA0417164300",
+            address="Dijk 1",
+            postcode="1234 AB",
+            city="Assen",
+        )
+    )
+    return users
+
+
+def post_json(url: str, body: dict | None = None, token: str | None = None) -> tuple[int, dict]:
+    """POST a JSON body over real HTTP (as a bearer-token client); the status and the answer."""
+    request = urllib.request.Request(url, data=json.dumps(body or {}).encode(), method="POST")
+    request.add_header("Content-Type", "application/json")
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"{}")
