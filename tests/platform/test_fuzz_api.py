@@ -40,6 +40,8 @@ with warnings.catch_warnings():
     from schemathesis.core.failures import FailureGroup
 
 pytestmark = [
+    # CPU-bound and long; once, against the production database (the PostgreSQL pass).
+    pytest.mark.postgres_pass_only,
     # Hypothesis warns when examples are slow or filtered; that says nothing about the API.
     pytest.mark.filterwarnings("ignore::hypothesis.errors.NonInteractiveExampleWarning"),
     pytest.mark.filterwarnings("ignore::DeprecationWarning:schemathesis.*"),

@@ -11,6 +11,9 @@ from pathlib import Path
 
 import pytest
 
+# Reads source files only: once, in the SQLite pass.
+pytestmark = pytest.mark.sqlite_pass_only
+
 ROOT = Path(__file__).resolve().parents[2]
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 

@@ -7,8 +7,13 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from tests.support.app import ROOT
 from tests.support.redis_server import free_port
+
+# make run serves SQLite whatever the pass: once, in the SQLite pass.
+pytestmark = pytest.mark.sqlite_pass_only
 
 
 def test_run_script_serves_healthz_and_login_on_sqlite_without_redis(tmp_path):

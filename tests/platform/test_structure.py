@@ -3,6 +3,11 @@
 import ast
 from pathlib import Path
 
+import pytest
+
+# Reads source files only: once, in the SQLite pass.
+pytestmark = pytest.mark.sqlite_pass_only
+
 PACKAGE = Path(__file__).resolve().parents[2] / "faunaschade"
 
 

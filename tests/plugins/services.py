@@ -39,14 +39,16 @@ def pytest_report_header(config: pytest.Config) -> str:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if TEST_DATABASE == "postgresql":
-        skip = pytest.mark.skip(reason="the same on every database (runs in the SQLite pass)")
-        marker = "sqlite_pass_only"
+        skips = {"sqlite_pass_only": "the same on every database (runs in the SQLite pass)"}
     else:
-        skip = pytest.mark.skip(reason="needs PostgreSQL (runs in the PostgreSQL pass)")
-        marker = "postgres_only"
+        skips = {
+            "postgres_only": "needs PostgreSQL (runs in the PostgreSQL pass)",
+            "postgres_pass_only": "runs once, in the PostgreSQL pass",
+        }
     for item in items:
-        if marker in item.keywords:
-            item.add_marker(skip)
+        for marker, reason in skips.items():
+            if marker in item.keywords:
+                item.add_marker(pytest.mark.skip(reason=reason))
 
 
 @pytest.fixture(scope="session")

@@ -19,6 +19,9 @@ from faunaschade.rules.calendar import (
     zienswijze_deadline,
 )
 
+# The rules engine reads no database: once, in the SQLite pass.
+pytestmark = pytest.mark.sqlite_pass_only
+
 
 @pytest.mark.parametrize(
     ("year", "expected"),

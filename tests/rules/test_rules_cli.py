@@ -14,6 +14,9 @@ from click.testing import CliRunner, Result
 from faunaschade.cli.rules import rules
 from faunaschade.rules import CaseError, parse_case
 
+# The rules engine reads no database: once, in the SQLite pass.
+pytestmark = pytest.mark.sqlite_pass_only
+
 EXAMPLES = Path(__file__).resolve().parents[2] / ".." / "shared" / "cases" / "examples.json"
 _CASES = {e["name"]: e["case"] for e in json.loads(EXAMPLES.read_text(encoding="utf-8"))}
 

@@ -13,6 +13,9 @@ import pytest
 from faunaschade.rules import NoRuleSetError, calculate, load_rule_sets, rule_set_for
 from faunaschade.rules.ruleset import DATA_DIR
 
+# The rules engine reads no database: once, in the SQLite pass.
+pytestmark = pytest.mark.sqlite_pass_only
+
 
 def part(species: str = "wild_zwijn", damage: str = "3200.00", **changes: Any) -> dict[str, Any]:
     """A crop component."""

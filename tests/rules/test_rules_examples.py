@@ -12,6 +12,9 @@ from click.testing import CliRunner
 from faunaschade.cli.rules import rules
 from faunaschade.rules import calculate
 
+# The rules engine reads no database: once, in the SQLite pass.
+pytestmark = pytest.mark.sqlite_pass_only
+
 EXAMPLES = Path(__file__).resolve().parents[2] / ".." / "shared" / "cases" / "examples.json"
 CASES: list[dict[str, Any]] = json.loads(EXAMPLES.read_text(encoding="utf-8"))
 IDS = [example["name"] for example in CASES]

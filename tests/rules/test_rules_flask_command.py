@@ -6,6 +6,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+# The rules engine reads no database: once, in the SQLite pass.
+pytestmark = pytest.mark.sqlite_pass_only
+
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = json.loads((ROOT / ".." / "shared" / "cases" / "examples.json").read_text())
 

@@ -18,6 +18,9 @@ from test_rules_properties import crop_cases
 from faunaschade.rules import CropCase, parse_case
 from faunaschade.rules.cases import _SCHEMAS, _quick_crop_case, _Unsure
 
+# The rules engine reads no database: once, in the SQLite pass.
+pytestmark = pytest.mark.sqlite_pass_only
+
 EXAMPLES = Path(__file__).resolve().parents[2] / ".." / "shared" / "cases" / "examples.json"
 ODD_VALUES = [None, "", "abc", 1.5, True, False, 0, 12, "12.345", "-1", "1e3", " 12", "12.",
               "2025-3-3", "2025-02-30", "2025-06-02", "20250602", [], {}, ["visual"], ["Visual"],

@@ -8,6 +8,9 @@ import pytest
 from faunaschade.rules.errors import RuleSetError
 from faunaschade.rules.prices import PriceError, load_tables, price_table_for
 
+# The rules engine reads no database: once, in the SQLite pass.
+pytestmark = pytest.mark.sqlite_pass_only
+
 
 def test_table_in_force_gives_values_by_kind_breed_sex_age_and_pregnancy():
     table = price_table_for(date(2025, 3, 1))

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -16,6 +17,9 @@ from faunaschade.rules.amounts import cents
 from faunaschade.rules.catalogue import AREA_TYPES, CROPS, PROVINCES
 from faunaschade.rules.engine import AMOUNT_FIELDS as AMOUNT_NAMES
 from faunaschade.rules.schemas import CROP_SPECIES
+
+# The rules engine reads no database: once, in the SQLite pass.
+pytestmark = pytest.mark.sqlite_pass_only
 
 # No example database: the suite must not write outside tmp, and -p no:cacheprovider is used.
 PROPERTY = settings(max_examples=200, deadline=None, database=None)

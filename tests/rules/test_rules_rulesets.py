@@ -14,6 +14,9 @@ from faunaschade.rules import NoRuleSetError, RuleSetError, load_rule_sets, rule
 from faunaschade.rules.catalogue import PROVINCES
 from faunaschade.rules.ruleset import DATA_DIR, rule_set_by_version, rule_sets
 
+# The rules engine reads no database: once, in the SQLite pass.
+pytestmark = pytest.mark.sqlite_pass_only
+
 
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
