@@ -18,10 +18,8 @@ from sqlalchemy import select
 from faunaschade.models import (
     AuditEvent,
     Claim,
-    ClaimKind,
     ClaimStatus,
     Decision,
-    FarmerProfile,
     JobRecord,
     JobStatus,
     Outcome,
@@ -33,42 +31,10 @@ from faunaschade.models import (
 from faunaschade.notifications.mail import MailDeliveryError, send_email
 from faunaschade.notifications.operations import NotificationKind, notify
 from tests.support.app import rollback_session
+from tests.support.notifications import FARMER_NAME, make_claim
 from tests.support.redis_server import free_port
 
-FARMER_NAME = "Fenna Boersma-Wâldsma"
 _serial = count(1)
-
-
-def make_claim(session: Any, **fields: Any) -> Claim:
-    """A crop claim in Fryslân by a new farmer, flushed; `fields` override the claim's columns."""
-    n = next(_serial)
-    user = User(email=f"fenna{n}@boerderij.example", password_hash="-", role=Role.FARMER)
-    session.add(user)
-    session.flush()
-    farmer = FarmerProfile(
-        user_id=user.id,
-        name=FARMER_NAME,
-        kvk=f"{n:08d}",
-        iban="NL91ABNA0417164300",
-        address="Dijk 1",
-        postcode="1234 AB",
-        city="Joure",
-    )
-    session.add(farmer)
-    session.flush()
-    values: dict[str, Any] = {
-        "reference": f"FS-2025-{n:06d}",
-        "farmer_id": farmer.id,
-        "province": "FR",
-        "kind": ClaimKind.CROP,
-        "crop": "grasland",
-        "discovered_on": date(2025, 3, 3),
-        "status": ClaimStatus.SUBMITTED,
-    }
-    claim = Claim(**(values | fields))
-    session.add(claim)
-    session.flush()
-    return claim
 
 
 def add_decision(session: Any, claim: Claim, version: int = 1) -> Decision:

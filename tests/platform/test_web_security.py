@@ -22,9 +22,10 @@ from faunaschade.logs import _EMAIL, _IBAN
 from faunaschade.notifications.operations import NotificationKind, notify
 from faunaschade.passwords import policy_problem
 from faunaschade.provinces import PROVINCE_CODES
-from tests.platform.test_access_matrix import MATRIX, OK, ROLES, _path, build_world, url_map_keys
+from tests.support.access_matrix import MATRIX, OK, ROLES, _path, build_world, url_map_keys
 from tests.support.app import DEMO_PASSWORD, FreshContextClient, csrf_token_from
 from tests.support.farmers import PASSWORD, registration
+from tests.support.notifications import make_claim
 from tests.support.redis_server import free_port
 
 LOGIN_FAILED = "E-mailadres of wachtwoord onjuist."
@@ -282,8 +283,6 @@ def test_no_personal_data_in_logs(client, session, caplog, monkeypatch, app, run
         data={"email": body["email"], "password": "fout-wachtwoord-9", "csrf_token": token},
     )
     # A mail that cannot be delivered: nothing listens on the SMTP port; the job fails.
-    from tests.notifications.test_mail import make_claim
-
     monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
     monkeypatch.setitem(app.config, "MAIL_PORT", free_port())
     claim = make_claim(session)
