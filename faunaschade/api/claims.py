@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from flask import current_app, request
@@ -60,6 +62,18 @@ from faunaschade.schemas.claims import (
 bp = Blueprint("claims", __name__, url_prefix="/api/v1/claims", description="Claims")
 farmer_only = roles_required(Role.FARMER)
 officer_only = roles_required(Role.OFFICER)
+
+
+def answers_with_facts(view: Callable[..., Claim]) -> Callable[..., claims.ClaimFacts]:
+    """The view's claim, answered with its facts (deadlines, warnings) worked out by claims."""
+
+    @functools.wraps(view)
+    def answer(*args: Any, **kwargs: Any) -> claims.ClaimFacts:
+        return claims.with_facts(view(*args, **kwargs))
+
+    return answer
+
+
 readers = roles_required(Role.FARMER, Role.ASSESSOR, Role.OFFICER, Role.AUDITOR)
 
 
@@ -114,6 +128,7 @@ def list_claims(args: dict[str, Any]) -> dict[str, Any]:
         .offset((page - 1) * per_page)
         .limit(per_page)
     ).all()
+    items = [claims.with_facts(claim) for claim in items]
     return {"items": items, "page": page, "per_page": per_page, "total": total}
 
 
@@ -122,6 +137,7 @@ def list_claims(args: dict[str, Any]) -> dict[str, Any]:
 @idempotent
 @bp.arguments(ClaimInSchema)
 @bp.response(201, ClaimOutSchema)
+@answers_with_facts
 def create_claim(data: dict[str, Any]) -> Claim:
     """A new claim, saved as draft."""
     claim = claims.create_claim(farmers.profile_of(current_user), data, current_user)
@@ -132,6 +148,7 @@ def create_claim(data: dict[str, Any]) -> Claim:
 @bp.route("/<int:claim_id>", methods=["GET"])
 @readers
 @bp.response(200, ClaimOutSchema)
+@answers_with_facts
 def get_claim(claim_id: int) -> Claim:
     """One claim in scope."""
     return get_claim_in_scope_or_404(claim_id)
@@ -142,6 +159,7 @@ def get_claim(claim_id: int) -> Claim:
 @commits
 @bp.arguments(ClaimPatchSchema)
 @bp.response(200, ClaimOutSchema)
+@answers_with_facts
 def patch_claim(data: dict[str, Any], claim_id: int) -> Claim:
     """Change a draft."""
     claim = claims.update_claim(own_claim(claim_id), data, current_user)
@@ -154,6 +172,7 @@ def patch_claim(data: dict[str, Any], claim_id: int) -> Claim:
 @commits
 @bp.arguments(SubmitSchema, required=False)
 @bp.response(200, ClaimOutSchema)
+@answers_with_facts
 def submit(data: dict[str, Any], claim_id: int) -> Claim:
     """Submit a draft; when late, `acknowledge_late: true` is needed."""
     claim = claims.submit_claim(
@@ -167,6 +186,7 @@ def submit(data: dict[str, Any], claim_id: int) -> Claim:
 @farmer_only
 @commits
 @bp.response(200, ClaimOutSchema)
+@answers_with_facts
 def withdraw(claim_id: int) -> Claim:
     """Withdraw the claim."""
     claim = claims.withdraw_claim(own_claim(claim_id), current_user)
@@ -201,6 +221,7 @@ def download(claim_id: int, attachment_id: int):
 @idempotent
 @bp.arguments(CompletionRequestSchema)
 @bp.response(200, ClaimOutSchema)
+@answers_with_facts
 def completion_request(data: dict[str, Any], claim_id: int) -> Claim:
     """Ask the farmer to complete the claim (Awb 4:5): letter and e-mail with the deadline."""
     claim = completion.request_completion(
@@ -215,6 +236,7 @@ def completion_request(data: dict[str, Any], claim_id: int) -> Claim:
 @commits
 @bp.arguments(CompleteSchema, required=False)
 @bp.response(200, ClaimOutSchema)
+@answers_with_facts
 def complete(data: dict[str, Any], claim_id: int) -> Claim:
     """The claim is complete again: its farmer added what was asked, or an officer says so."""
     claim = completion.complete_claim(
@@ -250,6 +272,7 @@ livestock_bp = Blueprint(
 @idempotent
 @livestock_bp.arguments(LivestockClaimInSchema)
 @livestock_bp.response(201, ClaimOutSchema)
+@answers_with_facts
 def report(data: dict[str, Any]) -> Claim:
     """Report animals killed or injured by a wolf or golden jackal (within 24 hours; no leges)."""
     claim = livestock.report_livestock_damage(farmers.profile_of(current_user), data, current_user)
@@ -262,6 +285,7 @@ def report(data: dict[str, Any]) -> Claim:
 @commits
 @livestock_bp.arguments(WolfFindingInSchema)
 @livestock_bp.response(200, ClaimOutSchema)
+@answers_with_facts
 def wolf_finding(data: dict[str, Any], claim_id: int) -> Claim:
     """Record the field visit and the DNA outcome."""
     claim = livestock.record_wolf_finding(

@@ -63,14 +63,6 @@ def line_damage(lost_quantity: Decimal, unit_price: Decimal) -> Decimal:
     return cents(lost_quantity * unit_price)
 
 
-def counted_total(assessment: Assessment) -> Decimal:
-    """Assessed damage of the lines that can count (harvested lines never do)."""
-    return sum(
-        (line.assessed_damage for line in assessment.lines if not line.harvested_before_assessment),
-        Decimal("0.00"),
-    )
-
-
 def assessors() -> list[User]:
     """Active assessors an officer can choose from, by name."""
     return list(
@@ -267,7 +259,7 @@ def save_report(assessment: Assessment, data: dict[str, Any], assessor: User) ->
         data={
             "visits": len(assessment.visits),
             "lines": len(assessment.lines),
-            "total": str(counted_total(assessment)),
+            "total": str(assessment.counted_total),
         },
     )
     return assessment
@@ -299,7 +291,7 @@ def submit_report(assessment: Assessment, assessor: User) -> Assessment:
         assessment,
         actor=assessor,
         claim_id=claim.id,
-        data={"lines": len(assessment.lines), "total": str(counted_total(assessment))},
+        data={"lines": len(assessment.lines), "total": str(assessment.counted_total)},
     )
     workflow.transition(
         claim,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -230,6 +231,25 @@ def deadlines(claim: Claim) -> dict[str, date | None]:
         "decision_backstop": claim.backstop_deadline,
         "objection": decision.objection_deadline if decision else None,
     }
+
+
+@dataclass(frozen=True)
+class ClaimFacts:
+    """A claim with what follows from it (its deadlines, the farmer's warnings), worked out
+    here once, so that an answer's schema only reads values. Attributes not named here are the
+    claim's own."""
+
+    claim: Claim
+    deadlines: dict[str, date | None]
+    warnings: list[dict[str, str]]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.claim, name)
+
+
+def with_facts(claim: Claim) -> ClaimFacts:
+    """The claim and its facts, as GET /api/v1/claims/{id} and every claim answer show them."""
+    return ClaimFacts(claim, deadlines(claim), warnings(claim))
 
 
 def submit_claim(claim: Claim, actor: User, *, acknowledge_late: bool = False) -> Claim:

@@ -89,6 +89,14 @@ class Assessment(CreatedMixin, db.Model):
         back_populates="assessment", cascade="all, delete-orphan", order_by="LivestockItem.id"
     )
 
+    @property
+    def counted_total(self) -> Decimal:
+        """Assessed damage of the lines that can count (harvested lines never do)."""
+        return sum(
+            (line.assessed_damage for line in self.lines if not line.harvested_before_assessment),
+            Decimal("0.00"),
+        )
+
 
 _A = AssessmentStatus
 

@@ -7,7 +7,6 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
-from faunaschade.assessments.operations import counted_total
 from faunaschade.models import AssessmentStatus, PriceSource, Unit
 from faunaschade.models.claims import PREVENTIVE_MEASURES
 from faunaschade.money import format_eur
@@ -216,13 +215,13 @@ class AssessmentOutSchema(Schema):
     lines = fields.List(fields.Nested(LineOutSchema))
     preventive_measures_observed = fields.List(fields.String())
     remarks = fields.String()
-    total_assessed_damage = fields.Method(
-        "_total", metadata={"description": "sum of the lines not harvested before assessment"}
+    total_assessed_damage = fields.Decimal(
+        places=2,
+        as_string=True,
+        attribute="counted_total",
+        metadata={"description": "sum of the lines not harvested before assessment"},
     )
     zienswijze_deadline = fields.Date(attribute="claim.zienswijze_deadline", allow_none=True)
-
-    def _total(self, assessment: Any) -> str:
-        return f"{counted_total(assessment):.2f}"
 
 
 class AssessmentSummarySchema(Schema):

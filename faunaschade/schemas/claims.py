@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validate, validates
+from marshmallow import Schema, ValidationError, fields, pre_dump, validate, validates
 
 from faunaschade.claims.completion import COMPLETION_WORKING_DAYS, MAX_DAYS, MIN_DAYS
-from faunaschade.claims.operations import deadlines, warnings
 from faunaschade.claims.worklist import QUEUE_STATUSES
 from faunaschade.models.claims import PREVENTIVE_MEASURES
 from faunaschade.provinces import PROVINCE_CODES
@@ -140,17 +139,21 @@ class ClaimOutSchema(Schema):
     description = fields.String()
     leges = fields.Decimal(as_string=True)
     submitted_at = fields.DateTime(allow_none=True)
-    deadlines = fields.Method("_deadlines")
-    warnings = fields.Method("_warnings", metadata={"description": "[{code, message}]"})
+    deadlines = fields.Nested(DeadlinesSchema)
+    warnings = fields.List(
+        fields.Dict(keys=fields.String(), values=fields.String()),
+        metadata={"description": "[{code, message}]"},
+    )
     attachments = fields.List(fields.Nested(AttachmentOutSchema))
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
 
-    def _deadlines(self, claim: Any) -> dict[str, Any]:
-        return DeadlinesSchema().dump(deadlines(claim))
-
-    def _warnings(self, claim: Any) -> list[dict[str, str]]:
-        return warnings(claim)
+    @pre_dump
+    def _facts_worked_out(self, claim: Any, **kwargs: Any) -> Any:
+        # The schema only reads: a bare Claim would lose its deadlines and warnings silently.
+        if not isinstance(getattr(claim, "deadlines", None), dict):
+            raise TypeError("dump claims.operations.with_facts(claim), not the bare claim")
+        return claim
 
 
 class ClaimListQuerySchema(LoadSchema):

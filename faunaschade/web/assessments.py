@@ -182,7 +182,7 @@ def report(assessment_id: int):
         values=values,
         errors=errors,
         error_labels=assessment_form.error_labels(errors),
-        saved_total=assessments.counted_total(assessment),
+        saved_total=assessment.counted_total,
         field_labels=assessment_form.FIELD_LABELS,
         due=make_deadline("assessment", "Rapport", assessment.due_on, today()),
         **_choices(claim),
@@ -219,7 +219,7 @@ def submit(assessment_id: int):
         assessment=assessment,
         claim=claim,
         lines=lines,
-        total=assessments.counted_total(assessment),
+        total=assessment.counted_total,
         errors=errors,
         **vocabulary(),
     ), 422 if errors else 200

@@ -206,4 +206,4 @@ def test_lines_become_one_component_per_species_and_area_type(session, ordered_c
     }
     assert preview["assessed_damage"] == "1200.00"
     assert preview["eligible"] is True
-    assert assessments.counted_total(assessment) == Decimal("1200.00")
+    assert assessment.counted_total == Decimal("1200.00")
