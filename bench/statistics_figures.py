@@ -4,7 +4,7 @@ Creates its own database, seeds N claims with `flask demo seed`'s code (timed), 
 statistics service's time next to the same aggregate written directly in SQL (the ratio), and
 the CSV exports' rows per second and peak Python memory (tracemalloc). Drops the database.
 
-    python bench/statistics.py [--claims 100000] [--keep]
+    python bench/statistics_figures.py [--claims 100000] [--keep]
 """
 
 from __future__ import annotations
