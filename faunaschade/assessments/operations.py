@@ -35,10 +35,6 @@ from faunaschade.models import (
     User,
 )
 from faunaschade.models.assessments import ASSESSMENT_LIFECYCLE
-
-# Re-exported: callers ask this module for the claim's open or newest assessment.
-from faunaschade.models.assessments import current_assessment as current_assessment
-from faunaschade.models.assessments import open_assessment as open_assessment
 from faunaschade.models.base import utcnow
 from faunaschade.money import cents
 from faunaschade.notifications import operations as notifications

@@ -244,6 +244,8 @@ class ClaimFacts:
     warnings: list[dict[str, str]]
 
     def __getattr__(self, name: str) -> Any:
+        if name == "claim":  # asked before it is set (copy, pickle): no endless recursion
+            raise AttributeError(name)
         return getattr(self.claim, name)
 
 

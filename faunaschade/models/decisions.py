@@ -32,10 +32,10 @@ from faunaschade.models.base import (
     non_negative,
     unique_where,
 )
+from faunaschade.models.lifecycle import Lifecycle
 
 if TYPE_CHECKING:
     from faunaschade.models.claims import Claim
-from faunaschade.models.lifecycle import Lifecycle
 
 
 class Outcome(enum.StrEnum):

@@ -9,7 +9,6 @@ from typing import Any
 from flask import Flask, g
 from flask_login import current_user
 
-from faunaschade.assessments import operations as assessments
 from faunaschade.assessments import zienswijze
 from faunaschade.assessments.zienswijze import Window
 from faunaschade.claims import completion
@@ -20,6 +19,7 @@ from faunaschade.decisions import calculation
 from faunaschade.documents.assessment_letters import ConfirmationLine, confirmation_lines
 from faunaschade.errors import Conflict
 from faunaschade.models import Assessment, AssessmentStatus, Claim, ClaimStatus, Role
+from faunaschade.models.assessments import current_assessment
 from faunaschade.models.completion_requests import CompletionRequest
 
 S = ClaimStatus
@@ -66,7 +66,7 @@ def _preview(claim: Claim) -> tuple[dict[str, Any] | None, str | None]:
 def build_panel(claim: Claim) -> Panel:
     """The panel of this claim for the logged-in user."""
     role = current_user.role.value
-    assessment = assessments.current_assessment(claim)
+    assessment = current_assessment(claim)
     submitted = assessment is not None and assessment.status == AssessmentStatus.SUBMITTED
     staff = role in (Role.OFFICER.value, Role.AUDITOR.value, Role.ASSESSOR.value)
     lines = confirmation_lines(assessment, claim) if assessment and (submitted or staff) else ()

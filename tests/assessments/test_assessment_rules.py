@@ -25,6 +25,7 @@ from faunaschade.models import (
     Parcel,
     Tenure,
 )
+from faunaschade.models.assessments import open_assessment
 from faunaschade.rules import add_working_days, holidays, is_working_day, zienswijze_deadline
 
 
@@ -152,7 +153,7 @@ def test_submitting_before_koningsdag_opens_the_window_until_8_may(
 ):
     claim, _, assessor = ordered_claim
     parcel_id = min(row.parcel_id for row in claim.parcels)
-    assessment = assessments.open_assessment(claim)
+    assessment = open_assessment(claim)
     monkeypatch.setattr(assessments, "today", lambda: date(2026, 4, 24))
     assessments.save_report(
         assessment, _report(claim, _line(parcel_id, "kolgans", "950")), assessor
@@ -183,7 +184,7 @@ def test_submitting_before_koningsdag_opens_the_window_until_8_may(
 def test_lines_become_one_component_per_species_and_area_type(session, ordered_claim, monkeypatch):
     claim, _, assessor = ordered_claim
     pid, other = sorted(row.parcel_id for row in claim.parcels)
-    assessment = assessments.open_assessment(claim)
+    assessment = open_assessment(claim)
     monkeypatch.setattr(assessments, "today", lambda: date(2026, 4, 24))
     lines = (
         _line(pid, "grauwe_gans", "1000"),
