@@ -128,6 +128,13 @@ class Config:
     #: Seconds between a worker's heartbeats for the job it runs. A worker killed outright is
     #: noticed this + 60 s after its last heartbeat (rq's grace), and its job retried.
     JOB_MONITORING_INTERVAL = int(_env("JOB_MONITORING_INTERVAL", "10") or 10)
+    #: /healthz reports the audit seal as behind (audit.ok false) when an event has waited longer.
+    AUDIT_SEAL_MAX_LAG_SECONDS = float(_env("AUDIT_SEAL_MAX_LAG_SECONDS", "60") or 60)
+    #: Who seals audit events into the chain: "commit" (the process that wrote them, right after
+    #: its commit: one writer at a time wins, nothing to run beside it) or "worker" (every
+    #: `flask worker` seals every AUDIT_SEAL_INTERVAL_SECONDS; requests never do).
+    AUDIT_SEALER = _env("AUDIT_SEALER", "commit")
+    AUDIT_SEAL_INTERVAL_SECONDS = float(_env("AUDIT_SEAL_INTERVAL_SECONDS", "0.5") or 0.5)
     #: Fault injection for the kill-mid-letter test: pause before the letter commits. Never in
     #: production (ProductionConfig pins it to 0).
     LETTER_FAULT_PAUSE_SECONDS = float(_env("LETTER_FAULT_PAUSE_SECONDS", "0") or 0)
@@ -169,6 +176,8 @@ class ProductionConfig(Config):
     PREFERRED_URL_SCHEME = "https"
     JOBS_IN_PROCESS = False
     LETTER_FAULT_PAUSE_SECONDS = 0
+    # Requests leave sealing to the workers (bench/audit.py: 16 writers, see README).
+    AUDIT_SEALER = _env("AUDIT_SEALER", "worker")
 
     @classmethod
     def check(cls) -> None:

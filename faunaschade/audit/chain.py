@@ -1,59 +1,139 @@
-"""Append-only, hash-chained audit events: record one, verify the chain."""
+"""Append-only, hash-chained audit events: record one, seal the chain, verify it.
+
+Two steps, so that no request waits for another one's audit event:
+
+- `record()` writes the event in the caller's transaction (it is committed with the change it
+  records, or not at all) with its *content hash*: SHA-256 over its fields. No lock is taken;
+  the event has no place in the chain yet (`seq`, `prev_hash` and `hash` are NULL).
+- `seal()` runs after the commit, in a short transaction of its own, and gives the committed
+  unsealed events their place: seq = head + 1, 2, …, prev_hash = the head's hash, hash = SHA-256
+  over (seq, prev_hash, content hash). One sealer at a time (a PostgreSQL advisory lock taken
+  with *try*: a sealer that finds it taken leaves its events to the one holding it, which looks
+  again after letting go). Every commit that recorded events seals (`_seal_after_commit`); the
+  worker's sweep seals as well, for a process that died between its commit and its seal.
+
+`verify()` recomputes every content hash and every link: an edited event (also one edited
+before it was sealed: its content no longer matches the content hash written with it), an
+inserted one (a seq or prev_hash out of line) and a deleted one (a gap) are reported. What no
+hash chain can show is the newest events deleted, or appended by someone with write access to
+the database; the seal lag (`pending()`, in /healthz) bounds how long an event is unsealed.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import event, select, text
+from flask import Flask, current_app, has_app_context
+from sqlalchemy import (
+    BigInteger,
+    Connection,
+    Engine,
+    String,
+    bindparam,
+    cast,
+    event,
+    func,
+    literal,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from faunaschade.extensions import db
-from faunaschade.models.audit import AuditEvent
+from faunaschade.models.audit import AuditEvent, canonical_json
 from faunaschade.models.base import utcnow
 
 GENESIS = "0" * 64
-_HEAD = "audit_head"
-# Any fixed number: the advisory lock that serialises appends to the chain on PostgreSQL.
-_CHAIN_LOCK = 815_301
+# Any fixed number: the advisory lock that lets one sealer at a time extend the chain.
+SEAL_LOCK = 815_301
+#: The fields an event's content hash covers, in this order.
+CONTENT_FIELDS = (
+    "occurred_at",
+    "actor_id",
+    "action",
+    "object_type",
+    "object_id",
+    "claim_id",
+    "from_status",
+    "to_status",
+    "reason",
+    "data",
+)
+_RECORDED = "audit_recorded"
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+# SQLite has no advisory locks; sealers of one process take turns here (another process that
+# seals at the same moment runs into the unique seq and tries again later).
+_local_sealer = threading.Lock()
+log = logging.getLogger(__name__)
 
 
-def _canonical(event_: AuditEvent) -> bytes:
-    fields = {
-        "seq": event_.seq,
-        "occurred_at": event_.occurred_at.isoformat(timespec="microseconds"),
-        "actor_id": event_.actor_id,
-        "action": event_.action,
-        "object_type": event_.object_type,
-        "object_id": event_.object_id,
-        "claim_id": event_.claim_id,
-        "from_status": event_.from_status,
-        "to_status": event_.to_status,
-        "reason": event_.reason,
-        "data": event_.data,
-        "prev_hash": event_.prev_hash,
-    }
-    return json.dumps(fields, sort_keys=True, separators=(",", ":"), default=str).encode()
+def _field(value: str | None) -> str:
+    # A netstring ("5:hello,"), "-" for NULL: unambiguous whatever the text holds.
+    return "-" if value is None else f"{len(value)}:{value},"
 
 
-def compute_hash(event_: AuditEvent) -> str:
-    """SHA-256 over the event's fields and the previous hash."""
-    return hashlib.sha256(_canonical(event_)).hexdigest()
+def content_text(
+    occurred_at: datetime,
+    actor_id: int | None,
+    action: str,
+    object_type: str,
+    object_id: int | None,
+    claim_id: int | None,
+    from_status: str | None,
+    to_status: str | None,
+    reason: str | None,
+    data: str,
+) -> str:
+    """The text an event's content hash is taken over (`data` as stored: canonical JSON).
+
+    `_content_sql()` builds the same text in PostgreSQL; tests/audit hold the two together."""
+    micros = (occurred_at - _EPOCH) // _MICROSECOND
+    return "".join(
+        (
+            _field(str(micros)),
+            _field(None if actor_id is None else str(actor_id)),
+            _field(action),
+            _field(object_type),
+            _field(None if object_id is None else str(object_id)),
+            _field(None if claim_id is None else str(claim_id)),
+            _field(from_status),
+            _field(to_status),
+            _field(reason),
+            _field(data),
+        )
+    )
 
 
-def _head(session: Session) -> tuple[int, str]:
-    """Last (seq, hash) of the chain, locking the chain for this transaction."""
-    cached = session.info.get(_HEAD)
-    if cached is not None:
-        return cached
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK})
-    row = session.execute(
-        select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
-    ).first()
-    return (row.seq, row.hash) if row else (0, GENESIS)
+def content_hash(*fields: Any) -> str:
+    """SHA-256 (hex) of `content_text(*fields)`."""
+    return hashlib.sha256(content_text(*fields).encode()).hexdigest()
+
+
+def link_hash(seq: int, prev_hash: str, content: str) -> str:
+    """The event's hash: its place in the chain, the previous hash and its content hash."""
+    return hashlib.sha256(f"{seq}|{prev_hash}|{content}".encode()).hexdigest()
+
+
+def event_content_hash(event_: AuditEvent) -> str:
+    """The content hash of an event object as it stands."""
+    return content_hash(*_values(event_))
+
+
+def _values(event_: AuditEvent) -> tuple[Any, ...]:
+    values = [getattr(event_, name) for name in CONTENT_FIELDS]
+    values[-1] = canonical_json(values[-1])
+    return tuple(values)
 
 
 def record(
@@ -67,11 +147,10 @@ def record(
     reason: str | None = None,
     data: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one event to the chain (flushed, committed with the caller's transaction)."""
+    """Write one event in the caller's transaction (flushed); it is sealed after the commit."""
     session = db.session()
-    seq, prev_hash = _head(session)
+    stored = canonical_json(data or {})
     event_ = AuditEvent(
-        seq=seq + 1,
         occurred_at=utcnow(),
         actor_id=getattr(actor, "id", None),
         action=action,
@@ -81,21 +160,147 @@ def record(
         from_status=from_status,
         to_status=to_status,
         reason=reason,
-        # Round-trip through JSON so the hash covers exactly what the database stores.
-        data=json.loads(json.dumps(data or {}, default=str)),
-        prev_hash=prev_hash,
+        # Exactly what the database stores (Decimals and dates as text), so reads agree.
+        data=json.loads(stored),
     )
-    event_.hash = compute_hash(event_)
+    event_.content_hash = content_hash(*_values(event_)[:-1], stored)
     session.add(event_)
     session.flush()
-    session.info[_HEAD] = (event_.seq, event_.hash)
+    seal_after_commit(session)
     return event_
 
 
+def seal_after_commit(session: Session) -> None:
+    """Have the chain sealed once this session commits."""
+    session.info[_RECORDED] = True
+
+
 @event.listens_for(Session, "after_commit")
+def _seal_after_commit(session: Session) -> None:
+    if not session.info.pop(_RECORDED, False):
+        return
+    if has_app_context() and current_app.config.get("AUDIT_SEALER", "commit") != "commit":
+        return  # the workers seal (seal_continuously)
+    try:
+        seal(session.get_bind())
+    except SQLAlchemyError:  # committed all the same; the next seal (or the sweep) takes it
+        log.exception("sealing the audit chain failed; the next seal will take these events")
+
+
 @event.listens_for(Session, "after_soft_rollback")
-def _forget_head(session: Session, *_args: Any) -> None:
-    session.info.pop(_HEAD, None)
+def _forget(session: Session, *_args: Any) -> None:
+    session.info.pop(_RECORDED, None)
+
+
+@contextmanager
+def _transaction(bind: Engine | Connection) -> Iterator[Connection]:
+    """A transaction of its own: a new connection, or a savepoint on a given one (tests)."""
+    if isinstance(bind, Connection):
+        with bind.begin_nested():
+            yield bind
+        return
+    with bind.begin() as connection:
+        yield connection
+
+
+def seal(bind: Engine | Connection | None = None, batch: int = 2000) -> int:
+    """Give the committed unsealed events their place in the chain; returns how many.
+
+    Returns at once when another sealer is at work: it looks for unsealed events again after
+    letting go of the lock, so what was committed before this call is sealed by one of us."""
+    bind = bind if bind is not None else db.session.get_bind()
+    total = 0
+    while True:
+        done = _seal_once(bind, batch)
+        if done is None:
+            return total
+        total += done
+        if done < batch and not _has_unsealed(bind):
+            return total
+
+
+def seal_continuously(app: Flask, stop: threading.Event) -> None:
+    """Seal every AUDIT_SEAL_INTERVAL_SECONDS until `stop` is set (a thread of flask worker)."""
+    interval = app.config["AUDIT_SEAL_INTERVAL_SECONDS"]
+    while not stop.wait(interval):
+        with app.app_context():
+            try:
+                seal()
+            except SQLAlchemyError:  # the database is away: the next round tries again
+                log.exception("sealing the audit chain failed")
+
+
+def _seal_once(bind: Engine | Connection, batch: int) -> int | None:
+    table = AuditEvent.__table__
+    c = table.c
+    postgres = bind.dialect.name == "postgresql"
+    if not postgres and not _local_sealer.acquire(blocking=False):
+        return None
+    try:
+        with _transaction(bind) as connection:
+            if postgres and not connection.scalar(
+                select(func.pg_try_advisory_xact_lock(SEAL_LOCK))
+            ):
+                return None
+            head = connection.execute(
+                select(c.seq, c.hash).where(c.seq.is_not(None)).order_by(c.seq.desc()).limit(1)
+            ).first()
+            seq, prev = (head.seq, head.hash) if head else (0, GENESIS)
+            waiting = connection.execute(
+                select(c.id, c.content_hash)
+                .where(c.seq.is_(None))
+                .order_by(c.id)
+                .limit(batch)
+                .with_for_update()
+            ).all()
+            if not waiting:
+                return 0
+            links = []
+            for row in waiting:
+                seq += 1
+                digest = link_hash(seq, prev, row.content_hash)
+                links.append({"row_id": row.id, "seq": seq, "prev": prev, "link": digest})
+                prev = digest
+            connection.execute(
+                update(table)
+                .where(c.id == bindparam("row_id"))
+                .values(seq=bindparam("seq"), prev_hash=bindparam("prev"), hash=bindparam("link")),
+                links,
+            )
+            return len(links)
+    finally:
+        if not postgres:
+            _local_sealer.release()
+
+
+def _has_unsealed(bind: Engine | Connection) -> bool:
+    c = AuditEvent.__table__.c
+    with _transaction(bind) as connection:
+        return connection.scalar(select(c.id).where(c.seq.is_(None)).limit(1)) is not None
+
+
+@dataclass(frozen=True)
+class Pending:
+    """Events committed but not yet sealed, and how long the oldest has waited."""
+
+    count: int
+    oldest: datetime | None
+
+    @property
+    def lag_seconds(self) -> float:
+        return (utcnow() - self.oldest).total_seconds() if self.oldest else 0.0
+
+
+def pending() -> Pending:
+    """The seal's lag, for /healthz and `flask audit verify`."""
+    c = AuditEvent.__table__.c
+    row = db.session.execute(
+        select(func.count(), func.min(c.occurred_at)).where(c.seq.is_(None))
+    ).one()
+    oldest = row[1]
+    if isinstance(oldest, str):  # SQLite answers an aggregate as text
+        oldest = datetime.fromisoformat(oldest).replace(tzinfo=UTC)
+    return Pending(count=row[0], oldest=oldest)
 
 
 @dataclass(frozen=True)
@@ -105,26 +310,146 @@ class ChainReport:
     checked: int
     problems: list[str]
     head: tuple[int, str] = (0, GENESIS)
+    unsealed: int = 0
 
     @property
     def intact(self) -> bool:
         return not self.problems
 
 
-def verify(batch_size: int = 5000) -> ChainReport:
-    """Walk the whole chain in order; report edited, inserted or deleted events."""
+def verify(batch_size: int = 20_000) -> ChainReport:
+    """Check every event's content and every link; report edited, inserted or deleted events.
+
+    Events still waiting for their seal are checked for their content only."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return _verify_in_postgres()
+    return _verify_here(batch_size)
+
+
+def _verify_here(batch_size: int) -> ChainReport:
+    """The walk in Python, over plain rows (SQLite, and the reference for the SQL below)."""
+    c = AuditEvent.__table__.c
+    content = [c[name] for name in CONTENT_FIELDS[:-1]] + [cast(c.data, String)]
     problems: list[str] = []
-    expected_seq, prev_hash, checked = 1, GENESIS, 0
+    expected_seq, prev_hash, checked, unsealed = 1, GENESIS, 0, 0
     rows = db.session.execute(
-        select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=batch_size)
-    ).scalars()
-    for event_ in rows:
+        select(c.id, c.seq, c.prev_hash, c.hash, c.content_hash, *content)
+        .order_by(c.seq.is_(None), c.seq, c.id)
+        .execution_options(yield_per=batch_size)
+    )
+    for row in rows:
+        ident, seq, prev, digest, stored, *fields = row
         checked += 1
-        if event_.seq != expected_seq:
-            problems.append(f"event seq {expected_seq} missing before seq {event_.seq} (deleted?)")
-        if event_.prev_hash != prev_hash:
-            problems.append(f"event seq {event_.seq}: prev_hash does not match the event before")
-        if compute_hash(event_) != event_.hash:
-            problems.append(f"event seq {event_.seq} (id {event_.id}): content was edited")
-        expected_seq, prev_hash = event_.seq + 1, event_.hash
-    return ChainReport(checked=checked, problems=problems, head=(expected_seq - 1, prev_hash))
+        if content_hash(*fields) != stored:
+            where = f"seq {seq}" if seq is not None else "awaiting its seal"
+            problems.append(f"event {where} (id {ident}): content was edited")
+        if seq is None:
+            unsealed += 1
+            continue
+        problems.extend(_link_problems(ident, seq, prev, digest, stored, expected_seq, prev_hash))
+        expected_seq, prev_hash = seq + 1, digest
+    return ChainReport(checked, problems, (expected_seq - 1, prev_hash), unsealed)
+
+
+def _link_problems(
+    ident: int, seq: int, prev: str, digest: str, stored: str, expected_seq: int, before: str
+) -> list[str]:
+    problems = []
+    if seq != expected_seq:
+        problems.append(f"event seq {expected_seq} missing before seq {seq} (deleted?)")
+    if prev != before:
+        problems.append(f"event seq {seq}: prev_hash does not match the event before")
+    if link_hash(seq, prev, stored) != digest:
+        problems.append(f"event seq {seq} (id {ident}): its place in the chain was edited")
+    return problems
+
+
+def _netstring_sql(value: Any) -> Any:
+    return func.coalesce(
+        cast(func.length(value), String) + literal(":") + value + literal(","), literal("-")
+    )
+
+
+def _content_sql() -> Any:
+    """`content_text()` in SQL (PostgreSQL): the same text, built by the server."""
+    c = AuditEvent.__table__.c
+    micros = cast(func.extract("epoch", c.occurred_at) * 1_000_000, BigInteger)
+    parts = [_netstring_sql(cast(micros, String))]
+    for name in CONTENT_FIELDS[1:]:
+        column = c[name]
+        parts.append(_netstring_sql(cast(column, String)))
+    return func.concat(*parts)
+
+
+def _sha256_sql(value: Any) -> Any:
+    return func.encode(func.sha256(func.convert_to(value, "UTF8")), "hex")
+
+
+def _verify_in_postgres() -> ChainReport:
+    """The same checks as `_verify_here`, computed by PostgreSQL: only problems come back.
+
+    Each sealed event's link is checked against the one before it in seq order (a window),
+    so the walk needs no state in Python; the server hashes in C."""
+    c = AuditEvent.__table__.c
+    ordered = {"order_by": c.seq}
+    checks = (
+        select(
+            c.id,
+            c.seq,
+            (_sha256_sql(_content_sql()) != c.content_hash).label("edited"),
+            func.lag(c.seq).over(**ordered).label("seq_before"),
+            func.lag(c.hash).over(**ordered).label("hash_before"),
+            c.prev_hash,
+            (
+                _sha256_sql(
+                    cast(c.seq, String) + literal("|") + c.prev_hash + literal("|") + c.content_hash
+                )
+                != c.hash
+            ).label("relinked"),
+        )
+        .where(c.seq.is_not(None))
+        .subquery()
+    )
+    found = db.session.execute(
+        select(checks)
+        .where(
+            or_(
+                checks.c.edited,
+                checks.c.relinked,
+                checks.c.seq != func.coalesce(checks.c.seq_before, 0) + 1,
+                checks.c.prev_hash != func.coalesce(checks.c.hash_before, GENESIS),
+            )
+        )
+        .order_by(checks.c.seq)
+        .limit(10_000)
+    ).all()
+    problems: list[str] = []
+    for row in found:
+        if row.seq_before is None and row.seq != 1:
+            problems.append(f"event seq 1 missing before seq {row.seq} (deleted?)")
+        elif row.seq_before is not None and row.seq != row.seq_before + 1:
+            problems.append(
+                f"event seq {row.seq_before + 1} missing before seq {row.seq} (deleted?)"
+            )
+        if row.prev_hash != (row.hash_before or GENESIS):
+            problems.append(f"event seq {row.seq}: prev_hash does not match the event before")
+        if row.edited:
+            problems.append(f"event seq {row.seq} (id {row.id}): content was edited")
+        if row.relinked:
+            problems.append(f"event seq {row.seq} (id {row.id}): its place in the chain was edited")
+    for ident in db.session.scalars(
+        select(c.id)
+        .where(c.seq.is_(None), _sha256_sql(_content_sql()) != c.content_hash)
+        .order_by(c.id)
+    ):
+        problems.append(f"event awaiting its seal (id {ident}): content was edited")
+    totals = db.session.execute(select(func.count(), func.count(c.seq), func.max(c.seq))).one()
+    head_hash = (
+        db.session.scalar(select(c.hash).where(c.seq == totals[2])) if totals[2] else GENESIS
+    )
+    return ChainReport(
+        checked=totals[0],
+        problems=problems,
+        head=(totals[2] or 0, head_hash),
+        unsealed=totals[0] - totals[1],
+    )

@@ -21,7 +21,7 @@ DAY = timedelta(days=1)
 #: The event's own columns that are shown and exported.
 EVENT_COLUMNS = (
     "id", "seq", "occurred_at", "actor_id", "action", "object_type", "object_id", "claim_id",
-    "from_status", "to_status", "reason", "data", "prev_hash", "hash",
+    "from_status", "to_status", "reason", "data", "content_hash", "prev_hash", "hash",
 )  # fmt: skip
 #: Columns of the CSV export, in order.
 EXPORT_COLUMNS = (
@@ -117,7 +117,7 @@ def page(user: User, filters: AuditFilters, number: int, per_page: int) -> dict[
     query = events_query(user, filters)
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     found = db.session.execute(
-        query.order_by(AuditEvent.seq.desc()).offset((number - 1) * per_page).limit(per_page)
+        query.order_by(AuditEvent.id.desc()).offset((number - 1) * per_page).limit(per_page)
     )
     return {
         "items": [_plain(row) for row in found],
@@ -128,8 +128,11 @@ def page(user: User, filters: AuditFilters, number: int, per_page: int) -> dict[
 
 
 def export_rows(user: User, filters: AuditFilters, batch: int = 2000) -> Iterator[list[Any]]:
-    """Every matching event in chain order, for the CSV export; fetched `batch` at a time."""
-    query = events_query(user, filters).order_by(AuditEvent.seq)
+    """Every matching event in chain order (those awaiting their seal last), for the CSV
+    export; fetched `batch` at a time."""
+    query = events_query(user, filters).order_by(
+        AuditEvent.seq.is_(None), AuditEvent.seq, AuditEvent.id
+    )
     positions = [query.selected_columns.keys().index(name) for name in EXPORT_COLUMNS]
     data, role = EXPORT_COLUMNS.index("data"), EXPORT_COLUMNS.index("actor_role")
     for row in db.session.execute(query.execution_options(yield_per=batch)):

@@ -59,6 +59,6 @@ def describe(event: AuditEvent) -> str | None:
 def timeline(claim: Claim) -> list[TimelineEntry]:
     """Every meaningful audit event of the claim, oldest first."""
     events = db.session.scalars(
-        select(AuditEvent).where(AuditEvent.claim_id == claim.id).order_by(AuditEvent.seq)
+        select(AuditEvent).where(AuditEvent.claim_id == claim.id).order_by(AuditEvent.id)
     )
     return [TimelineEntry(e.occurred_at, text) for e in events if (text := describe(e))]

@@ -1,4 +1,4 @@
-"""flask audit verify."""
+"""flask audit verify | seal."""
 
 from __future__ import annotations
 
@@ -23,4 +23,13 @@ def verify() -> None:
         )
         raise SystemExit(1)
     seq, digest = report.head
-    click.echo(f"audit chain intact: {report.checked} events; head seq {seq} hash {digest}")
+    waiting = f"; {report.unsealed} awaiting their seal" if report.unsealed else ""
+    click.echo(
+        f"audit chain intact: {report.checked} events; head seq {seq} hash {digest}{waiting}"
+    )
+
+
+@audit.command("seal")
+def seal() -> None:
+    """Seal committed events into the chain now (the worker's sweep does this too)."""
+    click.echo(f"{audit_service.seal()} event(s) sealed")

@@ -13,6 +13,7 @@ from rq import Worker
 
 from faunaschade import create_app
 from faunaschade import jobs as jobs_module
+from faunaschade.audit import chain as audit_chain
 from faunaschade.extensions import db
 from faunaschade.jobs.core import (
     QUEUES,
@@ -59,6 +60,9 @@ def worker(burst: bool, sweep_interval: int) -> None:
     app = current_app._get_current_object()
     sweeper = threading.Thread(target=_sweep_forever, args=(app, sweep_interval, stop), daemon=True)
     sweeper.start()
+    # Production leaves sealing the audit chain to the workers (AUDIT_SEALER=worker).
+    sealer = threading.Thread(target=audit_chain.seal_continuously, args=(app, stop), daemon=True)
+    sealer.start()
     try:
         _work_through_outages(disp, burst)
     finally:

@@ -187,7 +187,7 @@ def _audit_export(user: User, profile: FarmerProfile, claim_ids: list[int]) -> l
     )
     roles = dict(db.session.execute(select(User.id, User.role)).all())
     out = []
-    for event_ in db.session.scalars(select(AuditEvent).where(about).order_by(AuditEvent.seq)):
+    for event_ in db.session.scalars(select(AuditEvent).where(about).order_by(AuditEvent.id)):
         row = _row(event_, EVENT_FIELDS)
         # Who acted, without naming other people: you, or the role of an official.
         if event_.actor_id is None:

@@ -1,8 +1,9 @@
-"""Housekeeping jobs."""
+"""Housekeeping jobs and the sweep every worker runs."""
 
 from __future__ import annotations
 
 from faunaschade.audit import chain as audit
+from faunaschade.jobs import core
 from faunaschade.jobs.core import job
 
 
@@ -14,3 +15,11 @@ def verify_audit_chain() -> None:
         "audit.verified",
         data={"checked": report.checked, "intact": report.intact, "problems": report.problems[:20]},
     )
+
+
+def sweep() -> int:
+    """Hand over pending jobs (jobs.core.sweep) and seal audit events that a process left
+    unsealed (it died between its commit and its seal); returns the jobs handed over."""
+    handed = core.sweep()
+    audit.seal()
+    return handed

@@ -2,25 +2,58 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
 
 from faunaschade.extensions import db
 from faunaschade.models.base import UtcDateTime, utcnow
 
 
+def canonical_json(value: Any) -> str:
+    """One text for one value: sorted keys, no spaces, ASCII; Decimals and dates as text."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
+
+
+class CanonicalJSON(TypeDecorator):
+    """JSON kept as the exact text the content hash was taken over (a text column).
+
+    A `str` is taken as already canonical (the seed writes it so); anything else is dumped."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Any) -> str | None:
+        if value is None or isinstance(value, str):
+            return value
+        return canonical_json(value)
+
+    def process_result_value(self, value: str | None, dialect: Any) -> Any:
+        return None if value is None else json.loads(value)
+
+
 class AuditEvent(db.Model):
-    """One change, chained to the previous event by its hash."""
+    """One change: written with its content hash, then sealed into the chain (audit.chain)."""
 
     __tablename__ = "audit_events"
+    __table_args__ = (
+        # The sealer's work list: events committed but not yet in the chain.
+        Index(
+            "ix_audit_events_unsealed",
+            "id",
+            postgresql_where=text("seq IS NULL"),
+            sqlite_where=text("seq IS NULL"),
+        ),
+    )
 
-    #: Surrogate key.
+    #: Surrogate key, in the order the events were written.
     id: Mapped[int] = mapped_column(primary_key=True)
-    #: Position in the chain, 1, 2, 3… without gaps (a deletion leaves a gap).
-    seq: Mapped[int] = mapped_column(Integer, unique=True)
+    #: Position in the chain, 1, 2, 3… without gaps (a deletion leaves a gap); NULL until sealed.
+    seq: Mapped[int | None] = mapped_column(Integer, unique=True)
     #: When it happened (UTC).
     occurred_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, index=True)
     #: Who did it (None: the system or a job).
@@ -40,8 +73,10 @@ class AuditEvent(db.Model):
     #: Why (free text given by the actor or the system).
     reason: Mapped[str | None] = mapped_column(Text)
     #: Extra facts (amounts, hashes, versions); never personal data.
-    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    data: Mapped[dict[str, Any]] = mapped_column(CanonicalJSON(), default=dict)
+    #: SHA-256 over the fields above, written with the event (audit.chain.content_text).
+    content_hash: Mapped[str] = mapped_column(String(64))
     #: Hash of the previous event ("0"*64 for the first); unique, so the chain cannot fork.
-    prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    #: SHA-256 over this event's fields and prev_hash.
-    hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prev_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    #: SHA-256 over seq, prev_hash and content_hash; NULL until sealed.
+    hash: Mapped[str | None] = mapped_column(String(64), unique=True)

@@ -88,8 +88,8 @@ def locked(model: type[Row], ident: Any) -> Row | None:
     transaction committed, not what this session read earlier (populate_existing, applied as
     the row is fetched). FOR NO KEY UPDATE (key_share): rows that reference this one (audit
     events, letters) can still be inserted meanwhile; FOR UPDATE would block their
-    foreign-key check, and the audit chain's lock taken after this one would deadlock with
-    whoever appends meanwhile. SQLite ignores row locks; it lets one writer in at a time.
+    foreign-key check (the audit sealer, a letter job). SQLite ignores row locks; it lets one
+    writer in at a time.
     """
     return db.session.execute(
         select(model)

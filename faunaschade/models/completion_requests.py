@@ -44,7 +44,7 @@ def completion_requests(claim: Claim) -> list[CompletionRequest]:
             AuditEvent.action == "claim.transition",
             AuditEvent.to_status == ClaimStatus.INCOMPLETE.value,
         )
-        .order_by(AuditEvent.seq)
+        .order_by(AuditEvent.id)
     )
     return [
         CompletionRequest(

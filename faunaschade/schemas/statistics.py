@@ -121,7 +121,7 @@ class AuditEventSchema(Schema):
     """One event of the hash chain."""
 
     id = fields.Integer()
-    seq = fields.Integer()
+    seq = fields.Integer(allow_none=True, metadata={"description": "Null until sealed."})
     occurred_at = fields.DateTime()
     actor_id = fields.Integer(allow_none=True)
     actor_email = fields.String(allow_none=True)
@@ -135,8 +135,9 @@ class AuditEventSchema(Schema):
     to_status = fields.String(allow_none=True)
     reason = fields.String(allow_none=True)
     data = fields.Dict()
-    prev_hash = fields.String()
-    hash = fields.String()
+    content_hash = fields.String()
+    prev_hash = fields.String(allow_none=True)
+    hash = fields.String(allow_none=True)
 
 
 class AuditPageSchema(Schema):

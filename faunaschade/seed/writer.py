@@ -10,13 +10,12 @@ from typing import Any
 from sqlalchemy import JSON, Enum, Table, func, insert, select, text
 from sqlalchemy.orm import Session
 
-from faunaschade.audit.chain import GENESIS, compute_hash
+from faunaschade.audit.chain import GENESIS, SEAL_LOCK, content_hash, link_hash, seal_after_commit
 from faunaschade.extensions import db
 from faunaschade.models import AuditEvent
+from faunaschade.models.audit import canonical_json
 from faunaschade.models.base import UtcDateTime
 
-# The same advisory lock audit.chain takes, so a concurrent record() waits for our append.
-_CHAIN_LOCK = 815_301
 _BLOCK = 1000
 
 
@@ -103,12 +102,13 @@ def _aware(value: datetime | None) -> datetime | None:
 
 
 class Event:
-    """An audit event to be appended: the fields compute_hash() reads, nothing more."""
+    """An audit event to be appended: the columns of its row, nothing more."""
 
     __slots__ = (
         "action",
         "actor_id",
         "claim_id",
+        "content_hash",
         "data",
         "from_status",
         "hash",
@@ -140,50 +140,51 @@ class Event:
         self.actor_id, self.claim_id = actor_id, claim_id
         self.from_status, self.to_status, self.reason = from_status, to_status, reason
         # A callable is asked for the data when the event is chained (its facts may still grow).
-        self.data = data if callable(data) else _as_stored(data)
-        self.seq, self.prev_hash, self.hash = 0, "", ""
+        self.data: Any = data if callable(data) else canonical_json(data or {})
+        self.seq, self.prev_hash, self.hash, self.content_hash = 0, "", "", ""
 
     def chain(self, seq: int, prev_hash: str) -> str:
-        """Take its place in the chain; returns its hash."""
+        """Take its place in the chain (sealed at once); returns its hash."""
         if callable(self.data):
-            self.data = _as_stored(self.data())
+            self.data = canonical_json(self.data() or {})
+        self.content_hash = content_hash(
+            self.occurred_at,
+            self.actor_id,
+            self.action,
+            self.object_type,
+            self.object_id,
+            self.claim_id,
+            self.from_status,
+            self.to_status,
+            self.reason,
+            self.data,
+        )
         self.seq, self.prev_hash = seq, prev_hash
-        self.hash = compute_hash(self)  # type: ignore[arg-type]
+        self.hash = link_hash(seq, prev_hash, self.content_hash)
         return self.hash
 
     def row(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.__slots__}
 
 
-def _as_stored(data: dict[str, Any] | None) -> dict[str, Any]:
-    """What a JSON round trip leaves of the data, as audit.chain.record() stores it:
-    Decimals and dates become text (json.dumps(default=str)), tuples lists."""
-    return {str(key): _json_value(value) for key, value in (data or {}).items()}
-
-
-def _json_value(value: Any) -> Any:
-    if value is None or isinstance(value, str | int | float):
-        return value
-    if isinstance(value, dict):
-        return {str(key): _json_value(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_json_value(item) for item in value]
-    return str(value)
-
-
 def chain_head(session: Session) -> tuple[int, str]:
-    """Last (seq, hash), with the chain locked for this transaction on PostgreSQL."""
+    """Last sealed (seq, hash), holding the sealers' lock for this transaction (PostgreSQL):
+    events that requests write meanwhile are sealed after ours."""
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHAIN_LOCK})
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SEAL_LOCK})
     head = session.execute(
-        select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
+        select(AuditEvent.seq, AuditEvent.hash)
+        .where(AuditEvent.seq.is_not(None))
+        .order_by(AuditEvent.seq.desc())
+        .limit(1)
     ).first()
     return (head.seq, head.hash) if head else (0, GENESIS)
 
 
 def append_events(session: Session, events: Iterable[Event], batch: int = 5000) -> int:
-    """Chain the events (in the order given) onto the head and insert them."""
+    """Chain the events (in the order given) onto the head and insert them, sealed."""
     seq, prev = chain_head(session)
+    seal_after_commit(session)  # what requests wrote meanwhile waits for our lock
     table = AuditEvent.__table__
     pending: list[dict[str, Any]] = []
     count = 0
@@ -198,6 +199,4 @@ def append_events(session: Session, events: Iterable[Event], batch: int = 5000) 
     if pending:
         insert_table(session, table, pending)
         count += len(pending)
-    # audit.chain caches the head per transaction; it is stale now.
-    session.info.pop("audit_head", None)
     return count

@@ -10,6 +10,7 @@ from redis.exceptions import RedisError
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
+from faunaschade.audit import chain as audit_chain
 from faunaschade.extensions import db
 from faunaschade.jobs.core import QUEUES, RqDispatcher, dispatcher
 from faunaschade.models import JobRecord, JobStatus
@@ -53,6 +54,21 @@ def _database() -> dict[str, Any]:
     }
 
 
+def _audit() -> dict[str, Any]:
+    try:
+        waiting = audit_chain.pending()
+    except SQLAlchemyError as exc:
+        db.session.rollback()
+        return {"ok": False, "error": type(exc).__name__}
+    lag = round(waiting.lag_seconds, 3)
+    return {
+        # Behind: events are committed but not sealed into the chain (audit.chain.seal).
+        "ok": lag <= current_app.config["AUDIT_SEAL_MAX_LAG_SECONDS"],
+        "unsealed": waiting.count,
+        "seal_lag_seconds": lag,
+    }
+
+
 def _redis() -> dict[str, Any]:
     disp = dispatcher(current_app)
     if not isinstance(disp, RqDispatcher):
@@ -67,8 +83,14 @@ def _redis() -> dict[str, Any]:
 
 @bp.route("/healthz")
 def healthz():
-    """200 when the database and the job queue can be reached, 503 otherwise."""
+    """200 when the database and the job queue can be reached, 503 otherwise; the audit seal's
+    lag is reported beside them (a seal behind does not make the service unavailable)."""
     database, redis = _database(), _redis()
     ok = database["ok"] and redis["ok"]
-    body = {"status": "ok" if ok else "unavailable", "database": database, "queue": redis}
+    body = {
+        "status": "ok" if ok else "unavailable",
+        "database": database,
+        "queue": redis,
+        "audit": _audit() if database["ok"] else {"ok": False},
+    }
     return jsonify(body), 200 if ok else 503

@@ -64,27 +64,28 @@ def test_every_allowed_transition_records_an_event(session, claim, start, to):
     claim.status = start
     transition(claim, to, actor=None, reason="test")
     session.flush()
-    event = session.scalars(select(AuditEvent).order_by(AuditEvent.seq.desc())).first()
+    event = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
     assert claim.status == to
     assert (event.action, event.claim_id) == ("claim.transition", claim.id)
     assert (event.from_status, event.to_status, event.reason) == (start.value, to.value, "test")
 
 
 def test_forbidden_transition_is_refused_clearly(session, claim):
-    before = session.scalar(select(AuditEvent.seq).order_by(AuditEvent.seq.desc()).limit(1))
+    before = session.scalar(select(AuditEvent.id).order_by(AuditEvent.id.desc()).limit(1))
     with pytest.raises(InvalidTransition) as err:
         transition(claim, S.PAID, actor=None)
     assert claim.status == S.DRAFT
     assert "draft" in err.value.message and "paid" in err.value.message
     assert err.value.status == 409
-    after = session.scalar(select(AuditEvent.seq).order_by(AuditEvent.seq.desc()).limit(1))
+    after = session.scalar(select(AuditEvent.id).order_by(AuditEvent.id.desc()).limit(1))
     assert before == after
 
 
 def test_chain_links_each_event_to_the_previous(session, claim):
     transition(claim, S.SUBMITTED, actor=None)
     transition(claim, S.ASSESSMENT_ORDERED, actor=None)
-    events = session.scalars(select(AuditEvent).order_by(AuditEvent.seq)).all()
+    session.commit()  # sealed after the commit
+    events = session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
     assert [e.seq for e in events] == list(range(1, len(events) + 1))
     for previous, current in pairwise(events):
         assert current.prev_hash == previous.hash
@@ -105,6 +106,7 @@ def test_verify_detects_a_deleted_event(session, claim):
     transition(claim, S.SUBMITTED, actor=None)
     transition(claim, S.ASSESSMENT_ORDERED, actor=None)
     transition(claim, S.ASSESSED, actor=None)
+    session.commit()
     middle = session.scalar(
         select(AuditEvent.seq).where(AuditEvent.to_status == "assessment_ordered")
     )

@@ -202,7 +202,7 @@ def test_erase_after_retention_keeps_the_money_and_the_chain(
     assert session.scalar(select(PaymentBatch.total)) == batch_total
     assert session.scalar(select(func.count(Payment.id))) == payments
     # The chain only grew by the erasure event, and is intact.
-    events = session.scalars(select(AuditEvent).order_by(AuditEvent.seq)).all()
+    events = session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
     assert len(events) == events_before + 1
     assert events[-1].action == "farmer.erased" and events[-1].data["forced"] is False
     assert audit_service.verify().intact
@@ -243,7 +243,7 @@ def test_erase_before_retention_is_refused_unless_an_admin_forces_it(app, client
     forced = client.post(url, json={"force": True}, headers=tokens["admin"])
     assert forced.status_code == 200, forced.json
     assert forced.json["forced"] is True and forced.json["tokens_revoked"] >= 1
-    event = session.scalars(select(AuditEvent).order_by(AuditEvent.seq.desc())).first()
+    event = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
     assert (event.action, event.actor_id, event.data["forced"]) == (
         "farmer.erased",
         users["admin"].id,

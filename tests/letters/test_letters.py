@@ -143,7 +143,7 @@ def test_sha256_is_stored_and_audited(session, farmer, receipt):
     assert receipt.sha256 == hashlib.sha256(data).hexdigest()
     assert session.get(StoredFile, receipt.file_id).sha256 == receipt.sha256
     requested, stored = session.scalars(
-        select(AuditEvent).where(AuditEvent.object_type == "letter").order_by(AuditEvent.seq)
+        select(AuditEvent).where(AuditEvent.object_type == "letter").order_by(AuditEvent.id)
     )
     assert (requested.action, requested.actor_id) == ("letter.requested", farmer.id)
     assert stored.action == "letter.stored" and stored.object_id == receipt.id

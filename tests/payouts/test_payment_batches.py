@@ -91,7 +91,7 @@ def _actions(session, batch_id: int) -> list[str]:
         session.scalars(
             select(AuditEvent.action)
             .where(AuditEvent.object_type == "paymentbatch", AuditEvent.object_id == batch_id)
-            .order_by(AuditEvent.seq)
+            .order_by(AuditEvent.id)
         )
     )
 

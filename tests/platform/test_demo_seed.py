@@ -177,7 +177,7 @@ def test_the_audit_chain_is_intact_and_tells_each_claims_story(seeded, session, 
     steps = session.execute(
         select(AuditEvent.from_status, AuditEvent.to_status)
         .where(AuditEvent.claim_id == claim.id, AuditEvent.action == "claim.transition")
-        .order_by(AuditEvent.seq)
+        .order_by(AuditEvent.id)
     ).all()
     assert steps[0] == ("draft", "awaiting_payment")
     assert ("assessment_ordered", "assessed") in steps
@@ -186,7 +186,7 @@ def test_the_audit_chain_is_intact_and_tells_each_claims_story(seeded, session, 
     times = session.scalars(
         select(AuditEvent.occurred_at)
         .where(AuditEvent.claim_id.is_not(None))
-        .order_by(AuditEvent.seq)
+        .order_by(AuditEvent.id)
     ).all()
     assert times == sorted(times)  # the chain runs in time order
     output = app.test_cli_runner().invoke(args=["audit", "verify"]).output

@@ -288,7 +288,7 @@ def _claim_facts(claim_id: int) -> dict[str, object]:
     """What the database holds of a claim's submission."""
     claim = db.session.get(Claim, claim_id)
     events = db.session.scalars(
-        select(AuditEvent.action).where(AuditEvent.claim_id == claim_id).order_by(AuditEvent.seq)
+        select(AuditEvent.action).where(AuditEvent.claim_id == claim_id).order_by(AuditEvent.id)
     ).all()
     letters = db.session.scalars(select(Letter).where(Letter.claim_id == claim_id)).all()
     job_ids = db.session.scalars(

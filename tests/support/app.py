@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from flask import Flask, has_app_context
+from flask import Flask
 from flask.testing import FlaskClient
 from flask_sqlalchemy.session import _app_ctx_id
 from sqlalchemy import create_engine, text
@@ -95,13 +95,7 @@ class FreshContextClient(FlaskClient):
 
     def open(self, *args, **kwargs):
         with self.application.app_context():
-            response = super().open(*args, **kwargs)
-        # The request appended to the audit chain on the test's shared connection, so the
-        # test's own session must read the chain's head again. (In production every
-        # transaction holds the chain's lock while it appends, so a cached head cannot go stale.)
-        if has_app_context():
-            db.session.info.pop("audit_head", None)
-        return response
+            return super().open(*args, **kwargs)
 
 
 def make_test_app(database_url: str, **overrides: object) -> Flask:
