@@ -37,6 +37,7 @@ from sqlalchemy import (
     Connection,
     Engine,
     String,
+    and_,
     bindparam,
     cast,
     event,
@@ -44,6 +45,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    text,
     update,
 )
 from sqlalchemy.exc import SQLAlchemyError
@@ -70,6 +72,10 @@ CONTENT_FIELDS = (
     "data",
 )
 _RECORDED = "audit_recorded"
+# A report lists at most this many problems of each kind (a wholesale edit is one finding).
+_MAX_PROBLEMS = 10_000
+# Unsealed events sort after every sealed one in a report.
+_AFTER_ALL = 1 << 62
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
 # SQLite has no advisory locks; sealers of one process take turns here (another process that
@@ -388,68 +394,84 @@ def _sha256_sql(value: Any) -> Any:
 def _verify_in_postgres() -> ChainReport:
     """The same checks as `_verify_here`, computed by PostgreSQL: only problems come back.
 
-    Each sealed event's link is checked against the one before it in seq order (a window),
-    so the walk needs no state in Python; the server hashes in C."""
-    c = AuditEvent.__table__.c
-    ordered = {"order_by": c.seq}
-    checks = (
-        select(
-            c.id,
-            c.seq,
-            (_sha256_sql(_content_sql()) != c.content_hash).label("edited"),
-            func.lag(c.seq).over(**ordered).label("seq_before"),
-            func.lag(c.hash).over(**ordered).label("hash_before"),
-            c.prev_hash,
-            (
-                _sha256_sql(
-                    cast(c.seq, String) + literal("|") + c.prev_hash + literal("|") + c.content_hash
-                )
-                != c.hash
-            ).label("relinked"),
+    Two set-wise passes that the server can run in parallel and hashes in C: every event's
+    content and link hash (a scan), and every sealed event against the one at seq + 1 (a join);
+    the few events around a gap are then looked at one by one."""
+    table = AuditEvent.__table__
+    c = table.c
+    # The planner counts sha256() as cheap and would scan in one process; these passes are
+    # worth the parallel workers (for this transaction only).
+    db.session.execute(text("SET LOCAL parallel_setup_cost = 0"))
+    db.session.execute(text("SET LOCAL parallel_tuple_cost = 0"))
+    found: list[tuple[int, int, str]] = []  # (seq, order of the check, problem), sorted below
+    edited = _sha256_sql(_content_sql()) != c.content_hash
+    relinked = and_(
+        c.seq.is_not(None),
+        _sha256_sql(
+            cast(c.seq, String) + literal("|") + c.prev_hash + literal("|") + c.content_hash
         )
-        .where(c.seq.is_not(None))
-        .subquery()
+        != c.hash,
     )
-    found = db.session.execute(
-        select(checks)
-        .where(
-            or_(
-                checks.c.edited,
-                checks.c.relinked,
-                checks.c.seq != func.coalesce(checks.c.seq_before, 0) + 1,
-                checks.c.prev_hash != func.coalesce(checks.c.hash_before, GENESIS),
-            )
-        )
-        .order_by(checks.c.seq)
-        .limit(10_000)
-    ).all()
-    problems: list[str] = []
-    for row in found:
-        if row.seq_before is None and row.seq != 1:
-            problems.append(f"event seq 1 missing before seq {row.seq} (deleted?)")
-        elif row.seq_before is not None and row.seq != row.seq_before + 1:
-            problems.append(
-                f"event seq {row.seq_before + 1} missing before seq {row.seq} (deleted?)"
-            )
-        if row.prev_hash != (row.hash_before or GENESIS):
-            problems.append(f"event seq {row.seq}: prev_hash does not match the event before")
+    rows = db.session.execute(
+        select(c.id, c.seq, edited.label("edited"), relinked.label("relinked"))
+        .where(or_(edited, relinked))
+        .limit(_MAX_PROBLEMS)
+    )
+    for row in rows:
         if row.edited:
-            problems.append(f"event seq {row.seq} (id {row.id}): content was edited")
+            where = f"seq {row.seq}" if row.seq is not None else "awaiting its seal"
+            place = row.seq if row.seq is not None else _AFTER_ALL + row.id
+            found.append((place, 0, f"event {where} (id {row.id}): content was edited"))
         if row.relinked:
-            problems.append(f"event seq {row.seq} (id {row.id}): its place in the chain was edited")
-    for ident in db.session.scalars(
-        select(c.id)
-        .where(c.seq.is_(None), _sha256_sql(_content_sql()) != c.content_hash)
-        .order_by(c.id)
-    ):
-        problems.append(f"event awaiting its seal (id {ident}): content was edited")
+            found.append(
+                (
+                    row.seq,
+                    3,
+                    f"event seq {row.seq} (id {row.id}): its place in the chain was edited",
+                )
+            )
+    after = table.alias("after")
+    last = select(func.max(c.seq)).scalar_subquery()
+    breaks = db.session.execute(
+        select(c.seq, c.hash, after.c.seq.label("next_seq"), after.c.prev_hash.label("next_prev"))
+        .select_from(table.outerjoin(after, after.c.seq == c.seq + 1))
+        .where(
+            c.seq.is_not(None),
+            c.seq < last,
+            or_(after.c.id.is_(None), after.c.prev_hash != c.hash),
+        )
+        .limit(_MAX_PROBLEMS)
+    ).all()
+    for row in breaks:
+        next_seq, next_prev = row.next_seq, row.next_prev
+        if next_seq is None:  # a gap: compare with the next event there is
+            following = db.session.execute(
+                select(c.seq, c.prev_hash).where(c.seq > row.seq).order_by(c.seq).limit(1)
+            ).one()
+            next_seq, next_prev = following
+            found.append(
+                (next_seq, 1, f"event seq {row.seq + 1} missing before seq {next_seq} (deleted?)")
+            )
+        if next_prev != row.hash:
+            found.append(
+                (next_seq, 2, f"event seq {next_seq}: prev_hash does not match the event before")
+            )
+    first = db.session.execute(
+        select(c.seq, c.prev_hash).where(c.seq.is_not(None)).order_by(c.seq).limit(1)
+    ).first()
+    if first is not None and first.seq != 1:
+        found.append((first.seq, 1, f"event seq 1 missing before seq {first.seq} (deleted?)"))
+    if first is not None and first.prev_hash != GENESIS:
+        found.append(
+            (first.seq, 2, f"event seq {first.seq}: prev_hash does not match the event before")
+        )
     totals = db.session.execute(select(func.count(), func.count(c.seq), func.max(c.seq))).one()
     head_hash = (
         db.session.scalar(select(c.hash).where(c.seq == totals[2])) if totals[2] else GENESIS
     )
     return ChainReport(
         checked=totals[0],
-        problems=problems,
+        problems=[problem for *_, problem in sorted(found)],
         head=(totals[2] or 0, head_hash),
         unsealed=totals[0] - totals[1],
     )
