@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from json.encoder import encode_basestring
 from typing import Any, NamedTuple
 
 from faunaschade.rules import wording
@@ -294,3 +295,84 @@ def _refunded(case: Case, rule_set: RuleSet, late: bool, payout: Decimal) -> boo
     if policy.policy == "if_granted_or_species":
         return payout > 0 or any(c.species in policy.species for c in case.components)
     return {"never": False, "if_granted": payout > 0, "if_admissible": not late}[policy.policy]
+
+
+# The JSON text of results, written directly: json.dumps with an indent runs the pure-Python
+# encoder, which took longer than the calculation. The text is byte for byte what
+# ``json.dumps(result.to_dict(), ensure_ascii=False, indent=2)`` writes (tests/rules golden).
+_AMOUNT_KEYS = tuple(f'"{name}": "' for name in AMOUNT_FIELDS)
+
+
+def _cents_text(amount: Decimal) -> str:
+    """``f"{amount:.2f}"``, from ``str`` when the amount has two decimals already (most do)."""
+    text = str(amount)
+    if text[-3:-2] == "." and "E" not in text:
+        return text
+    return f"{amount:.2f}"
+
+
+_QUOTED: dict[str, str] = {}  # step codes and rules: a few dozen strings
+
+
+def _quote(text: str) -> str:
+    quoted = _QUOTED[text] = encode_basestring(text)
+    return quoted
+
+
+def _results_json(result: Result, pad: str) -> str:
+    """One result as indented JSON, every line after the first indented by ``pad``."""
+    q = encode_basestring
+    reasons = result.rejection_reasons
+    inner = pad + "    "
+    parts = [
+        "{\n",
+        pad,
+        '  "rule_set": ',
+        q(result.rule_set),
+        ",\n",
+        pad,
+        '  "deadline": "',
+        result.deadline.isoformat(),
+        '",\n',
+        pad,
+        '  "eligible": ',
+        "true" if result.eligible else "false",
+        ",\n",
+        pad,
+        '  "rejection_reasons": ',
+        (
+            "[\n" + ",\n".join(inner + q(r) for r in reasons) + "\n" + pad + "  ]"
+            if reasons
+            else "[]"
+        ),
+        ",\n",
+    ]
+    for key, name in zip(_AMOUNT_KEYS, AMOUNT_FIELDS, strict=True):
+        parts += (pad, "  ", key, _cents_text(getattr(result, name)), '",\n')
+    parts += (pad, '  "steps": ')
+    if result.steps:
+        field = ",\n" + inner + "  "
+        steps = []
+        for step in result.steps:
+            amount = "null" if step.amount is None else f'"{_cents_text(step.amount)}"'
+            code, rule = _QUOTED.get(step.code) or _quote(step.code), step.rule
+            rule = "null" if rule is None else _QUOTED.get(rule) or _quote(rule)
+            steps.append(
+                f"{inner}{{\n{inner}  "
+                f'"code": {code}{field}"description": {q(step.description)}{field}'
+                f'"amount": {amount}{field}"rule": {rule}\n{inner}}}'
+            )
+        parts += ("[\n", ",\n".join(steps), "\n", pad, "  ]")
+    else:
+        parts.append("[]")
+    parts += ("\n", pad, "}")
+    return "".join(parts)
+
+
+def results_json(results: Result | list[Result]) -> str:
+    """``json.dumps`` of the results' ``to_dict()`` with ``ensure_ascii=False, indent=2``."""
+    if isinstance(results, Result):
+        return _results_json(results, "")
+    if not results:
+        return "[]"
+    return "[\n" + ",\n".join("  " + _results_json(r, "  ") for r in results) + "\n]"

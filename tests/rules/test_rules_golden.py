@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from typing import Any
 
 import pytest
 from golden_cases import answer, cli, load
+
+from faunaschade.rules import calculate, parse_case, trusted_case
+from faunaschade.rules.engine import results_json
 
 # The rules engine reads no database: once, in the SQLite pass.
 pytestmark = pytest.mark.sqlite_pass_only
@@ -49,3 +53,28 @@ def test_the_command_names_the_same_bad_fields() -> None:
     code, out, err = cli([case for case, _ in PAIRS])
     assert (code, out) == (COMMAND["all_exit"], COMMAND["all_stdout"])
     assert err == COMMAND["all_stderr"]
+
+
+def test_the_trusted_path_gives_the_same_answer_as_validation() -> None:
+    """What the service builds itself skips validation but must be calculated the same."""
+    valid = [(case, expected) for case, expected in PAIRS if "out" in expected]
+    differ = [
+        index
+        for index, (case, expected) in enumerate(valid)
+        if answer(trusted_case(case)) != expected
+    ]
+    assert (len(valid) > 3000, differ) == (True, [])
+
+
+def test_the_trusted_case_is_the_validated_case() -> None:
+    for case, expected in PAIRS:
+        if "out" in expected:
+            assert repr(trusted_case(case)) == repr(parse_case(case))
+
+
+def test_results_json_is_json_dumps_of_to_dict() -> None:
+    results = [calculate(case) for case, expected in PAIRS[:400] if "out" in expected]
+    dicts = [result.to_dict() for result in results]
+    assert results_json(results) == json.dumps(dicts, ensure_ascii=False, indent=2)
+    assert results_json(results[0]) == json.dumps(dicts[0], ensure_ascii=False, indent=2)
+    assert results_json([]) == "[]"
