@@ -132,7 +132,8 @@ def build_case(claim: Claim, *, reduction_pct: Decimal = Decimal("0")) -> dict[s
 
 def calculate_claim(claim: Claim, *, reduction_pct: Decimal = Decimal("0")) -> rules.Result:
     """What the rules engine makes of the claim now (used for the preview and the proposal)."""
-    return rules.calculate(build_case(claim, reduction_pct=reduction_pct))
+    # The case is built here from checked claim data: the engine's trusted path skips validation.
+    return rules.calculate(rules.trusted_case(build_case(claim, reduction_pct=reduction_pct)))
 
 
 def calculation_preview(claim: Claim, reduction_pct: Decimal = Decimal("0")) -> dict[str, Any]:
@@ -141,7 +142,7 @@ def calculation_preview(claim: Claim, reduction_pct: Decimal = Decimal("0")) -> 
         raise Conflict("Een berekening kan pas als de aanvraag in behandeling is.")
     try:
         case = build_case(claim, reduction_pct=reduction_pct)
-        result = rules.calculate(case)
+        result = rules.calculate(rules.trusted_case(case))
     except NotImplementedError:
         raise Conflict("Voor deze soort aanvraag is nog geen berekening beschikbaar.") from None
     except rules.RulesError as exc:

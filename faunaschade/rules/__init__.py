@@ -11,7 +11,7 @@ from faunaschade.rules.calendar import (
     submission_deadline,
     zienswijze_deadline,
 )
-from faunaschade.rules.cases import parse_case
+from faunaschade.rules.cases import parse_case, trusted_case
 from faunaschade.rules.engine import Result, Step, calculate
 from faunaschade.rules.errors import CaseError, NoRuleSetError, RulesError, RuleSetError
 from faunaschade.rules.model import Case, CropCase, LivestockCase, RuleSet
@@ -42,5 +42,6 @@ __all__ = [
     "rule_set_for",
     "rule_sets",
     "submission_deadline",
+    "trusted_case",
     "zienswijze_deadline",
 ]

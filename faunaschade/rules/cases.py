@@ -1,18 +1,27 @@
-"""Parsing calculation input: a quick path for plainly valid crop cases, else the schemas."""
+"""Parsing calculation input: a quick path for plainly valid crop cases, else the schemas;
+and the trusted path for cases the service built itself."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from marshmallow import Schema, ValidationError, missing
 
+from faunaschade.rules.amounts import CENT
 from faunaschade.rules.errors import CaseError
 from faunaschade.rules.fields import CODE, Code, StrictDecimal, flatten_errors
-from faunaschade.rules.model import Case, CropCase, CropComponent
+from faunaschade.rules.model import (
+    Case,
+    CropCase,
+    CropComponent,
+    Item,
+    LivestockCase,
+    LivestockComponent,
+)
 from faunaschade.rules.schemas import CropCaseSchema, CropComponentSchema, LivestockCaseSchema
 
 _SCHEMAS: dict[str, Schema] = {"crop": CropCaseSchema(), "livestock": LivestockCaseSchema()}
@@ -119,3 +128,77 @@ def parse_case(data: Any) -> Case:
         return schema.load(data)  # type: ignore[return-value]
     except ValidationError as error:
         raise CaseError(flatten_errors(error.messages)) from None
+
+
+def _trusted_decimal(value: Any) -> Decimal:
+    return value if type(value) is Decimal else Decimal(value)
+
+
+def _trusted_money(value: Any) -> Decimal:
+    return _trusted_decimal(value).quantize(CENT)  # as the money fields bring "12" to 12.00
+
+
+def _trusted_day(value: Any) -> date:
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _trusted_moment(value: Any) -> datetime:
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
+def trusted_case(data: Mapping[str, Any]) -> Case:
+    """The case for input the service built itself (``decisions.calculation``, ``seed``).
+
+    The same case ``parse_case`` makes of valid input (same defaults, money to cents), without
+    checking it again: a mistake in the caller surfaces as a KeyError or a wrong figure, not as
+    a CaseError. Input from outside (the CLI, the API) goes through ``parse_case``.
+    """
+    reduction = _trusted_decimal(data.get("reduction_pct", 0))
+    borne = data.get("own_risk_borne_this_year")
+    borne = Decimal("0.00") if borne is None else _trusted_money(borne)
+    if data["kind"] == "crop":
+        return CropCase(
+            province=data["province"],
+            crop=data["crop"],
+            discovered_on=_trusted_day(data["discovered_on"]),
+            submitted_on=_trusted_day(data["submitted_on"]),
+            preventive_measures=frozenset(data.get("preventive_measures", ())),
+            components=tuple(
+                CropComponent(
+                    c["species"],
+                    c["area_type"],
+                    _trusted_money(c["assessed_damage"]),
+                    _trusted_decimal(c["damaged_area_ha"]),
+                    bool(c.get("harvested_before_assessment", False)),
+                )
+                for c in data["components"]
+            ),
+            reduction_pct=reduction,
+            own_risk_borne_this_year=borne,
+        )
+    return LivestockCase(
+        province=data["province"],
+        discovered_at=_trusted_moment(data["discovered_at"]),
+        reported_at=_trusted_moment(data["reported_at"]),
+        wolf_finding=data["wolf_finding"],
+        components=tuple(
+            LivestockComponent(
+                c["species"],
+                c.get("area_type", "regular"),
+                tuple(
+                    Item(
+                        i["type"],
+                        i["animal"],
+                        _trusted_money(i["amount"]),
+                        None
+                        if i.get("animal_value") is None
+                        else _trusted_money(i["animal_value"]),
+                    )
+                    for i in c["items"]
+                ),
+            )
+            for c in data["components"]
+        ),
+        reduction_pct=reduction,
+        own_risk_borne_this_year=borne,
+    )

@@ -6,15 +6,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from json.encoder import encode_basestring
 from typing import Any, NamedTuple
 
 from faunaschade.rules import wording
-from faunaschade.rules.amounts import HUNDRED, ZERO, cents
-from faunaschade.rules.calendar import add_working_days, livestock_deadline
+from faunaschade.rules.amounts import HUNDRED, ZERO, cents, dutch_date, eur
+from faunaschade.rules.calendar import livestock_deadline
 from faunaschade.rules.cases import parse_case
+from faunaschade.rules.compiled import Compiled, Part, tables
 from faunaschade.rules.errors import NoRuleSetError
-from faunaschade.rules.model import Case, CropCase, Item, LivestockCase, OwnRiskRule, RuleSet
+from faunaschade.rules.model import Case, CropCase, Item, LivestockCase, RuleSet
 from faunaschade.rules.ruleset import rule_set_for
+from faunaschade.rules.wording import hectares, on_time
 
 #: Rejection reasons in the order of the steps that produce them.
 REASON_ORDER = tuple(wording.REASONS)
@@ -80,14 +83,11 @@ class Result:
         return data
 
 
-class _Part(NamedTuple):
-    """A component that counts, with the own-risk rule that applies to it."""
-
-    species: str
-    area_type: str
-    damage: Decimal
-    area_ha: Decimal
-    rule: OwnRiskRule
+# A step without NamedTuple's Python-level __new__ (a calculation makes about ten of them).
+_step = tuple.__new__
+_REASON_RANK = {reason: rank for rank, reason in enumerate(REASON_ORDER)}
+_HARVESTED_SUFFIX = wording.excluded_suffix(None)
+_LEGES = {False: wording.leges(False), True: wording.leges(True)}
 
 
 def calculate(case: Case | Mapping[str, Any], rule_set: RuleSet | None = None) -> Result:
@@ -104,68 +104,77 @@ def calculate(case: Case | Mapping[str, Any], rule_set: RuleSet | None = None) -
     return _livestock(case, rule_set)
 
 
+# A counted component: its compiled part, damage and damaged hectares.
+_Counted = tuple[Part, Decimal, Decimal]
+
+
 def _crop(case: CropCase, rule_set: RuleSet) -> Result:
-    day = case.discovered_on
-    days = rule_set.submission.working_days
-    deadline = add_working_days(day, days)
-    late = case.submitted_on > deadline
-    text = wording.crop_deadline(day, case.submitted_on, deadline, days, late)
-    steps = [Step("deadline", text, None, "submission")]
+    compiled = tables(rule_set)
+    day = compiled.day(case.discovered_on)
+    submitted = case.submitted_on
+    deadline = day.deadline
+    late = submitted > deadline
+    text = f"Ingediend op {dutch_date(submitted)}{day.deadline_suffix}{on_time(late)}"
+    steps = [_step(Step, ("deadline", text, None, "submission"))]
     reasons = ["late_submission"] if late else []
-    parts: list[_Part] = []
+    parts: list[_Counted] = []
     excluded: list[str] = []
+    part_of = day.segment.part
     for c in case.components:
-        exclusion = rule_set.exclusion(c.species, day)
-        if exclusion is None and not c.harvested_before_assessment:
-            rule = rule_set.own_risk_rule(c.species, c.area_type, day)
-            parts.append(_Part(c.species, c.area_type, c.assessed_damage, c.damaged_area_ha, rule))
-            text = wording.crop_part(c.species, c.area_type, c.damaged_area_ha)
-            steps.append(Step("component", text, c.assessed_damage, None))
+        part = part_of(c.species, c.area_type)
+        exclusion = part.exclusion
+        harvested = c.harvested_before_assessment
+        if exclusion is None and not harvested:
+            parts.append((part, c.assessed_damage, c.damaged_area_ha))
+            text = part.counted + hectares(c.damaged_area_ha)
+            steps.append(_step(Step, ("component", text, c.assessed_damage, None)))
             continue
-        excluded += ["species_not_compensated"] if exclusion else []
-        excluded += ["harvested_before_assessment"] if c.harvested_before_assessment else []
-        text = wording.excluded(c.species, c.area_type, c.assessed_damage, exclusion)
-        rule = f"not_compensated:{exclusion.id}" if exclusion else None
-        steps.append(Step("component_excluded", text, ZERO, rule))
-    reasons += [] if parts else excluded
-    prevention = rule_set.prevention
-    exempt = case.crop in prevention.exempt_crops
-    missing = (
-        [] if exempt else [m for m in prevention.required if m not in case.preventive_measures]
-    )
-    reasons += ["insufficient_prevention"] if missing else []
-    text = wording.prevention(case.crop, prevention.required, missing, exempt)
-    steps.append(Step("prevention", text, None, "prevention"))
-    return _settle(case, rule_set, deadline, late, parts, reasons, steps, rule_set.leges.amount)
+        if exclusion:
+            excluded.append("species_not_compensated")
+        if harvested:
+            excluded.append("harvested_before_assessment")
+        suffix = part.excluded_suffix if exclusion else _HARVESTED_SUFFIX
+        text = f"{part.label}: getaxeerd {eur(c.assessed_damage)}{suffix}"
+        steps.append(_step(Step, ("component_excluded", text, ZERO, part.excluded_rule)))
+    if not parts:
+        reasons += excluded
+    missing, text = compiled.prevention(case.crop, case.preventive_measures)
+    if missing:
+        reasons.append("insufficient_prevention")
+    steps.append(_step(Step, ("prevention", text, None, "prevention")))
+    return _settle(case, compiled, deadline, late, parts, reasons, steps, rule_set.leges.amount)
 
 
 def _livestock(case: LivestockCase, rule_set: RuleSet) -> Result:
+    compiled = tables(rule_set)
     rules = rule_set.livestock
     deadline = livestock_deadline(case.discovered_at, rules.report_hours)
     late = case.reported_at > deadline
     text = wording.livestock_deadline(case.reported_at, deadline, rules.report_hours, late)
-    steps = [Step("deadline", text, None, "livestock")]
+    steps = [_step(Step, ("deadline", text, None, "livestock"))]
     reasons = ["late_submission"] if late else []
-    parts: list[_Part] = []
+    parts: list[_Counted] = []
+    day = case.discovered_on
+    segment = compiled.segments[day.month, day.day]
     for c in case.components:
         costs, capped = _livestock_costs(c.items)
         damage = sum(costs.values(), ZERO)
-        exclusion = rule_set.exclusion(c.species, case.discovered_on)
-        if exclusion is None:
-            rule = rule_set.own_risk_rule(c.species, c.area_type, case.discovered_on)
-            parts.append(_Part(c.species, c.area_type, damage, ZERO, rule))
+        part = segment.part(c.species, c.area_type)
+        if part.exclusion is None:
+            parts.append((part, damage, ZERO))
             text = wording.livestock_part(c.species, c.area_type, costs, capped)
-            steps.append(Step("component", text, damage, None))
+            steps.append(_step(Step, ("component", text, damage, None)))
         else:
-            text = wording.excluded(c.species, c.area_type, damage, exclusion)
-            steps.append(Step("component_excluded", text, ZERO, f"not_compensated:{exclusion.id}"))
-    reasons += [] if parts else ["species_not_compensated"]
+            text = f"{part.label}: getaxeerd {eur(damage)}{part.excluded_suffix}"
+            steps.append(_step(Step, ("component_excluded", text, ZERO, part.excluded_rule)))
+    if not parts:
+        reasons.append("species_not_compensated")
     accepted = case.wolf_finding in rules.accepted_findings
-    reasons += [] if accepted else ["not_wolf"]
-    steps.append(
-        Step("wolf_finding", wording.finding(case.wolf_finding, accepted), None, "livestock")
-    )
-    return _settle(case, rule_set, deadline, late, parts, reasons, steps, rules.leges)
+    if not accepted:
+        reasons.append("not_wolf")
+    text = wording.finding(case.wolf_finding, accepted)
+    steps.append(_step(Step, ("wolf_finding", text, None, "livestock")))
+    return _settle(case, compiled, deadline, late, parts, reasons, steps, rules.leges)
 
 
 def _livestock_costs(items: tuple[Item, ...]) -> tuple[dict[str, Decimal], bool]:
@@ -187,95 +196,96 @@ def _livestock_costs(items: tuple[Item, ...]) -> tuple[dict[str, Decimal], bool]
 
 def _settle(
     case: Case,
-    rule_set: RuleSet,
+    compiled: Compiled,
     deadline: date | datetime,
     late: bool,
-    parts: list[_Part],
+    parts: list[_Counted],
     reasons: list[str],
     steps: list[Step],
     leges: Decimal,
 ) -> Result:
     """Steps 4 to 10: assessed damage, own risk, supplement, reduction, payout, leges."""
-    total = sum((part.damage for part in parts), ZERO)
-    steps.append(Step("assessed_damage", "Getaxeerde schade totaal", total, None))
-    if reasons:
-        reasons = sorted(set(reasons), key=REASON_ORDER.index)
+    rule_set = compiled.rule_set
+    total = ZERO
+    for _, damage, _ in parts:
+        total += damage
+    steps.append(_step(Step, ("assessed_damage", "Getaxeerde schade totaal", total, None)))
     own_risk = supplement = reduction = compensation = payout = ZERO
+    eligible = not reasons
     if reasons:
-        steps.append(Step("rejected", wording.rejected(reasons), ZERO, None))
+        reasons = sorted(set(reasons), key=_REASON_RANK.__getitem__)
+        steps.append(_step(Step, ("rejected", wording.rejected(reasons), ZERO, None)))
     else:
-        own_risk = _own_risk(case, rule_set, parts, steps)
+        own_risk = _own_risk(case, compiled, parts, steps)
         supplement = _supplement(parts, steps)
         base = total - own_risk + supplement
         if case.reduction_pct:
             reduction = cents(base * case.reduction_pct / HUNDRED)
             text = wording.reduction(case.reduction_pct, base)
-            steps.append(Step("reduction", text, reduction, None))
+            steps.append(_step(Step, ("reduction", text, reduction, None)))
         compensation = max(base - reduction, ZERO)
-        steps.append(Step("compensation", wording.COMPENSATION, compensation, None))
-        if compensation >= rule_set.minimum_payout.amount:
+        steps.append(_step(Step, ("compensation", wording.COMPENSATION, compensation, None)))
+        if compensation >= compiled.minimum_payout:
             payout = compensation
-    minimum = rule_set.minimum_payout.amount
-    text = wording.payout(compensation, minimum, not reasons)
-    steps.append(Step("payout", text, payout, "minimum_payout"))
+    text = compiled.payout_text[eligible, compensation < compiled.minimum_payout]
+    steps.append(_step(Step, ("payout", text, payout, "minimum_payout")))
     refund = leges if leges and _refunded(case, rule_set, late, payout) else ZERO
     livestock = isinstance(case, LivestockCase)
-    text = wording.leges(livestock)
-    steps.append(Step("leges", text, leges, "livestock" if livestock else "leges"))
-    policy = rule_set.leges_refund
-    text = wording.leges_refund(leges, bool(refund), policy.policy, policy.species)
-    steps.append(Step("leges_refund", text, refund, "leges_refund"))
+    rule = "livestock" if livestock else "leges"
+    steps.append(_step(Step, ("leges", _LEGES[livestock], leges, rule)))
+    text = compiled.refund_text[bool(leges), bool(refund)]
+    steps.append(_step(Step, ("leges_refund", text, refund, "leges_refund")))
     return Result(
-        rule_set=rule_set.version,
-        deadline=deadline,
-        eligible=not reasons,
-        rejection_reasons=tuple(reasons),
-        assessed_damage=total,
-        own_risk=own_risk,
-        supplement=supplement,
-        reduction=reduction,
-        compensation=compensation,
-        payout=payout,
-        leges=leges,
-        leges_refund=refund,
-        steps=tuple(steps),
+        rule_set.version,
+        deadline,
+        eligible,
+        tuple(reasons),
+        total,
+        own_risk,
+        supplement,
+        reduction,
+        compensation,
+        payout,
+        leges,
+        refund,
+        tuple(steps),
     )
 
 
-def _own_risk(case: Case, rule_set: RuleSet, parts: list[_Part], steps: list[Step]) -> Decimal:
+def _own_risk(case: Case, compiled: Compiled, parts: list[_Counted], steps: list[Step]) -> Decimal:
     """Step 5: Σ round(r_k·T_k), at least the minimum over the components with r_k > 0."""
     percentage = positive = ZERO
     rates: set[Decimal] = set()
-    for part in parts:
-        rule = part.rule
-        share = cents(rule.rate * part.damage)
+    for part, damage, _ in parts:
+        rate = part.rate
+        share = cents(rate * damage)
         percentage += share
-        if rule.rate:
-            positive += part.damage
-            rates.add(rule.rate)
-        text = wording.own_risk_part(part.species, part.area_type, rule, part.damage)
-        steps.append(Step("own_risk_part", text, share, f"own_risk:{rule.id}"))
-    minimum = rule_set.own_risk.minimum
-    if rule_set.own_risk.scope == "per_farm_year":
+        if rate:
+            positive += damage
+            rates.add(rate)
+        steps.append(
+            _step(Step, ("own_risk_part", part.own_risk + eur(damage), share, part.rule_ref))
+        )
+    rules = compiled.rule_set.own_risk
+    minimum = rules.minimum
+    if rules.scope == "per_farm_year":
         minimum = max(ZERO, minimum - case.own_risk_borne_this_year)
     own_risk = max(percentage, min(minimum, positive))
     text = wording.own_risk(rates, positive, percentage, minimum)
-    steps.append(Step("own_risk", text, own_risk, "own_risk"))
+    steps.append(_step(Step, ("own_risk", text, own_risk, "own_risk")))
     return own_risk
 
 
-def _supplement(parts: list[_Part], steps: list[Step]) -> Decimal:
+def _supplement(parts: list[_Counted], steps: list[Step]) -> Decimal:
     """Step 6: Σ supplement per hectare × damaged hectares, per component whose rule has one."""
     total = ZERO
-    for part in parts:
-        rule = part.rule
-        if rule.supplement_per_ha is not None:
-            amount = cents(rule.supplement_per_ha * part.area_ha)
+    for part, _, area in parts:
+        per_ha = part.supplement_per_ha
+        if per_ha is not None:
+            amount = cents(per_ha * area)
             total += amount
-            text = wording.supplement(
-                rule.supplement_per_ha, part.area_ha, part.species, part.area_type
-            )
-            steps.append(Step("supplement", text, amount, f"own_risk:{rule.id}"))
+            text = part.supplement + hectares(area)
+            steps.append(_step(Step, ("supplement", text, amount, part.rule_ref)))
     return total
 
 
@@ -285,3 +295,84 @@ def _refunded(case: Case, rule_set: RuleSet, late: bool, payout: Decimal) -> boo
     if policy.policy == "if_granted_or_species":
         return payout > 0 or any(c.species in policy.species for c in case.components)
     return {"never": False, "if_granted": payout > 0, "if_admissible": not late}[policy.policy]
+
+
+# The JSON text of results, written directly: json.dumps with an indent runs the pure-Python
+# encoder, which took longer than the calculation. The text is byte for byte what
+# ``json.dumps(result.to_dict(), ensure_ascii=False, indent=2)`` writes (tests/rules golden).
+_AMOUNT_KEYS = tuple(f'"{name}": "' for name in AMOUNT_FIELDS)
+
+
+def _cents_text(amount: Decimal) -> str:
+    """``f"{amount:.2f}"``, from ``str`` when the amount has two decimals already (most do)."""
+    text = str(amount)
+    if text[-3:-2] == "." and "E" not in text:
+        return text
+    return f"{amount:.2f}"
+
+
+_QUOTED: dict[str, str] = {}  # step codes and rules: a few dozen strings
+
+
+def _quote(text: str) -> str:
+    quoted = _QUOTED[text] = encode_basestring(text)
+    return quoted
+
+
+def _results_json(result: Result, pad: str) -> str:
+    """One result as indented JSON, every line after the first indented by ``pad``."""
+    q = encode_basestring
+    reasons = result.rejection_reasons
+    inner = pad + "    "
+    parts = [
+        "{\n",
+        pad,
+        '  "rule_set": ',
+        q(result.rule_set),
+        ",\n",
+        pad,
+        '  "deadline": "',
+        result.deadline.isoformat(),
+        '",\n',
+        pad,
+        '  "eligible": ',
+        "true" if result.eligible else "false",
+        ",\n",
+        pad,
+        '  "rejection_reasons": ',
+        (
+            "[\n" + ",\n".join(inner + q(r) for r in reasons) + "\n" + pad + "  ]"
+            if reasons
+            else "[]"
+        ),
+        ",\n",
+    ]
+    for key, name in zip(_AMOUNT_KEYS, AMOUNT_FIELDS, strict=True):
+        parts += (pad, "  ", key, _cents_text(getattr(result, name)), '",\n')
+    parts += (pad, '  "steps": ')
+    if result.steps:
+        field = ",\n" + inner + "  "
+        steps = []
+        for step in result.steps:
+            amount = "null" if step.amount is None else f'"{_cents_text(step.amount)}"'
+            code, rule = _QUOTED.get(step.code) or _quote(step.code), step.rule
+            rule = "null" if rule is None else _QUOTED.get(rule) or _quote(rule)
+            steps.append(
+                f"{inner}{{\n{inner}  "
+                f'"code": {code}{field}"description": {q(step.description)}{field}'
+                f'"amount": {amount}{field}"rule": {rule}\n{inner}}}'
+            )
+        parts += ("[\n", ",\n".join(steps), "\n", pad, "  ]")
+    else:
+        parts.append("[]")
+    parts += ("\n", pad, "}")
+    return "".join(parts)
+
+
+def results_json(results: Result | list[Result]) -> str:
+    """``json.dumps`` of the results' ``to_dict()`` with ``ensure_ascii=False, indent=2``."""
+    if isinstance(results, Result):
+        return _results_json(results, "")
+    if not results:
+        return "[]"
+    return "[\n" + ",\n".join("  " + _results_json(r, "  ") for r in results) + "\n]"

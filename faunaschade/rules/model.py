@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 MonthDay = tuple[int, int]
 
@@ -164,6 +165,8 @@ class RuleSet:
     not_compensated: tuple[Exclusion, ...]  #: Species not compensated (the province's first).
     compensated: tuple[str, ...]  #: Species the province opened after all (for display).
     compensated_source: Sourced | None  #: Provenance of ``compensated``.
+    #: Lookup tables compiled from the rules on first use (``compiled.tables``); not compared.
+    tables: Any = field(default=None, init=False, repr=False, compare=False)
 
     def covers(self, day: date) -> bool:
         """True when ``day`` lies in the validity period."""

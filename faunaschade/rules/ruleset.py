@@ -218,10 +218,20 @@ def rule_sets() -> Index:
     return load_rule_sets()
 
 
+# (province, day) → the shipped rule set in force: one dict lookup per calculation.
+_SHIPPED_FOR: dict[tuple[str, date], RuleSet] = {}
+
+
 def rule_set_for(province: str, on: date, index: Index | None = None) -> RuleSet:
     """The rule set of ``province`` in force on ``on``; ``NoRuleSetError`` when none."""
+    if index is None:
+        found = _SHIPPED_FOR.get((province, on))
+        if found is not None:
+            return found
     for rule_set in (rule_sets() if index is None else index).get(province, ()):
         if rule_set.covers(on):
+            if index is None:
+                _SHIPPED_FOR[province, on] = rule_set
             return rule_set
     raise NoRuleSetError(province, on)
 

@@ -1,4 +1,9 @@
-"""Dutch wording of the calculation steps, as printed in the decision letter."""
+"""Dutch wording of the calculation steps, as printed in the decision letter.
+
+Each line that carries an amount is split into a fixed part, worked out once per rule and
+component (``*_prefix``, ``*_suffix``, cached; the compiled rule set keeps them), and the amount
+formatted per case; the whole-line functions join the two, so there is one wording.
+"""
 
 from __future__ import annotations
 
@@ -43,12 +48,18 @@ def on_time(late: bool) -> str:
     return "te laat" if late else "tijdig"
 
 
+def crop_deadline_suffix(discovered: date, deadline: date, days: int) -> str:
+    """What the deadline line says after the submission day: the same for every claim of a day."""
+    return (
+        f"; uiterste datum {dutch_date(deadline)} "
+        f"({days} werkdagen na ontdekking op {dutch_date(discovered)}): "
+    )
+
+
 def crop_deadline(discovered: date, submitted: date, deadline: date, days: int, late: bool) -> str:
     """The submission deadline of a crop claim."""
-    return (
-        f"Ingediend op {dutch_date(submitted)}; uiterste datum {dutch_date(deadline)} "
-        f"({days} werkdagen na ontdekking op {dutch_date(discovered)}): {on_time(late)}"
-    )
+    suffix = crop_deadline_suffix(discovered, deadline, days)
+    return f"Ingediend op {dutch_date(submitted)}{suffix}{on_time(late)}"
 
 
 def livestock_deadline(reported: datetime, deadline: datetime, hours: int, late: bool) -> str:
@@ -68,14 +79,25 @@ def component(species: str, area_type: str) -> str:
 
 def hectares(area_ha: Decimal) -> str:
     """Hectares with a decimal comma and at least two decimals: ``1,50 ha``."""
-    if area_ha.as_tuple().exponent > -2:  # type: ignore[operator]
-        area_ha = area_ha.quantize(Decimal("0.01"))
-    return format(area_ha, "f").replace(".", ",") + " ha"
+    text = str(area_ha)  # plain digits for every validated area: cheaper than format and as_tuple
+    if "E" in text:  # exponent notation (an area given as 1E+1): let quantize write it out
+        if area_ha.as_tuple().exponent > -2:  # type: ignore[operator]
+            area_ha = area_ha.quantize(Decimal("0.01"))
+        text = format(area_ha, "f")
+    whole, _, decimals = text.partition(".")
+    # Fewer than two decimals are padded with zeros, as quantize to 0.01 would.
+    return f"{whole},{decimals:0<2} ha"
+
+
+@cache
+def crop_part_prefix(species: str, area_type: str) -> str:
+    """A counted crop component's line up to its hectares."""
+    return f"Getaxeerde schade {component(species, area_type).lower()}, "
 
 
 def crop_part(species: str, area_type: str, area_ha: Decimal) -> str:
     """A counted crop component (its assessed damage is the step's amount)."""
-    return f"Getaxeerde schade {component(species, area_type).lower()}, {hectares(area_ha)}"
+    return crop_part_prefix(species, area_type) + hectares(area_ha)
 
 
 def livestock_part(species: str, area_type: str, costs: dict[str, Decimal], capped: bool) -> str:
@@ -85,10 +107,15 @@ def livestock_part(species: str, area_type: str, costs: dict[str, Decimal], capp
     return f"{component(species, area_type)}: {lines or 'geen kosten'}{cap}"
 
 
+def excluded_suffix(rule: Exclusion | None) -> str:
+    """Why a component does not count, after its assessed damage."""
+    why = f"niet vergoed: {rule.reason}" if rule else "geoogst vóór de taxatie"
+    return f", telt niet mee ({why})"
+
+
 def excluded(species: str, area_type: str, damage: Decimal, rule: Exclusion | None) -> str:
     """A component that does not count, with why."""
-    why = f"niet vergoed: {rule.reason}" if rule else "geoogst vóór de taxatie"
-    return f"{component(species, area_type)}: getaxeerd {eur(damage)}, telt niet mee ({why})"
+    return f"{component(species, area_type)}: getaxeerd {eur(damage)}{excluded_suffix(rule)}"
 
 
 def prevention(crop: str, required: tuple[str, ...], missing: list[str], exempt: bool) -> str:
@@ -114,11 +141,14 @@ def rejected(reasons: list[str]) -> str:
     return "Afgewezen: " + "; ".join(REASONS[reason] for reason in reasons)
 
 
+def own_risk_part_prefix(species: str, area_type: str, rule: OwnRiskRule) -> str:
+    """The percentage part of one component, up to its damage."""
+    return f"Eigen risico {component(species, area_type).lower()}: {pct(rule.rate)} van "
+
+
 def own_risk_part(species: str, area_type: str, rule: OwnRiskRule, damage: Decimal) -> str:
     """The percentage part of one component."""
-    return (
-        f"Eigen risico {component(species, area_type).lower()}: {pct(rule.rate)} van {eur(damage)}"
-    )
+    return own_risk_part_prefix(species, area_type, rule) + eur(damage)
 
 
 def own_risk(rates: set[Decimal], total: Decimal, part: Decimal, minimum: Decimal) -> str:
@@ -129,10 +159,14 @@ def own_risk(rates: set[Decimal], total: Decimal, part: Decimal, minimum: Decima
     return f"Eigen risico {share} van {eur(total)}, minimaal {eur(minimum)}"
 
 
+def supplement_prefix(rate: Decimal, species: str, area_type: str) -> str:
+    """A supplement per hectare, up to the hectares."""
+    return f"Toeslag {component(species, area_type).lower()}: {eur(rate)} per ha × "
+
+
 def supplement(rate: Decimal, area_ha: Decimal, species: str, area_type: str) -> str:
     """A supplement per hectare."""
-    where = component(species, area_type).lower()
-    return f"Toeslag {where}: {eur(rate)} per ha × {hectares(area_ha)}"
+    return supplement_prefix(rate, species, area_type) + hectares(area_ha)
 
 
 def reduction(percentage: Decimal, base: Decimal) -> str:
