@@ -5,20 +5,26 @@ queue and F farmers with a parcel each; starts `gunicorn -w W wsgi:app` on a fre
 (Redis database 14, flushed) and, with the same gunicorn settings on another port, a bare Flask
 app defined here (not part of the product) whose one endpoint does one INSERT into a tiny table
 through Flask-SQLAlchemy. A thread pool of http.client connections, bounded in requests and
-seconds, then drives three scenarios in one run, interleaved in rounds so that other load on the
+seconds, then drives four scenarios in one run, interleaved in rounds so that other load on the
 machine hits each alike:
 
-  - baseline: the bare INSERT,
+  - the INSERT baseline: the bare app's one INSERT,
   - farmers creating draft claims (POST /api/v1/claims, a fresh Idempotency-Key each),
+  - the SELECT baseline: the bare app reading 50 rows of the claims table and answering JSON,
   - an officer reading the first page of the work queue (GET /api/v1/queue).
 
-Each prints requests, errors, requests/s, p50 and p99 latency and its requests/s as a ratio of
-the baseline's. Every non-2xx answer counts as an error and makes the exit status 1. Stops both
-servers and drops the database (unless --keep). Bearer tokens come from POST /api/v1/auth/token,
-which is limited to 10 per minute per address: at most 9 farmers plus the officer.
+Each prints requests, errors, requests/s, p50 and p99 latency, p99/p50 and its requests/s as a
+ratio of its bare counterpart's (submit against the INSERT, the queue against the SELECT), and
+the SQL statements one request of each kind sends (counted in-process before the load). Every
+non-2xx answer counts as an error and makes the exit status 1. Stops both servers and drops the
+database (unless --keep). Bearer tokens come from POST /api/v1/auth/token, which is limited to
+10 per minute per address: at most 9 farmers plus the officer.
 
-    python bench/load.py [--requests 800] [--concurrency 8] [--workers 4] [--farmers 4]
-                         [--queue-claims 2000] [--seconds 30] [--rounds 4] [--keep]
+    python bench/load.py [--requests 400] [--rounds 2] [--full] [--json] [--concurrency 8]
+                         [--workers 4] [--farmers 4] [--queue-claims 2000] [--seconds 30] [--keep]
+
+--full is the issue's size (800 requests per scenario in 4 rounds); --json makes the last line
+of stdout {"rows": [...]}, one row per figure.
 """
 
 from __future__ import annotations
@@ -95,6 +101,18 @@ def baseline_app() -> Flask:
         baseline_db.session.commit()
         return jsonify({"id": hit_id}), 201
 
+    @app.get("/select")
+    def select_rows():
+        # The queue's bare counterpart: 50 rows of the product's claims table, as JSON.
+        rows = baseline_db.session.execute(
+            text(
+                "SELECT id, reference, status, province, crop, backstop_deadline FROM claims "
+                "ORDER BY id LIMIT 50"
+            )
+        ).all()
+        baseline_db.session.rollback()
+        return jsonify([{**row._mapping, "backstop_deadline": str(row[5])} for row in rows])
+
     @app.get("/healthz")
     def healthz():
         return jsonify({"status": "ok"})
@@ -122,6 +140,7 @@ def prepare(farmers: int, queue_claims: int) -> list[int]:
     from faunaschade.cli.demo import DEMO_PASSWORD, seed_users
     from faunaschade.extensions import db
     from faunaschade.farmers.operations import add_parcel, register_farmer
+    from faunaschade.models import refresh_next_due
     from faunaschade.seed import seed_claims
     from tests.support.farmers import parcel_body, registration
 
@@ -130,6 +149,7 @@ def prepare(farmers: int, queue_claims: int) -> list[int]:
         upgrade(directory=str(ROOT / "migrations"))
         seed_users()
         report = seed_claims(queue_claims, password=DEMO_PASSWORD)
+        refresh_next_due(db.session)  # the seed loads in bulk, past the ORM's flush hook
         parcels = []
         for n in range(farmers):
             profile = register_farmer(registration(email=f"boer{n}@load.nl", password=PASSWORD))
@@ -137,9 +157,64 @@ def prepare(farmers: int, queue_claims: int) -> list[int]:
         db.session.commit()
         parcel_ids = [parcel.id for parcel in parcels]
         db.session.remove()
+    counts = statement_counts(app, parcel_ids[0])  # each request in an app context of its own
+    with app.app_context():
         db.engine.dispose()
     print(f"seeded {report.claims:,} claims for the queue, {farmers} farmers with a parcel")
-    return parcel_ids
+    return parcel_ids, counts
+
+
+def statement_counts(app, parcel_id: int) -> dict[str, int]:
+    """SQL statements of one POST /api/v1/claims and one GET /api/v1/queue, in-process.
+
+    Counted with a before_cursor_execute listener on the app's engine (the pool's pre-ping,
+    BEGIN and COMMIT are not statements of the cursor and come on top). The claim it creates
+    stays, one draft more for farmer 0.
+    """
+    from sqlalchemy import event, select
+
+    from faunaschade.accounts.users import issue_token
+    from faunaschade.extensions import db
+    from faunaschade.models import TokenKind, User
+    from tests.support.farmers import claim_body
+
+    with app.app_context():
+        tokens = {}
+        for email in ("boer0@load.nl", OFFICER):
+            user = db.session.scalar(select(User).where(User.email == email))
+            tokens[email] = issue_token(user, TokenKind.API, hours=1)
+        db.session.commit()
+        engine = db.engine
+    client = app.test_client()
+    requests = {
+        "POST /api/v1/claims": lambda: client.post(
+            "/api/v1/claims",
+            json=claim_body(parcel_id),
+            headers={
+                "Authorization": f"Bearer {tokens['boer0@load.nl']}",
+                "Idempotency-Key": str(uuid.uuid4()),
+            },
+        ),
+        "GET /api/v1/queue": lambda: client.get(
+            "/api/v1/queue", headers={"Authorization": f"Bearer {tokens[OFFICER]}"}
+        ),
+    }
+    counts = {}
+    for name, send in requests.items():
+        sent: list[str] = []
+
+        def seen(_conn, _cursor, statement, *_rest, sent=sent) -> None:
+            sent.append(statement)
+
+        event.listen(engine, "before_cursor_execute", seen)
+        try:
+            answer = send()
+        finally:
+            event.remove(engine, "before_cursor_execute", seen)
+        if not 200 <= answer.status_code < 300:
+            raise RuntimeError(f"{name}: {answer.status_code} {answer.data[:300]!r}")
+        counts[name] = len(sent)
+    return counts
 
 
 def create_baseline_table() -> None:
@@ -339,6 +414,9 @@ def scenarios(
     def baseline(n: int) -> Answer:
         return call(base_port, "POST", "/insert", {"note": f"request {n}"})
 
+    def baseline_select(_n: int) -> Answer:
+        return call(base_port, "GET", "/select")
+
     def create_claim(n: int) -> Answer:
         i = n % farmers
         headers = {
@@ -356,18 +434,32 @@ def scenarios(
     print(f"the officer's queue holds {json.loads(first.body)['total']} open claims")
 
     return {
-        "bare Flask INSERT (baseline)": baseline,
-        "farmers: POST /api/v1/claims (draft)": create_claim,
-        "officer: GET /api/v1/queue (50 rows)": read_queue,
+        INSERT_BASELINE: baseline,
+        SUBMIT: create_claim,
+        SELECT_BASELINE: baseline_select,
+        QUEUE: read_queue,
     }
+
+
+INSERT_BASELINE = "bare Flask INSERT (baseline)"
+SUBMIT = "farmers: POST /api/v1/claims (draft)"
+SELECT_BASELINE = "bare Flask SELECT 50 rows (baseline)"
+QUEUE = "officer: GET /api/v1/queue (50 rows)"
+#: Each scenario's bare counterpart, and the issue's goal for it.
+BASELINE_OF = {SUBMIT: INSERT_BASELINE, QUEUE: SELECT_BASELINE}
+GOALS = {
+    SUBMIT: ">= 0.5x the bare INSERT",
+    QUEUE: ">= 0.5x the bare SELECT, p99 <= 2x p50",
+}
+COUNTED = {SUBMIT: "POST /api/v1/claims", QUEUE: "GET /api/v1/queue"}
 
 
 # --- the run ----------------------------------------------------------------------------------
 
 
-def report(results: list[Result], args: argparse.Namespace) -> int:
-    """Print the table and the errors; the number of errors."""
-    base = results[0].rps
+def report(results: list[Result], args: argparse.Namespace, counts: dict[str, int]) -> int:
+    """Print the table, the statement counts and the errors; the number of errors."""
+    by_name = {r.name: r for r in results}
     print(
         f"\n{args.workers} gunicorn sync workers, {args.concurrency} client threads, "
         f"up to {args.requests} requests or {args.seconds:.0f} s per scenario "
@@ -375,14 +467,22 @@ def report(results: list[Result], args: argparse.Namespace) -> int:
         f"({os.cpu_count()} cores shared by client, servers and PostgreSQL; "
         f"load average before the run {args.load_before:.1f}):"
     )
-    print(f"  {'scenario':<38} {'requests':>8} {'errors':>6} {'req/s':>8} "
-          f"{'p50 ms':>7} {'p99 ms':>7} {'× baseline':>10}")  # fmt: skip
+    print(f"  {'scenario':<38} {'requests':>8} {'errors':>6} {'req/s':>8} {'p50 ms':>7} "
+          f"{'p99 ms':>7} {'p99/p50':>7} {'× bare':>7} {'statements':>10}")  # fmt: skip
     for r in results:
+        base = by_name.get(BASELINE_OF.get(r.name, ""))
+        ratio = f"{r.rps / base.rps:>7.2f}" if base and base.rps else f"{'':>7}"
+        statements = counts.get(COUNTED.get(r.name, ""), "")
         print(
             f"  {r.name:<38} {len(r.answers):>8} {len(r.errors):>6} {r.rps:>8.1f} "
-            f"{r.percentile(50):>7.1f} {r.percentile(99):>7.1f} {r.rps / base:>10.2f}"
+            f"{r.percentile(50):>7.1f} {r.percentile(99):>7.1f} "
+            f"{r.percentile(99) / r.percentile(50):>7.2f} {ratio} {statements:>10}"
             + ("  (stopped at the time limit)" if r.timed_out else "")
         )
+    print(
+        "  statements per request (in-process, before the load; pre-ping, BEGIN and COMMIT "
+        "come on top): " + ", ".join(f"{name} {n}" for name, n in counts.items())
+    )
     total = 0
     for r in results:
         total += len(r.errors)
@@ -391,17 +491,65 @@ def report(results: list[Result], args: argparse.Namespace) -> int:
     return total
 
 
+def json_rows(results: list[Result], counts: dict[str, int]) -> list[dict]:
+    """The figures as rows of the common --json shape."""
+    by_name = {r.name: r for r in results}
+    rows: list[dict] = []
+    for name, base_name in BASELINE_OF.items():
+        r, base = by_name[name], by_name[base_name]
+        rows.append(
+            {
+                "figure": f"{name}: requests/s",
+                "value": round(r.rps, 1),
+                "unit": "requests/s",
+                "baseline": round(base.rps, 1),
+                "baseline_label": base_name,
+                "ratio": round(r.rps / base.rps, 3) if base.rps else None,
+                "goal": GOALS[name],
+            }
+        )
+        rows.append(
+            {
+                "figure": f"{name}: p99 latency",
+                "value": round(r.percentile(99), 1),
+                "unit": "ms",
+                "baseline": round(r.percentile(50), 1),
+                "baseline_label": f"{name}: p50 latency",
+                "ratio": round(r.percentile(99) / r.percentile(50), 2),
+                "goal": "p99 <= 2x p50" if name == QUEUE else "",
+            }
+        )
+        rows.append(
+            {
+                "figure": f"{COUNTED[name]}: SQL statements per request",
+                "value": counts[COUNTED[name]],
+                "unit": "statements",
+                "baseline": None,
+                "baseline_label": "",
+                "ratio": None,
+                "goal": "fewer (issue: 17 for submit, 10 for the queue before)",
+            }
+        )
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=800, help="per scenario")
+    parser.add_argument("--requests", type=int, default=400, help="per scenario")
     parser.add_argument("--concurrency", type=int, default=8, help="client threads")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers per server")
     parser.add_argument("--farmers", type=int, default=4, choices=range(1, 10))
     parser.add_argument("--queue-claims", type=int, default=2000, help="seeded claims")
     parser.add_argument("--seconds", type=float, default=30, help="time limit per scenario")
-    parser.add_argument("--rounds", type=int, default=4, help="interleaved rounds")
+    parser.add_argument("--rounds", type=int, default=2, help="interleaved rounds")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument(
+        "--full", action="store_true", help="the issue's size: 800 requests in 4 rounds"
+    )
+    parser.add_argument("--json", action="store_true", help="last line: the figures as JSON")
     args = parser.parse_args()
+    if args.full:
+        args.requests, args.rounds = 800, 4
     if not 1 <= args.rounds <= args.requests:
         parser.error("--rounds must be between 1 and --requests")
     args.load_before = os.getloadavg()[0]
@@ -412,8 +560,9 @@ def main() -> None:
     servers: list[Server] = []
     logdir = Path(tempfile.mkdtemp(prefix="faunaschade-load-"))
     errors = 0
+    rows: list[dict] = []
     try:
-        parcel_ids = prepare(args.farmers, args.queue_claims)
+        parcel_ids, counts = prepare(args.farmers, args.queue_claims)
         create_baseline_table()
         flush_redis()
         app = start("faunaschade", "wsgi:app", args.workers, logdir)
@@ -431,7 +580,8 @@ def main() -> None:
                 part = drive(name, send, args.requests // args.rounds, args.concurrency,
                              args.seconds / args.rounds)  # fmt: skip
                 results[name].add(part)
-        errors = report(list(results.values()), args)
+        errors = report(list(results.values()), args, counts)
+        rows = json_rows(list(results.values()), counts)
         for warm in warmups:
             if warm.errors:
                 errors += len(warm.errors)
@@ -449,6 +599,8 @@ def main() -> None:
     else:
         shutil.rmtree(logdir)
         print(f"\n0 errors, {time.perf_counter() - started:.0f} s in all")
+    if args.json:
+        print(json.dumps({"rows": rows}))
     sys.exit(1 if errors else 0)
 
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from faunaschade.audit import chain as audit
 from faunaschade.errors import Unauthorized, ValidationFailed
@@ -120,8 +121,16 @@ def issue_token(user: User, kind: TokenKind, hours: int) -> str:
 
 def user_for_token(raw: str, kind: TokenKind) -> User | None:
     """The active user holding this unexpired, unrevoked token."""
-    token = db.session.scalar(
-        select(AuthToken).where(AuthToken.token_hash == _digest(raw), AuthToken.kind == kind)
+    # One statement: the token, its user and the user's provinces (every scoped query needs
+    # them; a second SELECT for them on every request was a round trip of its own).
+    token = (
+        db.session.scalars(
+            select(AuthToken)
+            .where(AuthToken.token_hash == _digest(raw), AuthToken.kind == kind)
+            .options(joinedload(AuthToken.user).joinedload(User.province_scopes))
+        )
+        .unique()
+        .first()
     )
     if token is None or token.revoked_at is not None or token.expires_at <= utcnow():
         return None

@@ -10,7 +10,7 @@ from typing import Any
 from flask import Response, jsonify, request
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 
 from faunaschade.api.answers import commit, commits
 from faunaschade.errors import Conflict, ValidationFailed
@@ -43,12 +43,43 @@ def _replay(record: IdempotencyKey, endpoint: str, digest: str) -> Response:
     return response
 
 
+def _store(user_id: int | None, key: str, endpoint: str, digest: str, answer: Response) -> bool:
+    """Store the answer under the key in one INSERT; False when the key was taken meanwhile.
+
+    INSERT … ON CONFLICT DO NOTHING RETURNING: a key stored by a request that committed first
+    makes no row and no error (PostgreSQL waits for a request still holding it to end).
+    """
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (
+        insert(IdempotencyKey)
+        .values(
+            user_id=user_id,
+            key=key,
+            endpoint=endpoint,
+            request_hash=digest,
+            response_status=answer.status_code,
+            response_body=answer.get_json(silent=True) or {},
+        )
+        .on_conflict_do_nothing(index_elements=["user_id", "key"])
+        .returning(IdempotencyKey.id)
+    )
+    return db.session.execute(statement).first() is not None
+
+
 def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
     """Honour the Idempotency-Key header on this POST, and commit the view's work.
 
     The view flushes and does not commit: its work, the key and the answer stored under it
     commit together, so a retry finds either nothing or the whole answer — never a key stuck
     "in progress" because a process died between two commits.
+
+    For a logged-in caller the key costs one statement: the view runs, and its answer is
+    stored under the key by an INSERT that finds out whether the key was used before. When it
+    was (a retry), the view's work is rolled back and the first answer replayed; when the view
+    fails, a stored answer under the key is replayed instead of the failure. An anonymous
+    caller's key (registration) is looked up first: the unique (user_id, key) cannot catch a
+    second one without a user.
     """
 
     @wraps(view)
@@ -61,30 +92,23 @@ def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
         user_id = current_user.id if current_user.is_authenticated else None
         endpoint = f"{request.method} {request.path}"
         digest = hashlib.sha256(request.get_data()).hexdigest()
-        existing = _find(user_id, key)
-        if existing is not None:
+        if user_id is None and (existing := _find(user_id, key)) is not None:
             return _replay(existing, endpoint, digest)
-        # Written in the same transaction as the view's work: both commit or neither does.
-        record = IdempotencyKey(
-            user_id=user_id,
-            key=key,
-            endpoint=endpoint,
-            request_hash=digest,
-            response_status=0,
-            response_body={},
-        )
-        db.session.add(record)
         try:
-            db.session.flush()
-        except IntegrityError:
+            response = view(*args, **kwargs)
+        except Exception:
+            if user_id is None:
+                raise
+            # A retry whose work no longer succeeds (the claim moved on): the first answer.
             db.session.rollback()
-            return _replay(_find(user_id, key), endpoint, digest)
-        response = view(*args, **kwargs)
+            if (existing := _find(user_id, key)) is not None:
+                return _replay(existing, endpoint, digest)
+            raise
         if not isinstance(response, Response):
             raise TypeError("idempotent views must return a Response")
-        if record in db.session and response.status_code < 500:
-            record.response_status = response.status_code
-            record.response_body = response.get_json(silent=True) or {}
+        if response.status_code < 500 and not _store(user_id, key, endpoint, digest, response):
+            db.session.rollback()  # the key's first request did this work already
+            return _replay(_find(user_id, key), endpoint, digest)
         commit()
         return response
 

@@ -14,6 +14,7 @@ from faunaschade.errors import Conflict, ValidationFailed
 from faunaschade.extensions import db
 from faunaschade.models import Claim, ClaimKind, ClaimSpecies, ClaimStatus, FarmerProfile, User
 from faunaschade.models.base import utcnow
+from faunaschade.models.claims import reference_on_insert
 
 #: Statuses in which the officer can still record the field visit and DNA outcome.
 FINDING_STATUSES = (ClaimStatus.SUBMITTED, ClaimStatus.ASSESSMENT_ORDERED, ClaimStatus.ASSESSED)
@@ -39,7 +40,6 @@ def report_livestock_damage(profile: FarmerProfile, data: dict[str, Any], actor:
         ) from None
     deadline = rules.livestock_deadline(discovered_at, rule_set.livestock.report_hours)
     claim = Claim(
-        reference=f"NEW-{now:%H%M%S%f}",
         farmer_id=profile.id,
         province=data["province"],
         kind=ClaimKind.LIVESTOCK,
@@ -52,10 +52,11 @@ def report_livestock_damage(profile: FarmerProfile, data: dict[str, Any], actor:
         submission_deadline=local_day(deadline),
         submitted_at=now,
         backstop_deadline=rules.awb_backstop(today()),
+        attachments=[],  # a new report has none: known without asking the database
     )
+    reference_on_insert(claim)
     db.session.add(claim)
     db.session.flush()
-    claim.reference = f"FS-{discovered_on.year}-{claim.id:06d}"
     late = now > deadline
     audit.record(
         "claim.created",

@@ -31,10 +31,23 @@ from faunaschade.models import (
     User,
 )
 from faunaschade.models.base import utcnow
+from faunaschade.models.claims import reference_on_insert
 from faunaschade.models.decisions import current_decision
 from faunaschade.rules.catalogue import CROPS, SPECIES
 
 EDITABLE = (ClaimStatus.DRAFT,)
+#: Statuses a claim can only have before any decision on it (none leads back from `decided`,
+#: tests/claims/test_request_path.py walks the life cycle to be sure).
+UNDECIDED = (
+    ClaimStatus.DRAFT,
+    ClaimStatus.AWAITING_PAYMENT,
+    ClaimStatus.SUBMITTED,
+    ClaimStatus.INCOMPLETE,
+    ClaimStatus.ASSESSMENT_ORDERED,
+    ClaimStatus.ASSESSED,
+    ClaimStatus.PROPOSED,
+    ClaimStatus.WITHDRAWN,
+)
 
 
 def _rule_set(province: str, discovered_on: date) -> rules.RuleSet:
@@ -50,9 +63,12 @@ def _rule_set(province: str, discovered_on: date) -> rules.RuleSet:
         ) from None
 
 
-def _check(profile: FarmerProfile, data: dict[str, Any]) -> dict[str, list[str]]:
-    """Business rules on a complete claim body; field path → messages."""
+def _check(
+    profile: FarmerProfile, data: dict[str, Any]
+) -> tuple[dict[str, list[str]], dict[int, Parcel]]:
+    """Business rules on a complete claim body: field path → messages, and the parcels read."""
     errors: dict[str, list[str]] = {}
+    found: dict[int, Parcel] = {}
     if data["discovered_on"] > today():
         errors["discovered_on"] = ["De ontdekkingsdatum ligt in de toekomst."]
     seen: set[tuple[int, str]] = set()
@@ -64,6 +80,7 @@ def _check(profile: FarmerProfile, data: dict[str, Any]) -> dict[str, list[str]]
                 "Onbekend perceel: voeg het eerst toe bij Mijn percelen."
             ]
             continue
+        found[parcel.id] = parcel
         if parcel.tenure == Tenure.RENT:
             errors[f"{path}.parcel_id"] = [
                 f"Perceel '{parcel.name}' is gehuurd. Gehuurde percelen komen niet in aanmerking "
@@ -85,10 +102,12 @@ def _check(profile: FarmerProfile, data: dict[str, Any]) -> dict[str, list[str]]
                 "Dit perceel staat al met dit gebiedstype op de aanvraag."
             ]
         seen.add(key)
-    return errors
+    return errors, found
 
 
-def _apply(claim: Claim, data: dict[str, Any]) -> None:
+def _apply(claim: Claim, data: dict[str, Any], parcels: dict[int, Parcel]) -> None:
+    """Set the body's values; `parcels` are the ones _check read (the answer names them, and
+    holding them here spares reading them again)."""
     for key in ("province", "crop", "discovered_on", "preventive_measures", "description"):
         if key in data:
             setattr(claim, key, data[key])
@@ -98,6 +117,7 @@ def _apply(claim: Claim, data: dict[str, Any]) -> None:
         claim.parcels = [
             ClaimParcel(
                 parcel_id=line["parcel_id"],
+                parcel=parcels[line["parcel_id"]],
                 damaged_area_ha=line["damaged_area_ha"],
                 area_type=AreaType(line["area_type"]),
             )
@@ -126,25 +146,28 @@ def _as_data(claim: Claim) -> dict[str, Any]:
     }
 
 
-def _validated(profile: FarmerProfile, data: dict[str, Any]) -> None:
+def _validated(profile: FarmerProfile, data: dict[str, Any]) -> dict[int, Parcel]:
+    """Refuse a body that breaks a business rule; the parcels it names, by id."""
     _rule_set(data["province"], data["discovered_on"])
-    if errors := _check(profile, data):
+    errors, parcels = _check(profile, data)
+    if errors:
         raise ValidationFailed(fields=errors)
+    return parcels
 
 
 def create_claim(profile: FarmerProfile, data: dict[str, Any], actor: User) -> Claim:
     """A new crop claim in draft."""
-    _validated(profile, data)
+    parcels = _validated(profile, data)
     claim = Claim(
-        reference=f"NEW-{utcnow():%H%M%S%f}",
         farmer_id=profile.id,
         kind=ClaimKind.CROP,
         description=data.get("description") or "",
+        attachments=[],  # a new draft has none: known without asking the database
     )
-    _apply(claim, data)
+    _apply(claim, data, parcels)
+    reference_on_insert(claim)
     db.session.add(claim)
     db.session.flush()
-    claim.reference = f"FS-{claim.discovered_on.year}-{claim.id:06d}"
     audit.record(
         "claim.created", claim, actor=actor, claim_id=claim.id, to_status=claim.status.value
     )
@@ -157,8 +180,8 @@ def update_claim(claim: Claim, data: dict[str, Any], actor: User) -> Claim:
         raise Conflict("Een ingediende aanvraag kan niet meer worden gewijzigd.")
     merged = {**_as_data(claim), **data}
     profile = db.session.get(FarmerProfile, claim.farmer_id)
-    _validated(profile, merged)
-    _apply(claim, data)
+    parcels = _validated(profile, merged)
+    _apply(claim, data, parcels)
     db.session.flush()
     audit.record(
         "claim.updated", claim, actor=actor, claim_id=claim.id, data={"fields": sorted(data)}
@@ -219,7 +242,9 @@ def warnings(claim: Claim) -> list[dict[str, str]]:
 
 def deadlines(claim: Claim) -> dict[str, date | None]:
     """Every deadline of the claim."""
-    if "decision_in_force" not in inspect(claim).unloaded:
+    if claim.status in UNDECIDED:
+        decision = None  # none was ever taken: no need to ask
+    elif "decision_in_force" not in inspect(claim).unloaded:
         decision = claim.decision_in_force  # loaded with its page of claims
     else:
         decision = current_decision(claim) if claim.id else None

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy.orm import joinedload, lazyload, load_only, selectinload
 
 from faunaschade import rules
 from faunaschade.access import claims_in_scope
@@ -19,8 +19,10 @@ from faunaschade.models import (
     Claim,
     ClaimSpecies,
     ClaimStatus,
+    FarmerProfile,
     User,
 )
+from faunaschade.models.next_due import BACKSTOP_STATUSES, assessment_due
 
 S = ClaimStatus
 #: What an officer has work on; the default of the status filter.
@@ -34,8 +36,6 @@ OPEN_STATUSES = (
 )
 #: Statuses the queue can be filtered on (drafts are the farmer's alone).
 QUEUE_STATUSES = tuple(s for s in ClaimStatus if s != S.DRAFT)
-#: The Awb decision term runs in these statuses (it stands still while incomplete, Awb 4:15).
-BACKSTOP_STATUSES = (S.SUBMITTED, S.ASSESSMENT_ORDERED, S.ASSESSED, S.PROPOSED)
 #: A deadline this many working days ahead or fewer is "soon".
 SOON_WORKING_DAYS = 3
 
@@ -106,39 +106,14 @@ def running_deadlines(
     return found
 
 
-def _assessment_due() -> Any:
-    return (
-        select(func.min(Assessment.due_on))
-        .where(Assessment.claim_id == Claim.id, Assessment.status != AssessmentStatus.SUBMITTED)
-        .scalar_subquery()
-    )
-
-
 def overdue_condition(on: date) -> ColumnElement[bool]:
     """SQL: some deadline an officer or assessor must meet has passed."""
     return or_(
         and_(Claim.status == S.INCOMPLETE, Claim.completion_deadline < on),
-        and_(Claim.status == S.ASSESSMENT_ORDERED, _assessment_due() < on),
+        and_(Claim.status == S.ASSESSMENT_ORDERED, assessment_due() < on),
         and_(Claim.status.in_((S.ASSESSED, S.PROPOSED)), Claim.decision_target < on),
         and_(Claim.status.in_(BACKSTOP_STATUSES), Claim.backstop_deadline < on),
     )
-
-
-def _earliest(a: Any, b: Any) -> Any:
-    # Portable LEAST() that ignores NULLs (SQLite has no LEAST; MIN(a, b) is NULL with a NULL).
-    return case((a.is_(None), b), (b.is_(None), a), (a < b, a), else_=b)
-
-
-def _next_due() -> Any:
-    """SQL: the earliest deadline an officer or assessor must meet, by status."""
-    backstop = case((Claim.status.in_(BACKSTOP_STATUSES), Claim.backstop_deadline), else_=None)
-    primary = case(
-        (Claim.status == S.INCOMPLETE, Claim.completion_deadline),
-        (Claim.status == S.ASSESSMENT_ORDERED, _assessment_due()),
-        (Claim.status.in_((S.ASSESSED, S.PROPOSED)), Claim.decision_target),
-        else_=None,
-    )
-    return _earliest(primary, backstop)
 
 
 def queue_query(user: User, filters: dict[str, Any], on: date | None = None) -> Select:
@@ -160,9 +135,11 @@ def queue_query(user: User, filters: dict[str, Any], on: date | None = None) -> 
             )
         )
     if filters.get("overdue"):
-        query = query.where(overdue_condition(on))
-    next_due = _next_due()
-    return query.order_by(next_due.is_(None), next_due, Claim.id)
+        # overdue_condition(on) in one indexed column: some deadline has passed exactly when
+        # the earliest one has.
+        query = query.where(Claim.next_due_at < on)
+    # Most urgent first, claims without a running deadline last: the order of the index.
+    return query.order_by(Claim.next_due_at.asc().nulls_last(), Claim.id)
 
 
 @dataclass(frozen=True)
@@ -189,22 +166,69 @@ class QueuePage:
     per_page: int  #: Page size.
 
 
+#: The claim columns a queue row shows or works its deadlines out from.
+ROW_COLUMNS = (
+    Claim.id,
+    Claim.reference,
+    Claim.status,
+    Claim.province,
+    Claim.crop,
+    Claim.completion_deadline,
+    Claim.zienswijze_deadline,
+    Claim.decision_target,
+    Claim.backstop_deadline,
+)
+
+
 def officer_queue(
-    user: User, filters: dict[str, Any], page: int = 1, per_page: int = 50
+    user: User,
+    filters: dict[str, Any],
+    page: int = 1,
+    per_page: int = 50,
+    *,
+    with_assessors: bool = False,
 ) -> QueuePage:
-    """A page of the officer's queue."""
+    """A page of the officer's queue, in the same few statements however long the queue is.
+
+    Only what a row shows is read: the farmer's name and place (not the whole profile with its
+    IBAN), the species, the newest assessment's due date and status; its assessor only when
+    asked (`with_assessors`: the page shows who assesses, the API does not).
+    """
     on = today()
     query = queue_query(user, filters, on)
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     claims = db.session.scalars(
-        query.options(selectinload(Claim.farmer)).offset((page - 1) * per_page).limit(per_page)
+        query.options(
+            load_only(*ROW_COLUMNS),
+            joinedload(Claim.farmer).load_only(FarmerProfile.name, FarmerProfile.city),
+            selectinload(Claim.species),
+            lazyload(Claim.parcels),
+        )
+        .offset((page - 1) * per_page)
+        .limit(per_page)
     ).all()
     newest: dict[int, Assessment] = {}
     if claims:
+        assessor = (
+            selectinload(Assessment.assessor).options(
+                load_only(User.name, User.email), lazyload(User.province_scopes)
+            )
+            if with_assessors
+            else lazyload(Assessment.assessor)
+        )
         for assessment in db.session.scalars(
             select(Assessment)
             .where(Assessment.claim_id.in_([c.id for c in claims]))
-            .options(selectinload(Assessment.assessor))
+            .options(
+                load_only(
+                    Assessment.id,
+                    Assessment.claim_id,
+                    Assessment.due_on,
+                    Assessment.status,
+                    Assessment.urgent,
+                ),
+                assessor,
+            )
             .order_by(Assessment.id)
         ):
             newest[assessment.claim_id] = assessment

@@ -37,6 +37,7 @@ from faunaschade.models.farmers import FarmerProfile, Parcel, Tenure
 from faunaschade.models.files import StoredFile
 from faunaschade.models.idempotency import IdempotencyKey
 from faunaschade.models.jobs import JobRecord, JobStatus
+from faunaschade.models.next_due import refresh_next_due  # also its flush hook, for every session
 from faunaschade.models.payments import (
     BatchItemKind,
     BatchStatus,
@@ -95,4 +96,5 @@ __all__ = [
     "User",
     "UserProvince",
     "Zienswijze",
+    "refresh_next_due",
 ]

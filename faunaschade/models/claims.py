@@ -6,7 +6,19 @@ import enum
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Date,
+    FetchedValue,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+    select,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from faunaschade.extensions import db
@@ -79,12 +91,19 @@ class Claim(CreatedMixin, db.Model):
     """A farmer's application for compensation."""
 
     __tablename__ = "claims"
-    __table_args__ = (province_check("province"), non_negative("leges"))
+    __table_args__ = (
+        province_check("province"),
+        non_negative("leges"),
+        # The officer's queue reads its first page along this index (ORDER BY next_due_at
+        # NULLS LAST, id), however many open claims there are.
+        Index("ix_claims_next_due_at_id", "next_due_at", "id"),
+    )
 
     #: Surrogate key.
     id: Mapped[int] = mapped_column(primary_key=True)
-    #: Human reference on letters, e.g. FS-2025-000123.
-    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    #: Human reference on letters, e.g. FS-2025-000123; a new claim gets it from its INSERT
+    #: (reference_on_insert), so the ORM reads it back with RETURNING.
+    reference: Mapped[str] = mapped_column(String(20), unique=True, server_default=FetchedValue())
     #: Applicant.
     farmer_id: Mapped[int] = mapped_column(ForeignKey("farmer_profiles.id"), index=True)
     #: Province whose rules and officers handle the claim.
@@ -121,6 +140,9 @@ class Claim(CreatedMixin, db.Model):
     decision_target: Mapped[date | None] = mapped_column(Date)
     #: Awb backstop (8 weeks after submission): a delay notice is due before it.
     backstop_deadline: Mapped[date | None] = mapped_column(Date, index=True)
+    #: The earliest deadline an officer or assessor must meet in the current status (what the
+    #: queue sorts on); None when none runs. Kept by models.next_due on every flush.
+    next_due_at: Mapped[date | None] = mapped_column(Date)
     #: Optimistic-locking counter; a stale write raises StaleDataError.
     version: Mapped[int] = mapped_column(Integer, default=1, nullable=False)
     #: Last change.
@@ -145,6 +167,21 @@ class Claim(CreatedMixin, db.Model):
         uselist=False,
         lazy="raise",
     )
+
+
+def reference_on_insert(claim: Claim) -> None:
+    """Let the claim's INSERT number it FS-<year of discovery>-<id, at least six digits>.
+
+    No UPDATE after the INSERT: on PostgreSQL the trigger `claims_reference` (migration
+    e5f6a7b8c9d0) fills the NULL reference from the id the INSERT draws from the sequence; SQLite,
+    which lets one writer in at a time, takes max(id) + 1 for both in the INSERT itself. The ORM
+    reads the reference back with RETURNING. Set discovered_on first.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        return  # left out of the INSERT: the trigger numbers it
+    next_id = select(func.coalesce(func.max(Claim.id), 0) + 1).scalar_subquery()
+    claim.id = next_id  # type: ignore[assignment]
+    claim.reference = func.printf("FS-%d-%06d", claim.discovered_on.year, next_id)  # type: ignore[assignment]
 
 
 _C = ClaimStatus

@@ -386,7 +386,7 @@ def queue_page():
     """Claims of the officer's provinces, filtered, with their deadlines in colour and words."""
     filters, errors = _filters(request.args)
     page, per_page = filters.pop("page"), filters.pop("per_page")
-    result = queue.officer_queue(current_user, filters, page, per_page)
+    result = queue.officer_queue(current_user, filters, page, per_page, with_assessors=True)
     pages = max(1, -(-result.total // per_page))
     kept = {k: v for k, v in request.args.items() if k != "page"}
     page_links = [(n, url_for(".queue_page", **kept, page=n)) for n in range(1, pages + 1)]
