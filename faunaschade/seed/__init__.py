@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 
 from faunaschade.clock import AMSTERDAM, local_day
 from faunaschade.extensions import db
+from faunaschade.models import refresh_next_due
 from faunaschade.seed.claims import Builder
 from faunaschade.seed.people import Farmers, ensure_staff
 from faunaschade.seed.sampling import skeletons
@@ -81,6 +82,8 @@ def seed_claims(
     batches = builder.batches.rows()
     report.rows += _flush(session, batches, report)
     report.events += append_events(session, builder.pop_until(None))
+    # The bulk load passes the ORM's flush hook: store every claim's next due date at once.
+    refresh_next_due(session)
     session.commit()
     report.seconds = time.perf_counter() - started
     return report

@@ -1,7 +1,7 @@
 """claims.next_due_at for the officer's queue; a new claim's reference from its INSERT
 
 Revision ID: e5f6a7b8c9d0
-Revises: c3d8f1a0b2e4
+Revises: f6a7b8c9d0e1
 Create Date: 2026-12-02 06:00:00
 
 The queue sorted every open claim in scope on a CASE with a correlated subquery per row; it now
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 
 revision = 'e5f6a7b8c9d0'
-down_revision = 'c3d8f1a0b2e4'
+down_revision = 'f6a7b8c9d0e1'
 branch_labels = None
 depends_on = None
 

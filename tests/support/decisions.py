@@ -56,7 +56,8 @@ def assessed_claim(
     session.flush()
     discovered = discovered_on or today() - timedelta(days=30)
     claim = Claim(
-        reference=f"FS-{discovered.year}-{parcel.id:06d}",
+        # 9xxxxx: never one that a claim's INSERT gives itself from its id.
+        reference=f"FS-{discovered.year}-9{parcel.id:05d}",
         farmer_id=profile.id,
         province=province,
         kind=ClaimKind.CROP,
