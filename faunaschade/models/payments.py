@@ -116,7 +116,10 @@ class PaymentBatch(CreatedMixin, db.Model):
     """A SEPA credit-transfer batch for one province.
 
     `total` always equals the sum of the items: database triggers keep it so and refuse any
-    other value (migration "payment batches"), on PostgreSQL and on SQLite.
+    other value (migrations "payment batches" and "batch totals per statement"), on PostgreSQL
+    and on SQLite. They add each statement's change once per batch on PostgreSQL (statement-level
+    triggers with transition tables) and each item's amount on SQLite, so writing n items costs
+    n, not n².
     """
 
     __tablename__ = "payment_batches"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import sepaxml
 import xmlschema
-from sqlalchemy import func, select, text, update
+from sqlalchemy import String, cast, func, insert, literal, select, text, true, update
 from sqlalchemy.exc import IntegrityError
 from stdnum import iban
 
@@ -494,3 +494,73 @@ def test_a_batch_never_outgrows_its_total_column_the_rest_waits(client, session,
     second = _build(client, tokens)
     assert second.status_code == 201, second.json
     assert Decimal(second.json["total"]) == Decimal("4000000000.00")
+
+
+def _clone_claims(session, claim: Claim, n: int) -> list[int]:
+    """`n` copies of the claim (references KLOON-1 … KLOON-n), in one INSERT … SELECT."""
+    table = Claim.__table__
+    numbers = select(literal(1).label("i")).cte("numbers", recursive=True)
+    numbers = numbers.union_all(select(numbers.c.i + 1).where(numbers.c.i < n))
+    names = [column.name for column in table.columns if column.name != "id"]
+    reference = (literal("KLOON-") + cast(numbers.c.i, String)).label("reference")
+    values = [reference if name == "reference" else table.c[name] for name in names]
+    source = select(*values).select_from(table).join(numbers, true()).where(table.c.id == claim.id)
+    session.execute(insert(table).from_select(names, source))
+    return list(session.scalars(select(Claim.id).where(Claim.reference.like("KLOON-%"))))
+
+
+def _batch_row_updates(session) -> int:
+    """Updates of payment_batches rows so far in this transaction (PostgreSQL statistics)."""
+    return session.scalar(
+        text("SELECT n_tup_upd FROM pg_stat_xact_user_tables WHERE relname = 'payment_batches'")
+    )
+
+
+def test_a_batch_of_5000_items_updates_its_total_once_per_statement(session, people, decide):
+    """Items written in one statement move the total once, whatever their number (it was once
+    per item, re-summing the batch each time); one statement removing or changing many items
+    likewise; the total always equals the items."""
+    users, _ = people
+    claim = decide()
+    decision = _decision(session, claim)
+    batch = PaymentBatch(province=claim.province, built_by=users["a"].id)
+    session.add(batch)
+    session.flush()
+    postgres = session.get_bind().dialect.name == "postgresql"
+    # SQLite's check still re-sums the batch for every item (row-level triggers only): fewer.
+    n = 5000 if postgres else 500
+    ids = _clone_claims(session, claim, n)
+    session.execute(
+        text(
+            "INSERT INTO payment_batch_claims (batch_id, claim_id, decision_id, live_claim_id) "
+            "SELECT :batch, id, :decision, id FROM claims WHERE reference LIKE 'KLOON-%'"
+        ),
+        {"batch": batch.id, "decision": decision.id},
+    )
+    before = _batch_row_updates(session) if postgres else 0
+    session.execute(
+        text(
+            "INSERT INTO payment_batch_items (batch_id, decision_id, claim_id, kind, amount, "
+            "end_to_end_id, creditor_name, creditor_iban, remittance) "
+            "SELECT :batch, :decision, id, 'payout', 1.25, 'FS-K' || id, 'Boer', "
+            "'NL91ABNA0417164300', 'kloon' FROM claims WHERE reference LIKE 'KLOON-%'"
+        ),
+        {"batch": batch.id, "decision": decision.id},
+    )
+    assert len(ids) == n
+    assert _total(session, batch.id) == _items_sum(session, batch.id) == Decimal("1.25") * n
+    if postgres:
+        assert _batch_row_updates(session) - before == 1
+
+    session.execute(
+        text("DELETE FROM payment_batch_items WHERE batch_id = :b AND claim_id <= :c"),
+        {"b": batch.id, "c": sorted(ids)[n // 2 - 1]},
+    )
+    assert _total(session, batch.id) == _items_sum(session, batch.id) == Decimal("1.25") * n / 2
+    session.execute(
+        text("UPDATE payment_batch_items SET amount = amount * 2 WHERE batch_id = :b"),
+        {"b": batch.id},
+    )
+    assert _total(session, batch.id) == _items_sum(session, batch.id) == Decimal("1.25") * n
+    if postgres:
+        assert _batch_row_updates(session) - before == 3

@@ -246,3 +246,26 @@ def test_grouping_sets_give_what_separate_queries_give(seeded, session):
         for keys in sets:
             assert together[keys] == list(statistics.rows(keys, filters)), keys
     assert together[()][0] == statistics.totals(statistics.Filters(crop="blijvend_grasland"))
+
+
+def test_grouped_rows_are_fetched_plainly_not_through_a_server_side_cursor(seeded, session):
+    """A server-side cursor (yield_per) keeps PostgreSQL from running the aggregate in parallel;
+    the grouped rows are few, so they come in one fetch, the same rows as before."""
+    from sqlalchemy import event
+
+    from faunaschade.statistics import figures as statistics
+
+    streamed: list[bool] = []
+
+    def seen(conn, cursor, statement, parameters, context, executemany):
+        if "median_days_to_decision" in statement:
+            streamed.append(bool(context.execution_options.get("stream_results")))
+
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        found = list(statistics.rows(("province", "outcome")))
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert streamed == [False]
+    assert sum(row["claims"] for row in found) == statistics.totals()["claims"]
