@@ -1,7 +1,7 @@
 """batch totals follow their items per statement, by the change, not by a re-sum per item
 
 Revision ID: d4e5f6a7b8c9
-Revises: c3d8f1a0b2e4
+Revises: e5f6a7b8c9d0
 Create Date: 2026-12-02 06:00:00
 
 Revision 993275a3fc02 kept payment_batches.total equal to the sum of its items with a row-level
@@ -23,7 +23,7 @@ from alembic import op
 
 
 revision = 'd4e5f6a7b8c9'
-down_revision = 'c3d8f1a0b2e4'
+down_revision = 'e5f6a7b8c9d0'
 branch_labels = None
 depends_on = None
 
