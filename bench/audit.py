@@ -239,7 +239,7 @@ def _writers(args) -> list[dict]:
                     "value": round(rate[variant], 1),
                     "unit": "tx/s",
                     "baseline": round(rate["off"], 1),
-                    "baseline_label": "same writers without the chain",
+                    "baseline_label": "same writers writing no audit event",
                     "ratio": round(ratio, 3),
                     "goal": {
                         "chain": ">= 0.8x",
