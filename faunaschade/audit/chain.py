@@ -25,8 +25,8 @@ import hashlib
 import json
 import logging
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -225,11 +225,16 @@ def seal(bind: Engine | Connection | None = None, batch: int = 2000) -> int:
             return total
 
 
-def seal_continuously(app: Flask, stop: threading.Event) -> None:
-    """Seal every AUDIT_SEAL_INTERVAL_SECONDS until `stop` is set (a thread of flask worker)."""
+def seal_continuously(
+    app: Flask,
+    stop: threading.Event,
+    guard: Callable[[], AbstractContextManager[Any]] = nullcontext,
+) -> None:
+    """Seal every AUDIT_SEAL_INTERVAL_SECONDS until `stop` is set (a thread of flask worker);
+    each round runs inside `guard()` (the worker's: no fork while a round holds a connection)."""
     interval = app.config["AUDIT_SEAL_INTERVAL_SECONDS"]
     while not stop.wait(interval):
-        with app.app_context():
+        with guard(), app.app_context():
             try:
                 seal()
             except SQLAlchemyError:  # the database is away: the next round tries again

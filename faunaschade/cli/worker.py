@@ -18,6 +18,7 @@ from faunaschade.extensions import db
 from faunaschade.jobs.core import (
     QUEUES,
     RqDispatcher,
+    background_work,
     dispatcher,
     execute,
     has_worker_app,
@@ -37,7 +38,7 @@ def run_job(job_id: str) -> None:
 def _sweep_forever(app, interval: int, stop: threading.Event) -> None:
     # Re-hand jobs that were committed while Redis was down; every worker does this.
     while not stop.wait(interval):
-        with app.app_context():
+        with background_work(), app.app_context():
             try:
                 jobs_module.sweep()
             except Exception:  # keep sweeping; the next round tries again
@@ -61,7 +62,9 @@ def worker(burst: bool, sweep_interval: int) -> None:
     sweeper = threading.Thread(target=_sweep_forever, args=(app, sweep_interval, stop), daemon=True)
     sweeper.start()
     # Production leaves sealing the audit chain to the workers (AUDIT_SEALER=worker).
-    sealer = threading.Thread(target=audit_chain.seal_continuously, args=(app, stop), daemon=True)
+    sealer = threading.Thread(
+        target=audit_chain.seal_continuously, args=(app, stop, background_work), daemon=True
+    )
     sealer.start()
     try:
         _work_through_outages(disp, burst)

@@ -10,8 +10,10 @@ from __future__ import annotations
 import logging
 import os
 import re
+import threading
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -208,15 +210,57 @@ _app_for_worker: Flask | None = None
 _engines: weakref.WeakSet[Engine] = weakref.WeakSet()
 
 
+#: Held by a process's background threads (the worker's sweep and audit sealer) while they
+#: talk to the database, and by os.fork() while it forks: a child never starts with a
+#: connection that a thread of its parent was using, or with a session that holds one.
+_fork_guard = threading.RLock()
+_FORK_GUARD_TIMEOUT = 30.0
+_guard_held = threading.local()
+#: Sessions a forked child inherited: kept, never closed or collected, since closing them
+#: would roll back (or end) the parent's database session over the shared socket.
+_inherited_sessions: list[Any] = []
+
+
+@contextmanager
+def background_work() -> Iterator[None]:
+    """Database work of a background thread, kept out of the way of a fork."""
+    with _fork_guard:
+        yield
+
+
+def _before_fork() -> None:
+    # A fork waits (briefly) for background database work to finish; if that hangs on a dead
+    # server, fork anyway: the child opens its own connections all the same.
+    _guard_held.value = _fork_guard.acquire(timeout=_FORK_GUARD_TIMEOUT)
+
+
+def _after_fork_in_parent() -> None:
+    if getattr(_guard_held, "value", False):
+        _guard_held.value = False
+        _fork_guard.release()
+
+
 def _fresh_pools_in_child() -> None:
-    # Runs in every forked child (rq's work-horse, a gunicorn worker): the pooled sockets are
-    # the parent's, and two processes on one PostgreSQL session commit or roll back each
-    # other's work. close=False leaves them open for the parent; the child opens its own.
+    # Runs in every forked child (rq's work-horse and scheduler, a gunicorn worker): the pooled
+    # sockets are the parent's, and two processes on one PostgreSQL session commit or roll
+    # back each other's work. close=False leaves them open for the parent; the child opens its
+    # own. The scoped sessions of the parent's threads go too (kept, never closed).
+    global _fork_guard
+    _fork_guard = threading.RLock()
+    _guard_held.value = False
     for engine in list(_engines):
         engine.dispose(close=False)
+    sessions = db.session.registry.registry
+    if isinstance(sessions, dict):
+        _inherited_sessions.append(dict(sessions))
+        sessions.clear()
 
 
-os.register_at_fork(after_in_child=_fresh_pools_in_child)
+os.register_at_fork(
+    before=_before_fork,
+    after_in_parent=_after_fork_in_parent,
+    after_in_child=_fresh_pools_in_child,
+)
 
 
 def set_worker_app(app: Flask) -> None:

@@ -1,6 +1,7 @@
 """A forked job gets its own database connection, never the worker's (rq forks a work-horse)."""
 
 import os
+import threading
 import time
 
 import pytest
@@ -51,8 +52,18 @@ def test_a_forked_job_opens_its_own_connection(committed):
         assert db.session.scalar(text("SELECT pg_backend_pid()")) == parent_backend
 
 
+@pytest.mark.parametrize(
+    "sealer",
+    [
+        {},
+        # The audit sealer, a thread of the worker, busy all the time: rq forks while it holds a
+        # connection, and the child must not roll back or close that connection on clean-up.
+        {"AUDIT_SEALER": "worker", "AUDIT_SEAL_INTERVAL_SECONDS": "0.002"},
+    ],
+    ids=["sweep", "sweep-and-busy-sealer"],
+)
 def test_letters_in_a_real_forking_worker_with_a_busy_sweep_succeed_first_time(
-    committed, database_url, redis_url, tmp_path
+    committed, database_url, redis_url, tmp_path, sealer
 ):
     with committed.app_context():
         users = drenthe_people("a", "b")
@@ -69,6 +80,7 @@ def test_letters_in_a_real_forking_worker_with_a_busy_sweep_succeed_first_time(
         "REDIS_URL": redis_url,
         "MAIL_PORT": "1",
         "JOB_RETRY_INTERVALS": "1",  # a failed first attempt shows as attempts == 2, soon
+        **sealer,
     }
     worker = Worker(env, tmp_path / "worker.log", sweep_interval=1)
     worker.start()
@@ -97,3 +109,35 @@ def test_letters_in_a_real_forking_worker_with_a_busy_sweep_succeed_first_time(
     ] * 10, log[-3000:]
     for symptom in ("INTRANS", "server closed the connection", "EMPTY_QUERY"):
         assert symptom not in log
+
+
+def test_a_fork_waits_for_background_database_work_and_drops_the_threads_sessions(committed):
+    # The worker's sweep and sealer are threads; rq forks the work-horse and its scheduler at
+    # any moment. A fork in the middle of a thread's transaction would hand the child that
+    # thread's session and socket.
+    entered, finished = threading.Event(), threading.Event()
+
+    def background() -> None:
+        with jobs.core.background_work(), committed.app_context():
+            db.session.scalar(text("SELECT pg_backend_pid()"))  # a transaction, mid-way
+            entered.set()
+            time.sleep(0.3)
+            db.session.commit()
+            finished.set()
+
+    thread = threading.Thread(target=background)
+    thread.start()
+    entered.wait(5)
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:
+        report = f"{int(finished.is_set())}{len(db.session.registry.registry)}"
+        os.write(write, report.encode())
+        os._exit(0)
+    os.close(write)
+    os.waitpid(child, 0)
+    report = os.read(read, 16).decode()
+    os.close(read)
+    thread.join()
+    assert report[0] == "1", "the fork did not wait for the thread's database work"
+    assert report[1:] == "0", "the child inherited its parent's scoped sessions"
