@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 BENCHES = {
     "load": ("load.py", [], ["--full"]),
     "rules": ("rules.py", [], ["--full"]),
-    "letters": ("letters.py", [], []),
+    "letters": ("worker_letters.py", [], ["--n", "100"]),
     "seed": ("seed.py", [], ["--claims", "100000"]),
     "audit": ("audit.py", [], ["--events", "1100000", "--rounds", "3"]),
     "statistics": ("statistics_figures.py", [], ["--claims", "100000"]),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 
@@ -14,6 +15,7 @@ from rq import Worker
 from faunaschade import create_app
 from faunaschade import jobs as jobs_module
 from faunaschade.audit import chain as audit_chain
+from faunaschade.documents import samples as documents_samples
 from faunaschade.extensions import db
 from faunaschade.jobs.core import (
     QUEUES,
@@ -55,7 +57,13 @@ def worker(burst: bool, sweep_interval: int) -> None:
     if not isinstance(disp, RqDispatcher):
         raise click.UsageError("REDIS_URL is not set: jobs run in-process, no worker needed.")
     set_worker_app(current_app._get_current_object())
+    # What every forked job would set up cold (WeasyPrint, fonts, templates) is set up once here.
+    documents_samples.warm_up()
     swept = jobs_module.sweep()
+    # What exists now lasts the worker's life: out of the collector's sight, so that a child's
+    # collections don't touch (and so copy) every page it shares with this parent.
+    gc.collect()
+    gc.freeze()
     click.echo(f"worker starting on {', '.join(QUEUES)}; {swept} pending job(s) handed over")
     stop = threading.Event()
     app = current_app._get_current_object()

@@ -29,6 +29,7 @@ from faunaschade.documents.context import (
 )
 from faunaschade.documents.decision_context import LEGAL_BASIS, DecisionLetter, StepLine
 from faunaschade.documents.delay_context import DelayNotice
+from faunaschade.documents.render import render_pdf
 from faunaschade.models import LetterKind
 
 _REFERENCE = "FS-2025-000123"
@@ -189,3 +190,13 @@ def sample_letters() -> dict[LetterKind, tuple[str, dict[str, Any]]]:
         )
         for kind, details in contexts.items()
     }
+
+
+def warm_up() -> None:
+    """Render every kind of letter once from these samples, to nowhere.
+
+    `flask worker` calls this before it forks a work-horse per job: the libraries' types,
+    fontconfig and the font map, the compiled templates and the decoded assets are then the
+    parent's, shared with every child, instead of being set up again in each one."""
+    for template, context in sample_letters().values():
+        render_pdf(template, context)
