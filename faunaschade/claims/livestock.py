@@ -26,6 +26,7 @@ from faunaschade.models import (
 )
 from faunaschade.models.base import utcnow
 from faunaschade.models.claims import reference_on_insert
+from faunaschade.vocabulary import FINDING_LABELS
 
 #: Statuses in which the officer can still record the field visit and DNA outcome.
 FINDING_STATUSES = (ClaimStatus.SUBMITTED, ClaimStatus.ASSESSMENT_ORDERED, ClaimStatus.ASSESSED)
@@ -119,16 +120,6 @@ def record_wolf_finding(
     )
     db.session.flush()
     return claim
-
-
-#: The DNA and field-visit outcomes in Dutch (pages and letters).
-FINDING_LABELS = {
-    "certain": "wolf (zeker)",
-    "probable": "wolf (zeer waarschijnlijk)",
-    "dog": "hond",
-    "fox": "vos",
-    "unknown": "onbekend",
-}
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from faunaschade.models import (
 from faunaschade.models.assessments import current_assessment
 from faunaschade.models.completion_requests import CompletionRequest
 from faunaschade.rules.catalogue import ANIMAL_KINDS
-from faunaschade.web.livestock_form import OUTCOME_LABELS, SEX_LABELS
+from faunaschade.vocabulary import ANIMAL_OUTCOME_LABELS, SEX_LABELS
 
 S = ClaimStatus
 #: Statuses in which the engine's preview helps the officer (a proposal shows its own).
@@ -125,5 +125,5 @@ def register(app: Flask) -> None:
     app.jinja_env.globals["animal_words"] = {
         "kind": _animal_kind,
         "sex": SEX_LABELS,
-        "outcome": OUTCOME_LABELS,
+        "outcome": ANIMAL_OUTCOME_LABELS,
     }

@@ -13,6 +13,7 @@ from werkzeug.datastructures import MultiDict
 from faunaschade.models import Assessment, Claim
 from faunaschade.rules.catalogue import ANIMAL_KINDS, SPECIES
 from faunaschade.rules.prices import PriceError, PriceTable
+from faunaschade.vocabulary import ANIMAL_OUTCOME_LABELS, SEX_LABELS
 from faunaschade.web.assessment_form import dutch_number, plain, row_count
 from faunaschade.web.formdata import whole_number
 
@@ -53,8 +54,6 @@ FIELD_LABELS = {
     "date": "Datum",
     "remarks": "Opmerkingen",
 }
-SEX_LABELS = {"female": "vrouwelijk", "male": "mannelijk"}
-OUTCOME_LABELS = {"killed": "dood", "injured": "gewond"}
 #: Age classes from young to old (the price table's codes).
 AGE_ORDER = ("lam", "big", "jaarling", "jong", "pink", "volwassen", "oud")
 
@@ -80,7 +79,7 @@ def choices(claim: Claim, table: PriceTable) -> dict[str, dict[str, str]]:
         "breed_group": {b: _word(b) for b in breeds},
         "sex": SEX_LABELS,
         "age_class": {a: _word(a) for a in ages},
-        "outcome": OUTCOME_LABELS,
+        "outcome": ANIMAL_OUTCOME_LABELS,
     }
 
 
