@@ -196,7 +196,8 @@ def test_errors_stand_next_to_their_field_with_the_dutch_label(app, session, wol
     # The message stands inside the field's own box, the control points to it.
     assert re.search(
         r'<label class="label" for="f-animal-0-breed_group">Rasgroep</label>\s*'
-        r'<p class="error-text" id="f-animal-0-breed_group-error-1">.*?Dit veld is verplicht\.</p>\s*'
+        r'<p class="error-text" id="f-animal-0-breed_group-error-1">'
+        r".*?Dit veld is verplicht\.</p>\s*"
         r'<select class="input" id="f-animal-0-breed_group" name="animal-0-breed_group" '
         r'aria-invalid="true"',
         html,
