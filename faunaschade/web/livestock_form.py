@@ -8,6 +8,8 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
 from faunaschade.models import Assessment, Claim
@@ -40,19 +42,19 @@ MAX_ROWS = 500
 
 #: Dutch names of the fields, for labels and the error summary.
 FIELD_LABELS = {
-    "species": "Veroorzaakt door",
-    "animal": "Naam of oormerk van het dier",
-    "animal_kind": "Soort dier",
-    "breed_group": "Rasgroep",
-    "sex": "Geslacht",
-    "age_class": "Leeftijdsklasse",
-    "pregnant": "Drachtig",
-    "outcome": "Dood of gewond",
-    "vet_costs": "Dierenartskosten (€)",
-    "abortion": "Verlies door verwerpen (€)",
-    "carcass_removal": "Afvoer kadaver (€)",
-    "date": "Datum",
-    "remarks": "Opmerkingen",
+    "species": _l("Veroorzaakt door"),
+    "animal": _l("Naam of oormerk van het dier"),
+    "animal_kind": _l("Soort dier"),
+    "breed_group": _l("Rasgroep"),
+    "sex": _l("Geslacht"),
+    "age_class": _l("Leeftijdsklasse"),
+    "pregnant": _l("Drachtig"),
+    "outcome": _l("Dood of gewond"),
+    "vet_costs": _l("Dierenartskosten (€)"),
+    "abortion": _l("Verlies door verwerpen (€)"),
+    "carcass_removal": _l("Afvoer kadaver (€)"),
+    "date": _l("Datum"),
+    "remarks": _l("Opmerkingen"),
 }
 #: Age classes from young to old (the price table's codes).
 AGE_ORDER = ("lam", "big", "jaarling", "jong", "pink", "volwassen", "oud")
@@ -210,17 +212,22 @@ _ROW = re.compile(r"^(animal|visit)-(\d+)-(\w+)$")
 def error_labels(errors: dict[str, list[str]]) -> dict[str, str]:
     """'animal-1-vet_costs' → 'Dier 2: Dierenartskosten (€)' for the error summary."""
     labels = {
-        "visits": "Bezoeken",
-        "animals": "Dieren",
-        "lines": "Taxatieregels",
-        "remarks": "Opmerkingen",
-        "_schema": "Rapport",
+        "visits": gettext("Bezoeken"),
+        "animals": gettext("Dieren"),
+        "lines": gettext("Taxatieregels"),
+        "remarks": gettext("Opmerkingen"),
+        "_schema": gettext("Rapport"),
     }
     for key in errors:
         if match := _ROW.match(key):
             kind, index, field = match.groups()
-            what = "Dier" if kind == "animal" else "Bezoek"
-            labels[key] = f"{what} {int(index) + 1}: {FIELD_LABELS.get(field, field)}"
+            label = str(FIELD_LABELS.get(field, field))
+            n = int(index) + 1
+            labels[key] = (
+                gettext("Dier %(n)s: %(field)s", n=n, field=label)
+                if kind == "animal"
+                else gettext("Bezoek %(n)s: %(field)s", n=n, field=label)
+            )
     return labels
 
 

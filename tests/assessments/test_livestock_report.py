@@ -8,6 +8,7 @@ answered "Perceel: Dit veld is verplicht … Onbekende diersoort: wolf", and the
 import re
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 
@@ -16,15 +17,15 @@ from faunaschade.decisions.calculation import calculate_claim
 from faunaschade.models import Assessment, AssessmentStatus, Claim
 from faunaschade.rules.prices import price_table_for
 from tests.support.app import DEMO_PASSWORD, csrf_token_from
-from tests.support.farmers import register_and_login
+from tests.support.farmers import PASSWORD, register_and_login, registration
 
 
-def web_client(app, user):
+def web_client(app, user, password=DEMO_PASSWORD):
     """A browser-like client logged in as `user` (session cookie, CSRF)."""
     client = app.test_client()
     token = csrf_token_from(client.get("/login").get_data(as_text=True))
     response = client.post(
-        "/login", data={"email": user.email, "password": DEMO_PASSWORD, "csrf_token": token}
+        "/login", data={"email": user.email, "password": password, "csrf_token": token}
     )
     assert response.status_code == 302
     return client
@@ -288,3 +289,44 @@ def test_the_api_total_is_what_the_animals_are_worth_as_the_engine_counts_them(
     assert submitted.json["total_assessed_damage"] == f"{expected:.2f}"
     claim = session.get(Claim, wolf["claim"]["id"])
     assert calculate_claim(claim).assessed_damage == expected
+
+
+def test_the_wolf_claim_pages_show_the_report_the_finding_and_the_animals(app, client, wolf):
+    """Before issue 14 the claim page of a wolf claim said 'Teelt: None', showed an empty
+    parcel table and nothing of the animals."""
+    farmer = web_client(app, SimpleNamespace(email=registration()["email"]), PASSWORD)
+    officer = web_client(app, wolf["officer"])
+    url = f"/aanvragen/{wolf['claim']['id']}"
+    for page in (farmer.get(url).get_data(as_text=True), officer.get(url).get_data(as_text=True)):
+        assert "Teelt" not in page and "None" not in page
+        assert "Percelen met schade" not in page
+        assert "Dieren gevonden op" in page and "Gemeld op" in page
+        assert "Dode of gewonde dieren gemeld</dt><dd>3</dd>" in page
+        assert "wolf (zeker)" in page
+        assert "Melding van 3 dode of gewonde dieren gedaan" in page
+    report = {
+        "visits": [{"date": today().isoformat()}],
+        "animals": [
+            {
+                "species": "wolf",
+                "animal": "ooi-1",
+                "animal_kind": "schaap",
+                "breed_group": "gebruiksras",
+                "sex": "female",
+                "age_class": "volwassen",
+                "outcome": "killed",
+            }
+        ],
+    }
+    aid = wolf["assessment_id"]
+    client.put(f"/api/v1/assessments/{aid}/report", json=report, headers=wolf["assessor_h"])
+    # The farmer sees the animals once the report is submitted, the officer while it is written.
+    value = price_table_for(today()).value("schaap", "gebruiksras", "female", "volwassen")
+    assert "ooi-1" not in farmer.get(url).get_data(as_text=True)
+    assert "ooi-1" in officer.get(url).get_data(as_text=True)
+    client.post(f"/api/v1/assessments/{aid}/submit", headers=wolf["assessor_h"])
+    page = farmer.get(url).get_data(as_text=True)
+    assert "Vastgestelde schade aan dieren" in page and "ooi-1" in page
+    assert "schaap, gebruiksras, vrouwelijk, volwassen" in page
+    euro = f"€ {value:.2f}".replace(".", ",")
+    assert re.search(rf"Totaal vastgestelde schade</th><td[^>]*><strong>{euro}</strong>", page)

@@ -4,9 +4,12 @@ the keeper reads the confirmation and answers, two officers decide, the letter i
 
 Before issue 14 the assessor's step had to go through the API (the page was the crop form)."""
 
+import json
 import re
+import urllib.request
 from datetime import datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -45,12 +48,7 @@ def people(committed, redis_conn):
 
 def _login(browser, base: str, email: str):
     context = browser.new_context(locale="nl-NL")
-    page = context.new_page()
-    page.goto(f"{base}/login")
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    return context, page
+    return context, _login_in(context, base, email)
 
 
 def _facts(page) -> str:
@@ -198,3 +196,108 @@ def test_wolf_claim_from_report_to_decision_letter_in_the_web_pages(
     assert f"Totaal vastgestelde schade {format_eur(total)}" in letter
     assert f"Het bedrag van de tegemoetkoming is {format_eur(total)}" in letter
     farmer_context.close()
+
+
+AXE = Path(__file__).resolve().parents[1] / "platform" / "a11y" / "axe.min.js"
+AXE_RUN = """async () => (await axe.run(document, {
+  runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},
+  resultTypes: ['violations'],
+})).violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))"""
+
+
+def _api(base: str, method: str, path: str, body: dict | None = None, token: str = "") -> dict:
+    request = urllib.request.Request(
+        f"{base}{path}",
+        data=json.dumps(body or {}).encode(),
+        method=method,
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read())
+
+
+def _token(base: str, email: str) -> str:
+    body = {"email": email, "password": DEMO_PASSWORD}
+    return _api(base, "POST", "/api/v1/auth/token", body)["token"]
+
+
+def test_the_wolf_pages_have_no_wcag_21_aa_violations(browser, live_server, people):
+    """The livestock report (empty, with errors, saved) and the wolf claim page, in Dutch and
+    English, checked by axe-core as tests/platform/test_accessibility.py does (set up through
+    the API: the journey itself is the test above)."""
+    base = live_server
+    found = datetime.now(AMSTERDAM) - timedelta(hours=1)
+    claim = _api(
+        base,
+        "POST",
+        "/api/v1/claims/livestock",
+        {
+            "province": "GE",
+            "discovered_at": found.isoformat(),
+            "species": ["wolf"],
+            "animals": 1,
+            "description": "Een ooi dood.",
+        },
+        _token(base, "herder@example.nl"),
+    )
+    order = _api(
+        base,
+        "POST",
+        f"/api/v1/claims/{claim['id']}/assessment-order",
+        {"assessor_email": "tim@bureau.nl"},
+        _token(base, "a@gelderland.nl"),
+    )
+    report_url = f"{base}/taxaties/{order['assessment_id']}"
+    problems: list[str] = []
+    for email, checks in (
+        ("tim@bureau.nl", ("empty", "errors", "saved")),
+        ("herder@example.nl", ("claim",)),
+        ("a@gelderland.nl", ("claim",)),
+    ):
+        # axe comes in as a script tag, which the CSP (script-src 'self') would block.
+        context = browser.new_context(locale="nl-NL", bypass_csp=True)
+        page = _login_in(context, base, email)
+        for language in ("nl", "en"):
+            for check in checks:
+                if check == "claim":
+                    page.goto(f"{base}/aanvragen/{claim['id']}")
+                else:
+                    page.goto(report_url)
+                if check == "errors":
+                    _animal(page, 0, animal="ooi-1", animal_kind="schaap", vet_costs="veel")
+                    page.locator("button[value=save]").first.click()
+                    expect(
+                        page.locator("#error-summary a[href='#f-animal-0-vet_costs']")
+                    ).to_be_visible()
+                if check == "saved":
+                    page.locator("#f-visit-0-date").fill(today().isoformat())
+                    _animal(
+                        page,
+                        0,
+                        animal="ooi-1",
+                        outcome="killed",
+                        animal_kind="schaap",
+                        breed_group="gebruiksras",
+                        sex="female",
+                        age_class="volwassen",
+                        vet_costs="",
+                    )
+                    page.locator("button[value=save]").first.click()
+                    expect(page.locator(".flashes .flash-success")).to_be_visible()
+                page.add_script_tag(path=str(AXE))
+                problems += [f"{email} {language} {check}: {v}" for v in page.evaluate(AXE_RUN)]
+            if language == "nl":
+                page.locator("form.lang-switch button").click()
+                page.wait_for_load_state()
+                assert page.locator("html").get_attribute("lang") == "en"
+        context.close()
+    assert problems == []
+
+
+def _login_in(context, base: str, email: str):
+    page = context.new_page()
+    page.goto(f"{base}/login")
+    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_label("Wachtwoord").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    return page
