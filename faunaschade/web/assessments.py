@@ -236,7 +236,13 @@ def livestock_report(assessment: Assessment, claim: Claim):
                 return outcome
             errors = outcome.fields
         errors = livestock_form.field_errors(errors, animal_rows, visit_rows)
-        values = livestock_form.with_spare_rows(claim, shown, more_animals, more_visits)
+        # Shown again as posted; an empty list still gets a row to fill in.
+        values = livestock_form.with_spare_rows(
+            claim,
+            shown,
+            max(more_animals, 0 if shown["animals"] else 1),
+            max(more_visits, 0 if shown["visits"] else 1),
+        )
     else:
         values = livestock_form.with_spare_rows(
             claim,

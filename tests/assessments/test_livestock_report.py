@@ -330,3 +330,47 @@ def test_the_wolf_claim_pages_show_the_report_the_finding_and_the_animals(app, c
     assert "schaap, gebruiksras, vrouwelijk, volwassen" in page
     euro = f"€ {value:.2f}".replace(".", ",")
     assert re.search(rf"Totaal vastgestelde schade</th><td[^>]*><strong>{euro}</strong>", page)
+
+
+@pytest.mark.parametrize(
+    ("fields", "where", "message"),
+    [
+        ({"vet_costs": "1e999"}, "vet_costs", "Geef een bedrag"),
+        ({"vet_costs": "NaN"}, "vet_costs", "NaN"),
+        ({"abortion": "-5"}, "abortion", "Geef 0 tot en met"),
+        ({"animal": "x" * 41}, "animal", "Gebruik 1 tot 40 tekens."),
+        ({"species": "hond"}, "species", "Onbekende diersoort"),
+        ({"sex": "onbekend"}, "sex", "Onbekende geslacht"),
+        ({"animal_kind": "ezel"}, "breed_group", "geen prijs voor ezel"),
+        ({"outcome": "injured"}, "vet_costs", "Een gewond dier heeft dierenartskosten."),
+    ],
+)
+def test_bad_animal_input_is_named_at_its_field(app, wolf, fields, where, message):
+    assessor = web_client(app, wolf["assessor"])
+    row = {
+        "animal": "ooi-1",
+        "species": "wolf",
+        "animal_kind": "schaap",
+        "breed_group": "gebruiksras",
+        "sex": "female",
+        "age_class": "volwassen",
+        "outcome": "killed",
+        **fields,
+    }
+    response = post_form(
+        assessor,
+        f"/taxaties/{wolf['assessment_id']}",
+        {"animal_rows": "1", "visit_rows": "0", **_animal(0, **row)},
+    )
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert re.search(rf'id="f-animal-0-{where}-error-1">.*?{re.escape(message)}', html)
+
+
+def test_a_form_claiming_too_many_rows_is_read_as_500(app, wolf):
+    assessor = web_client(app, wolf["assessor"])
+    form = {"animal_rows": "100000", "visit_rows": "x", **_animal(0, animal="ooi-1")}
+    response = post_form(assessor, f"/taxaties/{wolf['assessment_id']}", form)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert html.count("<legend>Dier ") == 500 and "Bezoek 1" in html
