@@ -55,3 +55,17 @@ PRICE_SOURCE_LABELS = {
     PriceSource.CONTRACT: "contractprijs",
     PriceSource.BIJ12: "BIJ12-prijs",
 }
+
+# -- Livestock (wolf, golden jackal): the assessor's animals and the officer's finding --
+#: Sex of an animal in the price table.
+SEX_LABELS = {"female": "vrouwelijk", "male": "mannelijk"}
+#: What happened to an animal.
+ANIMAL_OUTCOME_LABELS = {"killed": "dood", "injured": "gewond"}
+#: The field visit's and DNA outcome.
+FINDING_LABELS = {
+    "certain": "wolf (zeker)",
+    "probable": "wolf (zeer waarschijnlijk)",
+    "dog": "hond",
+    "fox": "vos",
+    "unknown": "onbekend",
+}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from faunaschade.models import Assessment, Claim, LivestockItem
+from faunaschade.models import Claim, LivestockItem
 from faunaschade.rules.prices import PriceError, price_table_for
 
 #: Extra cost items besides the animal's value, as the engine names them.
@@ -65,14 +65,12 @@ def animal_items(
             items.append(_item(animal, "animal_value", value))
         elif animal.get("vet_costs") is None:
             errors[f"{path}.vet_costs"] = ["Een gewond dier heeft dierenartskosten."]
+        injured = animal["outcome"] == "injured"
         for field, item_type in EXTRA_ITEMS:
             amount = animal.get(field)
-            if amount is not None and amount > 0:
-                cap = value if item_type == "vet_costs" and animal["outcome"] == "injured" else None
+            # An injured animal keeps its vet costs even at 0: they carry its value (the cap),
+            # so the animal is still there when the report is read back.
+            if amount is not None and (amount > 0 or (injured and item_type == "vet_costs")):
+                cap = value if item_type == "vet_costs" and injured else None
                 items.append(_item(animal, item_type, amount, cap))
     return items, errors
-
-
-def animal_total(assessment: Assessment) -> Decimal:
-    """The plain sum of the items (the engine caps vet costs; the letter shows that)."""
-    return sum((item.amount for item in assessment.livestock_items), Decimal("0.00"))

@@ -38,6 +38,10 @@ def describe(event: AuditEvent) -> str | None:
     data = event.data or {}
     if event.action == "claim.transition":
         return event.reason
+    if event.action == "claim.created" and data.get("kind") == "livestock":
+        return f"Melding van {data.get('animals', 'de')} dode of gewonde dieren gedaan"
+    if event.action == "claim.wolf_finding":
+        return "Uitkomst van het veldbezoek en het DNA-onderzoek vastgelegd"
     if event.action in _FIXED:
         return _FIXED[event.action]
     if event.action == "payment.paid":

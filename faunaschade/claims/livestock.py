@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Any
+
+from sqlalchemy import select
 
 from faunaschade import rules
 from faunaschade.audit import chain as audit
@@ -12,9 +15,18 @@ from faunaschade.claims.receipt import on_received
 from faunaschade.clock import local_day, today
 from faunaschade.errors import Conflict, ValidationFailed
 from faunaschade.extensions import db
-from faunaschade.models import Claim, ClaimKind, ClaimSpecies, ClaimStatus, FarmerProfile, User
+from faunaschade.models import (
+    AuditEvent,
+    Claim,
+    ClaimKind,
+    ClaimSpecies,
+    ClaimStatus,
+    FarmerProfile,
+    User,
+)
 from faunaschade.models.base import utcnow
 from faunaschade.models.claims import reference_on_insert
+from faunaschade.vocabulary import FINDING_LABELS
 
 #: Statuses in which the officer can still record the field visit and DNA outcome.
 FINDING_STATUSES = (ClaimStatus.SUBMITTED, ClaimStatus.ASSESSMENT_ORDERED, ClaimStatus.ASSESSED)
@@ -108,3 +120,45 @@ def record_wolf_finding(
     )
     db.session.flush()
     return claim
+
+
+@dataclass(frozen=True)
+class ReportFacts:
+    """What the keeper reported and what the officer found, as the claim pages show it."""
+
+    discovered_at: datetime | None  #: When the keeper found the animals (UTC).
+    reported_at: datetime | None  #: When the report came in (UTC).
+    late: bool  #: Reported more than 24 hours after the discovery.
+    animals_reported: int | None  #: Dead or injured animals the keeper counted.
+    finding: str | None  #: DNA / field-visit outcome code.
+    finding_label: str | None  #: Its Dutch name.
+    visited_on: date | None  #: Day of the field visit that gave the finding.
+
+
+def _latest_data(claim: Claim, action: str) -> dict[str, Any]:
+    data = db.session.scalar(
+        select(AuditEvent.data)
+        .where(AuditEvent.claim_id == claim.id, AuditEvent.action == action)
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    )
+    return data or {}
+
+
+def report_facts(claim: Claim) -> ReportFacts:
+    """The report and the finding of a livestock claim. The number of animals and the day of
+    the field visit are kept in the audit events that recorded them (the report's and the
+    finding's), which are written in the same transaction as the report and the finding."""
+    reported = _latest_data(claim, "claim.created").get("animals")
+    visited = (
+        _latest_data(claim, "claim.wolf_finding").get("visited_on") if claim.wolf_finding else None
+    )
+    return ReportFacts(
+        discovered_at=claim.discovered_at,
+        reported_at=claim.submitted_at,
+        late=is_late_report(claim),
+        animals_reported=reported if isinstance(reported, int) else None,
+        finding=claim.wolf_finding,
+        finding_label=FINDING_LABELS.get(claim.wolf_finding or ""),
+        visited_on=date.fromisoformat(visited) if isinstance(visited, str) else None,
+    )

@@ -14,6 +14,7 @@ from faunaschade.clock import local_day, today
 from faunaschade.documents.assessment_letters import assessment_confirmation, completion_request
 from faunaschade.documents.decision_context import decision_letter
 from faunaschade.documents.delay_context import delay_notice
+from faunaschade.documents.livestock_letters import livestock_confirmation, livestock_decision
 from faunaschade.extensions import db
 from faunaschade.models import (
     Claim,
@@ -213,12 +214,22 @@ def template_for(kind: LetterKind) -> str:
     return f"letters/{kind.value}.html"
 
 
+#: A livestock claim's letters that name its animals (the templates include their own wording
+#: when `details.livestock` is there); its other letters are the crop claim's.
+LIVESTOCK_BUILDERS: dict[LetterKind, Callable[[Letter, Claim], Any]] = {
+    LetterKind.ASSESSMENT_CONFIRMATION: livestock_confirmation,
+    LetterKind.DECISION: livestock_decision,
+    LetterKind.OBJECTION_DECISION: livestock_decision,
+}
+
+
 def build_context(letter: Letter) -> dict[str, Any]:
     """Everything the letter's template needs, as plain values."""
-    builder = BUILDERS.get(letter.kind)
-    if builder is None:
+    if letter.kind not in BUILDERS:
         raise NotImplementedError(f"no letter context for kind {letter.kind.value!r} yet")
     claim = db.session.get(Claim, letter.claim_id)
     if claim is None:
         raise LookupError(f"letter {letter.id} has no claim")
+    builders = LIVESTOCK_BUILDERS if claim.kind == ClaimKind.LIVESTOCK else {}
+    builder = builders.get(letter.kind, BUILDERS[letter.kind])
     return {"letter": _common(letter, claim), "details": builder(letter, claim)}

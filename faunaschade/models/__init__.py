@@ -1,6 +1,7 @@
 """All models, imported here so Alembic and the app see every table."""
 
 from faunaschade.models.assessments import (
+    AnimalRecord,
     Assessment,
     AssessmentLine,
     AssessmentStatus,
@@ -50,6 +51,7 @@ from faunaschade.models.payments import (
 from faunaschade.models.users import AuthToken, Role, TokenKind, User, UserProvince
 
 __all__ = [
+    "AnimalRecord",
     "AreaType",
     "Assessment",
     "AssessmentLine",

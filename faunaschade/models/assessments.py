@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -91,11 +92,18 @@ class Assessment(CreatedMixin, db.Model):
 
     @property
     def counted_total(self) -> Decimal:
-        """Assessed damage of the lines that can count (harvested lines never do)."""
-        return sum(
+        """Assessed damage that can count: the lines not harvested (crops), or the animals with
+        their vet costs capped at their value (livestock, as the rules engine counts them)."""
+        lines = sum(
             (line.assessed_damage for line in self.lines if not line.harvested_before_assessment),
             Decimal("0.00"),
         )
+        return lines + sum((animal.total for animal in self.animals), Decimal("0.00"))
+
+    @property
+    def animals(self) -> tuple[AnimalRecord, ...]:
+        """The livestock items regrouped per animal, in the order they were recorded."""
+        return animals_of(self.livestock_items)
 
 
 _A = AssessmentStatus
@@ -235,6 +243,73 @@ class LivestockItem(db.Model):
     animal_value: Mapped[Decimal | None] = mapped_column(Money)
 
     assessment: Mapped[Assessment] = relationship(back_populates="livestock_items")
+
+
+@dataclass(frozen=True)
+class AnimalRecord:
+    """One killed or injured animal as the assessor recorded it (its cost items together)."""
+
+    animal: str  #: The assessor's label, e.g. "ooi-1".
+    species: str  #: Predator (wolf, goudjakhals).
+    animal_kind: str  #: schaap, geit, rund, …
+    breed_group: str  #: Breed group of the price table.
+    sex: str  #: female or male.
+    age_class: str  #: Age class of the price table.
+    pregnant: bool  #: Pregnant at the time.
+    outcome: str  #: killed or injured.
+    value: Decimal | None  #: Taxation value from the price table (an injured animal's: the cap).
+    vet_costs: Decimal | None  #: Vet costs as recorded.
+    abortion: Decimal | None  #: Loss by abortion.
+    carcass_removal: Decimal | None  #: Carcass removal.
+
+    @property
+    def counted_vet_costs(self) -> Decimal:
+        """Vet costs up to the animal's value (DOMAIN §7; the engine caps them the same way)."""
+        vet = self.vet_costs or Decimal("0.00")
+        return vet if self.value is None else min(vet, self.value)
+
+    @property
+    def capped(self) -> bool:
+        """The vet costs were more than the animal's value."""
+        return self.counted_vet_costs != (self.vet_costs or Decimal("0.00"))
+
+    @property
+    def total(self) -> Decimal:
+        """What this animal counts for: value if killed, capped vet costs, abortion, removal."""
+        value = self.value if self.outcome == "killed" and self.value is not None else Decimal(0)
+        extras = (self.abortion or Decimal(0)) + (self.carcass_removal or Decimal(0))
+        return (value + self.counted_vet_costs + extras).quantize(Decimal("0.01"))
+
+
+def animals_of(items: list[LivestockItem]) -> tuple[AnimalRecord, ...]:
+    """Livestock items (one per cost) regrouped per animal label, first recorded first."""
+    grouped: dict[str, list[LivestockItem]] = {}
+    for item in items:
+        grouped.setdefault(item.animal, []).append(item)
+    records = []
+    for label, group in grouped.items():
+        first = group[0]
+        amounts = {item.item_type: item.amount for item in group}
+        value = amounts.get("animal_value")
+        if value is None:  # an injured animal: its value is kept on its vet costs, as the cap
+            value = next((i.animal_value for i in group if i.animal_value is not None), None)
+        records.append(
+            AnimalRecord(
+                animal=label,
+                species=first.species,
+                animal_kind=first.animal_kind,
+                breed_group=first.breed,
+                sex=first.sex,
+                age_class=first.age_class,
+                pregnant=first.pregnant,
+                outcome=first.outcome,
+                value=value,
+                vet_costs=amounts.get("vet_costs"),
+                abortion=amounts.get("abortion"),
+                carcass_removal=amounts.get("carcass_removal"),
+            )
+        )
+    return tuple(records)
 
 
 def assessment_of_letter(subject_key: str) -> Assessment | None:

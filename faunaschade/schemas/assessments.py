@@ -172,6 +172,31 @@ class LineOutSchema(Schema):
     )
 
 
+class AnimalOutSchema(Schema):
+    """A killed or injured animal as assessed (livestock claims)."""
+
+    animal = fields.String()
+    species = fields.String()
+    animal_kind = fields.String()
+    breed_group = fields.String()
+    sex = fields.String()
+    age_class = fields.String()
+    pregnant = fields.Boolean()
+    outcome = fields.String()
+    value = fields.Decimal(
+        as_string=True,
+        allow_none=True,
+        metadata={"description": "value from the price table (injured: the cap on vet costs)"},
+    )
+    vet_costs = fields.Decimal(as_string=True, allow_none=True)
+    abortion = fields.Decimal(as_string=True, allow_none=True)
+    carcass_removal = fields.Decimal(as_string=True, allow_none=True)
+    total = fields.Decimal(
+        as_string=True,
+        metadata={"description": "value if killed + vet costs up to the value + the other costs"},
+    )
+
+
 class AssessmentParcelSchema(Schema):
     """A parcel of the claim as the assessor needs it."""
 
@@ -213,13 +238,17 @@ class AssessmentOutSchema(Schema):
     claim = fields.Nested(AssessmentClaimSchema)
     visits = fields.List(fields.Nested(VisitOutSchema))
     lines = fields.List(fields.Nested(LineOutSchema))
+    animals = fields.List(fields.Nested(AnimalOutSchema), metadata={"description": "livestock"})
     preventive_measures_observed = fields.List(fields.String())
     remarks = fields.String()
     total_assessed_damage = fields.Decimal(
         places=2,
         as_string=True,
         attribute="counted_total",
-        metadata={"description": "sum of the lines not harvested before assessment"},
+        metadata={
+            "description": "crops: sum of the lines not harvested before assessment; livestock: "
+            "sum of the animals' totals (vet costs capped at the animal's value)"
+        },
     )
     zienswijze_deadline = fields.Date(attribute="claim.zienswijze_deadline", allow_none=True)
 

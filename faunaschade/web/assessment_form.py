@@ -43,6 +43,12 @@ def _count(form: MultiDict, name: str, default: int) -> int:
     return default if number is None else min(number, MAX_ROWS)
 
 
+def row_count(form: MultiDict, name: str, maximum: int) -> int:
+    """The number of rows a form says it has (a hidden field), 0 to `maximum`."""
+    number = whole_number(form.get(name))
+    return 0 if number is None else min(number, maximum)
+
+
 def parse(form: MultiDict) -> tuple[dict[str, Any], list[int], list[int], dict[str, Any]]:
     """(report data, form row of each line, form row of each visit, values to show again)."""
     line_count = _count(form, "line_rows", 0)

@@ -15,20 +15,30 @@ from faunaschade.access import (
 )
 from faunaschade.assessments import operations as assessments
 from faunaschade.assessments import zienswijze
+from faunaschade.claims import livestock
 from faunaschade.claims.worklist import make_deadline
 from faunaschade.clock import today
 from faunaschade.documents.assessment_letters import confirmation_lines
 from faunaschade.errors import Conflict, ValidationFailed
 from faunaschade.extensions import db
-from faunaschade.models import Assessment, AssessmentStatus, Claim, ClaimStatus, Role
+from faunaschade.models import (
+    Assessment,
+    AssessmentStatus,
+    Claim,
+    ClaimKind,
+    ClaimStatus,
+    Role,
+)
+from faunaschade.money import format_eur
 from faunaschade.rules.catalogue import SPECIES
+from faunaschade.rules.prices import price_table_for
 from faunaschade.schemas.assessments import (
     AssessmentOrderSchema,
     ReportSchema,
     ZienswijzeInSchema,
 )
 from faunaschade.vocabulary import PRICE_SOURCE_LABELS, UNIT_LABELS
-from faunaschade.web import assessment_form
+from faunaschade.web import assessment_form, livestock_form
 from faunaschade.web.claims import claim_url
 from faunaschade.web.formdata import load, present, whole_number
 from faunaschade.web.use_case import Failed, run
@@ -133,7 +143,8 @@ def _extra(name: str, step: int) -> int:
 @bp.route("/taxaties/<int:assessment_id>", methods=["GET", "POST"])
 @assessor_only
 def report(assessment_id: int):
-    """The report form: visits, lines per parcel × species × area type, measures, remarks."""
+    """The report form: visits, lines per parcel × species × area type, measures, remarks;
+    for a livestock claim the animals (livestock_report)."""
     assessment = get_assessment_in_scope_or_404(assessment_id)
     claim = assessment.claim
     if assessment.status == AssessmentStatus.SUBMITTED:
@@ -142,6 +153,8 @@ def report(assessment_id: int):
     if claim.status != ClaimStatus.ASSESSMENT_ORDERED:
         flash(f"Aanvraag {claim.reference} wacht niet meer op deze taxatie.", "error")
         return redirect(url_for(".work_list"))
+    if claim.kind == ClaimKind.LIVESTOCK:
+        return livestock_report(assessment, claim)
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         data, line_rows, visit_rows, shown = assessment_form.parse(request.form)
@@ -190,6 +203,73 @@ def report(assessment_id: int):
     ), 422 if errors else 200
 
 
+def livestock_report(assessment: Assessment, claim: Claim):
+    """The livestock report: visits and per animal its kind, breed group, sex, age, pregnancy,
+    killed or injured and costs, each with its value from the price table. Saved by the same
+    use case as PUT /api/v1/assessments/{id}/report."""
+    table = price_table_for(claim.discovered_on)
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        data, animal_rows, visit_rows, shown = livestock_form.parse(request.form)
+        action = request.form.get("action", "save")
+        more_animals = livestock_form.MORE_ANIMALS if action == "add_animal" else 0
+        more_visits = 1 if action == "add_visit" else 0
+        loaded, errors = load(ReportSchema(), data)
+        if loaded is not None:
+            anchor = "#dieren" if more_animals else ("#bezoeken" if more_visits else "")
+            again = url_for(
+                ".report",
+                assessment_id=assessment.id,
+                meer_dieren=1 if more_animals else None,
+                meer_bezoeken=1 if more_visits else None,
+            )
+            outcome = run(
+                lambda: assessments.save_report(assessment, loaded, current_user),
+                done=lambda saved: (
+                    f"Het rapport is opgeslagen: {len(saved.animals)} dier(en), samen "
+                    f"{format_eur(saved.counted_total)}. Het is nog niet ingediend."
+                ),
+                redirect=again + anchor,
+                expected=ValidationFailed,
+            )
+            if not isinstance(outcome, Failed):
+                return outcome
+            errors = outcome.fields
+        errors = livestock_form.field_errors(errors, animal_rows, visit_rows)
+        # Shown again as posted; an empty list still gets a row to fill in.
+        values = livestock_form.with_spare_rows(
+            claim,
+            shown,
+            max(more_animals, 0 if shown["animals"] else 1),
+            max(more_visits, 0 if shown["visits"] else 1),
+        )
+    else:
+        values = livestock_form.with_spare_rows(
+            claim,
+            livestock_form.initial(assessment),
+            livestock_form.SPARE_ANIMALS
+            + livestock_form.extra_rows(request.args.get("meer_dieren"), 1),
+            1 + livestock_form.extra_rows(request.args.get("meer_bezoeken"), 1),
+        )
+    return render_template(
+        "assessor/livestock_report.html",
+        assessment=assessment,
+        claim=claim,
+        values=values,
+        errors=errors,
+        error_labels=livestock_form.error_labels(errors),
+        field_labels=livestock_form.FIELD_LABELS,
+        choices=livestock_form.choices(claim, table),
+        row_values=[livestock_form.row_value(table, row) for row in values["animals"]],
+        price_table=table,
+        prices_json=livestock_form.price_data(table),
+        saved_total=assessment.counted_total,
+        reported=livestock.report_facts(claim),
+        due=make_deadline("assessment", "Rapport", assessment.due_on, today()),
+        **vocabulary(),
+    ), 422 if errors else 200
+
+
 @bp.route("/taxaties/<int:assessment_id>/indienen", methods=["GET", "POST"])
 @assessor_only
 def submit(assessment_id: int):
@@ -219,6 +299,7 @@ def submit(assessment_id: int):
         assessment=assessment,
         claim=claim,
         lines=lines,
+        animals=assessment.animals,
         total=assessment.counted_total,
         errors=errors,
         **vocabulary(),

@@ -18,9 +18,18 @@ from faunaschade.clock import today
 from faunaschade.decisions import calculation
 from faunaschade.documents.assessment_letters import ConfirmationLine, confirmation_lines
 from faunaschade.errors import Conflict
-from faunaschade.models import Assessment, AssessmentStatus, Claim, ClaimStatus, Role
+from faunaschade.models import (
+    AnimalRecord,
+    Assessment,
+    AssessmentStatus,
+    Claim,
+    ClaimStatus,
+    Role,
+)
 from faunaschade.models.assessments import current_assessment
 from faunaschade.models.completion_requests import CompletionRequest
+from faunaschade.rules.catalogue import ANIMAL_KINDS
+from faunaschade.vocabulary import ANIMAL_OUTCOME_LABELS, SEX_LABELS
 
 S = ClaimStatus
 #: Statuses in which the engine's preview helps the officer (a proposal shows its own).
@@ -34,7 +43,8 @@ class Panel:
     role: str  #: The viewer's role.
     assessment: Assessment | None  #: Newest assessment (any status).
     lines: tuple[ConfirmationLine, ...]  #: Its lines in Dutch notation (once submitted, or staff).
-    total: Decimal  #: Assessed damage that counts (lines not harvested).
+    animals: tuple[AnimalRecord, ...]  #: Livestock: its animals (once submitted, or staff).
+    total: Decimal  #: Assessed damage that counts (lines not harvested; animals, vet capped).
     harvested_total: Decimal  #: Assessed damage of harvested lines.
     due: Deadline | None  #: The report's due date while it runs.
     request: CompletionRequest | None  #: The open completion request.
@@ -69,7 +79,9 @@ def build_panel(claim: Claim) -> Panel:
     assessment = current_assessment(claim)
     submitted = assessment is not None and assessment.status == AssessmentStatus.SUBMITTED
     staff = role in (Role.OFFICER.value, Role.AUDITOR.value, Role.ASSESSOR.value)
-    lines = confirmation_lines(assessment, claim) if assessment and (submitted or staff) else ()
+    shown = assessment is not None and (submitted or staff)
+    lines = confirmation_lines(assessment, claim) if shown else ()
+    animals = assessment.animals if shown else ()
     zero = Decimal("0.00")
     due = None
     if assessment is not None and not submitted and claim.status == S.ASSESSMENT_ORDERED:
@@ -81,7 +93,9 @@ def build_panel(claim: Claim) -> Panel:
         role=role,
         assessment=assessment,
         lines=lines,
-        total=sum((x.assessed_damage for x in lines if not x.harvested), zero),
+        animals=animals,
+        total=sum((x.assessed_damage for x in lines if not x.harvested), zero)
+        + sum((a.total for a in animals), zero),
         harvested_total=sum((x.assessed_damage for x in lines if x.harvested), zero),
         due=due,
         request=completion.completion_request(claim) if claim.status == S.INCOMPLETE else None,
@@ -100,6 +114,16 @@ def assessment_panel(claim: Claim) -> Panel:
     return cache[claim.id]
 
 
+def _animal_kind(code: str) -> str:
+    return ANIMAL_KINDS[code].name_nl if code in ANIMAL_KINDS else code
+
+
 def register(app: Flask) -> None:
-    """Make the panel available to the claim page's partials."""
+    """Make the panel (and the words for a livestock report's animals) available to the claim
+    page's partials."""
     app.jinja_env.globals["assessment_panel"] = assessment_panel
+    app.jinja_env.globals["animal_words"] = {
+        "kind": _animal_kind,
+        "sex": SEX_LABELS,
+        "outcome": ANIMAL_OUTCOME_LABELS,
+    }

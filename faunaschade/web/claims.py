@@ -37,7 +37,7 @@ from faunaschade.downloads import send_attachment
 from faunaschade.errors import Conflict, ValidationFailed
 from faunaschade.extensions import db
 from faunaschade.farmers import operations as farmers
-from faunaschade.models import Claim, Letter, Payment, PaymentStatus, Role
+from faunaschade.models import Claim, ClaimKind, Letter, Payment, PaymentStatus, Role
 from faunaschade.schemas.claims import (
     ClaimInSchema,
     CompletionRequestSchema,
@@ -166,6 +166,7 @@ def claim_detail(claim_id: int):
         timeline=timeline(claim),
         letters=letters,
         decision_view=decision_view(claim),
+        reported=livestock.report_facts(claim) if claim.kind == ClaimKind.LIVESTOCK else None,
         # Officers and auditors only: the farmer must not learn of another account's KvK.
         kvk_shared=farmers.sharing_kvk(claim.farmer) if current_user.role in CHECKERS else [],
         **vocabulary(),
