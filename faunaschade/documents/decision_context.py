@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from faunaschade import rules
+from faunaschade.clock import local_day
 from faunaschade.extensions import db
 from faunaschade.models import Claim, Decision, FarmerProfile, Letter, Objection, Outcome, Proposal
 from faunaschade.rules.wording import REASONS
@@ -113,6 +114,6 @@ def decision_letter(letter: Letter, claim: Claim) -> DecisionLetter:
         rule_set_version=rule_set.version,
         objection_deadline=decision.objection_deadline,
         on_objection=previous is not None,
-        objected_on=objection.created_at.date() if objection else None,
+        objected_on=local_day(objection.created_at) if objection else None,
         previous_kenmerk=previous.kenmerk if previous else None,
     )
