@@ -55,7 +55,8 @@ class DecisionLetter:
     legal_basis: str  #: Omgevingswet article.
     beleidsregel: str  #: Title of the province's policy rule.
     beleidsregel_reference: str | None  #: Its publication reference.
-    rule_set_version: str  #: Version of the rule set applied.
+    beleidsregel_version_date: date  #: First day of the applied version of the beleidsregel.
+    rule_set_version: str  #: Internal version code of the rule set (kept, never printed).
     objection_deadline: date  #: Last day to object (or to appeal, after an objection).
     on_objection: bool  #: This decides an objection (appeal to court follows, not objection).
     objected_on: date | None  #: When the objection was filed.
@@ -111,6 +112,7 @@ def decision_letter(letter: Letter, claim: Claim) -> DecisionLetter:
         legal_basis=LEGAL_BASIS,
         beleidsregel=rule_set.beleidsregel.title,
         beleidsregel_reference=rule_set.beleidsregel.reference,
+        beleidsregel_version_date=rule_set.valid_from,
         rule_set_version=rule_set.version,
         objection_deadline=decision.objection_deadline,
         on_objection=previous is not None,
