@@ -1,4 +1,4 @@
-"""Cents rounding and Dutch formatting of amounts, rates and dates."""
+"""Cents rounding and Dutch formatting of amounts, rates, dates and moments (Dutch time)."""
 
 from __future__ import annotations
 
