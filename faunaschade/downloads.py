@@ -12,7 +12,7 @@ from faunaschade.audit import log as audit_log
 from faunaschade.claims import attachments
 from faunaschade.clock import today
 from faunaschade.models import Attachment
-from faunaschade.statistics import exports
+from faunaschade.statistics import dutch, exports
 from faunaschade.statistics import figures as statistics
 from faunaschade.storage import read_bytes
 
@@ -55,13 +55,30 @@ def statistics_rows(group_by: list[str], filters, provinces) -> Any:
         yield [row[name] for name in statistics_header(group_by)]
 
 
+def dutch_statistics_rows(group_by: list[str], filters, provinces) -> Any:
+    """The rows with their group values in Dutch words (Fryslân, grauwe gans, Toegekend)."""
+    for row in statistics_rows(group_by, filters, provinces):
+        words = [dutch.label(key, value) for key, value in zip(group_by, row, strict=False)]
+        yield [*words, *row[len(group_by) :]]
+
+
 def statistics_download(fmt: str, group_by: list[str], filters, provinces) -> Response:
-    """CSV streamed from a server-side cursor, or an XLSX workbook with an 'about' sheet."""
+    """CSV streamed from a server-side cursor (csv: codes and a decimal dot, for programs;
+    csv-nl: Dutch headings and words, `;`, decimal comma and a BOM, for Dutch Excel), or an XLSX
+    workbook with an 'about' sheet."""
     name = f"statistics-{today().isoformat()}"
     header = statistics_header(group_by)
     if fmt == "csv":
         chunks = exports.csv_chunks(header, statistics_rows(group_by, filters, provinces))
         return download(stream_with_context(chunks), "text/csv", f"{name}.csv")
+    if fmt == "csv-nl":
+        chunks = exports.csv_chunks(
+            [dutch.heading(column) for column in header],
+            dutch_statistics_rows(group_by, filters, provinces),
+            exports.DUTCH_EXCEL,
+        )
+        filename = f"statistieken-{today().isoformat()}.csv"
+        return download(stream_with_context(chunks), "text/csv", filename)
     about = [
         ("as_of", today()),
         ("group_by", ",".join(group_by) or "-"),

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from faunaschade.rules.amounts import CENT, cents, dutch_date, eur
+from faunaschade.rules.amounts import CENT, cents, dutch_date, dutch_moment, eur
 
-__all__ = ["CENT", "cents", "dutch_date", "format_eur"]
+__all__ = ["CENT", "cents", "dutch_date", "dutch_moment", "format_eur"]
 
 
 def format_eur(value: Decimal | str | int | None) -> str:

@@ -14,7 +14,7 @@ from faunaschade.accounts.users import user_by_email
 from faunaschade.assessments.livestock_items import animal_items
 from faunaschade.audit import chain as audit
 from faunaschade.claims import workflow
-from faunaschade.clock import today
+from faunaschade.clock import local_day, today
 from faunaschade.errors import Conflict, NotFound, ValidationFailed
 from faunaschade.extensions import db
 from faunaschade.letters import operations as letters
@@ -198,8 +198,8 @@ def _editable(assessment: Assessment, assessor: User) -> None:
         raise NotFound("Taxatie niet gevonden.")
     if assessment.status == AssessmentStatus.SUBMITTED:
         raise Conflict(
-            f"Dit rapport is al ingediend op {assessment.submitted_at:%d-%m-%Y} en kan niet "
-            "meer worden gewijzigd.",
+            f"Dit rapport is al ingediend op {local_day(assessment.submitted_at):%d-%m-%Y} en "
+            "kan niet meer worden gewijzigd.",
             code="already_submitted",
         )
     if assessment.claim.status != ClaimStatus.ASSESSMENT_ORDERED:

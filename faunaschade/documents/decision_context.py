@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from faunaschade import rules
+from faunaschade.clock import local_day
 from faunaschade.extensions import db
 from faunaschade.models import Claim, Decision, FarmerProfile, Letter, Objection, Outcome, Proposal
 from faunaschade.rules.wording import REASONS
@@ -54,7 +55,8 @@ class DecisionLetter:
     legal_basis: str  #: Omgevingswet article.
     beleidsregel: str  #: Title of the province's policy rule.
     beleidsregel_reference: str | None  #: Its publication reference.
-    rule_set_version: str  #: Version of the rule set applied.
+    beleidsregel_version_date: date  #: First day of the applied version of the beleidsregel.
+    rule_set_version: str  #: Internal version code of the rule set (kept, never printed).
     objection_deadline: date  #: Last day to object (or to appeal, after an objection).
     on_objection: bool  #: This decides an objection (appeal to court follows, not objection).
     objected_on: date | None  #: When the objection was filed.
@@ -110,9 +112,10 @@ def decision_letter(letter: Letter, claim: Claim) -> DecisionLetter:
         legal_basis=LEGAL_BASIS,
         beleidsregel=rule_set.beleidsregel.title,
         beleidsregel_reference=rule_set.beleidsregel.reference,
+        beleidsregel_version_date=rule_set.valid_from,
         rule_set_version=rule_set.version,
         objection_deadline=decision.objection_deadline,
         on_objection=previous is not None,
-        objected_on=objection.created_at.date() if objection else None,
+        objected_on=local_day(objection.created_at) if objection else None,
         previous_kenmerk=previous.kenmerk if previous else None,
     )

@@ -14,7 +14,7 @@ from faunaschade.extensions import db
 from faunaschade.jobs.core import job
 from faunaschade.models import Claim, ClaimKind, ClaimStatus, Decision, JobRecord, Outcome
 from faunaschade.money import dutch_date as dutch_date_words
-from faunaschade.money import format_eur
+from faunaschade.money import dutch_moment, format_eur
 from faunaschade.notifications.mail import send_email, sender_domain
 from faunaschade.notifications.operations import NotificationKind
 from faunaschade.provinces import PROVINCES
@@ -57,6 +57,8 @@ def claim_context(claim: Claim) -> dict[str, Any]:
         "is_crop": claim.kind == ClaimKind.CROP,
         "leges_due": claim.status == ClaimStatus.AWAITING_PAYMENT and claim.leges > 0,
         "leges": format_eur(claim.leges),
+        # A wolf report's moment of discovery, in Dutch time like every time we show.
+        "discovered_at": dutch_moment(claim.discovered_at) if claim.discovered_at else None,
         "completion_deadline": dutch_date(claim.completion_deadline),
         "zienswijze_deadline": dutch_date(claim.zienswijze_deadline),
         "decision_target": dutch_date(claim.decision_target),

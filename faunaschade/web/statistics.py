@@ -18,6 +18,7 @@ from faunaschade.provinces import PROVINCES
 from faunaschade.rules.catalogue import CROPS, SPECIES
 from faunaschade.schemas.statistics import StatisticsQuerySchema
 from faunaschade.statistics import figures as statistics
+from faunaschade.statistics.dutch import KEY_LABELS, OUTCOME_LABELS, label
 from faunaschade.web import charts
 
 bp = Blueprint("statistics_web", __name__)
@@ -32,23 +33,6 @@ TABLE_GROUPINGS = {
     "month": "Maand van ontdekking",
     "outcome": "Uitkomst van het besluit",
     "damage_year": "Schadejaar",
-}
-OUTCOME_LABELS = {
-    "granted": "Toegekend",
-    "partially_granted": "Deels toegekend",
-    "rejected": "Afgewezen",
-    "not_processed": "Buiten behandeling",
-    "none": "Nog geen besluit",
-}
-MONTH_NAMES = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-               "september", "oktober", "november", "december")  # fmt: skip
-KEY_LABELS = {
-    "damage_year": "Schadejaar",
-    "province": "Provincie",
-    "species": "Diersoort",
-    "crop": "Teelt",
-    "month": "Maand",
-    "outcome": "Uitkomst",
 }
 
 
@@ -65,23 +49,6 @@ def _arguments() -> tuple[dict[str, Any], dict[str, list[str]]]:
         errors = error.messages if isinstance(error.messages, dict) else {}
         valid = {k: v for k, v in raw.items() if k not in errors}
         return schema.load(valid), errors  # type: ignore[return-value]
-
-
-def label(key: str, value: Any) -> str:
-    """A group key's value as Dutch words."""
-    if value is None:
-        return {"crop": "Vee (wolf, goudjakhals)", "outcome": "Nog geen besluit"}.get(key, "—")
-    if key == "province":
-        return PROVINCES.get(value, value)
-    if key == "species":
-        return SPECIES[value].name_nl if value in SPECIES else value
-    if key == "crop":
-        return CROPS[value].name_nl if value in CROPS else value
-    if key == "month":
-        return MONTH_NAMES[value - 1]
-    if key == "outcome":
-        return OUTCOME_LABELS.get(value, value)
-    return str(value)
 
 
 def _year_items(by_year: list[dict], chosen: int | None) -> list[tuple[str, Any, str, str]]:
@@ -243,8 +210,9 @@ def dashboard():
 @bp.route("/statistieken/export.<fmt>")
 @readers
 def export(fmt: str):
-    """The table of the dashboard as CSV (streamed) or XLSX, with the same filters."""
-    if fmt not in ("csv", "xlsx"):
+    """The table of the dashboard as CSV (streamed; csv-nl for Dutch Excel) or XLSX, with the
+    same filters."""
+    if fmt not in ("csv", "csv-nl", "xlsx"):
         abort(404)
     provinces = statistics.scope_of(current_user)
     args, _ = _arguments()
