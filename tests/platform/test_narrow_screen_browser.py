@@ -3,7 +3,8 @@
 The pages are those of the accessibility sweep (every GET page of the web blueprints, filled
 in from the same seeded world: a claim in every status, assessments, batches). What is wider
 than the screen — a table of the queue, the statistics or the audit log — scrolls inside its
-own box (.table-scroll, a focusable region), never the page.
+own box (.table-scroll, a focusable region), never the page. The photo thumbnails on the
+claim pages load.
 """
 
 from __future__ import annotations
@@ -48,11 +49,19 @@ MEASURE = """() => {
   return {scroll: root.scrollWidth, inner: window.innerWidth, wide: wide.slice(0, 4)};
 }"""
 
+#: The photo thumbnails on the page, each loaded and decoded by the browser (rejects if broken).
+THUMBNAILS = """async () => {
+  const images = [...document.querySelectorAll('img.thumbnail')];
+  for (const img of images) { img.loading = 'eager'; await img.decode(); }
+  return images.length;
+}"""
+
 
 def test_every_page_fits_a_375_px_screen(browser, live_server, committed):
     world = build_world(committed)
     urls = candidate_urls(committed, world)
     measured: dict[tuple[str, str], int] = {}
+    thumbnails: dict[str, int] = {}
     too_wide: list[str] = []
     for role, email in ROLES.items():
         context = browser.new_context(locale="nl-NL", viewport=PHONE)
@@ -65,10 +74,14 @@ def test_every_page_fits_a_375_px_screen(browser, live_server, committed):
             measured[key] = max(measured.get(key, 0), width["scroll"])
             if width["scroll"] > width["inner"]:
                 too_wide.append(f"[{role}] {path}: {width['scroll']} px; {width['wide']}")
+            thumbnails[role] = thumbnails.get(role, 0) + page.evaluate(THUMBNAILS)
         context.close()
 
     missing = REQUIRED - measured.keys()
     assert not missing, f"pages not measured: {sorted(missing)}"
+    # The world's claims have a photo: its thumbnail shows on the claim pages of every role
+    # who sees them (served inline, allowed by the CSP, a picture the browser can decode).
+    assert all(thumbnails[role] for role in ("farmer", "assessor", "officer", "auditor"))
     print("\nscrollWidth at 375 px (widest view per role and page):")
     for (role, endpoint), scroll in sorted(measured.items()):
         print(f"  {role:9} {endpoint:40} {scroll}")
