@@ -1,16 +1,18 @@
 """File downloads that pages and endpoints both answer: attachments, letters, payment files,
-statistics and audit exports. Never kept by a shared cache, always as an attachment."""
+statistics and audit exports. Never kept by a shared cache, always as an attachment (except the
+photo thumbnails the claim page shows inline)."""
 
 from __future__ import annotations
 
 import io
 from typing import Any
 
-from flask import Response, send_file, stream_with_context
+from flask import Response, request, send_file, stream_with_context
 
 from faunaschade.audit import log as audit_log
 from faunaschade.claims import attachments
 from faunaschade.clock import today
+from faunaschade.errors import NotFound
 from faunaschade.models import Attachment
 from faunaschade.statistics import dutch, exports
 from faunaschade.statistics import figures as statistics
@@ -44,6 +46,27 @@ def send_attachment(attachment: Attachment):
         # Cleaned again: rows stored before names were cleaned may hold CR LF.
         download_name=attachments.safe_filename(attachment.filename),
     )
+
+
+def send_thumbnail(attachment: Attachment) -> Response:
+    """A photo's thumbnail, shown inline; 404 for a file that is not a photo.
+
+    The browser keeps it but asks again each time (no-cache): the caller has checked access,
+    and an unchanged photo answers 304 from its ETag without being read or drawn again.
+    """
+    if not attachments.is_image(attachment):
+        raise NotFound("Deze bijlage is geen foto.")
+    etag = f"{attachment.file.sha256}-{attachments.THUMBNAIL_PIXELS}"
+    if request.if_none_match.contains(etag):
+        response = Response(status=304)
+    else:
+        data = attachments.thumbnail(read_bytes(attachment.file_id))
+        if data is None:
+            raise NotFound("Van deze foto is geen voorbeeld te maken.")
+        response = Response(data, mimetype="image/jpeg")
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
 
 
 def statistics_header(group_by: list[str]) -> list[str]:

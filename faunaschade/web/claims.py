@@ -33,7 +33,7 @@ from faunaschade.claims import operations as claims
 from faunaschade.claims import worklist as queue
 from faunaschade.clock import AMSTERDAM, today
 from faunaschade.decisions.operations import decision_view
-from faunaschade.downloads import send_attachment
+from faunaschade.downloads import send_attachment, send_thumbnail
 from faunaschade.errors import Conflict, ValidationFailed
 from faunaschade.extensions import db
 from faunaschade.farmers import operations as farmers
@@ -204,6 +204,13 @@ def upload(claim_id: int):
 def attachment(claim_id: int, attachment_id: int):
     """Download an attachment (only in scope)."""
     return send_attachment(get_attachment_in_scope_or_404(claim_id, attachment_id))
+
+
+@bp.route("/aanvragen/<int:claim_id>/bijlagen/<int:attachment_id>/miniatuur")
+@login_required
+def thumbnail(claim_id: int, attachment_id: int):
+    """A small picture of a photo, for the claim page (only in scope, as the download)."""
+    return send_thumbnail(get_attachment_in_scope_or_404(claim_id, attachment_id))
 
 
 def _submitted(claim: Claim) -> str:

@@ -115,6 +115,7 @@ MATRIX: dict[str, dict[str, str]] = {
     "POST /aanvragen/<int:claim_id>/betalen": allow("farmer_own"),
     "POST /aanvragen/<int:claim_id>/bijlagen": allow("farmer_own"),
     "GET /aanvragen/<int:claim_id>/bijlagen/<int:attachment_id>": allow(*CLAIM_READERS),
+    "GET /aanvragen/<int:claim_id>/bijlagen/<int:attachment_id>/miniatuur": allow(*CLAIM_READERS),
     "POST /aanvragen/<int:claim_id>/aanvullen": allow("farmer_own"),
     "GET /aanvragen/<int:claim_id>/zienswijze": allow("farmer_own"),
     "POST /aanvragen/<int:claim_id>/zienswijze": allow("farmer_own"),
