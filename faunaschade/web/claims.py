@@ -187,7 +187,10 @@ def claim_page(claim: Claim, refused: str = "", failed: Failed | None = None) ->
         form_values={refused: request.form} if failed else {},
         **vocabulary(),
     )
-    return page, failed.error.status if failed else 200
+    if failed is None:
+        return page, 200
+    # The claim was found; what was not (an open proposal meanwhile decided) is a conflict.
+    return page, 409 if failed.error.status == 404 else failed.error.status
 
 
 @bp.route("/aanvragen/<int:claim_id>/bijlagen", methods=["POST"])
