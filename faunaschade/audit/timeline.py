@@ -20,6 +20,7 @@ _FIXED = {
     "attachment.added": "Bestand toegevoegd",
     "payment.started": "Betaling van de leges gestart",
     "zienswijze.submitted": "Zienswijze op de taxatie gegeven",
+    "zienswijze.agreed": "Akkoord gegeven met de taxatie",
 }
 
 
