@@ -17,6 +17,7 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy import select
 
+from faunaschade import rules
 from faunaschade.access import (
     claims_in_scope,
     get_attachment_in_scope_or_404,
@@ -164,6 +165,16 @@ def claim_detail(claim_id: int):
     return claim_page(get_claim_in_scope_or_404(claim_id))
 
 
+def policy_rule(version: str) -> dict[str, Any] | None:
+    """The beleidsregel a rule set version applies and the first day of that version, as the
+    pages name a calculation (the decision letter does the same); never the version's code."""
+    try:
+        rule_set = rules.rule_set_by_version(version)
+    except rules.NoRuleSetError:
+        return None
+    return {"title": rule_set.beleidsregel.title, "version_date": rule_set.valid_from}
+
+
 def claim_page(claim: Claim, refused: str = "", failed: Failed | None = None) -> Any:
     """The claim page; with `refused` (a section's form: "upload", "proposal", …) and its
     `failed` use case, the page again with that form's errors inside its section and what was
@@ -186,6 +197,7 @@ def claim_page(claim: Claim, refused: str = "", failed: Failed | None = None) ->
         applicant=farmers.applicant(claim.farmer) if current_user.role == Role.OFFICER else None,
         form_errors={refused: failed.fields} if failed else {},
         form_values={refused: request.form} if failed else {},
+        policy_rule=policy_rule,
         **vocabulary(),
     )
     if failed is None:
