@@ -17,7 +17,9 @@ def _page(app, user, claim) -> str:
 
 
 def _caption(html: str, caption_id: str) -> str:
-    return " ".join(re.search(rf'<caption id="{caption_id}">(.*?)</caption>', html, re.S)[1].split())
+    return " ".join(
+        re.search(rf'<caption id="{caption_id}">(.*?)</caption>', html, re.S)[1].split()
+    )
 
 
 def test_the_proposals_calculation_names_the_beleidsregel(app, claim_in, second_officer):
