@@ -11,7 +11,7 @@ from sqlalchemy import inspect
 
 from faunaschade import rules
 from faunaschade.audit import chain as audit
-from faunaschade.claims import workflow
+from faunaschade.claims import from_parcels, workflow
 from faunaschade.claims.leges import cancel_open_payments
 from faunaschade.claims.livestock import is_late_report
 from faunaschade.claims.receipt import on_received
@@ -65,15 +65,53 @@ def _rule_set(province: str, discovered_on: date) -> rules.RuleSet:
 
 def _check(
     profile: FarmerProfile, data: dict[str, Any]
-) -> tuple[dict[str, list[str]], dict[int, Parcel]]:
-    """Business rules on a claim body: field path → messages, and the parcels read.
+) -> tuple[dict[str, list[str]], dict[int, Parcel], dict[str, str | None]]:
+    """Business rules on a claim body: field path → messages, the parcels read, and the
+    claim's province and crop (as given, else as its parcels tell them: claims.from_parcels).
 
     The body may be partial (the fields that passed the schema of a form that failed it): each
     rule is checked as far as its fields are there, so a form shows every problem at once.
     """
     errors: dict[str, list[str]] = {}
     found: dict[int, Parcel] = {}
-    discovered_on, province, crop = (data.get(k) for k in ("discovered_on", "province", "crop"))
+    lines = data.get("parcels") or []
+    for i, line in enumerate(lines):
+        parcel = db.session.get(Parcel, line["parcel_id"]) if "parcel_id" in line else None
+        if parcel is None or parcel.farmer_id != profile.id:
+            if "parcel_id" in line:
+                errors[f"parcels[{i}].parcel_id"] = [
+                    "Onbekend perceel: voeg het eerst toe bij Mijn percelen."
+                ]
+            continue
+        found[parcel.id] = parcel
+    settled: dict[str, str | None] = {}
+    for field in from_parcels.FIELDS:
+        settled[field], problems = from_parcels.settle(field, data.get(field), list(found.values()))
+        if problems:
+            errors[field] = problems
+    _check_date(data.get("discovered_on"), settled["province"], errors)
+    # One crop per claim: with parcels of several crops, each of another crop is named.
+    mixed = len({parcel.crop for parcel in found.values()}) > 1
+    seen: set[tuple[int, str]] = set()
+    for i, line in enumerate(lines):
+        parcel = found.get(line.get("parcel_id"))
+        if parcel is None:
+            continue
+        errors.update(
+            _row_problems(f"parcels[{i}]", line, parcel, settled["crop"] if mixed else None)
+        )
+        key = (line["parcel_id"], line.get("area_type", ""))
+        if key in seen:
+            errors[f"parcels[{i}].parcel_id"] = [
+                "Dit perceel staat al met dit gebiedstype op de aanvraag."
+            ]
+        seen.add(key)
+    return errors, found, settled
+
+
+def _check_date(
+    discovered_on: date | None, province: str | None, errors: dict[str, list[str]]
+) -> None:
     if discovered_on is not None and discovered_on > today():
         errors["discovered_on"] = ["De ontdekkingsdatum ligt in de toekomst."]
     elif discovered_on is not None and province is not None:
@@ -81,39 +119,28 @@ def _check(
             _rule_set(province, discovered_on)
         except ValidationFailed as exc:
             errors.update(exc.fields)
-    seen: set[tuple[int, str]] = set()
-    for i, line in enumerate(data.get("parcels") or []):
-        parcel = db.session.get(Parcel, line["parcel_id"]) if "parcel_id" in line else None
-        path = f"parcels[{i}]"
-        if parcel is None or parcel.farmer_id != profile.id:
-            if "parcel_id" in line:
-                errors[f"{path}.parcel_id"] = [
-                    "Onbekend perceel: voeg het eerst toe bij Mijn percelen."
-                ]
-            continue
-        found[parcel.id] = parcel
-        if parcel.tenure == Tenure.RENT:
-            errors[f"{path}.parcel_id"] = [
-                f"Perceel '{parcel.name}' is gehuurd. Gehuurde percelen komen niet in aanmerking "
-                "voor een tegemoetkoming; alleen eigendom of (erf)pacht."
-            ]
-        if line.get("damaged_area_ha") is not None and line["damaged_area_ha"] > parcel.area_ha:
-            errors[f"{path}.damaged_area_ha"] = [
-                f"Groter dan het perceel zelf ({parcel.area_ha} ha)."
-            ]
-        if crop is not None and parcel.crop != crop:
-            errors[f"{path}.parcel_id"] = [
-                *errors.get(f"{path}.parcel_id", []),
-                f"Op perceel '{parcel.name}' staat {CROPS[parcel.crop].name_nl}, niet "
-                f"{CROPS[crop].name_nl}: één teelt per aanvraag.",
-            ]
-        key = (line["parcel_id"], line.get("area_type", ""))
-        if key in seen:
-            errors[f"{path}.parcel_id"] = [
-                "Dit perceel staat al met dit gebiedstype op de aanvraag."
-            ]
-        seen.add(key)
-    return errors, found
+
+
+def _row_problems(
+    path: str, line: dict[str, Any], parcel: Parcel, crop: str | None
+) -> dict[str, list[str]]:
+    """A parcel row's problems: rented, larger than the parcel, another crop than `crop`."""
+    problems: dict[str, list[str]] = {}
+    if parcel.tenure == Tenure.RENT:
+        problems[f"{path}.parcel_id"] = [
+            f"Perceel '{parcel.name}' is gehuurd. Gehuurde percelen komen niet in aanmerking "
+            "voor een tegemoetkoming; alleen eigendom of (erf)pacht."
+        ]
+    if line.get("damaged_area_ha") is not None and line["damaged_area_ha"] > parcel.area_ha:
+        problems[f"{path}.damaged_area_ha"] = [
+            f"Groter dan het perceel zelf ({parcel.area_ha} ha)."
+        ]
+    if crop is not None and parcel.crop != crop:
+        problems.setdefault(f"{path}.parcel_id", []).append(
+            f"Op perceel '{parcel.name}' staat {CROPS[parcel.crop].name_nl}, niet "
+            f"{CROPS[crop].name_nl}: één teelt per aanvraag."
+        )
+    return problems
 
 
 def claim_problems(profile: FarmerProfile, data: dict[str, Any]) -> dict[str, list[str]]:
@@ -162,17 +189,20 @@ def _as_data(claim: Claim) -> dict[str, Any]:
     }
 
 
-def _validated(profile: FarmerProfile, data: dict[str, Any]) -> dict[int, Parcel]:
-    """Refuse a body that breaks a business rule; the parcels it names, by id."""
-    errors, parcels = _check(profile, data)
+def _validated(
+    profile: FarmerProfile, data: dict[str, Any]
+) -> tuple[dict[int, Parcel], dict[str, Any]]:
+    """Refuse a body that breaks a business rule; the parcels it names, by id, and the body
+    with the province and crop its parcels tell where it left them out."""
+    errors, parcels, settled = _check(profile, data)
     if errors:
         raise ValidationFailed(fields=errors)
-    return parcels
+    return parcels, {**data, **settled}
 
 
 def create_claim(profile: FarmerProfile, data: dict[str, Any], actor: User) -> Claim:
-    """A new crop claim in draft."""
-    parcels = _validated(profile, data)
+    """A new crop claim in draft; without a province or crop, its parcels' (when they agree)."""
+    parcels, data = _validated(profile, data)
     claim = Claim(
         farmer_id=profile.id,
         kind=ClaimKind.CROP,
@@ -190,13 +220,18 @@ def create_claim(profile: FarmerProfile, data: dict[str, Any], actor: User) -> C
 
 
 def update_claim(claim: Claim, data: dict[str, Any], actor: User) -> Claim:
-    """Change a draft; the whole claim is validated again."""
+    """Change a draft; the whole claim is validated again. New parcels without a province or
+    crop beside them bring their own (when they agree), as on a new claim."""
     if claim.status not in EDITABLE:
         raise Conflict("Een ingediende aanvraag kan niet meer worden gewijzigd.")
     merged = {**_as_data(claim), **data}
+    if "parcels" in data:
+        for field in from_parcels.FIELDS:
+            if field not in data:
+                del merged[field]
     profile = db.session.get(FarmerProfile, claim.farmer_id)
-    parcels = _validated(profile, merged)
-    _apply(claim, data, parcels)
+    parcels, merged = _validated(profile, merged)
+    _apply(claim, {**data, **{f: merged[f] for f in from_parcels.FIELDS}}, parcels)
     db.session.flush()
     audit.record(
         "claim.updated", claim, actor=actor, claim_id=claim.id, data={"fields": sorted(data)}

@@ -149,7 +149,7 @@ def edit_parcel(parcel: Parcel, data: dict[str, Any], actor: User) -> Parcel:
 
 
 def _parcel_fields(data: dict[str, Any]) -> dict[str, Any]:
-    fields = {k: data[k] for k in ("name", "area_ha", "crop", "geometry") if k in data}
+    fields = {k: data[k] for k in ("name", "area_ha", "crop", "province", "geometry") if k in data}
     if "tenure" in data:
         fields["tenure"] = Tenure(data["tenure"])
     if not fields:

@@ -79,6 +79,9 @@ DECISION_FIELDS = (
 PROFILE_FIELDS = (
     "id", "name", "kvk", "iban", "address", "postcode", "city", "phone", "created_at", "erased_at",
 )  # fmt: skip
+PARCEL_FIELDS = (
+    "id", "name", "area_ha", "crop", "province", "tenure", "geometry", "created_at",
+)  # fmt: skip
 EVENT_FIELDS = (
     "seq", "occurred_at", "action", "object_type", "object_id", "claim_id", "from_status",
     "to_status", "reason", "data",
@@ -221,7 +224,9 @@ def export_for(user: User) -> dict[str, Any]:
             PROFILE_FIELDS,
         ),
         "parcels": [
-            _row(p, ("id", "name", "area_ha", "crop", "tenure", "geometry", "created_at"))
+            _row(
+                p, ("id", "name", "area_ha", "crop", "province", "tenure", "geometry", "created_at")
+            )
             for p in sorted(profile.parcels, key=lambda p: p.id)
         ],
         "claims": _claims_export(profile),

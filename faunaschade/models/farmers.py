@@ -11,7 +11,14 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from faunaschade.extensions import db
-from faunaschade.models.base import CreatedMixin, Hectares, UtcDateTime, enum_type, positive
+from faunaschade.models.base import (
+    CreatedMixin,
+    Hectares,
+    UtcDateTime,
+    enum_type,
+    positive,
+    province_check,
+)
 
 
 class FarmerProfile(CreatedMixin, db.Model):
@@ -63,7 +70,7 @@ class Parcel(CreatedMixin, db.Model):
     """A field the farmer uses."""
 
     __tablename__ = "parcels"
-    __table_args__ = (positive("area_ha"),)
+    __table_args__ = (positive("area_ha"), province_check("province"))
 
     #: Surrogate key.
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -75,6 +82,9 @@ class Parcel(CreatedMixin, db.Model):
     area_ha: Mapped[Decimal] = mapped_column(Hectares)
     #: Crop code from the rules catalogue.
     crop: Mapped[str] = mapped_column(String(40))
+    #: Two-letter code of the province the parcel lies in; None while unknown. A crop claim
+    #: takes its province (and crop) from its parcels when they agree.
+    province: Mapped[str | None] = mapped_column(String(2))
     #: own, lease or rent.
     tenure: Mapped[Tenure] = mapped_column(enum_type(Tenure, "tenure"))
     #: Optional GeoJSON polygon (validated on input).

@@ -51,8 +51,10 @@ def _list(inner: fields.Field, *, minimum: int = 0, what: str) -> fields.List:
 class ClaimInSchema(LoadSchema):
     """POST /api/v1/claims (PATCH takes the same fields, each optional)."""
 
-    province = choice(PROVINCE_CODES, "provincie")
-    crop = choice(CROPS, "teelt")
+    #: Left out: the parcels' own, when they agree (an explicit one may not contradict them).
+    province = choice(PROVINCE_CODES, "provincie", required=False)
+    #: Left out: the parcels' own, as the province.
+    crop = choice(CROPS, "teelt", required=False)
     discovered_on = iso_date()
     species = _list(choice(CROP_SPECIES, "diersoort"), minimum=1, what="diersoort")
     parcels = _list(fields.Nested(ClaimParcelInSchema), minimum=1, what="perceel")

@@ -10,6 +10,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates, va
 from faunaschade import validators
 from faunaschade.models.farmers import Tenure
 from faunaschade.passwords import policy_problem
+from faunaschade.provinces import PROVINCE_CODES
 from faunaschade.rules.catalogue import CROPS
 from faunaschade.schemas.base import REQUIRED, LoadSchema, choice, positive_decimal, text
 
@@ -77,6 +78,13 @@ class ParcelSchema(LoadSchema):
     name = text(100)
     area_ha = positive_decimal(4, maximum="10000")
     crop = choice(CROPS, "teelt")
+    #: Where the parcel lies (null: unknown); a claim takes its province from its parcels.
+    province = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.OneOf(PROVINCE_CODES, error="Onbekende provincie: {input}."),
+        error_messages={"invalid": "Verwacht tekst."},
+    )
     tenure = choice([t.value for t in Tenure], "gebruiksvorm (own, lease of rent)")
     geometry = fields.Dict(
         load_default=None, allow_none=True, error_messages={"invalid": "Geef een GeoJSON-object."}
@@ -108,6 +116,7 @@ class ParcelOutSchema(Schema):
     name = fields.String()
     area_ha = fields.Decimal(as_string=True)
     crop = fields.String()
+    province = fields.String(allow_none=True)
     tenure = fields.String()
     geometry = fields.Dict(allow_none=True)
     geometry_area_ha = fields.Method("_geometry_area")

@@ -196,6 +196,7 @@ class Farmers:
                     "name": f"{self.rng.choice(FIELD_NAMES)} {len(owned) + 1}",
                     "area_ha": area,
                     "crop": crop,
+                    "province": farmer.province,
                     "tenure": Tenure.OWN if self.rng.random() < 0.7 else Tenure.LEASE,
                     "geometry": None,
                     "created_at": now,

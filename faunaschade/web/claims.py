@@ -17,6 +17,7 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy import select
 
+from faunaschade import rules
 from faunaschade.access import (
     claims_in_scope,
     get_attachment_in_scope_or_404,
@@ -29,6 +30,8 @@ from faunaschade.claims import attachments, completion, livestock
 from faunaschade.claims import leges as payments
 from faunaschade.claims import operations as claims
 from faunaschade.claims import worklist as queue
+from faunaschade.claims.from_parcels import FIELDS as FROM_PARCELS
+from faunaschade.claims.from_parcels import derived, undecided
 from faunaschade.clock import AMSTERDAM, today
 from faunaschade.decisions.operations import decision_view
 from faunaschade.downloads import send_attachment, send_thumbnail
@@ -101,7 +104,14 @@ def _claim_values(claim: Any) -> dict[str, Any]:
 
 def _form_values(form: Any, data: dict[str, Any]) -> dict[str, Any]:
     values = dict(data)
-    values["rows"] = {line["parcel_id"]: line for line in data.get("parcels", [])}
+    # Each row as typed (a decimal comma stays a comma), not as the schema was given it.
+    values["rows"] = {
+        line["parcel_id"]: {
+            **line,
+            "damaged_area_ha": form.get(f"damaged_area_{line['parcel_id']}", "").strip(),
+        }
+        for line in data.get("parcels", [])
+    }
     return values
 
 
@@ -117,6 +127,9 @@ def claim_form(claim_id: int | None):
     values: dict[str, Any] = (
         _claim_values(claim) if claim else {"rows": {}, "species": [], "preventive_measures": []}
     )
+    # Province and crop are asked only when the parcels do not tell them (from_parcels).
+    chosen = [p.parcel for p in claim.parcels] if claim else []
+    ask = {f: bool(claim) and derived(chosen, f) != getattr(claim, f) for f in FROM_PARCELS}
     if request.method == "POST":
         data = claim_form_data(request.form, [p.id for p in own_parcels])
         values = _form_values(request.form, data)
@@ -146,12 +159,17 @@ def claim_form(claim_id: int | None):
                 return outcome
             errors = outcome.fields
         errors = parcel_row_errors(errors, data)
+        by_id = {p.id: p for p in own_parcels}
+        chosen = [by_id[line["parcel_id"]] for line in data["parcels"]]
+        # Once shown (asked, or answered), a question stays until the answer is saved.
+        ask = {f: f in errors or f in data or undecided(chosen, f) for f in FROM_PARCELS}
     return render_template(
         "claims/form.html",
         claim=claim,
         parcels=own_parcels,
         values=values,
         errors=errors,
+        ask=ask,
         row_labels=parcel_row_labels(own_parcels),
         **vocabulary(),
     ), 422 if errors else 200
@@ -162,6 +180,16 @@ def claim_form(claim_id: int | None):
 def claim_detail(claim_id: int):
     """Status, deadlines, timeline, attachments and letters of one claim."""
     return claim_page(get_claim_in_scope_or_404(claim_id))
+
+
+def policy_rule(version: str) -> dict[str, Any] | None:
+    """The beleidsregel a rule set version applies and the first day of that version, as the
+    pages name a calculation (the decision letter does the same); never the version's code."""
+    try:
+        rule_set = rules.rule_set_by_version(version)
+    except rules.NoRuleSetError:
+        return None
+    return {"title": rule_set.beleidsregel.title, "version_date": rule_set.valid_from}
 
 
 def claim_page(claim: Claim, refused: str = "", failed: Failed | None = None) -> Any:
@@ -186,6 +214,7 @@ def claim_page(claim: Claim, refused: str = "", failed: Failed | None = None) ->
         applicant=farmers.applicant(claim.farmer) if current_user.role == Role.OFFICER else None,
         form_errors={refused: failed.fields} if failed else {},
         form_values={refused: request.form} if failed else {},
+        policy_rule=policy_rule,
         **vocabulary(),
     )
     if failed is None:

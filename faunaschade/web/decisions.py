@@ -81,6 +81,7 @@ def approve(claim_id: int):
         claim,
         lambda: decisions.approve_proposal(decisions.proposal_in_scope(claim), current_user),
         "Het besluit is genomen; de brief wordt gemaakt.",
+        "approve",
     )
 
 
@@ -130,4 +131,6 @@ def delay_notice(claim_id: int):
             )
         delays.send_delay_notice(claim, current_user, data["expected_on"])
 
-    return _on_claim(claim, action, "Het verdagingsbericht wordt gemaakt en verstuurd.")
+    return _on_claim(
+        claim, action, "Het verdagingsbericht wordt gemaakt en verstuurd.", "delay_notice"
+    )

@@ -61,7 +61,7 @@ def parcels():
 
 
 def _parcel_values(form: Any) -> tuple[dict[str, Any], dict[str, list[str]]]:
-    values: dict[str, Any] = present(form, "name", "area_ha", "crop", "tenure")
+    values: dict[str, Any] = present(form, "name", "area_ha", "crop", "province", "tenure")
     if "area_ha" in values:
         values["area_ha"] = values["area_ha"].replace(",", ".")
     raw = form.get("geometry", "").strip()
@@ -108,6 +108,7 @@ def parcel_form(parcel_id: int | None):
             "name": parcel.name,
             "area_ha": parcel.area_ha,
             "crop": parcel.crop,
+            "province": parcel.province,
             "tenure": parcel.tenure.value,
             "geometry": json.dumps(parcel.geometry) if parcel.geometry else "",
         }

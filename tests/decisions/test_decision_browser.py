@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from faunaschade.accounts.users import create_user
 from faunaschade.clock import today
 from faunaschade.extensions import db
-from faunaschade.models import FarmerProfile, Role
+from faunaschade.models import Claim, FarmerProfile, Role
 from tests.support.app import DEMO_PASSWORD
 from tests.support.decisions import assessed_claim
 
@@ -147,3 +147,31 @@ def test_the_farmer_agrees_and_the_officer_proposes_at_once(browser, live_server
     a.get_by_role("button", name="Voorstel maken").click()
     assert "tweede behandelaar" in a.get_by_role("status").inner_text()
     context_a.close()
+
+
+def test_a_refused_delay_notice_shows_its_error_at_the_date_and_keeps_it(
+    browser, live_server, committed
+):
+    """Issue 14: the delay notice's refusal was flashed at the top of the page, the date lost."""
+    claim_id = _world(committed)
+    with committed.app_context():
+        claim = db.session.get(Claim, claim_id)
+        claim.backstop_deadline = today() + timedelta(days=5)  # a delay notice is due
+        db.session.commit()
+    context, a = _login(browser, live_server, "a")
+    a.goto(f"{live_server}/aanvragen/{claim_id}")
+    a.get_by_label("Besluit uiterlijk op").fill((today() - timedelta(days=1)).isoformat())
+    a.get_by_role("button", name="Verdagingsbericht versturen").click()
+
+    summary = a.locator("#verdaging-errors")
+    expect(summary).to_be_in_viewport()
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("Kies een datum in de toekomst.")
+    assert a.locator(".flashes").count() == 0
+    field = a.get_by_label("Besluit uiterlijk op")
+    expect(field).to_have_attribute("aria-invalid", "true")
+    expect(field).to_have_value((today() - timedelta(days=1)).isoformat())
+    field.fill((today() + timedelta(days=30)).isoformat())
+    a.get_by_role("button", name="Verdagingsbericht versturen").click()
+    assert "verdagingsbericht" in a.get_by_role("status").inner_text().lower()
+    context.close()

@@ -2,12 +2,14 @@
 every problem at once inside the section, what the officer typed kept."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
+from faunaschade.clock import today
 from faunaschade.decisions.operations import propose_decision
-from faunaschade.models import Proposal
+from faunaschade.models import Letter, Proposal
 from tests.support.app import DEMO_PASSWORD, csrf_token_from
 from tests.support.decisions import assessed_claim
 
@@ -102,3 +104,69 @@ def test_a_send_back_without_reason_keeps_the_page_and_marks_the_field(app, sess
     assert "Geef aan waarom" in _summary(html, "terugsturen-errors")
     field = re.search(r'<textarea[^>]*id="f-reason"[^>]*>', html)[0]
     assert 'aria-invalid="true"' in field
+
+
+def test_an_approval_refused_shows_its_error_in_the_section_not_at_the_top(
+    app, session, world, make_user
+):
+    """Issue 14: a refused approval was flashed at the top of the page, out of sight of the
+    button at #besluit."""
+    claim, a, b = world
+    c = make_user("officer", provinces=("DR",))
+    propose_decision(claim, a)
+    session.flush()
+    browser_b = _web(app, b)
+    token = csrf_token_from(browser_b.get(f"/aanvragen/{claim.id}").get_data(as_text=True))
+    page = _web(app, c).get(f"/aanvragen/{claim.id}").get_data(as_text=True)
+    # The approve form posts to its own errors, inside the decision section.
+    form = re.search(r'<form[^>]*action="[^"]*/goedkeuren[^"]*"', page)[0]
+    assert form.endswith('/goedkeuren#goedkeuren-errors"')
+    assert _post(_web(app, c), claim, "goedkeuren", {}).status_code == 302
+
+    answer = browser_b.post(f"/aanvragen/{claim.id}/goedkeuren", data={"csrf_token": token})
+    assert answer.status_code == 409
+    html = answer.get_data(as_text=True)
+    assert 'class="flash' not in html
+    assert "geen openstaand voorstel" in _summary(html, "goedkeuren-errors")
+    assert html.index('id="besluit"') < html.index('id="goedkeuren-errors"')
+
+
+def test_approving_ones_own_proposal_is_refused_in_the_section(app, session, world):
+    claim, a, _ = world
+    propose_decision(claim, a)
+    session.flush()
+    answer = _post(_web(app, a), claim, "goedkeuren", {})
+    assert answer.status_code == 403
+    assert "vier-ogenprincipe" in _summary(answer.get_data(as_text=True), "goedkeuren-errors")
+
+
+@pytest.fixture
+def overdue(session, world):
+    """The world's claim with its Awb backstop five days ahead: a delay notice is due."""
+    claim, a, _ = world
+    claim.backstop_deadline = today() + timedelta(days=5)
+    session.flush()
+    return claim, a
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [("2001-01-01", "Kies een datum in de toekomst."), ("31-02-2030", "Geef een datum als")],
+)
+def test_a_refused_delay_notice_keeps_the_date_and_marks_the_field(
+    app, session, overdue, typed, message
+):
+    """Issue 14: the delay notice's refusal was flashed at the top and the date typed lost."""
+    claim, a = overdue
+    answer = _post(_web(app, a), claim, "verdaging", {"expected_on": typed})
+    assert answer.status_code == 422
+    html = answer.get_data(as_text=True)
+    summary = _summary(html, "verdaging-errors")
+    assert '<a href="#f-expected_on">Besluit uiterlijk op</a>' in summary and message in summary
+    assert html.index('id="besluit"') < html.index('id="verdaging-errors"')
+    field = re.search(r'<input[^>]*id="f-expected_on"[^>]*>', html)[0]
+    assert 'aria-invalid="true"' in field and f'value="{typed}"' in field
+    assert "f-expected_on-error" in field
+    form = re.search(r'<form[^>]*action="[^"]*/verdaging[^"]*"', html)[0]
+    assert form.endswith('/verdaging#verdaging-errors"')
+    assert session.scalar(select(func.count()).select_from(Letter)) == 0

@@ -31,13 +31,14 @@ def test_farmer_journey_in_the_browser(live_server, page, redis_conn, run_worker
     page.get_by_label("Naam van het perceel").fill("Achter de schuur")
     page.get_by_label("Oppervlakte (hectare)").fill("4,2")
     page.get_by_label("Teelt").select_option(label="blijvend grasland")
+    page.get_by_label("Provincie").select_option(label="Fryslân")
     page.get_by_label("Gebruik").select_option(value="own")
     page.get_by_role("button", name="Opslaan").click()
     expect(page.get_by_role("cell", name="Achter de schuur", exact=True)).to_be_visible()
 
+    # Province and crop come from the parcel: the claim form does not ask them (issue 14).
     page.get_by_role("link", name="Schade melden: nieuwe aanvraag").click()
-    page.get_by_label("Provincie").select_option(label="Fryslân")
-    page.get_by_label("Teelt").select_option(label="blijvend grasland")
+    expect(page.get_by_label("Provincie")).to_be_hidden()
     page.get_by_label("Datum waarop u de schade ontdekte").fill(recent_workday().isoformat())
     page.get_by_label("grauwe gans").check()
     page.get_by_label(re.compile("^Achter de schuur")).check()

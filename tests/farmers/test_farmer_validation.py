@@ -181,7 +181,10 @@ def test_parcel_with_another_crop_is_refused(client, session, farmer_with_parcel
     response = client.post(
         "/api/v1/claims", json=claim_body(parcel_id, crop="snijmais"), headers=farmer
     )
-    assert "één teelt per aanvraag" in response.json["error"]["fields"]["parcels[0].parcel_id"][0]
+    # The crop the body gives contradicts its parcel's: the field is named (issue 14).
+    assert response.json["error"]["fields"] == {
+        "crop": ["Op de gekozen percelen staat blijvend grasland, niet snijmaïs."]
+    }
 
 
 def test_another_farmers_parcel_is_unknown(client, session, farmer_with_parcel):

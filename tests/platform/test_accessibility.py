@@ -363,6 +363,7 @@ def test_a_farmer_files_a_claim_with_the_keyboard_alone(browser, live_server, co
     type_into(page, "Naam van het perceel", "Achter de schuur")
     type_into(page, "Oppervlakte", "4,25")
     type_into(page, "Teelt", "snijma")
+    type_into(page, "Provincie", "Frysl")
     type_into(page, "Gebruik", "Eigendom")
     tab_to(page, "Opslaan")
     page.keyboard.press("Enter")
@@ -373,8 +374,7 @@ def test_a_farmer_files_a_claim_with_the_keyboard_alone(browser, live_server, co
     tab_to(page, "Schade melden: nieuwe aanvraag")
     page.keyboard.press("Enter")
     page.wait_for_url("**/aanvragen/nieuw")
-    type_into(page, "Provincie", "Frysl")
-    type_into(page, "Teelt", "snijma")
+    # Province and crop come from the parcel (issue 14): neither is asked.
     tab_to(page, "Datum waarop u de schade ontdekte")
     day = recent_workday()
     type_date(page, "#f-discovered_on", day)
