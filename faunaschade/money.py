@@ -6,11 +6,14 @@ is the app's one entry point to it.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
+
+from babel.dates import format_date
 
 from faunaschade.rules.amounts import CENT, cents, dutch_date, eur
 
-__all__ = ["CENT", "cents", "dutch_date", "format_eur"]
+__all__ = ["CENT", "cents", "dutch_date", "format_eur", "written_date"]
 
 
 def format_eur(value: Decimal | str | int | None) -> str:
@@ -18,3 +21,13 @@ def format_eur(value: Decimal | str | int | None) -> str:
     if value is None:
         return ""
     return eur(cents(Decimal(value)))
+
+
+def written_date(value: date, language: str = "nl") -> str:
+    """A date in words in the interface language: "3 maart 2025", "3 March 2025".
+
+    Letters are Dutch and use `dutch_date`; pages and e-mails follow the reader's language.
+    """
+    if language == "nl":
+        return dutch_date(value)
+    return format_date(value, "d MMMM y", locale=language)

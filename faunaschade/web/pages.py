@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from flask import Blueprint, Flask, redirect, render_template, session, url_for
+from flask import Blueprint, Flask, redirect, render_template, url_for
+from flask_babel import gettext
 from flask_login import current_user
 
 from faunaschade.audit.timeline import LETTER_NAMES
 from faunaschade.clock import AMSTERDAM
-from faunaschade.money import dutch_date, format_eur
+from faunaschade.i18n import language
+from faunaschade.money import format_eur, written_date
 from faunaschade.provinces import PROVINCES
-from faunaschade.vocabulary import OFFICER_REASONS
+from faunaschade.vocabulary import OFFICER_REASONS, ROLE_LABELS
 from faunaschade.web.forms import LogoutForm
+from faunaschade.web.vocab import translated
 
 bp = Blueprint("web", __name__)
 
@@ -27,21 +30,42 @@ def index():
     return render_template("index.html")
 
 
+def page_language() -> str:
+    """The language the page is shown in: "nl" or "en"."""
+    return language()
+
+
+def page_date(value: date | None) -> str:
+    """A date in words in the page's language: 3 maart 2025, 3 March 2025 ("—" for none)."""
+    return written_date(value, page_language()) if value else "—"
+
+
 def local_datetime(moment: datetime) -> str:
-    """A UTC moment as Dutch local time: 3 maart 2025 14:05."""
+    """A UTC moment as local (Amsterdam) time: 3 maart 2025 14:05, 3 March 2025 14:05."""
     local = moment.astimezone(AMSTERDAM)
-    return f"{dutch_date(local.date())} {local:%H:%M}"
+    return f"{page_date(local.date())} {local:%H:%M}"
+
+
+def reason_text(code: str) -> str:
+    """A rejection reason's sentence in the page's language (unknown codes as they are)."""
+    return gettext(OFFICER_REASONS[code]) if code in OFFICER_REASONS else code
 
 
 def register_template_helpers(app: Flask) -> None:
     """Filters and globals the templates use."""
     app.jinja_env.filters["eur"] = format_eur
-    app.jinja_env.filters["dutch_date"] = lambda d: dutch_date(d) if d else "—"
+    # `dutch_date` keeps its name for the templates: it writes the date in the page's language
+    # (letters have their own environment and stay Dutch).
+    app.jinja_env.filters["dutch_date"] = page_date
     app.jinja_env.filters["local_datetime"] = local_datetime
     app.jinja_env.globals["letter_names"] = LETTER_NAMES
-    app.jinja_env.filters["reason_text"] = lambda code: OFFICER_REASONS.get(code, code)
+    app.jinja_env.filters["reason_text"] = reason_text
     app.jinja_env.globals["PROVINCES"] = PROVINCES
 
     @app.context_processor
     def _forms():
-        return {"logout_form": LogoutForm(), "current_lang": session.get("lang", "nl")}
+        return {
+            "logout_form": LogoutForm(),
+            "current_lang": page_language(),
+            "ROLE_LABELS": translated(ROLE_LABELS),
+        }
