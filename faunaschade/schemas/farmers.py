@@ -8,6 +8,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validates, validates_schema
 
 from faunaschade import validators
+from faunaschade.i18n import N_
 from faunaschade.models.farmers import Tenure
 from faunaschade.rules.catalogue import CROPS
 from faunaschade.schemas.base import REQUIRED, LoadSchema, choice, positive_decimal, text
@@ -18,7 +19,7 @@ class RegisterSchema(LoadSchema):
 
     email = fields.Email(
         required=True,
-        error_messages={"required": REQUIRED, "invalid": "Geef een geldig e-mailadres."},
+        error_messages={"required": REQUIRED, "invalid": N_("Geef een geldig e-mailadres.")},
     )
     password = text(200)
     name = text(200)
@@ -52,10 +53,12 @@ class ParcelSchema(LoadSchema):
 
     name = text(100)
     area_ha = positive_decimal(4, maximum="10000")
-    crop = choice(CROPS, "teelt")
-    tenure = choice([t.value for t in Tenure], "gebruiksvorm (own, lease of rent)")
+    crop = choice(CROPS, N_("teelt"))
+    tenure = choice([t.value for t in Tenure], N_("gebruiksvorm (own, lease of rent)"))
     geometry = fields.Dict(
-        load_default=None, allow_none=True, error_messages={"invalid": "Geef een GeoJSON-object."}
+        load_default=None,
+        allow_none=True,
+        error_messages={"invalid": N_("Geef een GeoJSON-object.")},
     )
 
     @validates("geometry")
@@ -72,7 +75,12 @@ class ParcelSchema(LoadSchema):
         # The registered area may differ from a hand-drawn outline, but not by double or more.
         if not (drawn / 2 <= Decimal(area) <= drawn * 2):
             raise ValidationError(
-                f"De opgegeven oppervlakte ({area} ha) past niet bij de getekende ({drawn} ha).",
+                N_(
+                    "De opgegeven oppervlakte (%(area)s ha) past niet bij de getekende "
+                    "(%(drawn)s ha).",
+                    area=area,
+                    drawn=drawn,
+                ),
                 "area_ha",
             )
 
