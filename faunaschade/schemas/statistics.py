@@ -32,6 +32,7 @@ class StatisticsQuerySchema(Schema):
     damage_year = fields.Integer(
         load_default=None,
         validate=validate.Range(2000, 2100, error=N_("Geef een schadejaar, bijv. 2025.")),
+        error_messages={"invalid": N_("Geef een schadejaar, bijv. 2025.")},
         metadata={"description": "Schadejaar by the year it ends in (1 Nov – 31 Oct)."},
     )
     province = fields.String(load_default=None, validate=_one_of(PROVINCE_CODES, N_("provincie")))
