@@ -45,9 +45,10 @@ ILLUSTRATIVE_PROVINCE_ACCOUNTS = {
 }
 
 
-def _province_accounts(fallback: dict | None = None, *, strict: bool = False) -> dict:
-    """PROVINCE_ACCOUNTS_JSON, else the fallback; bad JSON counts as unset unless strict."""
-    raw = _env("PROVINCE_ACCOUNTS_JSON")
+def _json_setting(name: str, fallback: dict | None = None, *, strict: bool = False) -> dict:
+    """A JSON object from the environment, else the fallback; bad JSON counts as unset unless
+    strict (production's check names it)."""
+    raw = _env(name)
     try:
         return json.loads(raw) if raw else dict(fallback or {})
     except ValueError:
@@ -83,7 +84,12 @@ class Config:
     LETTER_SENDER = json.loads(_env("LETTER_SENDER_JSON", "{}") or "{}")
     #: Debtor account per province for the SEPA payment batches, as JSON in
     #: PROVINCE_ACCOUNTS_JSON: {"DR": {"name": "Provincie Drenthe", "iban": "NL…", "bic": "…"}}.
-    PROVINCE_ACCOUNTS = _province_accounts()
+    PROVINCE_ACCOUNTS = _json_setting("PROVINCE_ACCOUNTS_JSON")
+    #: Per province, as JSON in LETTER_PROVINCES_JSON: {"FR": {"sender": {…}, "objection_address":
+    #: {"name", "postal_address", "postal_city"}, "signatory": {"name", "function"}}}. The
+    #: sender fields override LETTER_SENDER_JSON for that province. A province without an entry
+    #: gets ILLUSTRATIVE settings (documents/letterhead.py; development and tests only).
+    LETTER_PROVINCES = _json_setting("LETTER_PROVINCES_JSON")
     #: e.g. "pdf/a-3b" for PDF/A letters; unset renders plain PDF.
     LETTER_PDF_VARIANT = _env("LETTER_PDF_VARIANT")
     #: "database" keeps files in PostgreSQL/SQLite so every web and worker machine sees them.
@@ -151,7 +157,7 @@ class DevelopmentConfig(Config):
 
     ENV_NAME = "development"
     DEBUG = False
-    PROVINCE_ACCOUNTS = _province_accounts(ILLUSTRATIVE_PROVINCE_ACCOUNTS)
+    PROVINCE_ACCOUNTS = _json_setting("PROVINCE_ACCOUNTS_JSON", ILLUSTRATIVE_PROVINCE_ACCOUNTS)
 
 
 class TestConfig(Config):
@@ -164,7 +170,7 @@ class TestConfig(Config):
     RATELIMIT_ENABLED = False
     PASSWORD_HASHING = "cheap"
     PAYMENT_PROVIDER = "test"
-    PROVINCE_ACCOUNTS = _province_accounts(ILLUSTRATIVE_PROVINCE_ACCOUNTS)
+    PROVINCE_ACCOUNTS = _json_setting("PROVINCE_ACCOUNTS_JSON", ILLUSTRATIVE_PROVINCE_ACCOUNTS)
 
 
 class ProductionConfig(Config):
@@ -201,6 +207,7 @@ class ProductionConfig(Config):
         if _env("LETTER_SENDER_JSON") is None:
             missing.append("LETTER_SENDER_JSON (the sender block printed on every letter)")
         missing += _province_account_problems()
+        missing += _letter_province_problems()
         if missing:
             raise RuntimeError("production configuration incomplete: set " + ", ".join(missing))
 
@@ -211,7 +218,23 @@ def _province_account_problems() -> list[str]:
 
     what = "PROVINCE_ACCOUNTS_JSON (the debtor account of every province for payment batches"
     try:
-        problems = account_problems(_province_accounts(strict=True), production=True)
+        problems = account_problems(
+            _json_setting("PROVINCE_ACCOUNTS_JSON", strict=True), production=True
+        )
+    except ValueError as exc:
+        problems = [f"not JSON: {exc}"]
+    return [f"{what}: {'; '.join(problems)})"] if problems else []
+
+
+def _letter_province_problems() -> list[str]:
+    """What is wrong with LETTER_PROVINCES_JSON for production (empty when nothing is)."""
+    from faunaschade.documents.letterhead import settings_problems
+
+    what = "LETTER_PROVINCES_JSON (every province's objection address and signatory for its letters"
+    try:
+        problems = settings_problems(
+            _json_setting("LETTER_PROVINCES_JSON", strict=True), production=True
+        )
     except ValueError as exc:
         problems = [f"not JSON: {exc}"]
     return [f"{what}: {'; '.join(problems)})"] if problems else []

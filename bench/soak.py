@@ -64,6 +64,14 @@ DEMO_PASSWORD = "demo-wachtwoord-2026"
 #: Seconds a farmer waits between claims: keeps the letter work within one worker's reach.
 PACE_SECONDS = 8
 ACCOUNT = {"name": "Provincie", "iban": "NL91ABNA0417164300", "bic": "ABNANL2A"}
+#: Every province's objection address and signatory, as production requires.
+LETTER_PROVINCES = {
+    code: {
+        "objection_address": {"postal_address": "Postbus 1", "postal_city": "1000 AA Plaats"},
+        "signatory": {"name": "A. Ondertekenaar", "function": "teamleider"},
+    }
+    for code in PROVINCE_CODES
+}
 
 
 def free_port() -> int:
@@ -140,6 +148,7 @@ def environment(database_url: str, redis_url: str, smtp_port: int) -> dict[str, 
         "ALLOW_TEST_PAYMENTS": "true",
         "LETTER_SENDER_JSON": json.dumps({"name": "Provincie (soak)", "email": "s@example.nl"}),
         "PROVINCE_ACCOUNTS_JSON": json.dumps({code: ACCOUNT for code in PROVINCE_CODES}),
+        "LETTER_PROVINCES_JSON": json.dumps(LETTER_PROVINCES),
         "MAIL_SERVER": "127.0.0.1",
         "MAIL_PORT": str(smtp_port),
         # All clients share one loopback address: lift the per-address limits, keep the rest.

@@ -1,18 +1,21 @@
 """File downloads that pages and endpoints both answer: attachments, letters, payment files,
-statistics and audit exports. Never kept by a shared cache, always as an attachment."""
+statistics and audit exports. Never kept by a shared cache, always as an attachment (except the
+photo thumbnails the claim page shows inline)."""
 
 from __future__ import annotations
 
 import io
 from typing import Any
 
-from flask import Response, send_file, stream_with_context
+from flask import Response, request, send_file, stream_with_context
+from flask_babel import gettext
 
 from faunaschade.audit import log as audit_log
 from faunaschade.claims import attachments
 from faunaschade.clock import today
+from faunaschade.errors import NotFound
 from faunaschade.models import Attachment
-from faunaschade.statistics import exports
+from faunaschade.statistics import dutch, exports
 from faunaschade.statistics import figures as statistics
 from faunaschade.storage import read_bytes
 
@@ -46,6 +49,27 @@ def send_attachment(attachment: Attachment):
     )
 
 
+def send_thumbnail(attachment: Attachment) -> Response:
+    """A photo's thumbnail, shown inline; 404 for a file that is not a photo.
+
+    The browser keeps it but asks again each time (no-cache): the caller has checked access,
+    and an unchanged photo answers 304 from its ETag without being read or drawn again.
+    """
+    if not attachments.is_image(attachment):
+        raise NotFound(gettext("Deze bijlage is geen foto."))
+    etag = f"{attachment.file.sha256}-{attachments.THUMBNAIL_PIXELS}"
+    if request.if_none_match.contains(etag):
+        response = Response(status=304)
+    else:
+        data = attachments.thumbnail(read_bytes(attachment.file_id))
+        if data is None:
+            raise NotFound(gettext("Van deze foto is geen voorbeeld te maken."))
+        response = Response(data, mimetype="image/jpeg")
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
 def statistics_header(group_by: list[str]) -> list[str]:
     return [*group_by, *statistics.MEASURES]
 
@@ -55,13 +79,30 @@ def statistics_rows(group_by: list[str], filters, provinces) -> Any:
         yield [row[name] for name in statistics_header(group_by)]
 
 
+def dutch_statistics_rows(group_by: list[str], filters, provinces) -> Any:
+    """The rows with their group values in Dutch words (Fryslân, grauwe gans, Toegekend)."""
+    for row in statistics_rows(group_by, filters, provinces):
+        words = [dutch.label(key, value) for key, value in zip(group_by, row, strict=False)]
+        yield [*words, *row[len(group_by) :]]
+
+
 def statistics_download(fmt: str, group_by: list[str], filters, provinces) -> Response:
-    """CSV streamed from a server-side cursor, or an XLSX workbook with an 'about' sheet."""
+    """CSV streamed from a server-side cursor (csv: codes and a decimal dot, for programs;
+    csv-nl: Dutch headings and words, `;`, decimal comma and a BOM, for Dutch Excel), or an XLSX
+    workbook with an 'about' sheet."""
     name = f"statistics-{today().isoformat()}"
     header = statistics_header(group_by)
     if fmt == "csv":
         chunks = exports.csv_chunks(header, statistics_rows(group_by, filters, provinces))
         return download(stream_with_context(chunks), "text/csv", f"{name}.csv")
+    if fmt == "csv-nl":
+        chunks = exports.csv_chunks(
+            [dutch.heading(column) for column in header],
+            dutch_statistics_rows(group_by, filters, provinces),
+            exports.DUTCH_EXCEL,
+        )
+        filename = f"statistieken-{today().isoformat()}.csv"
+        return download(stream_with_context(chunks), "text/csv", filename)
     about = [
         ("as_of", today()),
         ("group_by", ",".join(group_by) or "-"),

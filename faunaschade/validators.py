@@ -9,12 +9,15 @@ from decimal import Decimal
 from itertools import pairwise
 from typing import Any
 
+from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 from stdnum import iban as stdnum_iban
 from stdnum.exceptions import InvalidChecksum
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.nl import postcode as stdnum_postcode
+
+from faunaschade.i18n import N_
 
 _KVK = re.compile(r"\d{8}")
 _IBAN_SHAPE = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{10,30}")
@@ -60,6 +63,39 @@ def postcode(value: str) -> str:
         raise ValidationError(
             _("Een postcode bestaat uit 4 cijfers en 2 letters, bijv. 1234 AB.")
         ) from None
+
+
+#: Separators people type in a phone number: "06-12 34 56 78", "(0512) 345678", "+31 6.1234.5678".
+_PHONE_SEPARATORS = re.compile(r"[\s\-./()]")
+PHONE_EXAMPLE = N_(
+    "Geef een Nederlands telefoonnummer: 10 cijfers, bijv. 06 12345678 of 0512 345678."
+)
+
+
+def phone(value: str) -> str:
+    """A Dutch phone number (06…, 0512…, +31…, 0031…, "+31 (0)6…"), returned as +31 and the
+    9 digits after the trunk 0 ("+31612345678"): one spelling to store and to dial."""
+    compact = _PHONE_SEPARATORS.sub("", value or "")
+    for prefix in ("+31", "0031"):
+        if compact.startswith(prefix):
+            national = compact[len(prefix) :]
+            national = national[1:] if national.startswith("0") else national  # "+31 (0)6"
+            break
+    else:
+        if not compact.startswith("0"):
+            raise ValidationError(_(PHONE_EXAMPLE))
+        national = compact[1:]
+    if not re.fullmatch(r"[1-9][0-9]{8}", national):
+        raise ValidationError(_(PHONE_EXAMPLE))
+    return "+31" + national
+
+
+def email_address(value: str) -> None:
+    """An address that the accounts accept (email-validator's rules, not only marshmallow's)."""
+    try:
+        validate_email(normalise_email(value), check_deliverability=False)
+    except EmailNotValidError:
+        raise ValidationError(_("Geef een geldig e-mailadres.")) from None
 
 
 def _ring_area_m2(ring: list[list[float]]) -> float:

@@ -84,3 +84,19 @@ FINDING_LABELS = {
     "fox": N_("vos"),
     "unknown": N_("onbekend"),
 }
+
+#: The crop-damaging species as the claim form offers them: geese, other birds, mammals; in
+#: each group the species that cause the most paid damage first (DOMAIN §8.4: grauwe gans,
+#: brandgans, kolgans and rotgans; houtduif, mees, smient and knobbelzwaan; wild zwijn, das and
+#: edelhert), then the others alphabetically. Every crop species of the catalogue
+#: (rules/catalogue.py) is in exactly one group (tests/claims/test_species_choices.py).
+SPECIES_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (N_("Ganzen"), ("grauwe_gans", "brandgans", "kolgans", "rotgans", "canadese_gans", "nijlgans")),
+    (N_("Andere vogels"), ("houtduif", "mees", "smient", "knobbelzwaan",
+                           "ekster", "fazant", "gaai", "kauw", "kievit", "kleine_zwaan", "kokmeeuw",
+                           "kraanvogel", "meerkoet", "merel", "roek", "spreeuw", "wilde_eend",
+                           "wilde_zwaan", "wulp", "zilvermeeuw", "zwarte_kraai")),
+    (N_("Zoogdieren"), ("wild_zwijn", "das", "edelhert",
+                        "aardmuis", "bever", "damhert", "haas", "konijn", "lynx", "otter", "ree",
+                        "veldmuis", "vos", "wilde_kat", "woelrat")),
+)  # fmt: skip

@@ -6,7 +6,7 @@ people: make_user, api_token, farmer, officer, second_officer, assessor, auditor
 claims: claim_in("decided");
 browser: browser, page (Chromium);
 mail: smtp_server;
-pdf: pdf_text;
+pdf: pdf_text, pdf_pages;
 scheduling: the longest files first (for pytest-xdist).
 Plain helpers (request bodies, seeded worlds, production processes) are in tests/support/.
 """

@@ -164,6 +164,19 @@ def give_zienswijze(claim_id: int) -> Zienswijze:
     return answer
 
 
+@claim_steps_bp.route("/<int:claim_id>/accept-assessment", methods=["POST"])
+@farmer_only
+@idempotent
+@claim_steps_bp.response(201, ZienswijzeOutSchema)
+def accept_assessment(claim_id: int) -> Zienswijze:
+    """ "Akkoord met de taxatie": the farmer agrees with the assessment, which closes the
+    zienswijze window at once (the officer may propose the decision). No body."""
+    claim = get_claim_in_scope_or_404(claim_id)
+    answer = zienswijze.accept_assessment(claim, current_user)
+    db.session.flush()  # @idempotent commits with the answer
+    return answer
+
+
 @claim_steps_bp.route("/<int:claim_id>/zienswijzen", methods=["GET"])
 @roles_required(Role.FARMER, Role.OFFICER, Role.AUDITOR)
 @claim_steps_bp.response(200, ZienswijzeOutSchema(many=True))

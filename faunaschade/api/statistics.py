@@ -27,7 +27,9 @@ bp = Blueprint(
 
 _FILE = {"type": "string", "format": "binary"}
 STATISTICS_FILES = {
-    "description": "format=csv or format=xlsx: the rows as a download",
+    "description": "format=csv (codes, decimal dot), format=csv-nl (for Dutch Excel: `;`, "
+    "decimal comma, Dutch headings and words, UTF-8 with BOM) or format=xlsx: the rows as a "
+    "download",
     "content": {"text/csv": {"schema": _FILE}, exports.XLSX_MIME: {"schema": _FILE}},
 }
 
@@ -39,7 +41,8 @@ STATISTICS_FILES = {
 @bp.doc(responses={200: STATISTICS_FILES})
 def get_statistics(args: dict[str, Any]):
     """Claims, outcomes and money grouped by damage year, province, species, crop, month or
-    outcome, within the caller's provinces; format=csv streams, format=xlsx downloads."""
+    outcome, within the caller's provinces; format=csv and csv-nl stream, format=xlsx
+    downloads."""
     provinces = statistics.scope_of(current_user)
     filters, group_by = statistics.filters_from(args), args["group_by"]
     if args["format"] != "json":

@@ -15,7 +15,7 @@ from faunaschade.accounts.users import user_by_email
 from faunaschade.assessments.livestock_items import animal_items
 from faunaschade.audit import chain as audit
 from faunaschade.claims import workflow
-from faunaschade.clock import today
+from faunaschade.clock import local_day, today
 from faunaschade.errors import Conflict, NotFound, ValidationFailed
 from faunaschade.extensions import db
 from faunaschade.letters import operations as letters
@@ -204,7 +204,7 @@ def _editable(assessment: Assessment, assessor: User) -> None:
         raise Conflict(
             _(
                 "Dit rapport is al ingediend op %(day)s en kan niet meer worden gewijzigd.",
-                day=f"{assessment.submitted_at:%d-%m-%Y}",
+                day=f"{local_day(assessment.submitted_at):%d-%m-%Y}",
             ),
             code="already_submitted",
         )

@@ -9,12 +9,12 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from faunaschade.audit import chain as audit
-from faunaschade.claims import attachments
+from faunaschade.claims import attachments, workflow
 from faunaschade.clock import today
 from faunaschade.errors import Conflict, ValidationFailed
 from faunaschade.extensions import db
 from faunaschade.i18n import language
-from faunaschade.models import AttachmentKind, Claim, ClaimStatus, User, Zienswijze
+from faunaschade.models import Assessment, AttachmentKind, Claim, ClaimStatus, User, Zienswijze
 from faunaschade.models.assessments import latest_assessment
 from faunaschade.money import written_date
 
@@ -67,10 +67,8 @@ def zienswijze_settled(claim: Claim, on: date | None = None) -> bool:
     )
 
 
-def submit_zienswijze(
-    claim: Claim, farmer: User, text: str, attachment: tuple[str, bytes] | None = None
-) -> Zienswijze:
-    """Record the farmer's response to the assessment confirmation (with an optional file)."""
+def _refuse_unless_open(claim: Claim) -> Assessment:
+    """The assessment the farmer may respond to now, or the refusal that says why not."""
     assessment = latest_assessment(claim)
     deadline = claim.zienswijze_deadline
     if assessment is None or deadline is None:
@@ -78,7 +76,12 @@ def submit_zienswijze(
             _("Er is nog geen bevestiging van de taxatie waarop u kunt reageren."),
             code="no_assessment",
         )
-    if answer_of(claim) is not None:
+    if (given := answer_of(claim)) is not None:
+        if given.agreed:
+            raise Conflict(
+                _("U heeft al laten weten dat u akkoord bent met deze taxatie."),
+                code="zienswijze_exists",
+            )
         raise Conflict(
             _("U heeft al een zienswijze op deze taxatie gegeven."), code="zienswijze_exists"
         )
@@ -93,6 +96,15 @@ def submit_zienswijze(
         )
     if claim.status != ClaimStatus.ASSESSED:
         raise Conflict(_("In deze fase van de aanvraag kunt u geen zienswijze meer geven."))
+    return assessment
+
+
+def submit_zienswijze(
+    claim: Claim, farmer: User, text: str, attachment: tuple[str, bytes] | None = None
+) -> Zienswijze:
+    """Record the farmer's response to the assessment confirmation (with an optional file)."""
+    claim = workflow.lock(claim)  # one answer per assessment, also from two tabs at once
+    assessment = _refuse_unless_open(claim)
     if not text.strip():
         raise ValidationFailed(fields={"text": [_("Schrijf uw zienswijze.")]})
     file = None
@@ -116,5 +128,30 @@ def submit_zienswijze(
         actor=farmer,
         claim_id=claim.id,
         data={"assessment_id": assessment.id, "attachment": file is not None},
+    )
+    return answer
+
+
+def accept_assessment(claim: Claim, farmer: User) -> Zienswijze:
+    """ "Akkoord met de taxatie": the farmer agrees with the assessment, which closes the
+    zienswijze window at once, so the officer may propose the decision without waiting for
+    the last day. Stored as the assessment's one answer (agreed, no text) and audited."""
+    claim = workflow.lock(claim)  # an officer proposing waits, and sees the answer after
+    assessment = _refuse_unless_open(claim)
+    answer = Zienswijze(
+        claim_id=claim.id,
+        assessment_id=assessment.id,
+        text="",
+        agreed=True,
+        submitted_by=farmer.id,
+    )
+    db.session.add(answer)
+    db.session.flush()
+    audit.record(
+        "zienswijze.agreed",
+        answer,
+        actor=farmer,
+        claim_id=claim.id,
+        data={"assessment_id": assessment.id},
     )
     return answer

@@ -23,6 +23,7 @@ _FIXED = {
     "attachment.added": N_("Bestand toegevoegd"),
     "payment.started": N_("Betaling van de leges gestart"),
     "zienswijze.submitted": N_("Zienswijze op de taxatie gegeven"),
+    "zienswijze.agreed": N_("Akkoord gegeven met de taxatie"),
 }
 
 

@@ -72,19 +72,30 @@ def _rule_set(province: str, discovered_on: date) -> rules.RuleSet:
 def _check(
     profile: FarmerProfile, data: dict[str, Any]
 ) -> tuple[dict[str, list[str]], dict[int, Parcel]]:
-    """Business rules on a complete claim body: field path → messages, and the parcels read."""
+    """Business rules on a claim body: field path → messages, and the parcels read.
+
+    The body may be partial (the fields that passed the schema of a form that failed it): each
+    rule is checked as far as its fields are there, so a form shows every problem at once.
+    """
     errors: dict[str, list[str]] = {}
     found: dict[int, Parcel] = {}
-    if data["discovered_on"] > today():
+    discovered_on, province, crop = (data.get(k) for k in ("discovered_on", "province", "crop"))
+    if discovered_on is not None and discovered_on > today():
         errors["discovered_on"] = [_("De ontdekkingsdatum ligt in de toekomst.")]
+    elif discovered_on is not None and province is not None:
+        try:
+            _rule_set(province, discovered_on)
+        except ValidationFailed as exc:
+            errors.update(exc.fields)
     seen: set[tuple[int, str]] = set()
-    for i, line in enumerate(data["parcels"]):
-        parcel = db.session.get(Parcel, line["parcel_id"])
+    for i, line in enumerate(data.get("parcels") or []):
+        parcel = db.session.get(Parcel, line["parcel_id"]) if "parcel_id" in line else None
         path = f"parcels[{i}]"
         if parcel is None or parcel.farmer_id != profile.id:
-            errors[f"{path}.parcel_id"] = [
-                _("Onbekend perceel: voeg het eerst toe bij Mijn percelen.")
-            ]
+            if "parcel_id" in line:
+                errors[f"{path}.parcel_id"] = [
+                    _("Onbekend perceel: voeg het eerst toe bij Mijn percelen.")
+                ]
             continue
         found[parcel.id] = parcel
         if parcel.tenure == Tenure.RENT:
@@ -95,11 +106,11 @@ def _check(
                     name=parcel.name,
                 )
             ]
-        if line["damaged_area_ha"] > parcel.area_ha:
+        if line.get("damaged_area_ha") is not None and line["damaged_area_ha"] > parcel.area_ha:
             errors[f"{path}.damaged_area_ha"] = [
                 _("Groter dan het perceel zelf (%(area)s ha).", area=parcel.area_ha)
             ]
-        if parcel.crop != data["crop"]:
+        if crop is not None and parcel.crop != crop:
             errors[f"{path}.parcel_id"] = [
                 *errors.get(f"{path}.parcel_id", []),
                 _(
@@ -107,16 +118,21 @@ def _check(
                     "aanvraag.",
                     name=parcel.name,
                     crop=name_of(CROPS[parcel.crop]),
-                    claimed=name_of(CROPS[data["crop"]]),
+                    claimed=name_of(CROPS[crop]),
                 ),
             ]
-        key = (line["parcel_id"], line["area_type"])
+        key = (line["parcel_id"], line.get("area_type", ""))
         if key in seen:
             errors[f"{path}.parcel_id"] = [
                 _("Dit perceel staat al met dit gebiedstype op de aanvraag.")
             ]
         seen.add(key)
     return errors, found
+
+
+def claim_problems(profile: FarmerProfile, data: dict[str, Any]) -> dict[str, list[str]]:
+    """What the business rules say about a (possibly partial) claim body: path → messages."""
+    return _check(profile, data)[0]
 
 
 def _apply(claim: Claim, data: dict[str, Any], parcels: dict[int, Parcel]) -> None:
@@ -162,7 +178,6 @@ def _as_data(claim: Claim) -> dict[str, Any]:
 
 def _validated(profile: FarmerProfile, data: dict[str, Any]) -> dict[int, Parcel]:
     """Refuse a body that breaks a business rule; the parcels it names, by id."""
-    _rule_set(data["province"], data["discovered_on"])
     errors, parcels = _check(profile, data)
     if errors:
         raise ValidationFailed(fields=errors)

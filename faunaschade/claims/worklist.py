@@ -22,7 +22,10 @@ from faunaschade.models import (
     ClaimSpecies,
     ClaimStatus,
     FarmerProfile,
+    Proposal,
+    ProposalStatus,
     User,
+    Zienswijze,
 )
 from faunaschade.models.next_due import BACKSTOP_STATUSES, assessment_due
 
@@ -92,17 +95,36 @@ def make_deadline(code: str, label: str, due: date, on: date, *, closes: bool = 
     return Deadline(code, label, due, state, text)
 
 
+#: How the farmer answered the assessment, as the queue says it (the window is closed then;
+#: Dutch message ids, the deadline's text is in the page's language).
+RESPONSE_WORDS = {"agreed": N_("akkoord met de taxatie"), "given": N_("zienswijze gegeven")}
+
+
 def running_deadlines(
-    claim: Claim, assessment_due: date | None = None, on: date | None = None
+    claim: Claim,
+    assessment_due: date | None = None,
+    on: date | None = None,
+    response: str | None = None,
 ) -> list[Deadline]:
-    """The deadlines that run for the claim in its current status."""
+    """The deadlines that run for the claim in its current status; `response` ("agreed" or
+    "given"): the farmer answered the assessment, so its zienswijze window is closed."""
     on = on or today()
     found = []
     if claim.status == S.INCOMPLETE and claim.completion_deadline:
         found.append(make_deadline("completion", N_("Aanvulling"), claim.completion_deadline, on))
     if claim.status == S.ASSESSMENT_ORDERED and assessment_due:
         found.append(make_deadline("assessment", N_("Taxatierapport"), assessment_due, on))
-    if claim.status == S.ASSESSED and claim.zienswijze_deadline:
+    if claim.status == S.ASSESSED and claim.zienswijze_deadline and response:
+        found.append(
+            Deadline(
+                "zienswijze",
+                N_("Zienswijze"),
+                claim.zienswijze_deadline,
+                "closed",
+                gettext(RESPONSE_WORDS[response]),
+            )
+        )
+    elif claim.status == S.ASSESSED and claim.zienswijze_deadline:
         found.append(
             make_deadline(
                 "zienswijze", N_("Zienswijze"), claim.zienswijze_deadline, on, closes=True
@@ -149,6 +171,15 @@ def queue_query(user: User, filters: dict[str, Any], on: date | None = None) -> 
                 select(ClaimSpecies.claim_id).where(ClaimSpecies.species == filters["species"])
             )
         )
+    if filters.get("awaiting_my_approval"):
+        # "Wacht op mijn akkoord": a proposal by another officer, which this one may approve.
+        query = query.where(
+            Claim.id.in_(
+                select(Proposal.claim_id).where(
+                    Proposal.status == ProposalStatus.OPEN, Proposal.proposed_by != user.id
+                )
+            )
+        )
     if filters.get("overdue"):
         # overdue_condition(on) in one indexed column: some deadline has passed exactly when
         # the earliest one has.
@@ -164,6 +195,9 @@ class QueueRow:
     claim: Claim  #: The claim.
     assessment: Assessment | None  #: Its newest assessment.
     deadlines: list[Deadline]  #: Running deadlines, coloured.
+    proposer_id: int | None = None  #: Who made the open proposal, if there is one.
+    proposer: str | None = None  #: Their name (or e-mail address).
+    response: str | None = None  #: The farmer's answer to that assessment: agreed, given.
 
     @property
     def overdue(self) -> bool:
@@ -247,6 +281,7 @@ def officer_queue(
             .order_by(Assessment.id)
         ):
             newest[assessment.claim_id] = assessment
+    proposers, responses = _proposers(claims), _responses(claims, newest)
     rows = []
     for claim in claims:
         assessment = newest.get(claim.id)
@@ -255,5 +290,49 @@ def officer_queue(
             if assessment and assessment.status != AssessmentStatus.SUBMITTED
             else None
         )
-        rows.append(QueueRow(claim, assessment, running_deadlines(claim, due, on)))
+        response = responses.get(claim.id)
+        proposer_id, proposer = proposers.get(claim.id, (None, None))
+        rows.append(
+            QueueRow(
+                claim,
+                assessment,
+                running_deadlines(claim, due, on, response),
+                proposer_id,
+                proposer,
+                response,
+            )
+        )
     return QueuePage(rows, total or 0, page, per_page)
+
+
+def _proposers(claims: list[Claim]) -> dict[int, tuple[int, str]]:
+    """Claim id → (id, name) of the officer whose proposal is open: one statement per page."""
+    if not claims:
+        return {}
+    found = db.session.execute(
+        select(Proposal.claim_id, User.id, User.name, User.email)
+        .join(User, User.id == Proposal.proposed_by)
+        .where(
+            Proposal.claim_id.in_([c.id for c in claims]),
+            Proposal.status == ProposalStatus.OPEN,
+        )
+    )
+    return {claim_id: (user_id, name or email) for claim_id, user_id, name, email in found}
+
+
+def _responses(claims: list[Claim], newest: dict[int, Assessment]) -> dict[int, str]:
+    """Claim id → "agreed" or "given" for assessed claims whose farmer answered the newest
+    assessment: one statement per page."""
+    assessed = [c.id for c in claims if c.status == S.ASSESSED and c.id in newest]
+    if not assessed:
+        return {}
+    found = db.session.execute(
+        select(Zienswijze.claim_id, Zienswijze.assessment_id, Zienswijze.agreed).where(
+            Zienswijze.claim_id.in_(assessed)
+        )
+    )
+    return {
+        claim_id: "agreed" if agreed else "given"
+        for claim_id, assessment_id, agreed in found
+        if newest[claim_id].id == assessment_id
+    }

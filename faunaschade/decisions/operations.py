@@ -85,10 +85,12 @@ def propose_decision(
     if open_proposal(claim) is not None:
         raise Conflict(_("Er ligt al een voorstel dat op een tweede behandelaar wacht."))
     reasons = list(dict.fromkeys(reasons or []))
+    # Field problems are gathered and refused together, so the officer sees them all at once.
+    problems: dict[str, list[str]] = {}
     if unknown := sorted(set(reasons) - set(OFFICER_REASONS)):
-        raise ValidationFailed(
-            fields={"reasons": [_("Onbekende reden: %(codes)s.", codes=", ".join(unknown))]}
-        )
+        problems["reasons"] = [_("Onbekende reden: %(codes)s.", codes=", ".join(unknown))]
+    if reduction_pct > 0 and not motivation.strip():
+        problems["motivation"] = [_("Motiveer de korting.")]
     if claim.status == S.ASSESSED and not zienswijze_settled(claim):
         until = f"{claim.zienswijze_deadline:%d-%m-%Y}" if claim.zienswijze_deadline else "—"
         raise Conflict(
@@ -106,14 +108,14 @@ def propose_decision(
     result = calculate_claim(claim, reduction_pct=reduction_pct)
     reasons = reasons or list(result.rejection_reasons)
     if reject and not reasons:
-        raise ValidationFailed(fields={"reasons": [_("Geef de reden van de afwijzing.")]})
+        problems.setdefault("reasons", [_("Geef de reden van de afwijzing.")])
+    if problems:
+        raise ValidationFailed(fields=problems)
     outcome = (
         Outcome.NOT_PROCESSED
         if "not_processed" in reasons
         else _outcome(result, reject, reduction_pct)
     )
-    if reduction_pct > 0 and not motivation.strip():
-        raise ValidationFailed(fields={"motivation": [_("Motiveer de korting.")]})
     proposal = Proposal(
         claim_id=claim.id,
         proposed_by=officer.id,

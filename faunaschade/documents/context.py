@@ -14,6 +14,7 @@ from faunaschade.clock import local_day, today
 from faunaschade.documents.assessment_letters import assessment_confirmation, completion_request
 from faunaschade.documents.decision_context import decision_letter
 from faunaschade.documents.delay_context import delay_notice
+from faunaschade.documents.letterhead import PostalAddress, Sender, Signatory, province_letters
 from faunaschade.documents.livestock_letters import livestock_confirmation, livestock_decision
 from faunaschade.extensions import db
 from faunaschade.models import (
@@ -50,28 +51,6 @@ KIND_TITLES: dict[LetterKind, str] = {
     LetterKind.OBJECTION_DECISION: "beslissing op bezwaar",
 }
 
-#: Sender details when the LETTER_SENDER setting does not give them.
-DEFAULT_SENDER: dict[str, str] = {
-    "name": "Faunaschade — uitvoering namens de provincies",
-    "postal_address": "Postbus 1000",
-    "postal_city": "3500 AA Utrecht",
-    "email": "faunaschade@example.nl",
-    "phone": "030 000 00 00",
-    "website": "faunaschade.example.nl",
-}
-
-
-@dataclass(frozen=True)
-class Sender:
-    """Who sends the letter and how to reach them."""
-
-    name: str  #: "Faunaschade — uitvoering namens de provincies".
-    postal_address: str  #: Postbus or street for the return address.
-    postal_city: str  #: Postcode and town of the postal address.
-    email: str  #: Contact e-mail address.
-    phone: str  #: Contact telephone number.
-    website: str  #: Web address without scheme.
-
 
 @dataclass(frozen=True)
 class Addressee:
@@ -93,7 +72,9 @@ class Common:
     province_code: str  #: Two-letter province code.
     province_name: str  #: "Fryslân".
     on_behalf: str  #: "namens Gedeputeerde Staten van Fryslân".
-    sender: Sender  #: Sender block and contact line.
+    sender: Sender  #: Sender block and contact line (the province's settings).
+    signatory: Signatory  #: Signs "namens Gedeputeerde Staten" (the province's settings).
+    objection_address: PostalAddress  #: Where a bezwaarschrift goes (the province's settings).
     addressee: Addressee  #: Window-envelope address.
     reference: str  #: Claim reference (aanvraagnummer).
     kenmerk: str  #: Letter reference, e.g. FS-2025-000123-O1.
@@ -139,22 +120,25 @@ def _letter_kenmerk(letter: Letter, claim: Claim) -> str:
     return kenmerk(claim.reference, letter.kind, letter.version)
 
 
-def _sender() -> Sender:
-    return Sender(**{**DEFAULT_SENDER, **current_app.config.get("LETTER_SENDER", {})})
-
-
 def _common(letter: Letter, claim: Claim) -> Common:
     profile = db.session.get(FarmerProfile, claim.farmer_id)
     if profile is None:
         raise LookupError(f"claim {claim.id} has no farmer profile")
     province = PROVINCES[claim.province]
+    settings = province_letters(
+        claim.province,
+        current_app.config.get("LETTER_PROVINCES", {}),
+        current_app.config.get("LETTER_SENDER", {}),
+    )
     return Common(
         kind=letter.kind.value,
         title=KIND_TITLES[letter.kind],
         province_code=claim.province,
         province_name=province,
         on_behalf=f"namens Gedeputeerde Staten van {province}",
-        sender=_sender(),
+        sender=settings.sender,
+        signatory=settings.signatory,
+        objection_address=settings.objection_address,
         addressee=Addressee(
             name=profile.name,
             address=profile.address,

@@ -6,9 +6,22 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from sqlalchemy import select
+
 from faunaschade import rules
+from faunaschade.clock import local_day
 from faunaschade.extensions import db
-from faunaschade.models import Claim, Decision, FarmerProfile, Letter, Objection, Outcome, Proposal
+from faunaschade.models import (
+    Claim,
+    Decision,
+    FarmerProfile,
+    Letter,
+    Objection,
+    Outcome,
+    Proposal,
+    Zienswijze,
+)
+from faunaschade.models.assessments import latest_assessment
 from faunaschade.rules.wording import REASONS
 from faunaschade.vocabulary import OFFICER_REASONS
 
@@ -54,11 +67,14 @@ class DecisionLetter:
     legal_basis: str  #: Omgevingswet article.
     beleidsregel: str  #: Title of the province's policy rule.
     beleidsregel_reference: str | None  #: Its publication reference.
-    rule_set_version: str  #: Version of the rule set applied.
+    beleidsregel_version_date: date  #: First day of the applied version of the beleidsregel.
+    rule_set_version: str  #: Internal version code of the rule set (kept, never printed).
     objection_deadline: date  #: Last day to object (or to appeal, after an objection).
     on_objection: bool  #: This decides an objection (appeal to court follows, not objection).
     objected_on: date | None  #: When the objection was filed.
     previous_kenmerk: str | None  #: The decision objected to.
+    #: The day the farmer agreed with the assessment ("akkoord met de taxatie"), if they did.
+    assessment_agreed_on: date | None = None
 
 
 def mask_iban(iban: str) -> str:
@@ -70,6 +86,23 @@ def mask_iban(iban: str) -> str:
 
 def _reason_text(code: str) -> str:
     return OFFICER_REASONS.get(code) or REASONS.get(code, code)
+
+
+def _agreed_on(claim: Claim) -> date | None:
+    """The day the farmer agreed with the assessment the decision rests on, if they did."""
+    assessment = latest_assessment(claim)
+    if assessment is None:
+        return None
+    agreed = db.session.scalar(
+        select(Zienswijze.created_at)
+        .where(
+            Zienswijze.claim_id == claim.id,
+            Zienswijze.assessment_id == assessment.id,
+            Zienswijze.agreed.is_(True),
+        )
+        .limit(1)
+    )
+    return local_day(agreed) if agreed else None
 
 
 def decision_letter(letter: Letter, claim: Claim) -> DecisionLetter:
@@ -110,9 +143,11 @@ def decision_letter(letter: Letter, claim: Claim) -> DecisionLetter:
         legal_basis=LEGAL_BASIS,
         beleidsregel=rule_set.beleidsregel.title,
         beleidsregel_reference=rule_set.beleidsregel.reference,
+        beleidsregel_version_date=rule_set.valid_from,
         rule_set_version=rule_set.version,
         objection_deadline=decision.objection_deadline,
         on_objection=previous is not None,
-        objected_on=objection.created_at.date() if objection else None,
+        objected_on=local_day(objection.created_at) if objection else None,
         previous_kenmerk=previous.kenmerk if previous else None,
+        assessment_agreed_on=None if previous else _agreed_on(claim),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from faunaschade.clock import local_day
 from faunaschade.models import Claim, Letter
 
 
@@ -20,7 +21,7 @@ class DelayNotice:
 def delay_notice(letter: Letter, claim: Claim) -> DelayNotice:
     """The delay notice's specific part."""
     return DelayNotice(
-        submitted_on=claim.submitted_at.date() if claim.submitted_at else None,
+        submitted_on=local_day(claim.submitted_at) if claim.submitted_at else None,
         backstop=claim.backstop_deadline,
         expected_on=claim.decision_target,
     )

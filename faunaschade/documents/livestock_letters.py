@@ -5,7 +5,7 @@ it covers. The crop letters' contexts stay as they are; these wrap or replace th
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -67,7 +67,8 @@ class LivestockConfirmation:
 class LivestockDecisionLetter(DecisionLetter):
     """A decision on a livestock claim: the decision letter plus the animals it covers."""
 
-    livestock: LivestockReport  #: The report, the finding and the animals.
+    #: The report, the finding and the animals (keyword-only: it follows the base's defaults).
+    livestock: LivestockReport = field(kw_only=True)
 
 
 def _moment(value: datetime | None) -> str:

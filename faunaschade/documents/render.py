@@ -14,7 +14,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError
 
 from faunaschade.documents.fetcher import AssetFetcher
-from faunaschade.money import dutch_date, format_eur
+from faunaschade.money import dutch_date, dutch_moment, format_eur
 
 #: The stylesheet of every letter.
 LETTER_CSS = "letter-asset:letter.css"
@@ -41,7 +41,8 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(datum=dutch_date, eur=format_eur, ha=hectares)
+    # `local_datetime` is the pages' filter: every date-time in a letter is Dutch time.
+    env.filters.update(datum=dutch_date, local_datetime=dutch_moment, eur=format_eur, ha=hectares)
     return env
 
 

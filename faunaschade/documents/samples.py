@@ -17,18 +17,17 @@ from faunaschade.documents.assessment_letters import (
     ConfirmationLine,
 )
 from faunaschade.documents.context import (
-    DEFAULT_SENDER,
     KIND_TITLES,
     Addressee,
     Common,
     ParcelLine,
     Receipt,
-    Sender,
     kenmerk,
     template_for,
 )
 from faunaschade.documents.decision_context import LEGAL_BASIS, DecisionLetter, StepLine
 from faunaschade.documents.delay_context import DelayNotice
+from faunaschade.documents.letterhead import province_letters
 from faunaschade.documents.render import render_pdf
 from faunaschade.models import LetterKind
 
@@ -43,13 +42,16 @@ _ADDRESSEE = Addressee(
 
 
 def _common(kind: LetterKind, letter_kenmerk: str | None = None) -> Common:
+    settings = province_letters("FR", {}, {})  # the illustrative settings of Fryslân
     return Common(
         kind=kind.value,
         title=KIND_TITLES[kind],
         province_code="FR",
         province_name="Fryslân",
         on_behalf="namens Gedeputeerde Staten van Fryslân",
-        sender=Sender(**DEFAULT_SENDER),
+        sender=settings.sender,
+        signatory=settings.signatory,
+        objection_address=settings.objection_address,
         addressee=_ADDRESSEE,
         reference=_REFERENCE,
         kenmerk=letter_kenmerk or kenmerk(_REFERENCE, kind, 1),
@@ -90,7 +92,8 @@ def _decision(on_objection: bool) -> DecisionLetter:
         legal_basis=LEGAL_BASIS,
         beleidsregel="Beleidsregel tegemoetkoming faunaschade Fryslân 2024",
         beleidsregel_reference="Provinciaal Blad 2024, 1234",
-        rule_set_version="FR-2024.1",
+        beleidsregel_version_date=date(2024, 1, 1),
+        rule_set_version="FR-2024-01-01.1",
         objection_deadline=date(2025, 7, 28),
         on_objection=on_objection,
         objected_on=date(2025, 5, 2) if on_objection else None,

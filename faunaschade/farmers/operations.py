@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
@@ -13,7 +14,7 @@ from faunaschade.errors import NotFound, ValidationFailed
 from faunaschade.extensions import db
 from faunaschade.i18n import N_
 from faunaschade.models import FarmerProfile, Parcel, Role, Tenure, User
-from faunaschade.validators import iban, kvk, postcode
+from faunaschade.validators import iban, kvk, phone, postcode
 
 #: The answer to every accepted registration, new address or not (no account enumeration).
 REGISTRATION_RECEIVED = N_("Uw registratie is ontvangen. Log in met uw e-mailadres en wachtwoord.")
@@ -37,6 +38,7 @@ def register_farmer(data: dict[str, Any]) -> FarmerProfile | None:
         address=data["address"].strip(),
         postcode=postcode(data["postcode"]),
         city=data["city"].strip(),
+        phone=phone(data["phone"]) if (data.get("phone") or "").strip() else None,
     )
     db.session.add(profile)
     db.session.flush()
@@ -47,6 +49,54 @@ def register_farmer(data: dict[str, Any]) -> FarmerProfile | None:
         shared = {"profile_ids": [other.id for other in others]}
         audit.record("farmer.kvk_shared", profile, actor=user, data=shared)
     return profile
+
+
+@dataclass(frozen=True)
+class Applicant:
+    """The farmer as the officer's claim page shows them (the IBAN masked)."""
+
+    name: str  #: Business or applicant name.
+    address: str  #: Street and number.
+    postcode: str  #: "1234 AB".
+    city: str  #: Town.
+    kvk: str  #: KvK number, 8 digits.
+    iban: str  #: "NL** **** **** **43 00": only the last four characters.
+    email: str  #: Login address.
+    phone: str | None  #: Dialling form "+31612345678", if given.
+    phone_shown: str | None  #: The same as a Dutch reader writes it: "06 1234 5678".
+
+
+def masked_iban(iban: str) -> str:
+    """NL** **** **** **43 00: the country and the last four characters only."""
+    compact = iban.replace(" ", "")
+    if len(compact) <= 6:
+        return "*" * len(compact)
+    hidden = compact[:2] + "*" * (len(compact) - 6) + compact[-4:]
+    return " ".join(hidden[i : i + 4] for i in range(0, len(hidden), 4))
+
+
+def shown_phone(stored: str) -> str:
+    """+31612345678 → "06 1234 5678"; a landline → "0512 345678" (area code not known: 4+6)."""
+    national = "0" + stored.removeprefix("+31")
+    if national.startswith("06"):
+        return f"{national[:2]} {national[2:6]} {national[6:]}"
+    return f"{national[:4]} {national[4:]}"
+
+
+def applicant(profile: FarmerProfile) -> Applicant:
+    """Who applied, for the officer: name, address, KvK, masked IBAN, e-mail, phone."""
+    user = db.session.get(User, profile.user_id)
+    return Applicant(
+        name=profile.name,
+        address=profile.address,
+        postcode=profile.postcode,
+        city=profile.city,
+        kvk=profile.kvk,
+        iban=masked_iban(profile.iban),
+        email=user.email if user else "",
+        phone=profile.phone,
+        phone_shown=shown_phone(profile.phone) if profile.phone else None,
+    )
 
 
 def sharing_kvk(profile: FarmerProfile) -> list[FarmerProfile]:

@@ -9,7 +9,8 @@ force by an administrator erases (e.g. a justified art. 17 request). Claims stil
 (or with a payout not yet paid) are never erased.
 
 What erasure does: the profile's name, KvK number, IBAN, address, postcode and city, and the
-login's e-mail and name are replaced by anonymised values; the password can no longer match and
+login's e-mail and name are replaced by anonymised values (the optional phone number is removed);
+the password can no longer match and
 every token is revoked; the bytes of attachments and letter PDFs are deleted (their metadata
 and SHA-256 stay); the farmer's free texts (claim description, zienswijzen, objections,
 completion notes) and parcel names and drawings are cleared; the creditor name and IBAN on the
@@ -76,6 +77,9 @@ DECISION_FIELDS = (
     "id", "kenmerk", "version", "decided_on", "outcome", "assessed_damage", "own_risk",
     "supplement", "reduction", "payout", "leges_refund", "objection_deadline", "superseded_at",
 )  # fmt: skip
+PROFILE_FIELDS = (
+    "id", "name", "kvk", "iban", "address", "postcode", "city", "phone", "created_at", "erased_at",
+)  # fmt: skip
 EVENT_FIELDS = (
     "seq", "occurred_at", "action", "object_type", "object_id", "claim_id", "from_status",
     "to_status", "reason", "data",
@@ -138,7 +142,7 @@ def _claims_export(profile: FarmerProfile) -> list[dict[str, Any]]:
             )
         ]
         row["zienswijzen"] = [
-            _row(z, ("id", "text", "created_at"))
+            _row(z, ("id", "text", "agreed", "created_at"))
             for z in db.session.scalars(
                 select(Zienswijze).where(Zienswijze.claim_id == claim.id).order_by(Zienswijze.id)
             )
@@ -215,7 +219,7 @@ def export_for(user: User) -> dict[str, Any]:
         "account": _row(user, ("id", "email", "name", "role", "locale", "created_at")),
         "profile": _row(
             profile,
-            ("id", "name", "kvk", "iban", "address", "postcode", "city", "created_at", "erased_at"),
+            PROFILE_FIELDS,
         ),
         "parcels": [
             _row(p, ("id", "name", "area_ha", "crop", "tenure", "geometry", "created_at"))
@@ -388,6 +392,7 @@ def erase_farmer(
     files = _erase_claim_data(_claim_ids(profile), placeholder)
     profile.name, profile.kvk, profile.iban = placeholder, "00000000", ""
     profile.address, profile.postcode, profile.city = ERASED, "0000 XX", ERASED
+    profile.phone = None
     for parcel in profile.parcels:
         parcel.name, parcel.geometry = f"Perceel {parcel.id}", None
     user.email = f"gewist-{user.id}@invalid"

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Date,
     FetchedValue,
     ForeignKey,
@@ -16,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     func,
     select,
 )
@@ -308,12 +310,14 @@ class Zienswijze(CreatedMixin, db.Model):
     claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id"), index=True)
     #: The assessment it responds to.
     assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id"))
-    #: What the farmer says.
+    #: What the farmer says (empty when they agreed without more).
     text: Mapped[str] = mapped_column(Text)
     #: Optional supporting file.
     attachment_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id"))
     #: Author.
     submitted_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    #: The farmer agreed with the assessment ("akkoord met de taxatie"): the window closes.
+    agreed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class CompletionNote(CreatedMixin, db.Model):

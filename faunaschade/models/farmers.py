@@ -39,6 +39,8 @@ class FarmerProfile(CreatedMixin, db.Model):
     postcode: Mapped[str] = mapped_column(String(7))
     #: Town.
     city: Mapped[str] = mapped_column(String(100))
+    #: Optional phone number as +31 and 9 digits, for an officer arranging a (wolf) visit.
+    phone: Mapped[str | None] = mapped_column(String(16))
     #: Set when personal data was erased after the retention period.
     erased_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 

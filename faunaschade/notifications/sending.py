@@ -19,7 +19,7 @@ from sqlalchemy import select
 from faunaschade.extensions import db
 from faunaschade.jobs.core import job
 from faunaschade.models import Claim, ClaimKind, ClaimStatus, Decision, JobRecord, Outcome
-from faunaschade.money import format_eur, written_date
+from faunaschade.money import format_eur, written_date, written_moment
 from faunaschade.notifications.mail import send_email, sender_domain
 from faunaschade.notifications.operations import NotificationKind
 from faunaschade.provinces import PROVINCES
@@ -75,6 +75,10 @@ def claim_context(claim: Claim, language: str = "nl") -> dict[str, Any]:
         "is_crop": claim.kind == ClaimKind.CROP,
         "leges_due": claim.status == ClaimStatus.AWAITING_PAYMENT and claim.leges > 0,
         "leges": format_eur(claim.leges),
+        # A wolf report's moment of discovery, in Dutch time like every time we show.
+        "discovered_at": (
+            written_moment(claim.discovered_at, language) if claim.discovered_at else None
+        ),
         "completion_deadline": _day(claim.completion_deadline, language),
         "zienswijze_deadline": _day(claim.zienswijze_deadline, language),
         "decision_target": _day(claim.decision_target, language),

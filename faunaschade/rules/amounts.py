@@ -1,11 +1,14 @@
-"""Cents rounding and Dutch formatting of amounts, rates and dates."""
+"""Cents rounding and Dutch formatting of amounts, rates, dates and moments (Dutch time)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
+#: Every date-time people read is Dutch wall-clock time (CET/CEST).
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 HUNDRED = Decimal(100)
@@ -48,3 +51,18 @@ def pct(rate: Decimal) -> str:
 def dutch_date(day: date) -> str:
     """Format a date as in a Dutch letter: ``3 maart 2025``."""
     return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def dutch_day(moment: datetime) -> date:
+    """The Dutch calendar day of a moment (aware: in Europe/Amsterdam; naive: as given)."""
+    return (moment.astimezone(AMSTERDAM) if moment.tzinfo is not None else moment).date()
+
+
+def dutch_moment(moment: datetime) -> str:
+    """A moment as Dutch time in words: ``13 januari 2026 06:30``.
+
+    An aware moment (a UTC timestamp from the database, any offset) is shown in
+    Europe/Amsterdam, summer time included; a naive one is taken to be Dutch time already.
+    """
+    local = moment.astimezone(AMSTERDAM) if moment.tzinfo is not None else moment
+    return f"{dutch_date(local.date())} {local:%H:%M}"

@@ -7,6 +7,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from faunaschade.rules.amounts import dutch_day
+
 MonthDay = tuple[int, int]
 
 # SPEC §4.2 step 5, keyed by (has species, has area types): species + area type ranks highest.
@@ -263,8 +265,8 @@ class LivestockCase:
 
     @property
     def discovered_on(self) -> date:
-        """Calendar day of the discovery; chooses the rule set."""
-        return self.discovered_at.date()
+        """Dutch calendar day of the discovery; chooses the rule set and the season."""
+        return dutch_day(self.discovered_at)
 
 
 Case = CropCase | LivestockCase

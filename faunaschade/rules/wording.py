@@ -11,7 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
 
-from faunaschade.rules.amounts import dutch_date, eur, pct
+from faunaschade.rules.amounts import dutch_date, dutch_moment, eur, pct
 from faunaschade.rules.catalogue import AREA_TYPES, CROPS, SPECIES
 from faunaschade.rules.model import Exclusion, OwnRiskRule
 
@@ -39,10 +39,6 @@ ITEMS = {
 }
 
 
-def _moment(value: datetime) -> str:
-    return f"{dutch_date(value.date())} {value:%H:%M}"
-
-
 def on_time(late: bool) -> str:
     """``tijdig`` or ``te laat``."""
     return "te laat" if late else "tijdig"
@@ -63,9 +59,9 @@ def crop_deadline(discovered: date, submitted: date, deadline: date, days: int, 
 
 
 def livestock_deadline(reported: datetime, deadline: datetime, hours: int, late: bool) -> str:
-    """The report deadline of wolf damage."""
+    """The report deadline of wolf damage, in Dutch time whatever offset the case gave."""
     return (
-        f"Gemeld op {_moment(reported)}; uiterlijk {_moment(deadline)} "
+        f"Gemeld op {dutch_moment(reported)}; uiterlijk {dutch_moment(deadline)} "
         f"({hours} uur na ontdekking): {on_time(late)}"
     )
 

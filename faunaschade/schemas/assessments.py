@@ -293,4 +293,7 @@ class ZienswijzeOutSchema(Schema):
     assessment_id = fields.Integer()
     text = fields.String()
     attachment_id = fields.Integer(allow_none=True)
+    agreed = fields.Boolean(
+        metadata={"description": "The farmer agreed with the assessment (no text)"}
+    )
     created_at = fields.DateTime()

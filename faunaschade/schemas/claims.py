@@ -247,6 +247,10 @@ class QueueQuerySchema(LoadSchema):
     species = fields.String(load_default=None)
     crop = fields.String(load_default=None)
     overdue = fields.Boolean(load_default=False)
+    awaiting_my_approval = fields.Boolean(
+        load_default=False,
+        metadata={"description": "Only proposals by another officer, which the caller may approve"},
+    )
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
     per_page = fields.Integer(load_default=50, validate=validate.Range(1, 200))
 
@@ -274,6 +278,16 @@ class QueueRowSchema(Schema):
     assessment_id = fields.Integer(attribute="assessment.id", allow_none=True)
     overdue = fields.Boolean()
     deadlines = fields.List(fields.Nested(DeadlineOutSchema))
+    proposed_by = fields.String(
+        attribute="proposer",
+        allow_none=True,
+        metadata={"description": "Name of the officer whose proposal waits for a second one"},
+    )
+    zienswijze = fields.String(
+        attribute="response",
+        allow_none=True,
+        metadata={"description": "agreed | given: the farmer answered the assessment"},
+    )
 
 
 class QueuePageSchema(Schema):

@@ -5,11 +5,12 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validates, validates_schema
+from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
 from faunaschade import validators
 from faunaschade.i18n import N_
 from faunaschade.models.farmers import Tenure
+from faunaschade.passwords import policy_problem
 from faunaschade.rules.catalogue import CROPS
 from faunaschade.schemas.base import REQUIRED, LoadSchema, choice, positive_decimal, text
 
@@ -28,6 +29,29 @@ class RegisterSchema(LoadSchema):
     address = text(200)
     postcode = text(10)
     city = text(100)
+    #: Optional: the officer calls for a visit after a wolf attack.
+    phone = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=30, error=N_("Gebruik hoogstens %(n)s tekens.", n=30)),
+        error_messages={"invalid": N_("Verwacht tekst.")},
+    )
+
+    # Every field is checked in the same round: the password policy and the e-mail address
+    # too, which the account checks again when it is made.
+    @validates("email")
+    def _email(self, value: str, **_: Any) -> None:
+        validators.email_address(value)
+
+    @validates("password")
+    def _password(self, value: str, **_: Any) -> None:
+        if problem := policy_problem(value):
+            raise ValidationError(problem)
+
+    @validates("phone")
+    def _phone(self, value: str | None, **_: Any) -> None:
+        if value and value.strip():
+            validators.phone(value)
 
     @validates("kvk")
     def _kvk(self, value: str, **_: Any) -> None:

@@ -12,7 +12,9 @@ from faunaschade.rules.catalogue import CROPS, SPECIES
 from faunaschade.statistics.figures import GROUP_KEYS, OUTCOMES
 
 DEFAULT_GROUP_BY = "damage_year,province"
-FORMATS = ("json", "csv", "xlsx")
+#: csv: codes and a decimal dot, for programs; csv-nl: for Dutch Excel (`;`, decimal comma,
+#: Dutch headings and words, UTF-8 with BOM).
+FORMATS = ("json", "csv", "csv-nl", "xlsx")
 
 
 def _one_of(options, what: str) -> validate.OneOf:

@@ -1,4 +1,5 @@
-"""CSV and XLSX exports: machine-readable headers (codes), amounts as plain decimals with a dot.
+"""CSV and XLSX exports: machine-readable headers (codes), amounts as plain decimals with a dot;
+and CSV for Dutch Excel (``DUTCH_EXCEL``): `;` between fields, decimal comma, UTF-8 with BOM.
 
 CSV is produced as a stream of text chunks, so an export of any size runs in constant memory.
 XLSX is written by openpyxl in write-only mode (rows go straight to temporary files) and sent
@@ -11,6 +12,7 @@ import csv
 import io
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -24,12 +26,32 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _CHUNK = 64 * 1024
 
 
-def text_value(value: Any) -> str:
-    """One CSV field: amounts `1234.50`, dates ISO, None empty, formulas neutralised."""
+@dataclass(frozen=True)
+class CsvFlavour:
+    """How a CSV file separates fields and writes numbers."""
+
+    delimiter: str  #: Between fields.
+    decimal: str  #: Decimal separator of amounts and fractions.
+    bom: bool  #: Starts with U+FEFF, the byte-order mark.
+
+
+#: For programs: commas, a decimal dot, no BOM.
+PLAIN = CsvFlavour(",", ".", bom=False)
+#: For people opening the file in Excel with Dutch settings: there the comma is the decimal
+#: separator and the list separator is `;`, and without a BOM Excel reads the bytes as
+#: Windows-1252 (Fryslân becomes FryslÃ¢n).
+DUTCH_EXCEL = CsvFlavour(";", ",", bom=True)
+
+
+def text_value(value: Any, decimal: str = ".") -> str:
+    """One CSV field: amounts `1234.50` (or `1234,50`), dates ISO, None empty, formulas
+    neutralised."""
     if value is None:
         return ""
     if isinstance(value, Decimal):
-        return f"{value:.2f}"
+        return f"{value:.2f}".replace(".", decimal)
+    if isinstance(value, float):
+        return str(value).replace(".", decimal)
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, bool):
@@ -39,13 +61,17 @@ def text_value(value: Any) -> str:
     return str(value)
 
 
-def csv_chunks(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[str]:
+def csv_chunks(
+    header: Sequence[str], rows: Iterable[Sequence[Any]], flavour: CsvFlavour = PLAIN
+) -> Iterator[str]:
     """The CSV text in chunks of about 64 KB: header first, one line per row."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    if flavour.bom:
+        buffer.write("\ufeff")
+    writer = csv.writer(buffer, delimiter=flavour.delimiter, lineterminator="\r\n")
     writer.writerow(header)
     for row in rows:
-        writer.writerow([text_value(value) for value in row])
+        writer.writerow([text_value(value, flavour.decimal) for value in row])
         if buffer.tell() >= _CHUNK:
             yield buffer.getvalue()
             buffer.seek(0)

@@ -352,3 +352,16 @@ def give(claim_id: int):
         errors=errors,
         **vocabulary(),
     ), status
+
+
+@bp.route("/aanvragen/<int:claim_id>/akkoord-taxatie", methods=["POST"])
+@roles_required(Role.FARMER)
+def accept(claim_id: int):
+    """ "Akkoord met de taxatie": the zienswijze window closes now, the decision can follow."""
+    claim = get_claim_in_scope_or_404(claim_id)
+    return run(
+        lambda: zienswijze.accept_assessment(claim, current_user),
+        done=_("U bent akkoord met de taxatie. De provincie kan nu het besluit voorbereiden."),
+        back=claim_url(claim.id, "#zienswijze"),
+        expected=Conflict,
+    )

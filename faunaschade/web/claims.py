@@ -10,8 +10,6 @@ from flask import (
     Blueprint,
     abort,
     current_app,
-    flash,
-    redirect,
     render_template,
     request,
     url_for,
@@ -33,7 +31,7 @@ from faunaschade.claims import operations as claims
 from faunaschade.claims import worklist as queue
 from faunaschade.clock import AMSTERDAM, today
 from faunaschade.decisions.operations import decision_view
-from faunaschade.downloads import send_attachment
+from faunaschade.downloads import send_attachment, send_thumbnail
 from faunaschade.errors import Conflict, ValidationFailed
 from faunaschade.extensions import db
 from faunaschade.farmers import operations as farmers
@@ -48,8 +46,11 @@ from faunaschade.schemas.claims import (
 from faunaschade.web.formdata import (
     claim_form_data,
     load,
+    load_all,
+    merge_errors,
     number_or_text,
     parcel_row_errors,
+    parcel_row_labels,
     present,
     whole_number,
 )
@@ -119,8 +120,14 @@ def claim_form(claim_id: int | None):
     if request.method == "POST":
         data = claim_form_data(request.form, [p.id for p in own_parcels])
         values = _form_values(request.form, data)
-        loaded, errors = load(ClaimInSchema(), data)
-        if loaded is not None:
+        loaded, valid, errors = load_all(ClaimInSchema(), data)
+        if loaded is None:
+            # One round: the business rules on the fields that passed the schema, too (the
+            # rows only while they still line up with the form's, which the paths count on).
+            if len(valid.get("parcels") or []) != len(data["parcels"]):
+                valid.pop("parcels", None)
+            errors = merge_errors(errors, claims.claim_problems(profile, valid))
+        else:
 
             def save() -> Claim:
                 if claim is None:
@@ -145,6 +152,7 @@ def claim_form(claim_id: int | None):
         parcels=own_parcels,
         values=values,
         errors=errors,
+        row_labels=parcel_row_labels(own_parcels),
         **vocabulary(),
     ), 422 if errors else 200
 
@@ -153,12 +161,18 @@ def claim_form(claim_id: int | None):
 @login_required
 def claim_detail(claim_id: int):
     """Status, deadlines, timeline, attachments and letters of one claim."""
-    claim = get_claim_in_scope_or_404(claim_id)
+    return claim_page(get_claim_in_scope_or_404(claim_id))
 
+
+def claim_page(claim: Claim, refused: str = "", failed: Failed | None = None) -> Any:
+    """The claim page; with `refused` (a section's form: "upload", "proposal", …) and its
+    `failed` use case, the page again with that form's errors inside its section and what was
+    typed in it kept — in the same answer, so nothing is lost and the error is where the form
+    is (its action ends in the section's anchor, and the summary takes the focus)."""
     letters = db.session.scalars(
         db.select(Letter).where(Letter.claim_id == claim.id).order_by(Letter.id)
     ).all()
-    return render_template(
+    page = render_template(
         "claims/detail.html",
         claim=claim,
         deadlines=claims.deadlines(claim),
@@ -169,8 +183,15 @@ def claim_detail(claim_id: int):
         reported=livestock.report_facts(claim) if claim.kind == ClaimKind.LIVESTOCK else None,
         # Officers and auditors only: the farmer must not learn of another account's KvK.
         kvk_shared=farmers.sharing_kvk(claim.farmer) if current_user.role in CHECKERS else [],
+        applicant=farmers.applicant(claim.farmer) if current_user.role == Role.OFFICER else None,
+        form_errors={refused: failed.fields} if failed else {},
+        form_values={refused: request.form} if failed else {},
         **vocabulary(),
     )
+    if failed is None:
+        return page, 200
+    # The claim was found; what was not (an open proposal meanwhile decided) is a conflict.
+    return page, 409 if failed.error.status == 404 else failed.error.status
 
 
 @bp.route("/aanvragen/<int:claim_id>/bijlagen", methods=["POST"])
@@ -179,7 +200,6 @@ def upload(claim_id: int):
     """Add a photo or PDF."""
     claim = get_claim_in_scope_or_404(claim_id)
     file = request.files.get("file")
-    back = claim_url(claim.id, "#bijlagen")
 
     def add() -> None:
         if file is None or not file.filename:
@@ -189,13 +209,11 @@ def upload(claim_id: int):
     outcome = run(
         add,
         done=lambda _: f"Bestand '{file.filename}' is toegevoegd.",
-        redirect=back,
+        redirect=claim_url(claim.id, "#bijlagen"),
         expected=(ValidationFailed, Conflict),
     )
     if isinstance(outcome, Failed):
-        # The messages alone: "Kies eerst een bestand." needs no "fields are invalid" before it.
-        flash(outcome.field_text, "error")
-        return redirect(back)
+        return claim_page(claim, "upload", outcome)
     return outcome
 
 
@@ -204,6 +222,13 @@ def upload(claim_id: int):
 def attachment(claim_id: int, attachment_id: int):
     """Download an attachment (only in scope)."""
     return send_attachment(get_attachment_in_scope_or_404(claim_id, attachment_id))
+
+
+@bp.route("/aanvragen/<int:claim_id>/bijlagen/<int:attachment_id>/miniatuur")
+@login_required
+def thumbnail(claim_id: int, attachment_id: int):
+    """A small picture of a photo, for the claim page (only in scope, as the download)."""
+    return send_thumbnail(get_attachment_in_scope_or_404(claim_id, attachment_id))
 
 
 def _submitted(claim: Claim) -> str:
@@ -375,8 +400,9 @@ def wolf_finding(claim_id: int):
 
 def _filters(args: Any) -> tuple[dict[str, Any], dict[str, list[str]]]:
     values = present(args, "status", "province", "species", "crop", "page")
-    if args.get("overdue"):
-        values["overdue"] = True
+    for flag in ("overdue", "awaiting_my_approval"):
+        if args.get(flag):
+            values[flag] = True
     data, errors = load(QueueQuerySchema(), values)
     return (data or {"page": 1, "per_page": 50}), errors
 

@@ -16,17 +16,25 @@ from faunaschade.decisions import operations as decisions
 from faunaschade.errors import ValidationFailed
 from faunaschade.models import Claim, Role
 from faunaschade.schemas.decisions import DelayNoticeInSchema, ProposalInSchema
-from faunaschade.web.claims import claim_url
+from faunaschade.web.claims import claim_page, claim_url
 from faunaschade.web.formdata import load, present
-from faunaschade.web.use_case import run
+from faunaschade.web.use_case import Failed, run
 
 bp = Blueprint("decisions_web", __name__)
 officer_only = roles_required(Role.OFFICER)
 
 
-def _on_claim(claim: Claim, action: Callable[[], Any], done: str) -> Any:
-    """Run one use case; its outcome (or error, nothing half-stored) is shown on the claim page."""
-    return run(action, done=done, back=claim_url(claim.id, "#besluit"))
+def _on_claim(claim: Claim, action: Callable[[], Any], done: str, form: str = "") -> Any:
+    """Run one use case; its outcome (or error, nothing half-stored) is shown on the claim page.
+
+    With `form` (the section's form that was posted) a refusal shows the claim page again in
+    the same answer, the errors inside the section and what was typed kept; without it the
+    refusal is flashed and the page reloaded at the section.
+    """
+    if not form:
+        return run(action, done=done, back=claim_url(claim.id, "#besluit"))
+    outcome = run(action, done=done, redirect=claim_url(claim.id, "#besluit"))
+    return claim_page(claim, form, outcome) if isinstance(outcome, Failed) else outcome
 
 
 def _reduction(form: MultiDict) -> Decimal:
@@ -34,7 +42,11 @@ def _reduction(form: MultiDict) -> Decimal:
     raw = present(form, "reduction_pct").get("reduction_pct", "0").replace(",", ".")
     data, _ = load(ProposalInSchema(only=("reduction_pct",)), {"reduction_pct": raw})
     if data is None:
-        raise ValidationFailed("Korting ongeldig.", fields={"reduction_pct": ["Geef 0 tot 100."]})
+        problems = {"reduction_pct": ["Geef een percentage van 0 tot 100, bijv. 10 of 12,5."]}
+        if not form.get("motivation", "").strip():
+            # A reduction was meant: its motivation is missing as well, said in the same round.
+            problems["motivation"] = ["Motiveer de korting."]
+        raise ValidationFailed("Korting ongeldig.", fields=problems)
     return data["reduction_pct"]
 
 
@@ -55,7 +67,9 @@ def propose(claim_id: int):
             reasons=form.getlist("reasons"),
         )
 
-    return _on_claim(claim, action, "Het voorstel staat klaar voor een tweede behandelaar.")
+    return _on_claim(
+        claim, action, "Het voorstel staat klaar voor een tweede behandelaar.", "proposal"
+    )
 
 
 @bp.route("/aanvragen/<int:claim_id>/goedkeuren", methods=["POST"])
@@ -81,6 +95,7 @@ def send_back(claim_id: int):
             decisions.proposal_in_scope(claim), current_user, request.form.get("reason", "")
         ),
         "Het voorstel is teruggestuurd.",
+        "send_back",
     )
 
 
@@ -97,6 +112,7 @@ def objection(claim_id: int):
             claim, current_user, request.form.get("text", ""), upload
         ),
         "Uw bezwaar is ontvangen. U krijgt een beslissing op bezwaar.",
+        "objection",
     )
 
 

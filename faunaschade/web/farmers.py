@@ -42,10 +42,10 @@ def register():
             if not isinstance(outcome, Failed):
                 return outcome
             errors = outcome.fields
-    values.pop("password", None)
-    return render_template(
-        "farmer/register.html", errors=errors, values=values
-    ), 422 if errors else 200
+    # What was typed stays, the password too: it goes back only in this answer to the same
+    # browser, over TLS, and is never stored by a cache (no-store).
+    page = render_template("farmer/register.html", errors=errors, values=values)
+    return page, 422 if errors else 200, {"Cache-Control": "no-store"}
 
 
 @bp.route("/percelen")

@@ -21,6 +21,29 @@ def load(
         return None, flatten_messages(exc.messages)
 
 
+def load_all(
+    schema: Schema, data: dict[str, Any]
+) -> tuple[dict[str, Any] | None, dict[str, Any], dict[str, list[str]]]:
+    """(loaded data or None, the fields that did load, field path → messages): a form that
+    fails the schema can still have its valid fields checked by the business rules."""
+    try:
+        loaded = schema.load(data)
+        return loaded, loaded, {}
+    except ValidationError as exc:
+        valid = exc.valid_data if isinstance(exc.valid_data, dict) else {}
+        return None, valid, flatten_messages(exc.messages)
+
+
+def merge_errors(first: dict[str, list[str]], *more: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Field messages of several checks together; a message is named once per field."""
+    merged = {k: list(v) for k, v in first.items()}
+    for errors in more:
+        for path, messages in errors.items():
+            known = merged.setdefault(path, [])
+            known.extend(m for m in messages if m not in known)
+    return merged
+
+
 def whole_number(raw: Any, maximum: int = 2**31 - 1) -> int | None:
     """A typed whole number from 0 to `maximum` (ASCII digits only), else None.
 
@@ -61,15 +84,36 @@ def claim_form_data(form: MultiDict, parcel_ids: list[int]) -> dict[str, Any]:
     return data
 
 
+#: A parcel row's fields on the claim form, as the summary names them.
+PARCEL_FIELD_LABELS = {
+    "parcel_id": "perceel",
+    "damaged_area_ha": "beschadigde oppervlakte (ha)",
+    "area_type": "gebiedstype",
+}
+
+
 def parcel_row_errors(errors: dict[str, list[str]], data: dict[str, Any]) -> dict[str, Any]:
-    """Move errors of parcels[i].x onto the parcel's own id so the form shows them in place."""
+    """Move errors of parcels[i].x onto the parcel's own id ("damaged_area_ha_12") so the form
+    shows them next to that row's field, and the summary links to its input (f-<key>)."""
     moved: dict[str, Any] = {}
     for path, messages in errors.items():
-        if path.startswith("parcels[") and "]" in path:
-            index = int(path[len("parcels[") : path.index("]")])
-            field = path[path.index("]") + 2 :] or "parcel_id"
-            parcel_id = data["parcels"][index]["parcel_id"]
-            moved[f"{field}_{parcel_id}"] = messages
+        match = re.fullmatch(r"parcels\[(\d+)\](?:\.(\w+))?", path)
+        if match and int(match[1]) < len(data.get("parcels", [])):
+            field = match[2] if match[2] in PARCEL_FIELD_LABELS else "parcel_id"
+            parcel_id = data["parcels"][int(match[1])]["parcel_id"]
+            key = f"{field}_{parcel_id}"
+            moved[key] = [*moved.get(key, []), *messages]
         else:
-            moved[path] = messages
+            # "species[2]" (a code not on the form, so typed by hand) belongs to its list.
+            key = re.sub(r"\[\d+\].*$", "", path)
+            moved[key] = [*moved.get(key, []), *messages]
     return moved
+
+
+def parcel_row_labels(parcels: list[Any]) -> dict[str, str]:
+    """The summary's name for each parcel row field: "Perceel 'Noord': gebiedstype"."""
+    return {
+        f"{field}_{parcel.id}": f"Perceel '{parcel.name}': {label}"
+        for parcel in parcels
+        for field, label in PARCEL_FIELD_LABELS.items()
+    }

@@ -9,9 +9,8 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from faunaschade.audit.timeline import LETTER_NAMES
-from faunaschade.clock import AMSTERDAM
 from faunaschade.i18n import language
-from faunaschade.money import format_eur, written_date
+from faunaschade.money import format_eur, written_date, written_moment
 from faunaschade.provinces import PROVINCES
 from faunaschade.vocabulary import OFFICER_REASONS, ROLE_LABELS
 from faunaschade.web.forms import LogoutForm
@@ -40,10 +39,10 @@ def page_date(value: date | None) -> str:
     return written_date(value, page_language()) if value else "—"
 
 
-def local_datetime(moment: datetime) -> str:
-    """A UTC moment as local (Amsterdam) time: 3 maart 2025 14:05, 3 March 2025 14:05."""
-    local = moment.astimezone(AMSTERDAM)
-    return f"{page_date(local.date())} {local:%H:%M}"
+def local_datetime(moment: datetime | None) -> str:
+    """A moment as Dutch time (Europe/Amsterdam) in the page's language: 3 maart 2025 14:05,
+    3 March 2025 14:05 ("—" for none). Dutch, it is the letters' `dutch_moment` itself."""
+    return written_moment(moment, page_language()) if moment else "—"
 
 
 def reason_text(code: str) -> str:
@@ -57,6 +56,9 @@ def register_template_helpers(app: Flask) -> None:
     # `dutch_date` keeps its name for the templates: it writes the date in the page's language
     # (letters have their own environment and stay Dutch).
     app.jinja_env.filters["dutch_date"] = page_date
+    # Every date-time on a page or in an e-mail (their environment overlays this one) is Dutch
+    # time through this one filter, in the reader's language; letters register `dutch_moment`
+    # under the same name (documents/render.py), which this filter writes for Dutch.
     app.jinja_env.filters["local_datetime"] = local_datetime
     app.jinja_env.globals["letter_names"] = LETTER_NAMES
     app.jinja_env.filters["reason_text"] = reason_text

@@ -19,7 +19,9 @@ from faunaschade.money import format_eur
 from faunaschade.provinces import PROVINCES
 from faunaschade.rules.catalogue import CROPS, SPECIES
 from faunaschade.schemas.statistics import StatisticsQuerySchema
+from faunaschade.statistics import dutch
 from faunaschade.statistics import figures as statistics
+from faunaschade.statistics.dutch import KEY_LABELS, OUTCOME_LABELS
 from faunaschade.web import charts
 from faunaschade.web.vocab import name_of, translated
 
@@ -36,24 +38,6 @@ TABLE_GROUPINGS = {
     "month": N_("Maand van ontdekking"),
     "outcome": N_("Uitkomst van het besluit"),
     "damage_year": N_("Schadejaar"),
-}
-OUTCOME_LABELS = {
-    "granted": N_("Toegekend"),
-    "partially_granted": N_("Deels toegekend"),
-    "rejected": N_("Afgewezen"),
-    "not_processed": N_("Buiten behandeling"),
-    "none": N_("Nog geen besluit"),
-}
-MONTH_NAMES = (N_("januari"), N_("februari"), N_("maart"), N_("april"), N_("mei"), N_("juni"),
-               N_("juli"), N_("augustus"), N_("september"), N_("oktober"), N_("november"),
-               N_("december"))  # fmt: skip
-KEY_LABELS = {
-    "damage_year": N_("Schadejaar"),
-    "province": N_("Provincie"),
-    "species": N_("Diersoort"),
-    "crop": N_("Teelt"),
-    "month": N_("Maand"),
-    "outcome": N_("Uitkomst"),
 }
 #: The filters' names, for the summary of refused filters.
 FILTER_LABELS = {
@@ -80,22 +64,14 @@ def _arguments() -> tuple[dict[str, Any], dict[str, list[str]]]:
 
 
 def label(key: str, value: Any) -> str:
-    """A group key's value in words, in the page's language."""
-    if value is None:
-        if key == "crop":
-            return gettext("Vee (wolf, goudjakhals)")
-        return gettext("Nog geen besluit") if key == "outcome" else "—"
-    if key == "province":
-        return PROVINCES.get(value, value)
-    if key == "species":
-        return name_of(SPECIES[value]) if value in SPECIES else value
-    if key == "crop":
-        return name_of(CROPS[value]) if value in CROPS else value
-    if key == "month":
-        return gettext(MONTH_NAMES[value - 1])
-    if key == "outcome":
-        return gettext(OUTCOME_LABELS[value]) if value in OUTCOME_LABELS else value
-    return str(value)
+    """A group key's value in words, in the page's language: the Dutch export's words
+    (statistics/dutch.py) translated, the catalogue's names in the page's language."""
+    if key == "species" and value in SPECIES:
+        return name_of(SPECIES[value])
+    if key == "crop" and value in CROPS:
+        return name_of(CROPS[value])
+    words = dutch.label(key, value)
+    return gettext(words) if value is None or key in ("month", "outcome") else words
 
 
 def _year_items(by_year: list[dict], chosen: int | None) -> list[tuple[str, Any, str, str]]:
@@ -265,8 +241,9 @@ def dashboard():
 @bp.route("/statistieken/export.<fmt>")
 @readers
 def export(fmt: str):
-    """The table of the dashboard as CSV (streamed) or XLSX, with the same filters."""
-    if fmt not in ("csv", "xlsx"):
+    """The table of the dashboard as CSV (streamed; csv-nl for Dutch Excel) or XLSX, with the
+    same filters."""
+    if fmt not in ("csv", "csv-nl", "xlsx"):
         abort(404)
     provinces = statistics.scope_of(current_user)
     args, _ = _arguments()

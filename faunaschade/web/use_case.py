@@ -39,11 +39,6 @@ class Failed:
         return {"_schema": [self.error.message]}
 
     @property
-    def field_text(self) -> str:
-        """The messages of `fields` in one line."""
-        return " ".join(m for messages in self.fields.values() for m in messages)
-
-    @property
     def text(self) -> str:
         """For a flash: the error's message followed by its field messages."""
         detail = " ".join(m for messages in self.error.fields.values() for m in messages)

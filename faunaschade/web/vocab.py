@@ -21,6 +21,7 @@ from faunaschade.vocabulary import (
     OFFICER_REASONS,
     OUTCOME_LABELS,
     ROLE_LABELS,
+    SPECIES_GROUPS,
     STATUS_LABELS,
     TENURE_LABELS,
 )
@@ -54,6 +55,12 @@ def vocabulary() -> dict[str, Any]:
         "PROVINCES": PROVINCES,
         "CROPS": _names(CROPS),
         "SPECIES": _names(SPECIES, kind="crop"),
+        # The claim form's choice: (group, {code: name}) in the order of vocabulary.SPECIES_GROUPS
+        # (the commonest first, in every language).
+        "SPECIES_GROUPS": [
+            (gettext(group), {code: name_of(SPECIES[code]) for code in codes})
+            for group, codes in SPECIES_GROUPS
+        ],
         "AREA_TYPES": translated(AREA_TYPES),
         "MEASURES": translated(PREVENTIVE_MEASURES),
         "STATUS_LABELS": translated(STATUS_LABELS),

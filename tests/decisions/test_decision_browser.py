@@ -1,8 +1,12 @@
 """Four eyes in the browser: officer A proposes, officer B approves, the farmer objects."""
 
+from datetime import timedelta
+
 import pytest
+from playwright.sync_api import expect
 
 from faunaschade.accounts.users import create_user
+from faunaschade.clock import today
 from faunaschade.extensions import db
 from faunaschade.models import FarmerProfile, Role
 from tests.support.app import DEMO_PASSWORD
@@ -11,8 +15,8 @@ from tests.support.decisions import assessed_claim
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def claim_id(committed):
+def _world(committed, *, window_open: bool = False) -> int:
+    """Farmer, officers A and B and an assessed claim (its zienswijze window open or closed)."""
     with committed.app_context():
         users = {
             n: create_user(f"{n}@example.nl", DEMO_PASSWORD, r, p, name=name)
@@ -35,8 +39,15 @@ def claim_id(committed):
             )
         )
         claim = assessed_claim(db.session, users["farmer"], users["a"], users["assessor"])
+        if window_open:
+            claim.zienswijze_deadline = today() + timedelta(days=5)
         db.session.commit()
         return claim.id
+
+
+@pytest.fixture
+def claim_id(committed):
+    return _world(committed)
 
 
 def _login(browser, live_server: str, who: str):
@@ -78,3 +89,61 @@ def test_propose_approve_object_in_the_browser(
     assert "Uw bezwaar is ontvangen" in farmer.get_by_role("status").inner_text()
     assert "Bezwaar in behandeling" in farmer.locator(".status-line").inner_text()
     context_f.close()
+
+
+def test_a_refused_proposal_shows_its_error_in_view_and_keeps_the_reduction(
+    browser, live_server, claim_id
+):
+    """Issue 14: the error was flashed at the top of the page, out of sight of the form at
+    #besluit, and the reduction the officer typed was reset to 0."""
+    context, a = _login(browser, live_server, "a")
+    a.goto(f"{live_server}/aanvragen/{claim_id}")
+    a.get_by_label("Korting (%)").fill("12,5")
+    a.get_by_role("button", name="Voorstel maken").click()
+
+    summary = a.locator("#besluit").locator("..").locator(".error-summary")
+    expect(summary).to_be_visible()
+    expect(summary).to_be_in_viewport()
+    expect(summary).to_be_focused()
+    assert "Motivering: Motiveer de korting." in summary.inner_text()
+    assert a.locator(".flashes").count() == 0
+    expect(a.get_by_label("Korting (%)")).to_have_value("12,5")
+    motivation = a.get_by_label("Motivering")
+    expect(motivation).to_have_attribute("aria-invalid", "true")
+
+    summary.get_by_role("link", name="Motivering").click()
+    expect(motivation).to_be_focused()
+    motivation.fill("Niet alle maatregelen onderhouden.")
+    a.get_by_role("button", name="Voorstel maken").click()
+    assert "tweede behandelaar" in a.get_by_role("status").inner_text()
+    # The proposal carries the reduction typed before the refusal.
+    expect(a.locator("table.calculation")).to_contain_text("12,5")
+    context.close()
+
+
+def test_the_farmer_agrees_and_the_officer_proposes_at_once(browser, live_server, committed):
+    """Issue 14: "akkoord met de taxatie" closes the zienswijze window; before, the officer
+    had to wait for its last day."""
+    claim_id = _world(committed, window_open=True)
+    context_a, a = _login(browser, live_server, "a")
+    a.goto(f"{live_server}/aanvragen/{claim_id}")
+    a.get_by_label("Motivering").fill("Schade conform taxatie.")
+    a.get_by_role("button", name="Voorstel maken").click()
+    expect(a.locator("#voorstel-errors")).to_contain_text("termijn voor een zienswijze loopt nog")
+
+    context_f, farmer = _login(browser, live_server, "farmer")
+    farmer.goto(f"{live_server}/aanvragen/{claim_id}")
+    farmer.get_by_role("button", name="Akkoord met de taxatie").click()
+    assert "U bent akkoord met de taxatie" in farmer.get_by_role("status").inner_text()
+    expect(farmer.locator("#zienswijze").locator("..")).to_contain_text(
+        "U bent akkoord gegaan met de taxatie op"
+    )
+    assert farmer.get_by_role("button", name="Akkoord met de taxatie").count() == 0
+    context_f.close()
+
+    a.goto(f"{live_server}/aanvragen/{claim_id}")
+    expect(a.locator("#zienswijze").locator("..")).to_contain_text("akkoord gegaan met de taxatie")
+    a.get_by_label("Motivering").fill("Schade conform taxatie.")
+    a.get_by_role("button", name="Voorstel maken").click()
+    assert "tweede behandelaar" in a.get_by_role("status").inner_text()
+    context_a.close()

@@ -82,3 +82,49 @@ def test_registration_errors_are_shown_next_to_each_field(live_server, page):
     kvk = page.get_by_label("KvK-nummer")
     assert kvk.get_attribute("aria-invalid") == "true"
     assert kvk.input_value() == "123"
+
+
+def test_registration_shows_every_error_at_once_and_keeps_the_password(live_server, page):
+    """Issue 14: the password was checked only after the other fields, in a second round, and
+    its field was emptied every round."""
+    page.goto(f"{live_server}/registreren")
+    page.get_by_label("E-mailadres").fill("anna@melkvee.nl")
+    page.get_by_label("Wachtwoord").fill("kort")
+    page.get_by_label("Naam bedrijf of aanvrager").fill("Melkveebedrijf Anna")
+    page.get_by_label("KvK-nummer").fill("123")
+    page.get_by_label("IBAN").fill("NL91 ABNA 0417 1643 01")
+    page.get_by_label("Straat en huisnummer").fill("Dijkweg 1")
+    page.get_by_label("Postcode").fill("8501 AA")
+    page.get_by_label("Plaats").fill("Joure")
+    page.get_by_label("Telefoonnummer").fill("0612")
+    page.get_by_role("button", name="Registreren").click()
+
+    summary = page.get_by_role("alert")
+    expect(summary).to_be_focused()
+    links = summary.get_by_role("link")
+    expect(links).to_have_text(["Wachtwoord", "KvK-nummer", "IBAN", "Telefoonnummer"])
+    for name in ("Wachtwoord", "KvK-nummer", "IBAN", "Telefoonnummer"):
+        expect(page.get_by_label(name)).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_label("Wachtwoord")).to_have_value("kort")
+    expect(page.get_by_label("Telefoonnummer")).to_have_value("0612")
+
+    # Put right what was refused, leaving the password as it is typed now: it stays.
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_label("KvK-nummer").fill("1234567")
+    page.get_by_role("button", name="Registreren").click()
+    expect(page.get_by_role("alert").get_by_role("link")).to_have_text(
+        ["KvK-nummer", "IBAN", "Telefoonnummer"]
+    )
+    expect(page.get_by_label("Wachtwoord")).to_have_value(PASSWORD)
+    summary.get_by_role("link", name="IBAN").click()
+    expect(page.get_by_label("IBAN")).to_be_focused()
+
+    page.get_by_label("KvK-nummer").fill("01234567")
+    page.get_by_label("IBAN").fill("NL91 ABNA 0417 1643 00")
+    page.get_by_label("Telefoonnummer").fill("06 1234 5678")
+    page.get_by_role("button", name="Registreren").click()
+    assert "Uw registratie is ontvangen" in page.get_by_role("status").inner_text()
+    page.get_by_label("E-mailadres").fill("anna@melkvee.nl")
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    expect(page.get_by_role("link", name="Mijn percelen")).to_be_visible()

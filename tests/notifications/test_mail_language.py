@@ -5,11 +5,11 @@ SMTP server, as in test_mail.py."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
-from faunaschade.models import ClaimStatus
+from faunaschade.models import ClaimKind, ClaimStatus
 from faunaschade.notifications.operations import NotificationKind, notify
 from tests.notifications.test_mail import add_decision, body_of
 from tests.platform.test_translations import dutch_words
@@ -82,3 +82,24 @@ def test_an_unknown_stored_language_falls_back_to_dutch(session, run_worker, smt
     [message] = smtp_server.wait_for(1)
     assert message["Content-Language"] == "nl"
     assert body_of(message).startswith(f"Beste {FARMER_NAME},")
+
+
+def test_a_wolf_report_mail_says_when_the_animals_were_found_in_english_dutch_time(
+    session, run_worker, smtp_server
+):
+    # 05:30 UTC on a January day is 06:30 in Amsterdam; the sentence main added to the
+    # "ontvangen" mail is translated like the rest of it (it was Dutch in an English mail).
+    claim = make_claim(
+        session,
+        kind=ClaimKind.LIVESTOCK,
+        crop=None,
+        discovered_on=date(2026, 1, 13),
+        discovered_at=datetime(2026, 1, 13, 5, 30, tzinfo=UTC),
+    )
+    claim.farmer.user.locale = "en"
+    notify(NotificationKind.SUBMITTED, claim)
+    session.commit()
+    run_worker()
+    [message] = smtp_server.wait_for(1)
+    assert "You found the animals on 13 January 2026 06:30." in body_of(message)
+    assert dutch_words(message.get_body(("plain",)).get_content().split("http")[0]) == []

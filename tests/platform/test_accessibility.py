@@ -21,6 +21,8 @@ from faunaschade.extensions import db
 from faunaschade.models import (
     Assessment,
     AssessmentStatus,
+    Attachment,
+    AttachmentKind,
     Claim,
     ClaimParcel,
     ClaimStatus,
@@ -35,7 +37,8 @@ from faunaschade.models import (
     User,
 )
 from faunaschade.seed import seed_claims
-from tests.support.farmers import recent_workday
+from faunaschade.storage import store_bytes
+from tests.support.farmers import jpeg_bytes, recent_workday
 
 # What axe-core checks is the pages' markup, the same on either database: checked once.
 pytestmark = [pytest.mark.browser, pytest.mark.sqlite_pass_only]
@@ -54,6 +57,7 @@ ROLES = {
 #: GET rules that are downloads, not pages.
 DOWNLOADS = {
     "claims_web.attachment",
+    "claims_web.thumbnail",
     "letters_web.download",
     "payouts_web.download",
     "audit_web.export",
@@ -113,6 +117,18 @@ def build_world(app) -> dict[str, list[dict]]:
         session.execute(
             update(Parcel).where(Parcel.id.in_(parcel_ids)).values(farmer_id=demo_farmer.id)
         )
+        # A photo on each (its thumbnail on the claim pages).
+        for claim in claims:
+            session.add(
+                Attachment(
+                    claim_id=claim.id,
+                    kind=AttachmentKind.PHOTO,
+                    filename="Schade aan het gras.jpg",
+                    content_type="image/jpeg",
+                    file_id=store_bytes(jpeg_bytes(), "image/jpeg").id,
+                    uploaded_by=demo_farmer.user_id,
+                )
+            )
         # Letters in every rendering state on a decided claim.
         decided = next(c for c in claims if c.status == ClaimStatus.DECIDED)
         for n, status in enumerate(LetterStatus):

@@ -5,6 +5,7 @@ import pytest
 from config import ProductionConfig, get_config
 from faunaschade import create_app
 from faunaschade.provinces import PROVINCE_CODES
+from tests.support.production import LETTER_PROVINCES_JSON
 
 
 def test_production_refuses_without_secret_database_and_redis(monkeypatch):
@@ -42,6 +43,7 @@ def test_production_accepts_complete_settings(monkeypatch):
     account = '{"name": "Provincie", "iban": "NL91ABNA0417164300", "bic": "ABNANL2A"}'
     accounts = ", ".join(f'"{code}": {account}' for code in PROVINCE_CODES)
     monkeypatch.setenv("PROVINCE_ACCOUNTS_JSON", "{" + accounts + "}")
+    monkeypatch.setenv("LETTER_PROVINCES_JSON", LETTER_PROVINCES_JSON)
     ProductionConfig.check()
 
 

@@ -478,9 +478,12 @@ def test_proposal_form_refuses_nan_and_infinity_by_name(app, session, assessed, 
     browser = _browser(app, officer)
     form = {"reduction_pct": value, "motivation": "Korting.", "decision": "grant"}
     answer = _post_form(browser, f"/aanvragen/{claim.id}/voorstel", form, f"/aanvragen/{claim.id}")
-    assert answer.status_code == 302
-    page = browser.get(answer.headers["Location"]).get_data(as_text=True)
-    assert "Korting ongeldig" in page and "Geef 0 tot 100." in page
+    # The claim page again in the same answer (issue 14): the error in the proposal's section,
+    # what was typed kept.
+    assert answer.status_code == 422
+    page = answer.get_data(as_text=True)
+    assert "percentage van 0 tot 100" in page
+    assert f'name="reduction_pct" value="{value}"' in page
     assert _count(session, Proposal) == 0
 
 

@@ -3,7 +3,9 @@
 import pytest
 from sqlalchemy import event
 
+from faunaschade.decisions.operations import propose_decision
 from faunaschade.extensions import db
+from tests.support.app import DEMO_PASSWORD, csrf_token_from
 from tests.support.decisions import assessed_claim, drenthe_people
 
 
@@ -50,3 +52,52 @@ def test_a_page_costs_the_same_for_one_claim_and_for_fifty(
     session.flush()
     fifty = _statements(app, client, url, headers)
     assert fifty == one, f"{one} statements for 1 claim, {fifty} for 50"
+
+
+def _web_client(app, user):
+    client = app.test_client()
+    token = csrf_token_from(client.get("/login").get_data(as_text=True))
+    login = {"email": user.email, "password": DEMO_PASSWORD, "csrf_token": token}
+    assert client.post("/login", data=login).status_code == 302
+    return client
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/queue?per_page=100&awaiting_my_approval=true",
+        "/behandeling?awaiting_my_approval=1",
+        "/behandeling",
+    ],
+)
+def test_the_queue_with_proposers_costs_the_same_for_one_claim_and_for_fifty(
+    app, session, api_token, url
+):
+    """Issue 14: who proposed, the farmer's answer and "wacht op mijn akkoord" are read per
+    page, not per row."""
+    users = drenthe_people("a", "b")
+
+    def proposed() -> None:
+        claim = assessed_claim(session, users["farmer"], users["a"], users["assessor"])
+        propose_decision(claim, users["a"], motivation="Conform taxatie.")
+
+    proposed()
+    session.flush()
+    if url.startswith("/api/"):
+        client, headers = app.test_client(), api_token(users["b"])
+    else:
+        client, headers = _web_client(app, users["b"]), {}
+    one = _statements(app, client, url, headers)
+    for _ in range(49):
+        proposed()
+    session.flush()
+    fifty = _statements(app, client, url, headers)
+    assert fifty == one, f"{one} statements for 1 claim, {fifty} for 50"
+    page = client.get(url, headers=headers)
+    if url.startswith("/api/"):
+        rows = page.get_json()["rows"]
+        assert len(rows) == 50 and {r["proposed_by"] for r in rows} == {
+            users["a"].name or "a@example.nl"
+        }
+    else:
+        assert page.get_data(as_text=True).count("wacht op uw akkoord") == 50

@@ -26,6 +26,7 @@ from tests.support.access_matrix import MATRIX, OK, ROLES, _path, build_world, u
 from tests.support.app import DEMO_PASSWORD, FreshContextClient, csrf_token_from
 from tests.support.farmers import PASSWORD, registration
 from tests.support.notifications import make_claim
+from tests.support.production import LETTER_PROVINCES_JSON
 from tests.support.redis_server import free_port
 
 LOGIN_FAILED = "E-mailadres of wachtwoord onjuist."
@@ -78,6 +79,7 @@ def production_app(monkeypatch, database_url, redis_url, session):
     account = '{"name": "Provincie", "iban": "NL91ABNA0417164300", "bic": "ABNANL2A"}'
     accounts = ", ".join(f'"{code}": {account}' for code in PROVINCE_CODES)
     monkeypatch.setenv("PROVINCE_ACCOUNTS_JSON", "{" + accounts + "}")
+    monkeypatch.setenv("LETTER_PROVINCES_JSON", LETTER_PROVINCES_JSON)
     app = create_app(
         "production",
         {

@@ -271,6 +271,37 @@ def test_livestock_deadline_is_a_datetime_and_leges_are_never_charged() -> None:
     assert (output["payout"], output["leges"], output["eligible"]) == ("900.00", "0.00", True)
 
 
+@pytest.mark.parametrize(
+    ("found", "reported", "expected"),
+    [
+        # UTC, as the service stores it: winter (CET) and summer (CEST).
+        ("2026-01-15T05:30:00Z", "2026-01-15T19:20:00Z", ("15 januari 2026 20:20", "16 januari")),
+        ("2025-08-10T04:30:00Z", "2025-08-10T06:00:00Z", ("10 augustus 2025 08:00", "11 augustus")),
+        # Any other offset is the same moment, worded in Dutch time.
+        (
+            "2026-01-15T01:30:00-04:00",
+            "2026-01-15T15:20:00-04:00",
+            ("15 januari 2026 20:20", "16 januari"),
+        ),
+        # A naive time is taken as Dutch time already: worded as given.
+        ("2025-08-10T06:30:00", "2025-08-10T08:00:00", ("10 augustus 2025 08:00", "11 augustus")),
+    ],
+)
+def test_the_livestock_deadline_is_worded_in_dutch_time(found, reported, expected) -> None:
+    case = wolf(item("animal_value", "ooi-1", "180.00"), discovered_at=found, reported_at=reported)
+    step = calculate(case).steps[0]
+    reported_text, deadline_day = expected
+    assert step.description.startswith(f"Gemeld op {reported_text}; uiterlijk {deadline_day} ")
+    assert " 06:30 (24 uur na ontdekking): tijdig" in step.description
+
+
+def test_a_livestock_case_takes_the_rule_set_of_the_dutch_day() -> None:
+    # 31 December 2023 23:30 UTC is 1 January 2024 00:30 in Gelderland, where a rule set starts.
+    case = wolf(discovered_at="2023-12-31T23:30:00Z", reported_at="2024-01-01T01:00:00Z")
+    case["components"][0]["items"] = [item("animal_value", "ooi-1", "180.00")]
+    assert calculate(case).rule_set == "GE-2024-01-01.1"
+
+
 def test_golden_jackal_has_no_own_risk() -> None:
     case = wolf(item("animal_value", "geit-1", "300.00"))
     case["components"][0]["species"] = "goudjakhals"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import statistics as pystats
@@ -12,6 +13,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import text
 
+from faunaschade.provinces import PROVINCES
 from tests.support.statistics import (
     ADMIN,
     AUDITOR,
@@ -19,6 +21,7 @@ from tests.support.statistics import (
     OFFICER_FR,
     seeded_database,
     token_for,
+    web_login,
 )
 
 CENT = Decimal("0.01")
@@ -214,6 +217,79 @@ def test_csv_is_streamed_and_matches_the_json(client, auditor):
         assert int(line["claims"]) == row["claims"]
         assert line["paid"] == row["paid"]  # plain decimals with a dot
         assert line["assessed_damage"] == row["assessed_damage"]
+
+
+DUTCH_HEADINGS = [
+    "Aanvragen",
+    "Toegekend",
+    "Afgewezen",
+    "Buiten behandeling",
+    "Ingetrokken",
+    "Over de termijn",
+    "Getaxeerde schade (euro)",
+    "Eigen risico (euro)",
+    "Uitbetaald (euro)",
+    "Leges ontvangen (euro)",
+    "Leges terugbetaald (euro)",
+    "Mediane behandelduur (dagen)",
+]
+
+
+def _dutch_number(text: str) -> Decimal:
+    assert "." not in text, text  # no thousands separator, no decimal dot
+    return Decimal(text.replace(",", "."))
+
+
+def test_csv_for_dutch_excel_reads_back_with_dutch_headings_and_decimal_commas(
+    app, client, auditor
+):
+    query = "group_by=province,outcome"
+    rows = client.get(f"/api/v1/statistics?{query}", headers=auditor).json["rows"]
+    response = client.get(f"/api/v1/statistics?{query}&format=csv-nl", headers=auditor)
+    assert response.status_code == 200 and response.is_streamed
+    assert (
+        response.mimetype == "text/csv" and "attachment" in response.headers["Content-Disposition"]
+    )
+    data = response.get_data()
+    assert data.startswith(codecs.BOM_UTF8)  # else Excel reads Windows-1252: "FryslÃ¢n"
+    parsed = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+    header, body = parsed[0], parsed[1:]
+    assert header == ["Provincie", "Uitkomst", *DUTCH_HEADINGS]
+    assert len(body) == len(rows) > 10
+    outcomes = {
+        "granted": "Toegekend",
+        "partially_granted": "Deels toegekend",
+        None: "Nog geen besluit",
+    }
+    for line, row in zip(body, rows, strict=True):
+        cells = dict(zip(header, line, strict=True))
+        assert cells["Provincie"] == PROVINCES[row["province"]]
+        if row["outcome"] in outcomes:
+            assert cells["Uitkomst"] == outcomes[row["outcome"]]
+        assert int(cells["Aanvragen"]) == row["claims"]
+        assert int(cells["Toegekend"]) == row["granted"]
+        for heading, name in (
+            ("Getaxeerde schade (euro)", "assessed_damage"),
+            ("Uitbetaald (euro)", "paid"),
+            ("Leges ontvangen (euro)", "leges_received"),
+        ):
+            assert _dutch_number(cells[heading]) == Decimal(row[name])
+            assert cells[heading].count(",") == 1 and len(cells[heading].split(",")[1]) == 2
+        median = row["median_days_to_decision"]
+        if median is None:
+            assert cells["Mediane behandelduur (dagen)"] == ""
+        else:
+            assert _dutch_number(cells["Mediane behandelduur (dagen)"]) == Decimal(str(median))
+    assert any(line[0] == "Fryslân" for line in body)
+
+    # The dashboard's link (its groupings) gives what the API gives; format=csv is unchanged.
+    api = client.get("/api/v1/statistics?group_by=outcome&format=csv-nl", headers=auditor)
+    page = web_login(app, AUDITOR).get("/statistieken/export.csv-nl?group_by=outcome")
+    assert page.status_code == 200 and page.get_data() == api.get_data()
+    assert "Nog geen besluit" in page.get_data().decode("utf-8-sig")
+    plain = client.get(f"/api/v1/statistics?{query}&format=csv", headers=auditor).get_data()
+    assert not plain.startswith(codecs.BOM_UTF8)
+    assert plain.decode().splitlines()[0].startswith("province,outcome,claims,granted,")
 
 
 def test_xlsx_opens_and_matches_the_json(client, auditor):

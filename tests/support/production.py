@@ -1,8 +1,8 @@
 """The service as an operator starts it: processes whose environment is set before Python starts.
 
 `production_env()` is the complete production environment (FAUNASCHADE_ENV=production, a random
-SECRET_KEY, PostgreSQL, Redis, sender block, province accounts); `flask()` runs one command,
-`Gunicorn` and `Worker` are long-running processes a test can kill.
+SECRET_KEY, PostgreSQL, Redis, sender block, province accounts and letter settings); `flask()`
+runs one command, `Gunicorn` and `Worker` are long-running processes a test can kill.
 """
 
 from __future__ import annotations
@@ -25,6 +25,17 @@ from tests.support.redis_server import free_port
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 _ACCOUNT = {"name": "Provincie", "iban": "NL91ABNA0417164300", "bic": "ABNANL2A"}
+#: LETTER_PROVINCES_JSON as production accepts it: every province's objection address and
+#: signatory, none illustrative.
+LETTER_PROVINCES_JSON = json.dumps(
+    {
+        code: {
+            "objection_address": {"postal_address": "Postbus 1", "postal_city": "1000 AA Plaats"},
+            "signatory": {"name": "A. Ondertekenaar", "function": "teamleider"},
+        }
+        for code in PROVINCE_CODES
+    }
+)
 
 
 def production_env(database_url: str, redis_url: str, **extra: str) -> dict[str, str]:
@@ -40,6 +51,7 @@ def production_env(database_url: str, redis_url: str, **extra: str) -> dict[str,
         "ALLOW_TEST_PAYMENTS": "true",
         "LETTER_SENDER_JSON": json.dumps({"name": "Provincie (test)", "email": "t@example.nl"}),
         "PROVINCE_ACCOUNTS_JSON": json.dumps({code: _ACCOUNT for code in PROVINCE_CODES}),
+        "LETTER_PROVINCES_JSON": LETTER_PROVINCES_JSON,
         "MAIL_SERVER": "127.0.0.1",
         "MAIL_PORT": str(free_port()),  # nothing listens: mail jobs fail and retry, harmlessly
     }
