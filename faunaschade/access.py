@@ -7,6 +7,7 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from flask import redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import Select, false, select
 
@@ -63,7 +64,7 @@ def get_claim_in_scope_or_404(claim_id: int, user: User | None = None) -> Claim:
     user = user or current_user
     claim = db.session.scalar(claims_in_scope(user).where(Claim.id == claim_id))
     if claim is None:
-        raise NotFound("Aanvraag niet gevonden.")
+        raise NotFound(_("Aanvraag niet gevonden."))
     return claim
 
 
@@ -72,9 +73,9 @@ def get_attachment_in_scope_or_404(claim_id: int, attachment_id: int) -> Attachm
     claim = get_claim_in_scope_or_404(claim_id)
     attachment = db.session.get(Attachment, attachment_id)
     if attachment is None or attachment.claim_id != claim.id:
-        raise NotFound("Bijlage niet gevonden.")
+        raise NotFound(_("Bijlage niet gevonden."))
     if attachment.file.size == 0:  # only erasure empties a file (farmers.privacy)
-        raise NotFound("Deze bijlage is gewist.")
+        raise NotFound(_("Deze bijlage is gewist."))
     return attachment
 
 
@@ -83,9 +84,9 @@ def get_assessment_in_scope_or_404(assessment_id: int, user: User | None = None)
     user = user or current_user
     assessment = db.session.get(Assessment, assessment_id)
     if assessment is None:
-        raise NotFound("Taxatie niet gevonden.")
+        raise NotFound(_("Taxatie niet gevonden."))
     if user.role == Role.ASSESSOR and assessment.assessor_id == user.id:
         return assessment
     if user.role in (Role.OFFICER, Role.AUDITOR) and assessment.claim.province in user.provinces:
         return assessment
-    raise NotFound("Taxatie niet gevonden.")
+    raise NotFound(_("Taxatie niet gevonden."))

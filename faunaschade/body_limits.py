@@ -6,8 +6,10 @@ import json
 from typing import Any
 
 from flask import Flask, request
+from flask_babel import gettext as _
 
 from faunaschade.errors import AppError
+from faunaschade.i18n import N_
 
 #: Largest JSON body; the largest real one (a report of 500 animals) is about 150 kB.
 MAX_JSON_BYTES = 2**20
@@ -30,7 +32,7 @@ class JsonTooDeep(AppError):
     """A JSON body nested deeper than MAX_JSON_DEPTH."""
 
     code = "json_too_deep"
-    default_message = f"De JSON is te diep genest: hoogstens {MAX_JSON_DEPTH} niveaus."
+    default_message = N_("De JSON is te diep genest: hoogstens %(n)s niveaus.", n=MAX_JSON_DEPTH)
 
 
 def json_depth(value: Any) -> int:
@@ -50,7 +52,7 @@ def check_body() -> None:
         return
     limit = MAX_JSON_BYTES if request.is_json else MAX_FORM_BYTES
     if (request.content_length or 0) > limit:
-        raise BodyTooLarge(f"Het verzoek is te groot: hoogstens {limit // 2**20} MB.")
+        raise BodyTooLarge(_("Het verzoek is te groot: hoogstens %(n)s MB.", n=limit // 2**20))
     request.max_content_length = limit  # also for a body sent without Content-Length
     if not request.is_json:
         return

@@ -8,6 +8,7 @@ import io
 from typing import Any
 
 from flask import Response, request, send_file, stream_with_context
+from flask_babel import gettext
 
 from faunaschade.audit import log as audit_log
 from faunaschade.claims import attachments
@@ -55,14 +56,14 @@ def send_thumbnail(attachment: Attachment) -> Response:
     and an unchanged photo answers 304 from its ETag without being read or drawn again.
     """
     if not attachments.is_image(attachment):
-        raise NotFound("Deze bijlage is geen foto.")
+        raise NotFound(gettext("Deze bijlage is geen foto."))
     etag = f"{attachment.file.sha256}-{attachments.THUMBNAIL_PIXELS}"
     if request.if_none_match.contains(etag):
         response = Response(status=304)
     else:
         data = attachments.thumbnail(read_bytes(attachment.file_id))
         if data is None:
-            raise NotFound("Van deze foto is geen voorbeeld te maken.")
+            raise NotFound(gettext("Van deze foto is geen voorbeeld te maken."))
         response = Response(data, mimetype="image/jpeg")
     response.set_etag(etag)
     response.headers["Cache-Control"] = "private, no-cache"

@@ -6,11 +6,13 @@ import logging
 from typing import Any
 
 from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from faunaschade.extensions import db
+from faunaschade.i18n import N_, translate
 from faunaschade.rules.fields import flatten_errors as flatten_messages
 
 log = logging.getLogger(__name__)
@@ -21,13 +23,16 @@ class AppError(Exception):
 
     status = 400
     code = "bad_request"
-    default_message = "De aanvraag is ongeldig."
+    default_message = N_("De aanvraag is ongeldig.")
 
     def __init__(
         self, message: str | None = None, *, fields: dict[str, Any] | None = None, code: str = ""
     ) -> None:
-        super().__init__(message or self.default_message)
-        self.message = message or self.default_message
+        # The default message is translated when the error is made (in a request: the page's
+        # language; elsewhere Dutch).
+        message = message or translate(self.default_message)
+        super().__init__(message)
+        self.message = message
         self.fields = fields or {}
         if code:
             self.code = code
@@ -38,7 +43,7 @@ class ValidationFailed(AppError):
 
     status = 422
     code = "validation_error"
-    default_message = "Een of meer velden zijn ongeldig."
+    default_message = N_("Een of meer velden zijn ongeldig.")
 
 
 class Unauthorized(AppError):
@@ -46,7 +51,7 @@ class Unauthorized(AppError):
 
     status = 401
     code = "unauthorized"
-    default_message = "Log in om verder te gaan."
+    default_message = N_("Log in om verder te gaan.")
 
 
 class Forbidden(AppError):
@@ -54,7 +59,7 @@ class Forbidden(AppError):
 
     status = 403
     code = "forbidden"
-    default_message = "U mag deze handeling niet uitvoeren."
+    default_message = N_("U mag deze handeling niet uitvoeren.")
 
 
 class NotFound(AppError):
@@ -62,7 +67,7 @@ class NotFound(AppError):
 
     status = 404
     code = "not_found"
-    default_message = "Niet gevonden."
+    default_message = N_("Niet gevonden.")
 
 
 class Conflict(AppError):
@@ -70,7 +75,7 @@ class Conflict(AppError):
 
     status = 409
     code = "conflict"
-    default_message = "Dit kan in de huidige toestand niet."
+    default_message = N_("Dit kan in de huidige toestand niet.")
 
 
 class InvalidTransition(Conflict):
@@ -84,14 +89,14 @@ class ServiceUnavailable(AppError):
 
     status = 503
     code = "service_unavailable"
-    default_message = "De dienst is tijdelijk niet beschikbaar. Er is niets opgeslagen."
+    default_message = N_("De dienst is tijdelijk niet beschikbaar. Er is niets opgeslagen.")
 
 
 class CommitOutcomeUnknown(ServiceUnavailable):
     """The database went away during COMMIT: the change may or may not be stored."""
 
     code = "outcome_unknown"
-    default_message = (
+    default_message = N_(
         "De verbinding met de database viel weg tijdens het opslaan. Of uw wijziging is "
         "opgeslagen, is niet zeker: kijk het na voordat u het opnieuw probeert."
     )
@@ -130,13 +135,24 @@ def handle_app_error(exc: AppError):
     return error_response(exc.status, exc.code, exc.message, exc.fields)
 
 
+#: Our words for Werkzeug's standard answers (Dutch message ids).
+_GENERIC = {
+    400: N_("Het verzoek is ongeldig."),
+    404: N_("Deze pagina bestaat niet (meer)."),
+    405: N_("Deze handeling kan hier niet."),
+    415: N_("Dit soort inhoud wordt hier niet aangenomen."),
+}
+
+
 def handle_http_exception(exc: HTTPException):
     data = getattr(exc, "data", None) or {}
     status = exc.code or 500
     if status == 422 and "messages" in data:
-        fields = _field_messages(data["messages"])
+        fields = translate(_field_messages(data["messages"]))
         names = ", ".join(sorted(fields))
-        return error_response(422, "validation_error", f"Ongeldige invoer: {names}.", fields)
+        return error_response(
+            422, "validation_error", _("Ongeldige invoer: %(names)s.", names=names), fields
+        )
     codes = {
         400: "bad_request",
         401: "unauthorized",
@@ -149,35 +165,37 @@ def handle_http_exception(exc: HTTPException):
         415: "unsupported_media_type",
     }
     message = exc.description or exc.name
+    if exc.description == type(exc).description and status in _GENERIC:
+        message = _(_GENERIC[status])  # Werkzeug's own descriptions are English
     if status == 400 and "CSRF" in (exc.description or ""):
-        message = "De sessie van dit formulier is verlopen. Laad de pagina opnieuw."
+        message = _("De sessie van dit formulier is verlopen. Laad de pagina opnieuw.")
     if status == 413:
-        message = "Het verzoek is te groot om te verwerken."
+        message = _("Het verzoek is te groot om te verwerken.")
     return error_response(status, codes.get(status, "http_error"), message)
 
 
 def handle_stale(exc: StaleDataError):
     db.session.rollback()
-    return error_response(409, "conflict", "Iemand anders heeft dit intussen gewijzigd.")
+    return error_response(409, "conflict", _("Iemand anders heeft dit intussen gewijzigd."))
 
 
 def handle_integrity(exc: IntegrityError):
     db.session.rollback()
     return error_response(
-        409, "conflict", "Dit is intussen al gebeurd of botst met bestaande gegevens."
+        409, "conflict", _("Dit is intussen al gebeurd of botst met bestaande gegevens.")
     )
 
 
 def handle_database_down(exc: OperationalError):
     db.session.rollback()
     log.warning("database unavailable: %s", type(exc.orig).__name__)
-    return error_response(503, ServiceUnavailable.code, ServiceUnavailable.default_message)
+    return error_response(503, ServiceUnavailable.code, _(ServiceUnavailable.default_message))
 
 
 def handle_unexpected(exc: Exception):
     db.session.rollback()
     log.exception("unhandled error on %s %s", request.method, request.path)
-    return error_response(500, "internal_error", "Er ging iets mis aan onze kant.")
+    return error_response(500, "internal_error", _("Er ging iets mis aan onze kant."))
 
 
 def register(app: Flask) -> None:

@@ -68,9 +68,13 @@ def _sqlite_begin(connection) -> None:
 
 
 def _select_locale() -> str:
-    from flask import current_app, request, session
+    """The language chosen with the switch (kept in the session; a logged-in user's stored
+    choice is put there at login), or ?lang=; Dutch otherwise, and outside a request (jobs,
+    commands: an e-mail chooses its recipient's language with force_locale)."""
+    from flask import current_app, has_request_context, request, session
 
-    chosen = session.get("lang") or request.args.get("lang")
-    if chosen in current_app.config["LANGUAGES"]:
-        return chosen
+    if has_request_context():
+        chosen = session.get("lang") or request.args.get("lang")
+        if chosen in current_app.config["LANGUAGES"]:
+            return chosen
     return current_app.config["BABEL_DEFAULT_LOCALE"]

@@ -7,6 +7,7 @@ from functools import cache
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, has_app_context
+from flask_babel import gettext as _
 
 #: argon2id parameters by the name in the PASSWORD_HASHING setting. "strong" is RFC 9106's
 #: low-memory profile (64 MiB, 3 passes; argon2-cffi's default), what every environment but the
@@ -58,11 +59,11 @@ def needs_rehash(stored_hash: str) -> bool:
 def policy_problem(password: str) -> str | None:
     """Why the password is too weak, or None."""
     if len(password) < MIN_LENGTH:
-        return f"Het wachtwoord moet minstens {MIN_LENGTH} tekens lang zijn."
+        return _("Het wachtwoord moet minstens %(n)s tekens lang zijn.", n=MIN_LENGTH)
     if not password.strip():
-        return "Het wachtwoord mag niet alleen uit spaties bestaan."
+        return _("Het wachtwoord mag niet alleen uit spaties bestaan.")
     if len(set(password)) < MIN_DISTINCT:
-        return f"Gebruik minstens {MIN_DISTINCT} verschillende tekens in het wachtwoord."
+        return _("Gebruik minstens %(n)s verschillende tekens in het wachtwoord.", n=MIN_DISTINCT)
     if password.isdigit() or password.isalpha():
-        return "Gebruik letters én cijfers of leestekens in het wachtwoord."
+        return _("Gebruik letters én cijfers of leestekens in het wachtwoord.")
     return None

@@ -5,10 +5,12 @@ from __future__ import annotations
 import hashlib
 
 from flask import Flask, Request, Response, current_app, request, session
+from flask_babel import gettext
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from faunaschade.accounts import users
 from faunaschade.extensions import limiter, login_manager
+from faunaschade.i18n import N_
 from faunaschade.models import TokenKind, User
 
 SESSION_KEY = "sid"
@@ -62,7 +64,8 @@ def load_user_from_request(req: Request) -> User | None:
 
 def start_session(user: User) -> None:
     """Log in: a new session id every time (no fixation), stored server-side."""
-    lang = session.get("lang")
+    # The language chosen before logging in wins; otherwise the user's stored choice.
+    lang = session.get("lang") or user.locale
     session.clear()
     session[SESSION_KEY] = users.issue_token(user, TokenKind.WEB, hours=12)
     if lang:
@@ -98,7 +101,8 @@ def init_app(app: Flask) -> None:
     login_manager.session_protection = None  # our own server-side sessions do this
     login_manager.request_loader(load_user_from_request)
     login_manager.login_view = "accounts_web.login"
-    login_manager.login_message = "Log in om deze pagina te zien."
+    login_manager.login_message = N_("Log in om deze pagina te zien.")
+    login_manager.localize_callback = gettext  # flashed in the page's language
     app.after_request(add_security_headers)
     if app.config["TRUSTED_PROXIES"]:
         hops = app.config["TRUSTED_PROXIES"]

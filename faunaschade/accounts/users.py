@@ -7,19 +7,21 @@ import secrets
 from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from faunaschade.audit import chain as audit
 from faunaschade.errors import Unauthorized, ValidationFailed
 from faunaschade.extensions import db
+from faunaschade.i18n import N_
 from faunaschade.models import AuthToken, Role, TokenKind, User, UserProvince
 from faunaschade.models.base import utcnow
 from faunaschade.passwords import hash_password, needs_rehash, policy_problem, verify_password
 from faunaschade.provinces import PROVINCE_CODES
 from faunaschade.validators import normalise_email
 
-LOGIN_FAILED = "E-mailadres of wachtwoord onjuist."
+LOGIN_FAILED = N_("E-mailadres of wachtwoord onjuist.")
 SCOPED_ROLES = (Role.OFFICER, Role.AUDITOR)
 
 
@@ -50,16 +52,16 @@ def create_user(
     email = normalise_email(email)
     errors: dict[str, list[str]] = {}
     if not _is_valid_email(email):
-        errors["email"] = ["Geef een geldig e-mailadres."]
+        errors["email"] = [_("Geef een geldig e-mailadres.")]
     elif user_by_email(email) is not None:
-        errors["email"] = ["Dit e-mailadres is al in gebruik."]
+        errors["email"] = [_("Dit e-mailadres is al in gebruik.")]
     if problem := policy_problem(password):
         errors["password"] = [problem]
     unknown = sorted(set(provinces) - set(PROVINCE_CODES))
     if unknown:
-        errors["provinces"] = [f"Onbekende provincie: {', '.join(unknown)}."]
+        errors["provinces"] = [_("Onbekende provincie: %(codes)s.", codes=", ".join(unknown))]
     elif role in SCOPED_ROLES and not provinces and not all_provinces:
-        errors["provinces"] = ["Een ambtenaar of controleur heeft minstens één provincie."]
+        errors["provinces"] = [_("Een ambtenaar of controleur heeft minstens één provincie.")]
     if errors:
         raise ValidationFailed(fields=errors)
     user = User(
@@ -86,7 +88,7 @@ def authenticate(email: str, password: str) -> User:
     user = user_by_email(email)
     ok = verify_password(user.password_hash if user else None, password or "")
     if not ok or user is None or not user.active:
-        raise Unauthorized(LOGIN_FAILED, code="invalid_credentials")
+        raise Unauthorized(_(LOGIN_FAILED), code="invalid_credentials")
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return user
@@ -142,3 +144,10 @@ def revoke_token(raw: str) -> None:
     token = db.session.scalar(select(AuthToken).where(AuthToken.token_hash == _digest(raw)))
     if token is not None and token.revoked_at is None:
         token.revoked_at = utcnow()
+
+
+def set_locale(user: User, locale: str) -> None:
+    """Store the user's interface language (the language switch; e-mails follow it)."""
+    if user.locale != locale:
+        user.locale = locale
+        db.session.flush()

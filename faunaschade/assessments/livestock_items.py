@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from flask_babel import gettext as _
+
 from faunaschade.models import Claim, LivestockItem
 from faunaschade.rules.prices import PriceError, price_table_for
 
@@ -46,9 +48,9 @@ def animal_items(
     for i, animal in enumerate(animals):
         path = f"animals[{i}]"
         if animal["species"] not in on_claim:
-            errors[f"{path}.species"] = ["Deze diersoort staat niet op de melding."]
+            errors[f"{path}.species"] = [_("Deze diersoort staat niet op de melding.")]
         if animal["animal"] in labels:
-            errors[f"{path}.animal"] = ["Elk dier heeft een eigen naam of nummer."]
+            errors[f"{path}.animal"] = [_("Elk dier heeft een eigen naam of nummer.")]
         labels.add(animal["animal"])
         try:
             value = table.value(
@@ -64,7 +66,7 @@ def animal_items(
         if animal["outcome"] == "killed":
             items.append(_item(animal, "animal_value", value))
         elif animal.get("vet_costs") is None:
-            errors[f"{path}.vet_costs"] = ["Een gewond dier heeft dierenartskosten."]
+            errors[f"{path}.vet_costs"] = [_("Een gewond dier heeft dierenartskosten.")]
         injured = animal["outcome"] == "injured"
         for field, item_type in EXTRA_ITEMS:
             amount = animal.get(field)

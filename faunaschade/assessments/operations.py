@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 
 from faunaschade import rules
@@ -96,7 +97,7 @@ def _assessor_by_email(email: str) -> User:
     user = user_by_email(email)
     if user is None or user.role != Role.ASSESSOR or not user.active:
         raise ValidationFailed(
-            fields={"assessor_email": ["Er is geen actieve taxateur met dit e-mailadres."]}
+            fields={"assessor_email": [_("Er is geen actieve taxateur met dit e-mailadres.")]}
         )
     return user
 
@@ -108,7 +109,7 @@ def order_assessment(
     assessor = _assessor_by_email(assessor_email)
     if claim.status != ClaimStatus.SUBMITTED:
         raise Conflict(
-            "Een taxatie opdragen kan alleen bij een ingediende, complete aanvraag.",
+            _("Een taxatie opdragen kan alleen bij een ingediende, complete aanvraag."),
             code="invalid_transition",
         )
     assessment = Assessment(
@@ -149,7 +150,7 @@ def _check_lines(claim: Claim, lines: list[dict[str, Any]]) -> dict[str, list[st
         path = f"lines[{i}]"
         parcel = on_claim.get(line["parcel_id"])
         if parcel is None:
-            errors[f"{path}.parcel_id"].append("Dit perceel staat niet op de aanvraag.")
+            errors[f"{path}.parcel_id"].append(_("Dit perceel staat niet op de aanvraag."))
         elif line["damaged_area_ha"] > parcel.area_ha:
             errors[f"{path}.damaged_area_ha"].append(
                 f"Groter dan perceel '{parcel.name}' zelf ({_ha(parcel.area_ha)} ha)."
@@ -163,7 +164,7 @@ def _check_lines(claim: Claim, lines: list[dict[str, Any]]) -> dict[str, list[st
                     f"perceel '{parcel.name}' ({_ha(parcel.area_ha)} ha)."
                 )
         if line["species"] not in species:
-            errors[f"{path}.species"].append("Deze diersoort staat niet op de aanvraag.")
+            errors[f"{path}.species"].append(_("Deze diersoort staat niet op de aanvraag."))
         key = (line["parcel_id"], line["species"], line["area_type"])
         if key in seen:
             errors[f"{path}.parcel_id"].append(
@@ -185,27 +186,34 @@ def _check_visits(claim: Claim, visits: list[dict[str, Any]]) -> dict[str, list[
     errors: dict[str, list[str]] = {}
     for i, visit in enumerate(visits):
         if visit["date"] > today():
-            errors[f"visits[{i}].date"] = ["Deze datum ligt in de toekomst."]
+            errors[f"visits[{i}].date"] = [_("Deze datum ligt in de toekomst.")]
         elif visit["date"] < claim.discovered_on:
             errors[f"visits[{i}].date"] = [
-                f"Vóór de ontdekking van de schade ({claim.discovered_on:%d-%m-%Y})."
+                _(
+                    "Vóór de ontdekking van de schade (%(day)s).",
+                    day=f"{claim.discovered_on:%d-%m-%Y}",
+                )
             ]
     return errors
 
 
 def _editable(assessment: Assessment, assessor: User) -> None:
     if assessment.assessor_id != assessor.id:
-        raise NotFound("Taxatie niet gevonden.")
+        raise NotFound(_("Taxatie niet gevonden."))
     if assessment.status == AssessmentStatus.SUBMITTED:
         raise Conflict(
-            f"Dit rapport is al ingediend op {local_day(assessment.submitted_at):%d-%m-%Y} en "
-            "kan niet meer worden gewijzigd.",
+            _(
+                "Dit rapport is al ingediend op %(day)s en kan niet meer worden gewijzigd.",
+                day=f"{local_day(assessment.submitted_at):%d-%m-%Y}",
+            ),
             code="already_submitted",
         )
     if assessment.claim.status != ClaimStatus.ASSESSMENT_ORDERED:
         raise Conflict(
-            "De aanvraag wacht niet meer op deze taxatie (bijvoorbeeld omdat de aanvrager haar "
-            "heeft ingetrokken).",
+            _(
+                "De aanvraag wacht niet meer op deze taxatie (bijvoorbeeld omdat de aanvrager "
+                "haar heeft ingetrokken)."
+            ),
             code="assessment_not_expected",
         )
 
@@ -218,9 +226,9 @@ def save_report(assessment: Assessment, data: dict[str, Any], assessor: User) ->
     items, animal_errors = animal_items(claim, data.get("animals") or [])
     errors.update(animal_errors)
     if claim.kind == ClaimKind.LIVESTOCK and data["lines"]:
-        errors["lines"] = ["Een melding van schade aan dieren heeft dieren, geen gewasregels."]
+        errors["lines"] = [_("Een melding van schade aan dieren heeft dieren, geen gewasregels.")]
     if claim.kind == ClaimKind.CROP and data.get("animals"):
-        errors["animals"] = ["Dieren horen alleen bij schade aan landbouwhuisdieren."]
+        errors["animals"] = [_("Dieren horen alleen bij schade aan landbouwhuisdieren.")]
     if errors:
         raise ValidationFailed(fields=errors)
     assessment.livestock_items = items
@@ -266,14 +274,14 @@ def submit_report(assessment: Assessment, assessor: User) -> Assessment:
     _editable(assessment, assessor)
     missing = {}
     if not assessment.visits:
-        missing["visits"] = ["Leg ten minste één bezoek vast."]
+        missing["visits"] = [_("Leg ten minste één bezoek vast.")]
     if assessment.claim.kind == ClaimKind.LIVESTOCK:
         if not assessment.livestock_items:
-            missing["animals"] = ["Leg ten minste één dood of gewond dier vast."]
+            missing["animals"] = [_("Leg ten minste één dood of gewond dier vast.")]
     elif not assessment.lines:
-        missing["lines"] = ["Leg ten minste één taxatieregel vast."]
+        missing["lines"] = [_("Leg ten minste één taxatieregel vast.")]
     if missing:
-        raise ValidationFailed("Het rapport is nog niet compleet.", fields=missing)
+        raise ValidationFailed(_("Het rapport is nog niet compleet."), fields=missing)
     claim = assessment.claim
     day = today()
     ASSESSMENT_LIFECYCLE.transition(assessment, AssessmentStatus.SUBMITTED)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from faunaschade.audit import chain as audit
@@ -12,9 +13,10 @@ from faunaschade.claims import attachments, workflow
 from faunaschade.clock import today
 from faunaschade.errors import Conflict, ValidationFailed
 from faunaschade.extensions import db
+from faunaschade.i18n import language
 from faunaschade.models import Assessment, AttachmentKind, Claim, ClaimStatus, User, Zienswijze
 from faunaschade.models.assessments import latest_assessment
-from faunaschade.money import dutch_date
+from faunaschade.money import written_date
 
 
 @dataclass(frozen=True)
@@ -71,26 +73,29 @@ def _refuse_unless_open(claim: Claim) -> Assessment:
     deadline = claim.zienswijze_deadline
     if assessment is None or deadline is None:
         raise Conflict(
-            "Er is nog geen bevestiging van de taxatie waarop u kunt reageren.",
+            _("Er is nog geen bevestiging van de taxatie waarop u kunt reageren."),
             code="no_assessment",
         )
     if (given := answer_of(claim)) is not None:
         if given.agreed:
             raise Conflict(
-                "U heeft al laten weten dat u akkoord bent met deze taxatie.",
+                _("U heeft al laten weten dat u akkoord bent met deze taxatie."),
                 code="zienswijze_exists",
             )
         raise Conflict(
-            "U heeft al een zienswijze op deze taxatie gegeven.", code="zienswijze_exists"
+            _("U heeft al een zienswijze op deze taxatie gegeven."), code="zienswijze_exists"
         )
     if today() > deadline:
         raise Conflict(
-            f"De termijn voor een zienswijze is gesloten op {dutch_date(deadline)} "
-            "(8 werkdagen na de bevestiging van de taxatie).",
+            _(
+                "De termijn voor een zienswijze is gesloten op %(day)s (8 werkdagen na de "
+                "bevestiging van de taxatie).",
+                day=written_date(deadline, language()),
+            ),
             code="zienswijze_closed",
         )
     if claim.status != ClaimStatus.ASSESSED:
-        raise Conflict("In deze fase van de aanvraag kunt u geen zienswijze meer geven.")
+        raise Conflict(_("In deze fase van de aanvraag kunt u geen zienswijze meer geven."))
     return assessment
 
 
@@ -101,7 +106,7 @@ def submit_zienswijze(
     claim = workflow.lock(claim)  # one answer per assessment, also from two tabs at once
     assessment = _refuse_unless_open(claim)
     if not text.strip():
-        raise ValidationFailed(fields={"text": ["Schrijf uw zienswijze."]})
+        raise ValidationFailed(fields={"text": [_("Schrijf uw zienswijze.")]})
     file = None
     if attachment is not None:
         filename, data = attachment

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 
 from faunaschade.clock import AMSTERDAM
@@ -74,7 +75,7 @@ def scope_condition(user: User) -> Any:
     if user.role == Role.AUDITOR:
         in_scope = select(Claim.id).where(Claim.province.in_(user.provinces))
         return AuditEvent.claim_id.in_(in_scope)
-    raise Forbidden("Alleen controleurs en beheerders zien het auditlog.")
+    raise Forbidden(_("Alleen controleurs en beheerders zien het auditlog."))
 
 
 def events_query(user: User, filters: AuditFilters) -> Select:

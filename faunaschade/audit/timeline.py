@@ -1,26 +1,29 @@
-"""A claim's audit events told in plain Dutch for the farmer's and officer's claim page."""
+"""A claim's audit events told in plain words for the farmer's and officer's claim page (in
+the page's language; a status change shows the reason stored with it, which is Dutch)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from faunaschade.documents.context import KIND_TITLES
 from faunaschade.extensions import db
+from faunaschade.i18n import N_
 from faunaschade.models import AuditEvent, Claim
 from faunaschade.money import format_eur
 
 #: Dutch name of each letter kind, by its code.
 LETTER_NAMES = {kind.value: title for kind, title in KIND_TITLES.items()}
 _FIXED = {
-    "claim.created": "Aanvraag aangemaakt als concept",
-    "claim.updated": "Concept gewijzigd",
-    "attachment.added": "Bestand toegevoegd",
-    "payment.started": "Betaling van de leges gestart",
-    "zienswijze.submitted": "Zienswijze op de taxatie gegeven",
-    "zienswijze.agreed": "Akkoord gegeven met de taxatie",
+    "claim.created": N_("Aanvraag aangemaakt als concept"),
+    "claim.updated": N_("Concept gewijzigd"),
+    "attachment.added": N_("Bestand toegevoegd"),
+    "payment.started": N_("Betaling van de leges gestart"),
+    "zienswijze.submitted": N_("Zienswijze op de taxatie gegeven"),
+    "zienswijze.agreed": N_("Akkoord gegeven met de taxatie"),
 }
 
 
@@ -30,34 +33,37 @@ class TimelineEntry:
 
     #: When it happened (UTC).
     at: datetime
-    #: What happened, in plain Dutch.
+    #: What happened, in plain words.
     text: str
 
 
 def describe(event: AuditEvent) -> str | None:
-    """Plain Dutch for one event; None for events that mean nothing to the reader."""
+    """Plain words for one event; None for events that mean nothing to the reader."""
     data = event.data or {}
     if event.action == "claim.transition":
         return event.reason
     if event.action == "claim.created" and data.get("kind") == "livestock":
-        return f"Melding van {data.get('animals', 'de')} dode of gewonde dieren gedaan"
+        if "animals" in data:
+            return _("Melding van %(n)s dode of gewonde dieren gedaan", n=data["animals"])
+        return _("Melding van de dode of gewonde dieren gedaan")
     if event.action == "claim.wolf_finding":
-        return "Uitkomst van het veldbezoek en het DNA-onderzoek vastgelegd"
+        return _("Uitkomst van het veldbezoek en het DNA-onderzoek vastgelegd")
     if event.action in _FIXED:
-        return _FIXED[event.action]
+        return _(_FIXED[event.action])
     if event.action == "payment.paid":
-        return f"Leges betaald ({format_eur(data.get('amount'))})"
+        return _("Leges betaald (%(amount)s)", amount=format_eur(data.get("amount")))
     if event.action == "payment.ended":
-        return "Betaling van de leges niet afgerond"
+        return _("Betaling van de leges niet afgerond")
     if event.action in ("letter.requested", "letter.stored"):
-        name = LETTER_NAMES.get(data.get("kind", ""), "brief")
+        # The letter's own (Dutch) title: the letter is a Dutch document.
+        name = LETTER_NAMES.get(data.get("kind", ""), _("brief"))
         return (
-            f"Brief klaar: {name}"
+            _("Brief klaar: %(name)s", name=name)
             if event.action == "letter.stored"
-            else f"Brief in voorbereiding: {name}"
+            else _("Brief in voorbereiding: %(name)s", name=name)
         )
     if event.action == "notification.queued":
-        return "E-mail verstuurd"
+        return _("E-mail verstuurd")
     return None
 
 

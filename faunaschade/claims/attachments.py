@@ -6,6 +6,7 @@ import io
 import unicodedata
 
 from flask import current_app
+from flask_babel import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from faunaschade.audit import chain as audit
@@ -36,7 +37,7 @@ _MAGIC = (
 def _too_many_pixels() -> ValidationFailed:
     millions = Image.MAX_IMAGE_PIXELS // 1_000_000
     return ValidationFailed(
-        fields={"file": [f"De foto is te groot: hoogstens {millions} miljoen pixels."]}
+        fields={"file": [_("De foto is te groot: hoogstens %(n)s miljoen pixels.", n=millions)]}
     )
 
 
@@ -84,21 +85,23 @@ def add_attachment(
 ) -> Attachment:
     """Attach a photo or document to the claim."""
     if kind == AttachmentKind.PHOTO and claim.status not in UPLOAD_STATUSES:
-        raise Conflict("In deze fase van de aanvraag kunnen geen foto's meer worden toegevoegd.")
+        raise Conflict(_("In deze fase van de aanvraag kunnen geen foto's meer worden toegevoegd."))
     limit = current_app.config["MAX_UPLOAD_BYTES"]
     if not data:
-        raise ValidationFailed(fields={"file": ["Het bestand is leeg."]})
+        raise ValidationFailed(fields={"file": [_("Het bestand is leeg.")]})
     if len(data) > limit:
         raise ValidationFailed(
-            fields={"file": [f"Het bestand is groter dan {limit // (1024 * 1024)} MB."]}
+            fields={"file": [_("Het bestand is groter dan %(n)s MB.", n=limit // (1024 * 1024))]}
         )
     mime = sniff(data)
     if mime is None:
         raise ValidationFailed(
             fields={
                 "file": [
-                    "Alleen foto's (JPEG, PNG) en PDF-bestanden; "
-                    "de inhoud van dit bestand is geen van die."
+                    _(
+                        "Alleen foto's (JPEG, PNG) en PDF-bestanden; de inhoud van dit "
+                        "bestand is geen van die."
+                    )
                 ]
             }
         )

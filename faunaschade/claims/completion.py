@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from flask_babel import gettext as _
+
 from faunaschade import rules
 from faunaschade.claims import workflow
 from faunaschade.clock import today
@@ -39,13 +41,24 @@ def request_completion(
     """Ask the farmer to complete the claim within `days` working days (submitted → incomplete)."""
     if not MIN_DAYS <= days <= MAX_DAYS:
         raise ValidationFailed(
-            fields={"days": [f"Kies een termijn van {MIN_DAYS} tot {MAX_DAYS} werkdagen."]}
+            fields={
+                "days": [
+                    _(
+                        "Kies een termijn van %(low)s tot %(high)s werkdagen.",
+                        low=MIN_DAYS,
+                        high=MAX_DAYS,
+                    )
+                ]
+            }
         )
     if not message.strip():
-        raise ValidationFailed(fields={"message": ["Schrijf op wat er ontbreekt."]})
+        raise ValidationFailed(fields={"message": [_("Schrijf op wat er ontbreekt.")]})
     if claim.status != ClaimStatus.SUBMITTED:
         raise Conflict(
-            "Aanvulling vragen kan alleen bij een ingediende aanvraag die nog niet is getaxeerd.",
+            _(
+                "Aanvulling vragen kan alleen bij een ingediende aanvraag die nog niet is "
+                "getaxeerd."
+            ),
             code="invalid_transition",
         )
     deadline = rules.add_working_days(today(), days)
@@ -71,11 +84,13 @@ def complete_claim(claim: Claim, actor: User, note: str = "") -> Claim:
     backstop moves on by the days the request was open.
     """
     if claim.status != ClaimStatus.INCOMPLETE:
-        raise Conflict("Deze aanvraag wacht niet op een aanvulling.", code="invalid_transition")
+        raise Conflict(_("Deze aanvraag wacht niet op een aanvulling."), code="invalid_transition")
     if open_proposal(claim) is not None:
         raise Conflict(
-            "De termijn om aan te vullen is verstreken en er ligt een voorstel om de aanvraag "
-            "buiten behandeling te laten. Neem contact op met de provincie.",
+            _(
+                "De termijn om aan te vullen is verstreken en er ligt een voorstel om de "
+                "aanvraag buiten behandeling te laten. Neem contact op met de provincie."
+            ),
             code="not_processed_proposed",
         )
     request = completion_request(claim)

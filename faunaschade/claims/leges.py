@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from faunaschade.audit import chain as audit
@@ -20,7 +21,7 @@ def start_payment(claim: Claim, actor: User) -> tuple[Payment, str]:
     """A payment for the claim's leges and the provider page to send the farmer to."""
     workflow.lock(claim)
     if claim.status != ClaimStatus.AWAITING_PAYMENT:
-        raise Conflict("Voor deze aanvraag hoeven geen leges (meer) te worden betaald.")
+        raise Conflict(_("Voor deze aanvraag hoeven geen leges (meer) te worden betaald."))
     cancel_open_payments(claim)
     payment = Payment(
         claim_id=claim.id, provider=provider().name, provider_ref="pending", amount=claim.leges

@@ -7,6 +7,7 @@ import hmac
 import secrets
 
 from flask import Request, current_app, url_for
+from flask_babel import gettext as _
 
 from faunaschade.errors import Unauthorized, ValidationFailed
 from faunaschade.models import Payment, PaymentStatus
@@ -33,10 +34,10 @@ class TestProvider:
         body = request.get_json(silent=True) or {}
         status = body.get("status")
         if status not in ("paid", "cancelled", "failed"):
-            raise ValidationFailed(fields={"status": ["Kies paid, cancelled of failed."]})
+            raise ValidationFailed(fields={"status": [_("Kies paid, cancelled of failed.")]})
         given = request.headers.get(SIGNATURE_HEADER, "")
         if not hmac.compare_digest(given, sign(payment.id, status)):
             raise Unauthorized(
-                "Ongeldige handtekening van de betaalprovider.", code="bad_signature"
+                _("Ongeldige handtekening van de betaalprovider."), code="bad_signature"
             )
         return PaymentStatus(status)

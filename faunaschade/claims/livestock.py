@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from faunaschade import rules
@@ -37,7 +38,7 @@ def report_livestock_damage(profile: FarmerProfile, data: dict[str, Any], actor:
     discovered_at = data["discovered_at"]
     now = utcnow()
     if discovered_at > now + timedelta(minutes=5):
-        raise ValidationFailed(fields={"discovered_at": ["Dit tijdstip ligt in de toekomst."]})
+        raise ValidationFailed(fields={"discovered_at": [_("Dit tijdstip ligt in de toekomst.")]})
     discovered_on = local_day(discovered_at)
     try:
         rule_set = rules.rule_set_for(data["province"], discovered_on)
@@ -45,8 +46,11 @@ def report_livestock_damage(profile: FarmerProfile, data: dict[str, Any], actor:
         raise ValidationFailed(
             fields={
                 "discovered_at": [
-                    f"Voor provincie {data['province']} is er geen regeling "
-                    f"op {discovered_on:%d-%m-%Y}."
+                    _(
+                        "Voor provincie %(province)s is er geen regeling op %(day)s.",
+                        province=data["province"],
+                        day=f"{discovered_on:%d-%m-%Y}",
+                    )
                 ]
             }
         ) from None
@@ -102,12 +106,12 @@ def record_wolf_finding(
 ) -> Claim:
     """The officer records the field visit and the DNA outcome."""
     if claim.kind != ClaimKind.LIVESTOCK:
-        raise Conflict("Een DNA-uitkomst hoort alleen bij schade aan landbouwhuisdieren.")
+        raise Conflict(_("Een DNA-uitkomst hoort alleen bij schade aan landbouwhuisdieren."))
     if claim.status not in FINDING_STATUSES:
-        raise Conflict("In deze fase kan de uitkomst niet meer worden vastgelegd.")
+        raise Conflict(_("In deze fase kan de uitkomst niet meer worden vastgelegd."))
     if visited_on > today() or visited_on < claim.discovered_on:
         raise ValidationFailed(
-            fields={"visited_on": ["Het veldbezoek ligt tussen de ontdekking en vandaag."]}
+            fields={"visited_on": [_("Het veldbezoek ligt tussen de ontdekking en vandaag.")]}
         )
     claim.wolf_finding = finding
     audit.record(

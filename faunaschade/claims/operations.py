@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import inspect
 
 from faunaschade import rules
@@ -18,6 +19,7 @@ from faunaschade.claims.receipt import on_received
 from faunaschade.clock import local_day, today
 from faunaschade.errors import Conflict, ValidationFailed
 from faunaschade.extensions import db
+from faunaschade.i18n import name_of
 from faunaschade.models import (
     AreaType,
     Claim,
@@ -57,7 +59,11 @@ def _rule_set(province: str, discovered_on: date) -> rules.RuleSet:
         raise ValidationFailed(
             fields={
                 "discovered_on": [
-                    f"Voor provincie {province} is er geen regeling op {discovered_on:%d-%m-%Y}."
+                    _(
+                        "Voor provincie %(province)s is er geen regeling op %(day)s.",
+                        province=province,
+                        day=f"{discovered_on:%d-%m-%Y}",
+                    )
                 ]
             }
         ) from None
@@ -80,7 +86,7 @@ def _check(
         if parcel is None or parcel.farmer_id != profile.id:
             if "parcel_id" in line:
                 errors[f"parcels[{i}].parcel_id"] = [
-                    "Onbekend perceel: voeg het eerst toe bij Mijn percelen."
+                    _("Onbekend perceel: voeg het eerst toe bij Mijn percelen.")
                 ]
             continue
         found[parcel.id] = parcel
@@ -103,7 +109,7 @@ def _check(
         key = (line["parcel_id"], line.get("area_type", ""))
         if key in seen:
             errors[f"parcels[{i}].parcel_id"] = [
-                "Dit perceel staat al met dit gebiedstype op de aanvraag."
+                _("Dit perceel staat al met dit gebiedstype op de aanvraag.")
             ]
         seen.add(key)
     return errors, found, settled
@@ -113,7 +119,7 @@ def _check_date(
     discovered_on: date | None, province: str | None, errors: dict[str, list[str]]
 ) -> None:
     if discovered_on is not None and discovered_on > today():
-        errors["discovered_on"] = ["De ontdekkingsdatum ligt in de toekomst."]
+        errors["discovered_on"] = [_("De ontdekkingsdatum ligt in de toekomst.")]
     elif discovered_on is not None and province is not None:
         try:
             _rule_set(province, discovered_on)
@@ -128,17 +134,24 @@ def _row_problems(
     problems: dict[str, list[str]] = {}
     if parcel.tenure == Tenure.RENT:
         problems[f"{path}.parcel_id"] = [
-            f"Perceel '{parcel.name}' is gehuurd. Gehuurde percelen komen niet in aanmerking "
-            "voor een tegemoetkoming; alleen eigendom of (erf)pacht."
+            _(
+                "Perceel '%(name)s' is gehuurd. Gehuurde percelen komen niet in aanmerking "
+                "voor een tegemoetkoming; alleen eigendom of (erf)pacht.",
+                name=parcel.name,
+            )
         ]
     if line.get("damaged_area_ha") is not None and line["damaged_area_ha"] > parcel.area_ha:
         problems[f"{path}.damaged_area_ha"] = [
-            f"Groter dan het perceel zelf ({parcel.area_ha} ha)."
+            _("Groter dan het perceel zelf (%(area)s ha).", area=parcel.area_ha)
         ]
     if crop is not None and parcel.crop != crop:
         problems.setdefault(f"{path}.parcel_id", []).append(
-            f"Op perceel '{parcel.name}' staat {CROPS[parcel.crop].name_nl}, niet "
-            f"{CROPS[crop].name_nl}: één teelt per aanvraag."
+            _(
+                "Op perceel '%(name)s' staat %(crop)s, niet %(claimed)s: één teelt per aanvraag.",
+                name=parcel.name,
+                crop=name_of(CROPS[parcel.crop]),
+                claimed=name_of(CROPS[crop]),
+            )
         )
     return problems
 
@@ -223,7 +236,7 @@ def update_claim(claim: Claim, data: dict[str, Any], actor: User) -> Claim:
     """Change a draft; the whole claim is validated again. New parcels without a province or
     crop beside them bring their own (when they agree), as on a new claim."""
     if claim.status not in EDITABLE:
-        raise Conflict("Een ingediende aanvraag kan niet meer worden gewijzigd.")
+        raise Conflict(_("Een ingediende aanvraag kan niet meer worden gewijzigd."))
     merged = {**_as_data(claim), **data}
     if "parcels" in data:
         for field in from_parcels.FIELDS:
@@ -257,10 +270,10 @@ def warnings(claim: Claim) -> list[dict[str, str]]:
         found.append(
             {
                 "code": "late_submission",
-                "message": (
-                    f"De termijn om in te dienen was {claim.submission_deadline:%d-%m-%Y} "
-                    "(7 werkdagen na ontdekking). Een te late aanvraag wordt afgewezen; "
-                    "de leges krijgt u dan niet terug."
+                "message": _(
+                    "De termijn om in te dienen was %(day)s (7 werkdagen na ontdekking). Een te "
+                    "late aanvraag wordt afgewezen; de leges krijgt u dan niet terug.",
+                    day=f"{claim.submission_deadline:%d-%m-%Y}",
                 ),
             }
         )
@@ -269,7 +282,7 @@ def warnings(claim: Claim) -> list[dict[str, str]]:
         found.append(
             {
                 "code": "late_submission",
-                "message": (
+                "message": _(
                     "De melding kwam later dan 24 uur na de ontdekking. Een te late melding wordt "
                     "afgewezen, tenzij er een goede reden voor was."
                 ),
@@ -278,12 +291,14 @@ def warnings(claim: Claim) -> list[dict[str, str]]:
     rule_set = rules.rule_set_for(claim.province, claim.discovered_on)
     for item in claim.species:
         if rule_set.exclusion(item.species, claim.discovered_on):
-            name = SPECIES[item.species].name_nl
+            name = name_of(SPECIES[item.species])
             found.append(
                 {
                     "code": "species_not_compensated",
-                    "message": (
-                        f"Schade door {name} wordt in deze provincie op deze datum niet vergoed."
+                    "message": _(
+                        "Schade door %(species)s wordt in deze provincie op deze datum niet "
+                        "vergoed.",
+                        species=name,
                     ),
                 }
             )
@@ -332,15 +347,18 @@ def with_facts(claim: Claim) -> ClaimFacts:
 def submit_claim(claim: Claim, actor: User, *, acknowledge_late: bool = False) -> Claim:
     """Submit a draft: leges due → awaiting_payment, no leges → submitted (receipt follows)."""
     if claim.status != ClaimStatus.DRAFT:
-        raise Conflict("Alleen een concept kan worden ingediend.")
+        raise Conflict(_("Alleen een concept kan worden ingediend."))
     _validated(db.session.get(FarmerProfile, claim.farmer_id), _as_data(claim))
     late = is_late(claim)
     if late and not acknowledge_late:
         raise Conflict(
-            f"De termijn was {claim.submission_deadline:%d-%m-%Y}. Een te late aanvraag wordt "
-            "afgewezen. Bevestig dat u toch wilt indienen.",
+            _(
+                "De termijn was %(day)s. Een te late aanvraag wordt afgewezen. Bevestig dat u "
+                "toch wilt indienen.",
+                day=f"{claim.submission_deadline:%d-%m-%Y}",
+            ),
             code="late_submission",
-            fields={"acknowledge_late": ["Bevestig dat u te laat indient."]},
+            fields={"acknowledge_late": [_("Bevestig dat u te laat indient.")]},
         )
     claim.submitted_at = utcnow()
     claim.backstop_deadline = rules.awb_backstop(today())

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from flask_babel import gettext, ngettext
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import joinedload, lazyload, load_only, selectinload
 
@@ -13,6 +14,7 @@ from faunaschade import rules
 from faunaschade.access import claims_in_scope
 from faunaschade.clock import today
 from faunaschade.extensions import db
+from faunaschade.i18n import N_
 from faunaschade.models import (
     Assessment,
     AssessmentStatus,
@@ -42,8 +44,13 @@ QUEUE_STATUSES = tuple(s for s in ClaimStatus if s != S.DRAFT)
 #: A deadline this many working days ahead or fewer is "soon".
 SOON_WORKING_DAYS = 3
 
-#: Dutch word for each state; the colour only repeats it.
-STATE_WORDS = {"overdue": "Te laat", "soon": "Binnenkort", "ok": "Op tijd", "closed": "Gesloten"}
+#: Word for each state (a Dutch message id); the colour only repeats it.
+STATE_WORDS = {
+    "overdue": N_("Te laat"),
+    "soon": N_("Binnenkort"),
+    "ok": N_("Op tijd"),
+    "closed": N_("Gesloten"),
+}
 
 
 @dataclass(frozen=True)
@@ -51,15 +58,15 @@ class Deadline:
     """A running deadline of a claim, with its state on the day asked."""
 
     code: str  #: completion, assessment, zienswijze, decision, decision_backstop.
-    label: str  #: Dutch name of the deadline.
+    label: str  #: Name of the deadline (a Dutch message id; the page translates it).
     due: date  #: Last day.
     state: str  #: overdue, soon, ok, or closed (a zienswijze window that has passed).
-    text: str  #: "3 dagen te laat", "nog 2 dagen", "vandaag"…
+    text: str  #: "3 dagen te laat", "nog 2 dagen", "vandaag"… (in the page's language)
 
     @property
     def word(self) -> str:
-        """The state in one Dutch word (shown next to the colour)."""
-        return STATE_WORDS[self.state]
+        """The state in one word (shown next to the colour), in the page's language."""
+        return gettext(STATE_WORDS[self.state])
 
 
 def state_of(due: date, on: date) -> str:
@@ -70,7 +77,7 @@ def state_of(due: date, on: date) -> str:
 
 
 def _days(n: int) -> str:
-    return f"{n} dag" if n == 1 else f"{n} dagen"
+    return ngettext("%(num)d dag", "%(num)d dagen", n)
 
 
 def make_deadline(code: str, label: str, due: date, on: date, *, closes: bool = False) -> Deadline:
@@ -78,14 +85,19 @@ def make_deadline(code: str, label: str, due: date, on: date, *, closes: bool = 
     state = state_of(due, on)
     if state == "overdue":
         ago = _days((on - due).days)
-        state, text = ("closed", f"{ago} geleden") if closes else (state, f"{ago} te laat")
+        if closes:
+            state, text = "closed", gettext("%(days)s geleden", days=ago)
+        else:
+            text = gettext("%(days)s te laat", days=ago)
     else:
-        text = "vandaag" if due == on else f"nog {_days((due - on).days)}"
+        left = _days((due - on).days)
+        text = gettext("vandaag") if due == on else gettext("nog %(days)s", days=left)
     return Deadline(code, label, due, state, text)
 
 
-#: How the farmer answered the assessment, as the queue says it (the window is closed then).
-RESPONSE_WORDS = {"agreed": "akkoord met de taxatie", "given": "zienswijze gegeven"}
+#: How the farmer answered the assessment, as the queue says it (the window is closed then;
+#: Dutch message ids, the deadline's text is in the page's language).
+RESPONSE_WORDS = {"agreed": N_("akkoord met de taxatie"), "given": N_("zienswijze gegeven")}
 
 
 def running_deadlines(
@@ -99,29 +111,33 @@ def running_deadlines(
     on = on or today()
     found = []
     if claim.status == S.INCOMPLETE and claim.completion_deadline:
-        found.append(make_deadline("completion", "Aanvulling", claim.completion_deadline, on))
+        found.append(make_deadline("completion", N_("Aanvulling"), claim.completion_deadline, on))
     if claim.status == S.ASSESSMENT_ORDERED and assessment_due:
-        found.append(make_deadline("assessment", "Taxatierapport", assessment_due, on))
+        found.append(make_deadline("assessment", N_("Taxatierapport"), assessment_due, on))
     if claim.status == S.ASSESSED and claim.zienswijze_deadline and response:
         found.append(
             Deadline(
                 "zienswijze",
-                "Zienswijze",
+                N_("Zienswijze"),
                 claim.zienswijze_deadline,
                 "closed",
-                RESPONSE_WORDS[response],
+                gettext(RESPONSE_WORDS[response]),
             )
         )
     elif claim.status == S.ASSESSED and claim.zienswijze_deadline:
         found.append(
-            make_deadline("zienswijze", "Zienswijze", claim.zienswijze_deadline, on, closes=True)
+            make_deadline(
+                "zienswijze", N_("Zienswijze"), claim.zienswijze_deadline, on, closes=True
+            )
         )
     if claim.status in (S.ASSESSED, S.PROPOSED) and claim.decision_target:
-        found.append(make_deadline("decision", "Besluit (streefdatum)", claim.decision_target, on))
+        found.append(
+            make_deadline("decision", N_("Besluit (streefdatum)"), claim.decision_target, on)
+        )
     if claim.status in BACKSTOP_STATUSES and claim.backstop_deadline:
         found.append(
             make_deadline(
-                "decision_backstop", "Besluit of verdaging (Awb)", claim.backstop_deadline, on
+                "decision_backstop", N_("Besluit of verdaging (Awb)"), claim.backstop_deadline, on
             )
         )
     return found

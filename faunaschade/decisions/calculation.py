@@ -6,6 +6,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from faunaschade import rules
@@ -139,12 +140,14 @@ def calculate_claim(claim: Claim, *, reduction_pct: Decimal = Decimal("0")) -> r
 def calculation_preview(claim: Claim, reduction_pct: Decimal = Decimal("0")) -> dict[str, Any]:
     """What the rules engine makes of the claim now: its output plus the case it was given."""
     if claim.status in (ClaimStatus.DRAFT, ClaimStatus.AWAITING_PAYMENT, ClaimStatus.WITHDRAWN):
-        raise Conflict("Een berekening kan pas als de aanvraag in behandeling is.")
+        raise Conflict(_("Een berekening kan pas als de aanvraag in behandeling is."))
     try:
         case = build_case(claim, reduction_pct=reduction_pct)
         result = rules.calculate(rules.trusted_case(case))
     except NotImplementedError:
-        raise Conflict("Voor deze soort aanvraag is nog geen berekening beschikbaar.") from None
+        raise Conflict(_("Voor deze soort aanvraag is nog geen berekening beschikbaar.")) from None
     except rules.RulesError as exc:
-        raise Conflict(f"De rekenregels kunnen deze aanvraag niet berekenen: {exc}") from None
+        raise Conflict(
+            _("De rekenregels kunnen deze aanvraag niet berekenen: %(error)s", error=exc)
+        ) from None
     return {**result.to_dict(), "case": case}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, and_, exists, select
 
 from faunaschade.audit import chain as audit
@@ -51,14 +52,14 @@ def needs_delay_notice(claim: Claim, on: date | None = None) -> bool:
 def send_delay_notice(claim: Claim, officer: User, expected_on: date | None = None) -> Letter:
     """Record the new expected decision date and send the verdagingsbericht (once)."""
     if claim.status not in UNDECIDED:
-        raise Conflict("Er is al een besluit, of de aanvraag is niet in behandeling.")
+        raise Conflict(_("Er is al een besluit, of de aanvraag is niet in behandeling."))
     if db.session.scalar(select(_notice_sent().where(Claim.id == claim.id))):
-        raise Conflict("Er is al een verdagingsbericht verstuurd.")
+        raise Conflict(_("Er is al een verdagingsbericht verstuurd."))
     expected = expected_on or max(
         claim.decision_target or date.min, (claim.backstop_deadline or today()) + timedelta(weeks=6)
     )
     if expected <= today():
-        raise ValidationFailed(fields={"expected_on": ["Kies een datum in de toekomst."]})
+        raise ValidationFailed(fields={"expected_on": [_("Kies een datum in de toekomst.")]})
     claim.decision_target = expected
     letter = letters.request_letter(claim, LetterKind.DELAY_NOTICE, actor=officer)
     audit.record(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from faunaschade.audit import chain as audit
@@ -28,15 +29,18 @@ def file_objection(
     """Object to the decision in force; refused after the deadline, naming it."""
     decision = current_decision(claim)
     if claim.status != ClaimStatus.DECIDED or decision is None:
-        raise Conflict("Bezwaar maken kan alleen tegen een genomen besluit.")
+        raise Conflict(_("Bezwaar maken kan alleen tegen een genomen besluit."))
     if today() > decision.objection_deadline:
         raise Conflict(
-            f"De bezwaartermijn is verstreken op {decision.objection_deadline:%d-%m-%Y}.",
+            _(
+                "De bezwaartermijn is verstreken op %(day)s.",
+                day=f"{decision.objection_deadline:%d-%m-%Y}",
+            ),
             code="objection_period_closed",
         )
     if not (text or "").strip():
         raise ValidationFailed(
-            fields={"text": ["Schrijf waarom u het niet eens bent met het besluit."]}
+            fields={"text": [_("Schrijf waarom u het niet eens bent met het besluit.")]}
         )
     attachment = (
         attachments.add_attachment(

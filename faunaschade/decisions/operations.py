@@ -9,6 +9,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from flask_babel import gettext as _
+
 from faunaschade import rules
 from faunaschade.assessments.zienswijze import zienswijze_settled
 from faunaschade.audit import chain as audit
@@ -35,7 +37,7 @@ from faunaschade.models.assessments import latest_assessment
 from faunaschade.models.base import utcnow
 from faunaschade.models.decisions import PROPOSAL_LIFECYCLE, current_decision, open_proposal
 from faunaschade.notifications import operations as notifications
-from faunaschade.vocabulary import OFFICER_REASONS
+from faunaschade.vocabulary import OFFICER_REASONS, STATUS_LABELS
 
 S = ClaimStatus
 #: Claim status in which a proposal may be made → the status while it is open.
@@ -49,9 +51,9 @@ PROPOSABLE = {
 
 def _check_officer(officer: User, claim: Claim) -> None:
     if officer.role != Role.OFFICER:
-        raise Forbidden("Alleen een behandelaar kan dit doen.")
+        raise Forbidden(_("Alleen een behandelaar kan dit doen."))
     if claim.province not in officer.provinces:
-        raise NotFound("Aanvraag niet gevonden.")
+        raise NotFound(_("Aanvraag niet gevonden."))
 
 
 def _outcome(result: rules.Result, reject: bool, reduction_pct: Decimal) -> Outcome:
@@ -74,31 +76,39 @@ def propose_decision(
     _check_officer(officer, claim)
     workflow.lock(claim)
     if claim.status not in PROPOSABLE:
-        raise Conflict(f"In status '{claim.status.value}' kan geen besluit worden voorgesteld.")
+        raise Conflict(
+            _(
+                "In status '%(status)s' kan geen besluit worden voorgesteld.",
+                status=_(STATUS_LABELS[claim.status.value]),
+            )
+        )
     if open_proposal(claim) is not None:
-        raise Conflict("Er ligt al een voorstel dat op een tweede behandelaar wacht.")
+        raise Conflict(_("Er ligt al een voorstel dat op een tweede behandelaar wacht."))
     reasons = list(dict.fromkeys(reasons or []))
     # Field problems are gathered and refused together, so the officer sees them all at once.
     problems: dict[str, list[str]] = {}
     if unknown := sorted(set(reasons) - set(OFFICER_REASONS)):
-        problems["reasons"] = [f"Onbekende reden: {', '.join(unknown)}."]
+        problems["reasons"] = [_("Onbekende reden: %(codes)s.", codes=", ".join(unknown))]
     if reduction_pct > 0 and not motivation.strip():
-        problems["motivation"] = ["Motiveer de korting."]
+        problems["motivation"] = [_("Motiveer de korting.")]
     if claim.status == S.ASSESSED and not zienswijze_settled(claim):
         until = f"{claim.zienswijze_deadline:%d-%m-%Y}" if claim.zienswijze_deadline else "—"
         raise Conflict(
-            f"De termijn voor een zienswijze loopt nog tot en met {until}; wacht die af."
+            _(
+                "De termijn voor een zienswijze loopt nog tot en met %(day)s; wacht die af.",
+                day=until,
+            )
         )
     if claim.status in (S.SUBMITTED, S.INCOMPLETE):
         reject = True  # without an assessment only a rejection can be proposed
     if claim.status == S.INCOMPLETE:
         if claim.completion_deadline is None or claim.completion_deadline >= today():
-            raise Conflict("De termijn om aan te vullen is nog niet verstreken.")
+            raise Conflict(_("De termijn om aan te vullen is nog niet verstreken."))
         reasons = ["not_processed"]
     result = calculate_claim(claim, reduction_pct=reduction_pct)
     reasons = reasons or list(result.rejection_reasons)
     if reject and not reasons:
-        problems.setdefault("reasons", ["Geef de reden van de afwijzing."])
+        problems.setdefault("reasons", [_("Geef de reden van de afwijzing.")])
     if problems:
         raise ValidationFailed(fields=problems)
     outcome = (
@@ -163,10 +173,10 @@ def approve_proposal(proposal: Proposal, officer: User) -> Decision:
     _check_officer(officer, claim)
     if proposal.proposed_by == officer.id:
         raise Forbidden(
-            "U kunt uw eigen voorstel niet goedkeuren (vier-ogenprincipe).", code="four_eyes"
+            _("U kunt uw eigen voorstel niet goedkeuren (vier-ogenprincipe)."), code="four_eyes"
         )
     if proposal.status != ProposalStatus.OPEN:
-        raise Conflict("Dit voorstel is al afgehandeld.")
+        raise Conflict(_("Dit voorstel is al afgehandeld."))
     previous = current_decision(claim)
     version = (previous.version + 1) if previous else 1
     PROPOSAL_LIFECYCLE.transition(proposal, ProposalStatus.APPROVED)
@@ -222,9 +232,9 @@ def send_back(proposal: Proposal, officer: User, reason: str) -> Proposal:
     claim = _locked_claim_of(proposal)
     _check_officer(officer, claim)
     if proposal.status != ProposalStatus.OPEN:
-        raise Conflict("Dit voorstel is al afgehandeld.")
+        raise Conflict(_("Dit voorstel is al afgehandeld."))
     if not reason.strip():
-        raise ValidationFailed(fields={"reason": ["Geef aan waarom het voorstel terug gaat."]})
+        raise ValidationFailed(fields={"reason": [_("Geef aan waarom het voorstel terug gaat.")]})
     PROPOSAL_LIFECYCLE.transition(proposal, ProposalStatus.SENT_BACK)
     proposal.send_back_reason = reason.strip()
     audit.record("proposal.sent_back", proposal, actor=officer, claim_id=claim.id, reason=reason)
@@ -240,7 +250,7 @@ def proposal_in_scope(claim: Claim) -> Proposal:
     """The open proposal of a claim (404 when there is none)."""
     proposal = open_proposal(claim)
     if proposal is None:
-        raise NotFound("Er is geen openstaand voorstel.")
+        raise NotFound(_("Er is geen openstaand voorstel."))
     return proposal
 
 

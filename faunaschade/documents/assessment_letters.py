@@ -10,6 +10,7 @@ from babel.numbers import format_decimal
 
 from faunaschade.clock import local_day
 from faunaschade.extensions import db
+from faunaschade.i18n import N_
 from faunaschade.models import Assessment, Claim, Letter, User
 from faunaschade.models.assessments import assessment_of_letter
 from faunaschade.models.claims import PREVENTIVE_MEASURES
@@ -18,7 +19,14 @@ from faunaschade.rules import catalogue
 from faunaschade.vocabulary import PRICE_SOURCE_LABELS, UNIT_LABELS
 
 #: "per …" after a unit price.
-PER_UNIT = {"kg": "kg", "kg_ds": "kg droge stof", "pieces": "stuk", "animals": "dier"}
+#: "per kg", "per stuk": the unit after a price (Dutch message ids; the letter prints them as
+#: they are, the web pages translate them).
+PER_UNIT = {
+    "kg": N_("kg"),
+    "kg_ds": N_("kg droge stof"),
+    "pieces": N_("stuk"),
+    "animals": N_("dier"),
+}
 
 
 @dataclass(frozen=True)

@@ -5,17 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from faunaschade.accounts import users
 from faunaschade.audit import chain as audit
 from faunaschade.errors import NotFound, ValidationFailed
 from faunaschade.extensions import db
+from faunaschade.i18n import N_
 from faunaschade.models import FarmerProfile, Parcel, Role, Tenure, User
 from faunaschade.validators import iban, kvk, phone, postcode
 
 #: The answer to every accepted registration, new address or not (no account enumeration).
-REGISTRATION_RECEIVED = "Uw registratie is ontvangen. Log in met uw e-mailadres en wachtwoord."
+REGISTRATION_RECEIVED = N_("Uw registratie is ontvangen. Log in met uw e-mailadres en wachtwoord.")
 
 
 def register_farmer(data: dict[str, Any]) -> FarmerProfile | None:
@@ -116,7 +118,7 @@ def profile_of(user: User) -> FarmerProfile:
     """The farmer's own profile (404 for users without one)."""
     profile = db.session.scalar(select(FarmerProfile).where(FarmerProfile.user_id == user.id))
     if profile is None:
-        raise NotFound("Geen boerenprofiel bij deze gebruiker.")
+        raise NotFound(_("Geen boerenprofiel bij deze gebruiker."))
     return profile
 
 
@@ -124,7 +126,7 @@ def parcel_of(profile: FarmerProfile, parcel_id: int) -> Parcel:
     """One of the farmer's own parcels; another's answers 404."""
     parcel = db.session.get(Parcel, parcel_id)
     if parcel is None or parcel.farmer_id != profile.id:
-        raise NotFound("Perceel niet gevonden.")
+        raise NotFound(_("Perceel niet gevonden."))
     return parcel
 
 
@@ -153,5 +155,5 @@ def _parcel_fields(data: dict[str, Any]) -> dict[str, Any]:
     if "tenure" in data:
         fields["tenure"] = Tenure(data["tenure"])
     if not fields:
-        raise ValidationFailed("Niets om te wijzigen.", fields={"_schema": ["Geen velden."]})
+        raise ValidationFailed(_("Niets om te wijzigen."), fields={"_schema": [_("Geen velden.")]})
     return fields

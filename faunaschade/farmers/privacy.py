@@ -26,6 +26,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import or_, select, update
 
 from faunaschade.accounts import users
@@ -240,7 +241,7 @@ def export_for(user: User) -> dict[str, Any]:
 def _profile_of_user(user: User) -> FarmerProfile:
     profile = db.session.scalar(select(FarmerProfile).where(FarmerProfile.user_id == user.id))
     if profile is None:
-        raise NotFound("Geen boerenprofiel bij deze gebruiker.")
+        raise NotFound(_("Geen boerenprofiel bij deze gebruiker."))
     return profile
 
 
@@ -294,7 +295,7 @@ def farmer_by_email(email: str) -> FarmerProfile:
     """The profile of the farmer with this login e-mail; 404 otherwise."""
     user = users.user_by_email(email)
     if user is None or user.role != Role.FARMER:
-        raise NotFound("Geen boer met dit e-mailadres.")
+        raise NotFound(_("Geen boer met dit e-mailadres."))
     return _profile_of_user(user)
 
 
@@ -302,7 +303,7 @@ def admin_by_email(email: str) -> User:
     """An active administrator by e-mail; 404 otherwise."""
     user = users.user_by_email(email)
     if user is None or user.role != Role.ADMIN or not user.active:
-        raise NotFound("Geen actieve beheerder met dit e-mailadres.")
+        raise NotFound(_("Geen actieve beheerder met dit e-mailadres."))
     return user
 
 
@@ -310,7 +311,7 @@ def farmer_by_id(profile_id: int) -> FarmerProfile:
     """A farmer's profile by its id; 404 otherwise."""
     profile = db.session.get(FarmerProfile, profile_id)
     if profile is None:
-        raise NotFound("Boer niet gevonden.")
+        raise NotFound(_("Boer niet gevonden."))
     return profile
 
 
@@ -376,17 +377,19 @@ def erase_farmer(
     # rendering): a letter rendering now is stored before we wipe the letters, never after.
     profile = locked(FarmerProfile, profile.id)
     if profile.erased_at is not None:
-        raise Conflict("De persoonsgegevens van deze boer zijn al gewist.", code="already_erased")
+        raise Conflict(
+            _("De persoonsgegevens van deze boer zijn al gewist."), code="already_erased"
+        )
     open_refs = _open_claims(profile)
     if open_refs:
         raise Conflict(
-            "Er lopen nog aanvragen of betalingen: " + ", ".join(open_refs) + ".",
+            _("Er lopen nog aanvragen of betalingen: %(refs)s.", refs=", ".join(open_refs)),
             code="claims_open",
         )
     ends = retention_ends(profile)
     if (on or today()) < ends and not force:
         raise Conflict(
-            f"De bewaartermijn loopt tot {ends.isoformat()}; wissen kan pas daarna.",
+            _("De bewaartermijn loopt tot %(day)s; wissen kan pas daarna.", day=ends.isoformat()),
             code="retention_running",
         )
     user = db.session.get(User, profile.user_id)

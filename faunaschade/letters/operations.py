@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -101,9 +102,14 @@ def regenerate_letter(letter: Letter, actor: Any, reason: str | None = None) -> 
     """A new version of a rendered (or failed) letter, queued for rendering; the old one stays."""
     latest = latest_letter(letter.subject_key)
     if latest is not None and latest.id != letter.id:
-        raise Conflict(f"Er is al een nieuwere versie van deze brief (versie {latest.version}).")
+        raise Conflict(
+            _(
+                "Er is al een nieuwere versie van deze brief (versie %(version)s).",
+                version=latest.version,
+            )
+        )
     if letter.status == LetterStatus.PENDING:
-        raise Conflict("Deze brief wordt nog opgemaakt; probeer het straks opnieuw.")
+        raise Conflict(_("Deze brief wordt nog opgemaakt; probeer het straks opnieuw."))
     new = Letter(
         claim_id=letter.claim_id,
         decision_id=letter.decision_id,
@@ -113,7 +119,7 @@ def regenerate_letter(letter: Letter, actor: Any, reason: str | None = None) -> 
         status=LetterStatus.PENDING,
     )
     if not _insert(new):
-        raise Conflict("Deze brief wordt al opnieuw opgemaakt.")
+        raise Conflict(_("Deze brief wordt al opnieuw opgemaakt."))
     audit.record(
         "letter.regenerated",
         new,
@@ -137,10 +143,10 @@ def ready_letter_in_scope_or_404(letter_id: int, user: Any = None) -> Letter:
     """A rendered letter whose claim the user may see; 404 otherwise (also while pending)."""
     letter = db.session.get(Letter, letter_id)
     if letter is None:
-        raise NotFound("Brief niet gevonden.")
+        raise NotFound(_("Brief niet gevonden."))
     get_claim_in_scope_or_404(letter.claim_id, user)
     if letter.status != LetterStatus.READY or letter.file_id is None:
-        raise NotFound("Deze brief is nog niet beschikbaar.")
+        raise NotFound(_("Deze brief is nog niet beschikbaar."))
     return letter
 
 

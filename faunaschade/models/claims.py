@@ -24,6 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from faunaschade.extensions import db
+from faunaschade.i18n import N_
 from faunaschade.models.base import (
     CreatedMixin,
     Hectares,
@@ -379,10 +380,10 @@ OBJECTION_LIFECYCLE = Lifecycle(
 
 #: Preventive-measure codes (SPEC §4.2 step 3 needs one acoustic and one visual) with Dutch labels.
 PREVENTIVE_MEASURES: dict[str, str] = {
-    "acoustic": "Akoestisch (knalapparaat, gaskanon, geluid)",
-    "visual": "Visueel (vlaggen, linten, vogelverschrikker, lasers)",
-    "fencing": "Raster of afrastering",
-    "netting": "Netten over het gewas",
-    "scaring_shooting": "Verjagen met ondersteunend afschot",
-    "other": "Andere maatregel (beschrijf in de toelichting)",
+    "acoustic": N_("Akoestisch (knalapparaat, gaskanon, geluid)"),
+    "visual": N_("Visueel (vlaggen, linten, vogelverschrikker, lasers)"),
+    "fencing": N_("Raster of afrastering"),
+    "netting": N_("Netten over het gewas"),
+    "scaring_shooting": N_("Verjagen met ondersteunend afschot"),
+    "other": N_("Andere maatregel (beschrijf in de toelichting)"),
 }

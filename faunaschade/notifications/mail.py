@@ -28,9 +28,15 @@ def sender_domain() -> str:
 
 
 def build_message(
-    to: str, subject: str, text: str, html: str | None = None, *, message_id: str | None = None
+    to: str,
+    subject: str,
+    text: str,
+    html: str | None = None,
+    *,
+    message_id: str | None = None,
+    language: str = "nl",
 ) -> EmailMessage:
-    """A UTF-8, Dutch-language message from the configured sender."""
+    """A UTF-8 message in `language` (Dutch unless told) from the configured sender."""
     sender = current_app.config["MAIL_DEFAULT_SENDER"]
     msg = EmailMessage()
     msg["From"] = sender
@@ -44,15 +50,21 @@ def build_message(
     if html is not None:
         msg.add_alternative(html, subtype="html", charset="utf-8")
     # After the content: set_content() and add_alternative() reset the Content-* headers.
-    msg["Content-Language"] = "nl"
+    msg["Content-Language"] = language
     return msg
 
 
 def send_email(
-    to: str, subject: str, text: str, html: str | None = None, *, message_id: str | None = None
+    to: str,
+    subject: str,
+    text: str,
+    html: str | None = None,
+    *,
+    message_id: str | None = None,
+    language: str = "nl",
 ) -> None:
     """Send one message; raises MailDeliveryError so a job fails and rq retries it."""
-    msg = build_message(to, subject, text, html, message_id=message_id)
+    msg = build_message(to, subject, text, html, message_id=message_id, language=language)
     config = current_app.config
     try:
         with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=SMTP_TIMEOUT) as smtp:

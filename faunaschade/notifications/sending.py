@@ -1,20 +1,25 @@
-"""Notification e-mails: reload the claim, render templates/mail/<kind>.txt, send over SMTP."""
+"""Notification e-mails: reload the claim, render templates/mail/<kind>.txt, send over SMTP.
+
+The e-mail is written in the farmer's language (`users.locale`, set by the language switch
+while logged in): Dutch unless they chose English. Letters stay Dutch whatever it is.
+"""
 
 from __future__ import annotations
 
 import logging
+import textwrap
 from datetime import date
 from typing import Any
 
 from flask import current_app
+from flask_babel import force_locale
 from jinja2 import Environment
 from sqlalchemy import select
 
 from faunaschade.extensions import db
 from faunaschade.jobs.core import job
 from faunaschade.models import Claim, ClaimKind, ClaimStatus, Decision, JobRecord, Outcome
-from faunaschade.money import dutch_date as dutch_date_words
-from faunaschade.money import dutch_moment, format_eur
+from faunaschade.money import format_eur, written_date, written_moment
 from faunaschade.notifications.mail import send_email, sender_domain
 from faunaschade.notifications.operations import NotificationKind
 from faunaschade.provinces import PROVINCES
@@ -34,20 +39,33 @@ def send_notification(kind: str, claim_id: int, notification_id: str) -> None:
     if farmer.erased_at is not None:
         log.info("mail %s for claim %s skipped: personal data erased", kind, claim_id)
         return
-    context = claim_context(claim)
+    language = recipient_language(farmer.user.locale)
+    context = claim_context(claim, language)
     if kind == "decision":
-        context |= decision_context(claim)
-    subject, text = render(kind, context)
-    send_email(farmer.user.email, subject, text, message_id=_message_id(notification_id))
+        context |= decision_context(claim, language)
+    subject, text = render(kind, context, language)
+    send_email(
+        farmer.user.email,
+        subject,
+        text,
+        message_id=_message_id(notification_id),
+        language=language,
+    )
     log.info("mail %s for claim %s sent (job %s)", kind, claim_id, notification_id)
 
 
-def dutch_date(value: date | None) -> str | None:
-    """A date as Dutch words, e.g. "12 maart 2025" (None stays None for the templates)."""
-    return dutch_date_words(value) if value else None
+def recipient_language(locale: str | None) -> str:
+    """The recipient's stored interface language if the service speaks it, else Dutch."""
+    languages = current_app.config["LANGUAGES"]
+    return locale if locale in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-def claim_context(claim: Claim) -> dict[str, Any]:
+def _day(value: date | None, language: str) -> str | None:
+    """A date in words, e.g. "12 maart 2025" or "12 March 2025" (None stays None)."""
+    return written_date(value, language) if value else None
+
+
+def claim_context(claim: Claim, language: str = "nl") -> dict[str, Any]:
     """Plain values every notification template may use."""
     base_url = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
     return {
@@ -58,16 +76,18 @@ def claim_context(claim: Claim) -> dict[str, Any]:
         "leges_due": claim.status == ClaimStatus.AWAITING_PAYMENT and claim.leges > 0,
         "leges": format_eur(claim.leges),
         # A wolf report's moment of discovery, in Dutch time like every time we show.
-        "discovered_at": dutch_moment(claim.discovered_at) if claim.discovered_at else None,
-        "completion_deadline": dutch_date(claim.completion_deadline),
-        "zienswijze_deadline": dutch_date(claim.zienswijze_deadline),
-        "decision_target": dutch_date(claim.decision_target),
-        "backstop_deadline": dutch_date(claim.backstop_deadline),
+        "discovered_at": (
+            written_moment(claim.discovered_at, language) if claim.discovered_at else None
+        ),
+        "completion_deadline": _day(claim.completion_deadline, language),
+        "zienswijze_deadline": _day(claim.zienswijze_deadline, language),
+        "decision_target": _day(claim.decision_target, language),
+        "backstop_deadline": _day(claim.backstop_deadline, language),
         "link": f"{base_url}/aanvragen/{claim.id}",
     }
 
 
-def decision_context(claim: Claim) -> dict[str, Any]:
+def decision_context(claim: Claim, language: str = "nl") -> dict[str, Any]:
     """The claim's current decision as plain values."""
     decision = db.session.scalars(
         select(Decision).where(Decision.claim_id == claim.id).order_by(Decision.version.desc())
@@ -80,17 +100,27 @@ def decision_context(claim: Claim) -> dict[str, Any]:
         "payout": format_eur(decision.payout) if decision.payout > 0 else None,
         "leges_refund": format_eur(decision.leges_refund) if decision.leges_refund > 0 else None,
         "kenmerk": decision.kenmerk,
-        "decided_on": dutch_date(decision.decided_on),
-        "objection_deadline": dutch_date(decision.objection_deadline),
+        "decided_on": _day(decision.decided_on, language),
+        "objection_deadline": _day(decision.objection_deadline, language),
         "on_objection": decision.supersedes_id is not None,
     }
 
 
-def render(kind: str, context: dict[str, Any]) -> tuple[str, str]:
-    """Subject (the template's `subject` block) and plain-text body of a notification."""
+def render(kind: str, context: dict[str, Any], language: str = "nl") -> tuple[str, str]:
+    """Subject (the template's `subject` block) and plain-text body of a notification, in
+    `language`; the body's lines are wrapped at 72 characters (links are never broken)."""
     template = _environment().get_template(f"mail/{kind}.txt")
-    subject = "".join(template.blocks["subject"](template.new_context(context)))
-    return " ".join(subject.split()), template.render(context).strip() + "\n"
+    with force_locale(language):
+        subject = "".join(template.blocks["subject"](template.new_context(context)))
+        body = template.render(context).strip()
+    return " ".join(subject.split()), _wrap(body) + "\n"
+
+
+def _wrap(text: str) -> str:
+    return "\n".join(
+        textwrap.fill(line, 72, break_long_words=False, break_on_hyphens=False) if line else ""
+        for line in text.splitlines()
+    )
 
 
 def _environment() -> Environment:

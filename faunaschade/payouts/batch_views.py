@@ -11,7 +11,7 @@ from sqlalchemy import distinct, func, select
 from faunaschade.extensions import db
 from faunaschade.models import Claim, Decision, PaymentBatch, PaymentBatchItem, User
 from faunaschade.payouts import sepa
-from faunaschade.payouts.batches import STATUS_NAMES
+from faunaschade.payouts.batches import status_name
 from faunaschade.provinces import PROVINCES
 
 
@@ -44,7 +44,7 @@ def summaries(batches: list[PaymentBatch]) -> list[dict[str, Any]]:
             "province": batch.province,
             "province_name": PROVINCES[batch.province],
             "status": batch.status.value,
-            "status_name": STATUS_NAMES[batch.status],
+            "status_name": status_name(batch),
             "total": batch.total,
             "claim_count": counts.get(batch.id, (0, 0))[0],
             "transfer_count": counts.get(batch.id, (0, 0))[1],

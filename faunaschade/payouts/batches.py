@@ -10,6 +10,7 @@ import logging
 from decimal import Decimal
 
 from flask import current_app
+from flask_babel import gettext as _
 from sepaxml.validation import ValidationError as SepaValidationError
 from sqlalchemy import Select, exists, false, select
 
@@ -18,6 +19,7 @@ from faunaschade.claims import workflow
 from faunaschade.clock import today
 from faunaschade.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from faunaschade.extensions import db
+from faunaschade.i18n import N_
 from faunaschade.models import (
     BatchItemKind,
     BatchStatus,
@@ -56,7 +58,7 @@ def get_batch_in_scope_or_404(batch_id: int, user: User) -> PaymentBatch:
     """The batch if the user may see it; 404 otherwise (never 403)."""
     batch = db.session.scalar(batches_in_scope(user).where(PaymentBatch.id == batch_id))
     if batch is None:
-        raise NotFound("Betaalbatch niet gevonden.")
+        raise NotFound(_("Betaalbatch niet gevonden."))
     return batch
 
 
@@ -65,17 +67,20 @@ def debtor_account(province: str) -> sepa.Account:
     account = sepa.account_for(current_app.config.get("PROVINCE_ACCOUNTS") or {}, province)
     if account is None:
         raise Conflict(
-            f"Er is geen (geldige) betaalrekening ingesteld voor {PROVINCES[province]} "
-            "(PROVINCE_ACCOUNTS_JSON)."
+            _(
+                "Er is geen (geldige) betaalrekening ingesteld voor %(province)s "
+                "(PROVINCE_ACCOUNTS_JSON).",
+                province=PROVINCES[province],
+            )
         )
     return account
 
 
 def _check_officer(officer: User, province: str) -> None:
     if officer.role != Role.OFFICER:
-        raise Forbidden("Alleen een behandelaar kan dit doen.")
+        raise Forbidden(_("Alleen een behandelaar kan dit doen."))
     if province not in officer.provinces:
-        raise NotFound("Betaalbatch niet gevonden.")
+        raise NotFound(_("Betaalbatch niet gevonden."))
 
 
 def payable(province: str) -> list[tuple[Claim, Decision, FarmerProfile]]:
@@ -113,18 +118,22 @@ MAX_BATCH_TOTAL = Decimal("9999999999.99")
 def build_batch(province: str, officer: User) -> PaymentBatch:
     """Officer A gathers the province's decided, unpaid grants and due leges refunds."""
     if province not in PROVINCES:
-        raise ValidationFailed(fields={"province": ["Onbekende provincie."]})
+        raise ValidationFailed(fields={"province": [_("Onbekende provincie.")]})
     if officer.role != Role.OFFICER:
-        raise Forbidden("Alleen een behandelaar kan dit doen.")
+        raise Forbidden(_("Alleen een behandelaar kan dit doen."))
     if province not in officer.provinces:
         raise Forbidden(
-            "U behandelt geen aanvragen van deze provincie.",
-            fields={"province": [f"Geen mandaat voor {PROVINCES[province]}."]},
+            _("U behandelt geen aanvragen van deze provincie."),
+            fields={
+                "province": [_("Geen mandaat voor %(province)s.", province=PROVINCES[province])]
+            },
         )
     debtor_account(province)
     rows = payable(province)
     if not rows:
-        raise Conflict(f"Er is in {PROVINCES[province]} niets uit te betalen.")
+        raise Conflict(
+            _("Er is in %(province)s niets uit te betalen.", province=PROVINCES[province])
+        )
     batch = PaymentBatch(province=province, built_by=officer.id, status=B.DRAFT, total=ZERO)
     db.session.add(batch)
     db.session.flush()
@@ -221,8 +230,11 @@ def _changed_claims(batch: PaymentBatch) -> list[str]:
 def _still_as_built(batch: PaymentBatch) -> None:
     if changed := _changed_claims(batch):
         raise Conflict(
-            "Deze aanvragen zijn veranderd sinds de batch is samengesteld (status, besluit of "
-            f"IBAN): {', '.join(changed)}. Annuleer de batch en stel een nieuwe samen."
+            _(
+                "Deze aanvragen zijn veranderd sinds de batch is samengesteld (status, besluit of "
+                "IBAN): %(claims)s. Annuleer de batch en stel een nieuwe samen.",
+                claims=", ".join(changed),
+            )
         )
 
 
@@ -231,10 +243,10 @@ def approve_batch(batch: PaymentBatch, officer: User) -> PaymentBatch:
     _check_officer(officer, batch.province)
     if batch.built_by == officer.id:
         raise Forbidden(
-            "U kunt uw eigen betaalbatch niet goedkeuren (vier-ogenprincipe).", code="four_eyes"
+            _("U kunt uw eigen betaalbatch niet goedkeuren (vier-ogenprincipe)."), code="four_eyes"
         )
     if batch.status != B.DRAFT:
-        raise Conflict(f"Deze betaalbatch is al {STATUS_NAMES[batch.status]}.")
+        raise Conflict(_("Deze betaalbatch is al %(status)s.", status=status_name(batch)))
     _still_as_built(batch)
     BATCH_LIFECYCLE.transition(batch, B.APPROVED)
     batch.approved_by, batch.approved_at = officer.id, utcnow()
@@ -256,7 +268,7 @@ def export_batch(batch: PaymentBatch, officer: User) -> bytes:
     if batch.status in (B.EXPORTED, B.PAID):
         return exported_file(batch, officer)
     if batch.status != B.APPROVED:
-        raise Conflict("Alleen een goedgekeurde betaalbatch kan worden geëxporteerd.")
+        raise Conflict(_("Alleen een goedgekeurde betaalbatch kan worden geëxporteerd."))
     _still_as_built(batch)
     debtor = debtor_account(batch.province)
     items = _items(batch)
@@ -275,7 +287,7 @@ def export_batch(batch: PaymentBatch, officer: User) -> bytes:
         xml = sepa.pain001(debtor, transfers, message_id, execution_date=today())
     except SepaValidationError as exc:
         log.error("pain.001 of batch %s does not validate: %s", batch.id, exc.__cause__)
-        raise Conflict("Het betaalbestand voldoet niet aan het SEPA-schema.") from None
+        raise Conflict(_("Het betaalbestand voldoet niet aan het SEPA-schema.")) from None
     stored = store_bytes(xml, "application/xml")
     BATCH_LIFECYCLE.transition(batch, B.EXPORTED)
     batch.message_id, batch.exported_at, batch.file_id = message_id, utcnow(), stored.id
@@ -302,7 +314,7 @@ def exported_file(batch: PaymentBatch, user: User) -> bytes:
     """The pain.001 as exported; reading it changes nothing."""
     _check_officer(user, batch.province)
     if batch.status not in (B.EXPORTED, B.PAID) or batch.file_id is None:
-        raise Conflict("Deze betaalbatch is nog niet geëxporteerd.")
+        raise Conflict(_("Deze betaalbatch is nog niet geëxporteerd."))
     return read_bytes(batch.file_id)
 
 
@@ -311,8 +323,11 @@ def mark_paid(batch: PaymentBatch, officer: User) -> PaymentBatch:
     _check_officer(officer, batch.province)
     if batch.status != B.EXPORTED:
         raise Conflict(
-            "Alleen een geëxporteerde betaalbatch kan als betaald worden gemarkeerd; "
-            f"deze is {STATUS_NAMES[batch.status]}."
+            _(
+                "Alleen een geëxporteerde betaalbatch kan als betaald worden gemarkeerd; "
+                "deze is %(status)s.",
+                status=status_name(batch),
+            )
         )
     moved, not_moved = [], []
     for entry in _entries(batch):
@@ -353,8 +368,10 @@ def cancel_batch(batch: PaymentBatch, officer: User, reason: str = "") -> Paymen
     _check_officer(officer, batch.province)
     if batch.status not in CANCELLABLE:
         raise Conflict(
-            f"Een betaalbatch die {STATUS_NAMES[batch.status]} is, kan niet meer worden "
-            "geannuleerd."
+            _(
+                "Een betaalbatch die %(status)s is, kan niet meer worden geannuleerd.",
+                status=status_name(batch),
+            )
         )
     released = []
     for entry in _entries(batch):
@@ -377,9 +394,14 @@ def cancel_batch(batch: PaymentBatch, officer: User, reason: str = "") -> Paymen
 
 #: Dutch names of the statuses, as in "deze betaalbatch is al …".
 STATUS_NAMES = {
-    B.DRAFT: "in opbouw",
-    B.APPROVED: "goedgekeurd",
-    B.EXPORTED: "geëxporteerd",
-    B.PAID: "betaald",
-    B.CANCELLED: "geannuleerd",
+    B.DRAFT: N_("in opbouw"),
+    B.APPROVED: N_("goedgekeurd"),
+    B.EXPORTED: N_("geëxporteerd"),
+    B.PAID: N_("betaald"),
+    B.CANCELLED: N_("geannuleerd"),
 }
+
+
+def status_name(batch: PaymentBatch) -> str:
+    """The batch's status in words, in the reader's language."""
+    return _(STATUS_NAMES[batch.status])

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TypeVar
 
+from faunaschade.i18n import N_
 from faunaschade.provinces import PROVINCES
 
 __all__ = [
@@ -58,11 +59,11 @@ class AnimalKind:
 #: Area types of a damaged parcel (SPEC §4.4, cases/README.md), with Dutch names.
 AREA_TYPES: Mapping[str, str] = MappingProxyType(
     {
-        "regular": "regulier gebied",
-        "rustgebied": "ganzenrustgebied",
-        "foerageergebied": "ganzenfoerageergebied",
-        "buffer": "bufferzone",
-        "natura2000": "Natura 2000-gebied",
+        "regular": N_("regulier gebied"),
+        "rustgebied": N_("ganzenrustgebied"),
+        "foerageergebied": N_("ganzenfoerageergebied"),
+        "buffer": N_("bufferzone"),
+        "natura2000": N_("Natura 2000-gebied"),
     }
 )
 

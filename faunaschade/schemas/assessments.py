@@ -7,6 +7,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
+from faunaschade.i18n import N_
 from faunaschade.models import AssessmentStatus, PriceSource, Unit
 from faunaschade.models.claims import PREVENTIVE_MEASURES
 from faunaschade.money import format_eur
@@ -30,7 +31,7 @@ class AssessmentOrderSchema(LoadSchema):
 
     assessor_email = fields.Email(
         required=True,
-        error_messages={"required": REQUIRED, "invalid": "Geen geldig e-mailadres."},
+        error_messages={"required": REQUIRED, "invalid": N_("Geen geldig e-mailadres.")},
     )
     urgent = fields.Boolean(
         load_default=False, metadata={"description": "spoedtaxatie: report due in 2 working days"}
@@ -50,18 +51,18 @@ class LineInSchema(LoadSchema):
     parcel_id = fields.Integer(
         required=True,
         strict=True,
-        validate=validate.Range(min=1, max=2**31 - 1, error="Geef het nummer van een perceel."),
-        error_messages={"required": REQUIRED, "invalid": "Geef het nummer van een perceel."},
+        validate=validate.Range(min=1, max=2**31 - 1, error=N_("Geef het nummer van een perceel.")),
+        error_messages={"required": REQUIRED, "invalid": N_("Geef het nummer van een perceel.")},
     )
-    species = choice(CROP_SPECIES, "diersoort")
-    area_type = choice(AREA_TYPES, "gebiedstype")
+    species = choice(CROP_SPECIES, N_("diersoort"))
+    area_type = choice(AREA_TYPES, N_("gebiedstype"))
     damaged_area_ha = positive_decimal(4, maximum="100000")
     lost_quantity = positive_decimal(3, maximum="1000000000")
-    unit = choice([u.value for u in Unit], "eenheid")
+    unit = choice([u.value for u in Unit], N_("eenheid"))
     unit_price = positive_decimal(4, maximum="1000000")
-    price_source = choice([p.value for p in PriceSource], "prijsbron")
+    price_source = choice([p.value for p in PriceSource], N_("prijsbron"))
     harvested_before_assessment = fields.Boolean(
-        load_default=False, error_messages={"invalid": "Verwacht true of false."}
+        load_default=False, error_messages={"invalid": N_("Verwacht true of false.")}
     )
 
 
@@ -69,8 +70,10 @@ def _list(inner: fields.Field, maximum: int, what: str) -> fields.List:
     return fields.List(
         inner,
         load_default=list,
-        validate=validate.Length(max=maximum, error=f"Hoogstens {maximum} {what}."),
-        error_messages={"invalid": "Verwacht een lijst.", "null": REQUIRED},
+        validate=validate.Length(
+            max=maximum, error=N_("Hoogstens %(n)s %(what)s.", n=maximum, what=what)
+        ),
+        error_messages={"invalid": N_("Verwacht een lijst."), "null": REQUIRED},
     )
 
 
@@ -86,10 +89,12 @@ def cost_item() -> fields.Decimal:
         places=2,
         as_string=True,
         validate=validate.Range(
-            min=0, max=MAX_COST_ITEM, error=f"Geef 0 tot en met {format_eur(MAX_COST_ITEM)}."
+            min=0,
+            max=MAX_COST_ITEM,
+            error=N_("Geef 0 tot en met %(amount)s.", amount=format_eur(MAX_COST_ITEM)),
         ),
         error_messages={
-            "invalid": "Geef een bedrag, bijv. 45.00 (punt als decimaalteken).",
+            "invalid": N_("Geef een bedrag, bijv. 45.00 (punt als decimaalteken)."),
             "special": NOT_A_NUMBER,
         },
     )
@@ -98,14 +103,14 @@ def cost_item() -> fields.Decimal:
 class AnimalInSchema(LoadSchema):
     """One killed or injured animal (livestock claims); its value comes from the price table."""
 
-    species = choice(["wolf", "goudjakhals"], "diersoort")
+    species = choice(["wolf", "goudjakhals"], N_("diersoort"))
     animal = text(40)
-    animal_kind = choice(ANIMAL_KINDS, "diersoort van het dier")
+    animal_kind = choice(ANIMAL_KINDS, N_("diersoort van het dier"))
     breed_group = text(40)
-    sex = choice(["female", "male"], "geslacht (female of male)")
+    sex = choice(["female", "male"], N_("geslacht (female of male)"))
     age_class = text(20)
     pregnant = fields.Boolean(load_default=False)
-    outcome = choice(["killed", "injured"], "afloop (killed of injured)")
+    outcome = choice(["killed", "injured"], N_("afloop (killed of injured)"))
     vet_costs = cost_item()
     abortion = cost_item()
     carcass_removal = cost_item()
@@ -114,18 +119,18 @@ class AnimalInSchema(LoadSchema):
 class ReportSchema(LoadSchema):
     """PUT /api/v1/assessments/{id}/report: the whole report (replaces what was saved)."""
 
-    visits = _list(fields.Nested(VisitInSchema), 20, "bezoeken")
-    lines = _list(fields.Nested(LineInSchema), 200, "regels")
-    animals = _list(fields.Nested(AnimalInSchema), 500, "dieren")
+    visits = _list(fields.Nested(VisitInSchema), 20, N_("bezoeken"))
+    lines = _list(fields.Nested(LineInSchema), 200, N_("regels"))
+    animals = _list(fields.Nested(AnimalInSchema), 500, N_("dieren"))
     preventive_measures_observed = _list(
-        choice(PREVENTIVE_MEASURES, "preventieve maatregel"), 10, "maatregelen"
+        choice(PREVENTIVE_MEASURES, N_("preventieve maatregel")), 10, N_("maatregelen")
     )
     remarks = text(5000, required=False)
 
     @validates("preventive_measures_observed")
     def _unique(self, value: list[str], **_: Any) -> None:
         if len(set(value)) != len(value):
-            raise ValidationError("Noem elke maatregel één keer.")
+            raise ValidationError(N_("Noem elke maatregel één keer."))
 
 
 class ZienswijzeInSchema(LoadSchema):
@@ -139,7 +144,7 @@ class AssessmentListQuerySchema(LoadSchema):
 
     status = fields.String(
         load_default=None,
-        validate=validate.OneOf([s.value for s in AssessmentStatus], error="Onbekende status."),
+        validate=validate.OneOf([s.value for s in AssessmentStatus], error=N_("Onbekende status.")),
     )
     claim_id = fields.Integer(load_default=None, validate=validate.Range(min=1, max=2**31 - 1))
 

@@ -8,6 +8,7 @@ from marshmallow import Schema, ValidationError, fields, pre_dump, validate, val
 
 from faunaschade.claims.completion import COMPLETION_WORKING_DAYS, MAX_DAYS, MIN_DAYS
 from faunaschade.claims.worklist import QUEUE_STATUSES
+from faunaschade.i18n import N_
 from faunaschade.models.claims import PREVENTIVE_MEASURES
 from faunaschade.provinces import PROVINCE_CODES
 from faunaschade.rules.catalogue import AREA_TYPES, CROPS, SPECIES
@@ -30,11 +31,11 @@ class ClaimParcelInSchema(LoadSchema):
     parcel_id = fields.Integer(
         required=True,
         strict=True,
-        validate=validate.Range(min=1, max=2**31 - 1, error="Geef het nummer van een perceel."),
-        error_messages={"required": REQUIRED, "invalid": "Geef het nummer van een perceel."},
+        validate=validate.Range(min=1, max=2**31 - 1, error=N_("Geef het nummer van een perceel.")),
+        error_messages={"required": REQUIRED, "invalid": N_("Geef het nummer van een perceel.")},
     )
     damaged_area_ha = positive_decimal(4, maximum="10000")
-    area_type = choice(AREA_TYPES, "gebiedstype")
+    area_type = choice(AREA_TYPES, N_("gebiedstype"))
 
 
 def _list(inner: fields.Field, *, minimum: int = 0, what: str) -> fields.List:
@@ -43,8 +44,10 @@ def _list(inner: fields.Field, *, minimum: int = 0, what: str) -> fields.List:
         inner,
         required=minimum > 0,
         **optional,
-        validate=validate.Length(min=minimum, error=f"Kies minstens {minimum} {what}."),
-        error_messages={"required": REQUIRED, "invalid": "Verwacht een lijst."},
+        validate=validate.Length(
+            min=minimum, error=N_("Kies minstens %(n)s %(what)s.", n=minimum, what=what)
+        ),
+        error_messages={"required": REQUIRED, "invalid": N_("Verwacht een lijst.")},
     )
 
 
@@ -52,26 +55,26 @@ class ClaimInSchema(LoadSchema):
     """POST /api/v1/claims (PATCH takes the same fields, each optional)."""
 
     #: Left out: the parcels' own, when they agree (an explicit one may not contradict them).
-    province = choice(PROVINCE_CODES, "provincie", required=False)
+    province = choice(PROVINCE_CODES, N_("provincie"), required=False)
     #: Left out: the parcels' own, as the province.
-    crop = choice(CROPS, "teelt", required=False)
+    crop = choice(CROPS, N_("teelt"), required=False)
     discovered_on = iso_date()
-    species = _list(choice(CROP_SPECIES, "diersoort"), minimum=1, what="diersoort")
-    parcels = _list(fields.Nested(ClaimParcelInSchema), minimum=1, what="perceel")
+    species = _list(choice(CROP_SPECIES, N_("diersoort")), minimum=1, what=N_("diersoort"))
+    parcels = _list(fields.Nested(ClaimParcelInSchema), minimum=1, what=N_("perceel"))
     preventive_measures = _list(
-        choice(PREVENTIVE_MEASURES, "preventieve maatregel"), what="maatregel"
+        choice(PREVENTIVE_MEASURES, N_("preventieve maatregel")), what=N_("maatregel")
     )
     description = text(5000, required=False)
 
     @validates("species")
     def _unique_species(self, value: list[str], **_: Any) -> None:
         if len(set(value)) != len(value):
-            raise ValidationError("Noem elke diersoort één keer.")
+            raise ValidationError(N_("Noem elke diersoort één keer."))
 
     @validates("preventive_measures")
     def _unique_measures(self, value: list[str], **_: Any) -> None:
         if len(set(value)) != len(value):
-            raise ValidationError("Noem elke maatregel één keer.")
+            raise ValidationError(N_("Noem elke maatregel één keer."))
 
 
 class ClaimPatchSchema(ClaimInSchema):
@@ -186,16 +189,18 @@ WOLF_FINDINGS = ["certain", "probable", "dog", "fox", "unknown"]
 class LivestockClaimInSchema(LoadSchema):
     """POST /api/v1/claims/livestock: a keeper reports animals killed or injured."""
 
-    province = choice(PROVINCE_CODES, "provincie")
+    province = choice(PROVINCE_CODES, N_("provincie"))
     discovered_at = aware_datetime()
     species = _list(
-        choice(LIVESTOCK_SPECIES, "diersoort (wolf of goudjakhals)"), minimum=1, what="diersoort"
+        choice(LIVESTOCK_SPECIES, N_("diersoort (wolf of goudjakhals)")),
+        minimum=1,
+        what=N_("diersoort"),
     )
     animals = fields.Integer(
         required=True,
         strict=True,
-        validate=validate.Range(1, 10000, error="Geef 1 tot 10000."),
-        error_messages={"required": REQUIRED, "invalid": "Geef het aantal dieren."},
+        validate=validate.Range(1, 10000, error=N_("Geef 1 tot 10000.")),
+        error_messages={"required": REQUIRED, "invalid": N_("Geef het aantal dieren.")},
     )
     description = text(5000)
 
@@ -203,7 +208,7 @@ class LivestockClaimInSchema(LoadSchema):
 class WolfFindingInSchema(LoadSchema):
     """POST /api/v1/claims/{id}/wolf-finding: the field visit and the DNA outcome."""
 
-    finding = choice(WOLF_FINDINGS, "uitkomst")
+    finding = choice(WOLF_FINDINGS, N_("uitkomst"))
     visited_on = iso_date()
     remarks = text(5000, required=False)
 
@@ -216,9 +221,11 @@ class CompletionRequestSchema(LoadSchema):
         load_default=COMPLETION_WORKING_DAYS,
         strict=True,
         validate=validate.Range(
-            MIN_DAYS, MAX_DAYS, error=f"Kies {MIN_DAYS} tot {MAX_DAYS} werkdagen."
+            MIN_DAYS,
+            MAX_DAYS,
+            error=N_("Kies %(low)s tot %(high)s werkdagen.", low=MIN_DAYS, high=MAX_DAYS),
         ),
-        error_messages={"invalid": "Geef een aantal werkdagen.", "null": REQUIRED},
+        error_messages={"invalid": N_("Geef een aantal werkdagen."), "null": REQUIRED},
         metadata={"description": "working days to complete (default 10)"},
     )
 
@@ -234,10 +241,10 @@ class QueueQuerySchema(LoadSchema):
 
     status = fields.String(
         load_default=None,
-        validate=validate.OneOf([s.value for s in QUEUE_STATUSES], error="Onbekende status."),
+        validate=validate.OneOf([s.value for s in QUEUE_STATUSES], error=N_("Onbekende status.")),
     )
     province = fields.String(
-        load_default=None, validate=validate.OneOf(PROVINCE_CODES, error="Onbekende provincie.")
+        load_default=None, validate=validate.OneOf(PROVINCE_CODES, error=N_("Onbekende provincie."))
     )
     species = fields.String(load_default=None)
     crop = fields.String(load_default=None)

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from marshmallow import Schema, fields, validate
 
+from faunaschade.i18n import N_
 from faunaschade.schemas.base import (
     NOT_A_NUMBER,
     LoadSchema,
@@ -21,9 +22,9 @@ class ProposalInSchema(LoadSchema):
         load_default=Decimal("0"),
         places=2,
         as_string=True,
-        validate=validate.Range(0, 100, error="Een korting ligt tussen 0 en 100 procent."),
+        validate=validate.Range(0, 100, error=N_("Een korting ligt tussen 0 en 100 procent.")),
         error_messages={
-            "invalid": "Geef een percentage, bijv. 10 of 12.5.",
+            "invalid": N_("Geef een percentage, bijv. 10 of 12.5."),
             "special": NOT_A_NUMBER,
         },
     )
@@ -31,7 +32,7 @@ class ProposalInSchema(LoadSchema):
     reject = fields.Boolean(load_default=False)
     reasons = fields.List(
         fields.String(
-            validate=validate.OneOf(list(OFFICER_REASONS), error="Onbekende reden: {input}.")
+            validate=validate.OneOf(list(OFFICER_REASONS), error=N_("Onbekende reden: {input}."))
         ),
         load_default=list,
     )
@@ -123,7 +124,7 @@ class ObjectionOutSchema(Schema):
 class DelayNoticeInSchema(LoadSchema):
     """POST /api/v1/claims/{id}/delay-notice."""
 
-    expected_on = fields.Date(load_default=None, error_messages={"invalid": "Geef JJJJ-MM-DD."})
+    expected_on = fields.Date(load_default=None, error_messages={"invalid": N_("Geef JJJJ-MM-DD.")})
 
 
 class PreviewQuerySchema(LoadSchema):
@@ -133,9 +134,9 @@ class PreviewQuerySchema(LoadSchema):
         load_default=Decimal("0"),
         places=2,
         as_string=True,
-        validate=validate.Range(0, 100, error="Geef een percentage van 0 tot 100."),
+        validate=validate.Range(0, 100, error=N_("Geef een percentage van 0 tot 100.")),
         error_messages={
-            "invalid": "Geef een percentage, bijv. 10 of 12.5.",
+            "invalid": N_("Geef een percentage, bijv. 10 of 12.5."),
             "special": NOT_A_NUMBER,
         },
     )

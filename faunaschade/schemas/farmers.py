@@ -8,6 +8,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
 from faunaschade import validators
+from faunaschade.i18n import N_
 from faunaschade.models.farmers import Tenure
 from faunaschade.passwords import policy_problem
 from faunaschade.provinces import PROVINCE_CODES
@@ -20,7 +21,7 @@ class RegisterSchema(LoadSchema):
 
     email = fields.Email(
         required=True,
-        error_messages={"required": REQUIRED, "invalid": "Geef een geldig e-mailadres."},
+        error_messages={"required": REQUIRED, "invalid": N_("Geef een geldig e-mailadres.")},
     )
     password = text(200)
     name = text(200)
@@ -33,8 +34,8 @@ class RegisterSchema(LoadSchema):
     phone = fields.String(
         load_default=None,
         allow_none=True,
-        validate=validate.Length(max=30, error="Gebruik hoogstens 30 tekens."),
-        error_messages={"invalid": "Verwacht tekst."},
+        validate=validate.Length(max=30, error=N_("Gebruik hoogstens %(n)s tekens.", n=30)),
+        error_messages={"invalid": N_("Verwacht tekst.")},
     )
 
     # Every field is checked in the same round: the password policy and the e-mail address
@@ -77,17 +78,19 @@ class ParcelSchema(LoadSchema):
 
     name = text(100)
     area_ha = positive_decimal(4, maximum="10000")
-    crop = choice(CROPS, "teelt")
+    crop = choice(CROPS, N_("teelt"))
     #: Where the parcel lies (null: unknown); a claim takes its province from its parcels.
     province = fields.String(
         load_default=None,
         allow_none=True,
-        validate=validate.OneOf(PROVINCE_CODES, error="Onbekende provincie: {input}."),
-        error_messages={"invalid": "Verwacht tekst."},
+        validate=validate.OneOf(PROVINCE_CODES, error=N_("Onbekende provincie: {input}.")),
+        error_messages={"invalid": N_("Verwacht tekst.")},
     )
-    tenure = choice([t.value for t in Tenure], "gebruiksvorm (own, lease of rent)")
+    tenure = choice([t.value for t in Tenure], N_("gebruiksvorm (own, lease of rent)"))
     geometry = fields.Dict(
-        load_default=None, allow_none=True, error_messages={"invalid": "Geef een GeoJSON-object."}
+        load_default=None,
+        allow_none=True,
+        error_messages={"invalid": N_("Geef een GeoJSON-object.")},
     )
 
     @validates("geometry")
@@ -104,7 +107,12 @@ class ParcelSchema(LoadSchema):
         # The registered area may differ from a hand-drawn outline, but not by double or more.
         if not (drawn / 2 <= Decimal(area) <= drawn * 2):
             raise ValidationError(
-                f"De opgegeven oppervlakte ({area} ha) past niet bij de getekende ({drawn} ha).",
+                N_(
+                    "De opgegeven oppervlakte (%(area)s ha) past niet bij de getekende "
+                    "(%(drawn)s ha).",
+                    area=area,
+                    drawn=drawn,
+                ),
                 "area_ha",
             )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from faunaschade.i18n import N_
 from faunaschade.models import BatchStatus
 from faunaschade.provinces import PROVINCE_CODES
 from faunaschade.schemas.base import LoadSchema, choice, text
@@ -12,7 +13,7 @@ from faunaschade.schemas.base import LoadSchema, choice, text
 class BatchBuildSchema(LoadSchema):
     """POST /api/v1/payment-batches."""
 
-    province = choice(PROVINCE_CODES, "provincie")
+    province = choice(PROVINCE_CODES, N_("provincie"))
 
 
 class BatchCancelSchema(LoadSchema):
@@ -24,8 +25,8 @@ class BatchCancelSchema(LoadSchema):
 class BatchListQuerySchema(LoadSchema):
     """Filters and paging of GET /api/v1/payment-batches."""
 
-    status = choice([s.value for s in BatchStatus], "status", required=False)
-    province = choice(PROVINCE_CODES, "provincie", required=False)
+    status = choice([s.value for s in BatchStatus], N_("status"), required=False)
+    province = choice(PROVINCE_CODES, N_("provincie"), required=False)
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
     per_page = fields.Integer(load_default=50, validate=validate.Range(1, 200))
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates
 
+from faunaschade.i18n import N_
 from faunaschade.provinces import PROVINCE_CODES
 from faunaschade.rules.catalogue import CROPS, SPECIES
 from faunaschade.statistics.figures import GROUP_KEYS, OUTCOMES
@@ -17,7 +18,7 @@ FORMATS = ("json", "csv", "csv-nl", "xlsx")
 
 
 def _one_of(options, what: str) -> validate.OneOf:
-    return validate.OneOf(list(options), error=f"Onbekende {what}: {{input}}.")
+    return validate.OneOf(list(options), error=N_("Onbekende %(what)s: {input}.", what=what))
 
 
 class StatisticsQuerySchema(Schema):
@@ -32,18 +33,19 @@ class StatisticsQuerySchema(Schema):
     )
     damage_year = fields.Integer(
         load_default=None,
-        validate=validate.Range(2000, 2100, error="Geef een schadejaar, bijv. 2025."),
+        validate=validate.Range(2000, 2100, error=N_("Geef een schadejaar, bijv. 2025.")),
+        error_messages={"invalid": N_("Geef een schadejaar, bijv. 2025.")},
         metadata={"description": "Schadejaar by the year it ends in (1 Nov – 31 Oct)."},
     )
-    province = fields.String(load_default=None, validate=_one_of(PROVINCE_CODES, "provincie"))
-    species = fields.String(load_default=None, validate=_one_of(SPECIES, "diersoort"))
-    crop = fields.String(load_default=None, validate=_one_of(CROPS, "teelt"))
+    province = fields.String(load_default=None, validate=_one_of(PROVINCE_CODES, N_("provincie")))
+    species = fields.String(load_default=None, validate=_one_of(SPECIES, N_("diersoort")))
+    crop = fields.String(load_default=None, validate=_one_of(CROPS, N_("teelt")))
     outcome = fields.String(
         load_default=None,
-        validate=_one_of(OUTCOMES, "uitkomst"),
+        validate=_one_of(OUTCOMES, N_("uitkomst")),
         metadata={"description": "Outcome of the decision in force; `none`: not decided."},
     )
-    format = fields.String(load_default="json", validate=_one_of(FORMATS, "formaat"))
+    format = fields.String(load_default="json", validate=_one_of(FORMATS, N_("formaat")))
 
     @validates("group_by")
     def _known_keys(self, value: str, **_: Any) -> None:
@@ -51,10 +53,14 @@ class StatisticsQuerySchema(Schema):
         unknown = [key for key in keys if key not in GROUP_KEYS]
         if unknown:
             raise ValidationError(
-                f"Onbekende groepering: {', '.join(unknown)}. Kies uit {', '.join(GROUP_KEYS)}."
+                N_(
+                    "Onbekende groepering: %(unknown)s. Kies uit %(keys)s.",
+                    unknown=", ".join(unknown),
+                    keys=", ".join(GROUP_KEYS),
+                )
             )
         if len(set(keys)) != len(keys):
-            raise ValidationError("Noem elke groepering één keer.")
+            raise ValidationError(N_("Noem elke groepering één keer."))
 
     @post_load
     def _split(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
@@ -115,7 +121,7 @@ class AuditQuerySchema(Schema):
     @post_load
     def _period(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
         if data["from_"] and data["to"] and data["to"] < data["from_"]:
-            raise ValidationError({"to": ["Ligt vóór de begindatum."]})
+            raise ValidationError({"to": [N_("Ligt vóór de begindatum.")]})
         return data
 
 

@@ -1,46 +1,51 @@
-"""The statistics in Dutch words: column headings and group values, for the dashboard and the
-export for Dutch Excel (format=csv-nl)."""
+"""The statistics in Dutch words: column headings and group values, for the export for Dutch
+Excel (format=csv-nl), which stays Dutch; the words are message ids (`N_`), so the dashboard
+shows them in the page's language (web/statistics.py)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from faunaschade.i18n import N_
 from faunaschade.provinces import PROVINCES
 from faunaschade.rules.catalogue import CROPS, SPECIES
 
 #: Group keys as column headings.
 KEY_LABELS = {
-    "damage_year": "Schadejaar",
-    "province": "Provincie",
-    "species": "Diersoort",
-    "crop": "Teelt",
-    "month": "Maand",
-    "outcome": "Uitkomst",
+    "damage_year": N_("Schadejaar"),
+    "province": N_("Provincie"),
+    "species": N_("Diersoort"),
+    "crop": N_("Teelt"),
+    "month": N_("Maand"),
+    "outcome": N_("Uitkomst"),
 }
 #: Measures as column headings; amounts in euros, the handling time in days.
 MEASURE_LABELS = {
-    "claims": "Aanvragen",
-    "granted": "Toegekend",
-    "rejected": "Afgewezen",
-    "not_processed": "Buiten behandeling",
-    "withdrawn": "Ingetrokken",
-    "overdue": "Over de termijn",
-    "assessed_damage": "Getaxeerde schade (euro)",
-    "own_risk": "Eigen risico (euro)",
-    "paid": "Uitbetaald (euro)",
-    "leges_received": "Leges ontvangen (euro)",
-    "leges_refunded": "Leges terugbetaald (euro)",
-    "median_days_to_decision": "Mediane behandelduur (dagen)",
+    "claims": N_("Aanvragen"),
+    "granted": N_("Toegekend"),
+    "rejected": N_("Afgewezen"),
+    "not_processed": N_("Buiten behandeling"),
+    "withdrawn": N_("Ingetrokken"),
+    "overdue": N_("Over de termijn"),
+    "assessed_damage": N_("Getaxeerde schade (euro)"),
+    "own_risk": N_("Eigen risico (euro)"),
+    "paid": N_("Uitbetaald (euro)"),
+    "leges_received": N_("Leges ontvangen (euro)"),
+    "leges_refunded": N_("Leges terugbetaald (euro)"),
+    "median_days_to_decision": N_("Mediane behandelduur (dagen)"),
 }
 OUTCOME_LABELS = {
-    "granted": "Toegekend",
-    "partially_granted": "Deels toegekend",
-    "rejected": "Afgewezen",
-    "not_processed": "Buiten behandeling",
-    "none": "Nog geen besluit",
+    "granted": N_("Toegekend"),
+    "partially_granted": N_("Deels toegekend"),
+    "rejected": N_("Afgewezen"),
+    "not_processed": N_("Buiten behandeling"),
+    "none": N_("Nog geen besluit"),
 }
-MONTH_NAMES = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-               "september", "oktober", "november", "december")  # fmt: skip
+MONTH_NAMES = (N_("januari"), N_("februari"), N_("maart"), N_("april"), N_("mei"), N_("juni"),
+               N_("juli"), N_("augustus"), N_("september"), N_("oktober"), N_("november"),
+               N_("december"))  # fmt: skip
+#: The value of a group without one: claims for livestock have no crop, undecided no outcome.
+NONE_LABELS = {"crop": N_("Vee (wolf, goudjakhals)"), "outcome": N_("Nog geen besluit")}
 
 
 def heading(name: str) -> str:
@@ -51,7 +56,7 @@ def heading(name: str) -> str:
 def label(key: str, value: Any) -> str:
     """A group key's value as Dutch words."""
     if value is None:
-        return {"crop": "Vee (wolf, goudjakhals)", "outcome": "Nog geen besluit"}.get(key, "—")
+        return NONE_LABELS.get(key, "—")
     if key == "province":
         return PROVINCES.get(value, value)
     if key == "species":

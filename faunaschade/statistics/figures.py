@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import (
     Date,
     Integer,
@@ -84,7 +85,7 @@ class Filters:
 def scope_of(user: User) -> tuple[str, ...]:
     """The provinces whose claims the user's statistics cover (officers and auditors only)."""
     if user.role not in (Role.OFFICER, Role.AUDITOR):
-        raise Forbidden("Alleen behandelaars en controleurs zien de statistieken.")
+        raise Forbidden(_("Alleen behandelaars en controleurs zien de statistieken."))
     return tuple(user.provinces)
 
 
@@ -259,7 +260,7 @@ def grouped(
         return {keys: list(rows(keys, filters, provinces)) for keys in wanted}
     _without_jit()
     union = [key for key in GROUP_KEYS if any(key in keys for keys in wanted)]
-    inner, _ = _per_claim(union, filters, provinces, today())
+    inner, _keys = _per_claim(union, filters, provinces, today())
     per_claim = inner.subquery("per_claim")
     columns = [per_claim.c[key] for key in union]
     # GROUPING() has a bit per key, the first key highest, set when the key is not grouped.

@@ -5,6 +5,8 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
 
 from faunaschade.access import login_required
 from faunaschade.accounts import users
@@ -33,7 +35,7 @@ def login():
     if form.validate_on_submit():
         outcome = run(
             lambda: start_session(users.authenticate(form.email.data, form.password.data)),
-            done="U bent ingelogd.",
+            done=_("U bent ingelogd."),
             redirect=_safe_next(request.args.get("next")),
             expected=Unauthorized,
         )
@@ -49,13 +51,20 @@ def login():
 def logout():
     """End the session on the server and in the browser."""
     if LogoutForm().validate_on_submit():
-        return run(end_session, done="U bent uitgelogd.", redirect=url_for(".login"), expected=())
+        return run(
+            end_session, done=_("U bent uitgelogd."), redirect=url_for(".login"), expected=()
+        )
     return redirect(url_for(".login"))
 
 
 @bp.route("/taal/<lang>", methods=["POST"])
 def set_language(lang: str):
-    """Switch the interface language (nl or en)."""
-    if lang in current_app.config["LANGUAGES"]:
-        session["lang"] = lang
-    return redirect(_safe_next(request.form.get("next")))
+    """Switch the interface language (nl or en); a logged-in user's choice is stored with the
+    account, so that the next login and the e-mails use it too."""
+    back = _safe_next(request.form.get("next"))
+    if lang not in current_app.config["LANGUAGES"]:
+        return redirect(back)
+    session["lang"] = lang
+    if not current_user.is_authenticated:
+        return redirect(back)
+    return run(lambda: users.set_locale(current_user, lang), redirect=back, expected=())

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
 from faunaschade.models import Assessment, Claim
@@ -176,19 +178,19 @@ def plain(value: Any) -> str:
     return text.replace(".", ",")
 
 
-#: Dutch names of the report fields, for labels and the error summary.
+#: Names of the report fields, for labels and the error summary (in the page's language).
 FIELD_LABELS = {
-    "parcel_id": "Perceel",
-    "species": "Diersoort",
-    "area_type": "Gebiedstype",
-    "damaged_area_ha": "Beschadigde oppervlakte (ha)",
-    "lost_quantity": "Verloren hoeveelheid",
-    "unit": "Eenheid",
-    "unit_price": "Prijs per eenheid (€)",
-    "price_source": "Prijsbron",
-    "harvested": "Geoogst vóór taxatie",
-    "date": "Datum",
-    "remarks": "Opmerkingen",
+    "parcel_id": _l("Perceel"),
+    "species": _l("Diersoort"),
+    "area_type": _l("Gebiedstype"),
+    "damaged_area_ha": _l("Beschadigde oppervlakte (ha)"),
+    "lost_quantity": _l("Verloren hoeveelheid"),
+    "unit": _l("Eenheid"),
+    "unit_price": _l("Prijs per eenheid (€)"),
+    "price_source": _l("Prijsbron"),
+    "harvested": _l("Geoogst vóór taxatie"),
+    "date": _l("Datum"),
+    "remarks": _l("Opmerkingen"),
 }
 _ROW = re.compile(r"^(line|visit)-(\d+)-(\w+)$")
 
@@ -196,15 +198,19 @@ _ROW = re.compile(r"^(line|visit)-(\d+)-(\w+)$")
 def error_labels(errors: dict[str, list[str]]) -> dict[str, str]:
     """'line-1-unit_price' → 'Regel 2: Prijs per eenheid (€)' for the error summary."""
     labels = {
-        "visits": "Bezoeken",
-        "lines": "Taxatieregels",
-        "preventive_measures_observed": "Preventieve middelen",
-        "remarks": "Opmerkingen",
-        "_schema": "Rapport",
+        "visits": gettext("Bezoeken"),
+        "lines": gettext("Taxatieregels"),
+        "preventive_measures_observed": gettext("Preventieve middelen"),
+        "remarks": gettext("Opmerkingen"),
+        "_schema": gettext("Rapport"),
     }
     for key in errors:
         if match := _ROW.match(key):
             kind, index, field = match.groups()
-            what = "Regel" if kind == "line" else "Bezoek"
-            labels[key] = f"{what} {int(index) + 1}: {FIELD_LABELS.get(field, field)}"
+            n, label = int(index) + 1, FIELD_LABELS.get(field, field)
+            labels[key] = (
+                gettext("Regel %(n)s: %(field)s", n=n, field=label)
+                if kind == "line"
+                else gettext("Bezoek %(n)s: %(field)s", n=n, field=label)
+            )
     return labels

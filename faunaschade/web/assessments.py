@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from faunaschade.access import (
@@ -18,9 +19,9 @@ from faunaschade.assessments import zienswijze
 from faunaschade.claims import livestock
 from faunaschade.claims.worklist import make_deadline
 from faunaschade.clock import today
-from faunaschade.documents.assessment_letters import confirmation_lines
 from faunaschade.errors import Conflict, ValidationFailed
 from faunaschade.extensions import db
+from faunaschade.i18n import N_
 from faunaschade.models import (
     Assessment,
     AssessmentStatus,
@@ -39,10 +40,12 @@ from faunaschade.schemas.assessments import (
 )
 from faunaschade.vocabulary import PRICE_SOURCE_LABELS, UNIT_LABELS
 from faunaschade.web import assessment_form, livestock_form
+from faunaschade.web.claim_panels import page_lines
 from faunaschade.web.claims import claim_url
 from faunaschade.web.formdata import load, present, whole_number
+from faunaschade.web.pages import page_date
 from faunaschade.web.use_case import Failed, run
-from faunaschade.web.vocab import vocabulary
+from faunaschade.web.vocab import name_of, translated, vocabulary
 
 bp = Blueprint("assessments_web", __name__)
 assessor_only = roles_required(Role.ASSESSOR)
@@ -89,7 +92,11 @@ def order_assessment(claim_id: int):
 
 def _ordered(assessment: Assessment) -> str:
     who = assessment.assessor.name or assessment.assessor.email
-    return f"Taxatie opgedragen aan {who}; rapport uiterlijk {assessment.due_on:%d-%m-%Y}."
+    return _(
+        "Taxatie opgedragen aan %(who)s; rapport uiterlijk %(day)s.",
+        who=who,
+        day=page_date(assessment.due_on),
+    )
 
 
 @bp.route("/taxaties")
@@ -112,7 +119,7 @@ def work_list():
     day = today()
     return render_template(
         "assessor/list.html",
-        open_rows=[(a, make_deadline("assessment", "Rapport", a.due_on, day)) for a in open_],
+        open_rows=[(a, make_deadline("assessment", N_("Rapport"), a.due_on, day)) for a in open_],
         done=done,
         lapsed=lapsed,
         **vocabulary(),
@@ -128,11 +135,11 @@ def _choices(claim: Claim) -> dict[str, Any]:
             for row in claim.parcels
         },
         "species_choices": {
-            s.species: SPECIES[s.species].name_nl if s.species in SPECIES else s.species
+            s.species: name_of(SPECIES[s.species]) if s.species in SPECIES else s.species
             for s in sorted(claim.species, key=lambda s: s.species)
         },
-        "unit_choices": {u.value: label for u, label in UNIT_LABELS.items()},
-        "source_choices": {p.value: label for p, label in PRICE_SOURCE_LABELS.items()},
+        "unit_choices": {u.value: label for u, label in translated(UNIT_LABELS).items()},
+        "source_choices": {p.value: label for p, label in translated(PRICE_SOURCE_LABELS).items()},
     }
 
 
@@ -148,10 +155,13 @@ def report(assessment_id: int):
     assessment = get_assessment_in_scope_or_404(assessment_id)
     claim = assessment.claim
     if assessment.status == AssessmentStatus.SUBMITTED:
-        flash("Dit rapport is ingediend; u kunt het hier bekijken.", "success")
+        flash(_("Dit rapport is ingediend; u kunt het hier bekijken."), "success")
         return redirect(claim_url(claim.id, "#taxatie"))
     if claim.status != ClaimStatus.ASSESSMENT_ORDERED:
-        flash(f"Aanvraag {claim.reference} wacht niet meer op deze taxatie.", "error")
+        flash(
+            _("Aanvraag %(reference)s wacht niet meer op deze taxatie.", reference=claim.reference),
+            "error",
+        )
         return redirect(url_for(".work_list"))
     if claim.kind == ClaimKind.LIVESTOCK:
         return livestock_report(assessment, claim)
@@ -172,7 +182,7 @@ def report(assessment_id: int):
             )
             outcome = run(
                 lambda: assessments.save_report(assessment, loaded, current_user),
-                done="Het rapport is opgeslagen. Het is nog niet ingediend.",
+                done=_("Het rapport is opgeslagen. Het is nog niet ingediend."),
                 redirect=again + anchor,
                 expected=ValidationFailed,
             )
@@ -197,7 +207,7 @@ def report(assessment_id: int):
         error_labels=assessment_form.error_labels(errors),
         saved_total=assessment.counted_total,
         field_labels=assessment_form.FIELD_LABELS,
-        due=make_deadline("assessment", "Rapport", assessment.due_on, today()),
+        due=make_deadline("assessment", N_("Rapport"), assessment.due_on, today()),
         **_choices(claim),
         **vocabulary(),
     ), 422 if errors else 200
@@ -225,9 +235,11 @@ def livestock_report(assessment: Assessment, claim: Claim):
             )
             outcome = run(
                 lambda: assessments.save_report(assessment, loaded, current_user),
-                done=lambda saved: (
-                    f"Het rapport is opgeslagen: {len(saved.animals)} dier(en), samen "
-                    f"{format_eur(saved.counted_total)}. Het is nog niet ingediend."
+                done=lambda saved: _(
+                    "Het rapport is opgeslagen: %(n)s dier(en), samen %(total)s. "
+                    "Het is nog niet ingediend.",
+                    n=len(saved.animals),
+                    total=format_eur(saved.counted_total),
                 ),
                 redirect=again + anchor,
                 expected=ValidationFailed,
@@ -265,7 +277,7 @@ def livestock_report(assessment: Assessment, claim: Claim):
         prices_json=livestock_form.price_data(table),
         saved_total=assessment.counted_total,
         reported=livestock.report_facts(claim),
-        due=make_deadline("assessment", "Rapport", assessment.due_on, today()),
+        due=make_deadline("assessment", N_("Rapport"), assessment.due_on, today()),
         **vocabulary(),
     ), 422 if errors else 200
 
@@ -282,10 +294,11 @@ def submit(assessment_id: int):
     if request.method == "POST":
         outcome = run(
             lambda: assessments.submit_report(assessment, current_user),
-            done=lambda _: (
-                f"Rapport {claim.reference} is ingediend. De aanvrager krijgt de bevestiging "
-                "van de taxatie en kan tot en met "
-                f"{claim.zienswijze_deadline:%d-%m-%Y} reageren."
+            done=lambda result: _(
+                "Rapport %(reference)s is ingediend. De aanvrager krijgt de bevestiging van de "
+                "taxatie en kan tot en met %(day)s reageren.",
+                reference=claim.reference,
+                day=claim.zienswijze_deadline.strftime("%d-%m-%Y"),
             ),
             redirect=url_for(".work_list"),
             expected=(ValidationFailed, Conflict),
@@ -293,7 +306,7 @@ def submit(assessment_id: int):
         if not isinstance(outcome, Failed):
             return outcome
         errors = outcome.fields
-    lines = confirmation_lines(assessment, claim)
+    lines = page_lines(assessment, claim)
     return render_template(
         "assessor/submit.html",
         assessment=assessment,
@@ -323,7 +336,7 @@ def give(claim_id: int):
         if data is not None:
             outcome = run(
                 lambda: zienswijze.submit_zienswijze(claim, current_user, data["text"], file),
-                done="Uw zienswijze is ontvangen. De provincie neemt die mee in het besluit.",
+                done=_("Uw zienswijze is ontvangen. De provincie neemt die mee in het besluit."),
                 redirect=claim_url(claim.id, "#zienswijze"),
                 expected=(ValidationFailed, Conflict),
             )
@@ -348,7 +361,7 @@ def accept(claim_id: int):
     claim = get_claim_in_scope_or_404(claim_id)
     return run(
         lambda: zienswijze.accept_assessment(claim, current_user),
-        done="U bent akkoord met de taxatie. De provincie kan nu het besluit voorbereiden.",
+        done=_("U bent akkoord met de taxatie. De provincie kan nu het besluit voorbereiden."),
         back=claim_url(claim.id, "#zienswijze"),
         expected=Conflict,
     )

@@ -6,48 +6,44 @@ from datetime import date
 from typing import Any
 
 from flask import Blueprint, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user
 
 from faunaschade.access import roles_required
 from faunaschade.audit import log as audit_log
 from faunaschade.downloads import audit_download
+from faunaschade.i18n import N_
 from faunaschade.models import Role
-from faunaschade.vocabulary import STATUS_LABELS
+from faunaschade.vocabulary import ROLE_LABELS, STATUS_LABELS
 from faunaschade.web.formdata import whole_number
+from faunaschade.web.vocab import translated
 
 bp = Blueprint("audit_web", __name__)
 readers = roles_required(Role.AUDITOR, Role.ADMIN)
 PER_PAGE = 50
 
-#: Dutch names of the actions (codes not listed are shown as they are).
+#: Names of the actions, Dutch message ids (codes not listed are shown as they are).
 ACTION_LABELS = {
-    "claim.created": "Aanvraag aangemaakt",
-    "claim.updated": "Aanvraag gewijzigd",
-    "claim.transition": "Status gewijzigd",
-    "payment.started": "Betaling leges gestart",
-    "payment.paid": "Leges betaald",
-    "payment.ended": "Betaling leges beëindigd",
-    "assessment.saved": "Taxatierapport opgeslagen",
-    "assessment.submitted": "Taxatierapport ingediend",
-    "proposal.created": "Besluit voorgesteld",
-    "proposal.sent_back": "Voorstel teruggestuurd",
-    "decision.taken": "Besluit genomen",
-    "objection.filed": "Bezwaar ingediend",
-    "payment_batch.paid": "Betaalbatch uitbetaald",
-    "letter.stored": "Brief opgeslagen",
-    "user.created": "Gebruiker aangemaakt",
-    "user.registration_repeated": "Registratie met een bestaand e-mailadres",
-    "farmer.registered": "Aanvrager geregistreerd",
-    "farmer.kvk_shared": "KvK-nummer ook bij een ander account",
-    "parcel.created": "Perceel toegevoegd",
-    "parcel.updated": "Perceel gewijzigd",
-}
-ROLE_LABELS = {
-    "farmer": "aanvrager",
-    "assessor": "taxateur",
-    "officer": "behandelaar",
-    "auditor": "controleur",
-    "admin": "beheerder",
+    "claim.created": N_("Aanvraag aangemaakt"),
+    "claim.updated": N_("Aanvraag gewijzigd"),
+    "claim.transition": N_("Status gewijzigd"),
+    "payment.started": N_("Betaling leges gestart"),
+    "payment.paid": N_("Leges betaald"),
+    "payment.ended": N_("Betaling leges beëindigd"),
+    "assessment.saved": N_("Taxatierapport opgeslagen"),
+    "assessment.submitted": N_("Taxatierapport ingediend"),
+    "proposal.created": N_("Besluit voorgesteld"),
+    "proposal.sent_back": N_("Voorstel teruggestuurd"),
+    "decision.taken": N_("Besluit genomen"),
+    "objection.filed": N_("Bezwaar ingediend"),
+    "payment_batch.paid": N_("Betaalbatch uitbetaald"),
+    "letter.stored": N_("Brief opgeslagen"),
+    "user.created": N_("Gebruiker aangemaakt"),
+    "user.registration_repeated": N_("Registratie met een bestaand e-mailadres"),
+    "farmer.registered": N_("Aanvrager geregistreerd"),
+    "farmer.kvk_shared": N_("KvK-nummer ook bij een ander account"),
+    "parcel.created": N_("Perceel toegevoegd"),
+    "parcel.updated": N_("Perceel gewijzigd"),
 }
 
 
@@ -57,7 +53,7 @@ def _day(value: str, name: str, errors: dict[str, list[str]]) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        errors[name] = ["Geef een datum als JJJJ-MM-DD."]
+        errors[name] = [gettext("Geef een datum als JJJJ-MM-DD.")]
         return None
 
 
@@ -72,12 +68,12 @@ def _filters() -> tuple[audit_log.AuditFilters, dict[str, str], dict[str, list[s
     if values["claim"]:
         claim_id = whole_number(values["claim"]) or audit_log.claim_by_reference(values["claim"])
         if claim_id is None:
-            errors["claim"] = ["Geen aanvraag met dit kenmerk."]
+            errors["claim"] = [gettext("Geen aanvraag met dit kenmerk.")]
             nothing = True
     if values["actor"]:
         actor_id = audit_log.actor_by_email(values["actor"])
         if actor_id is None:
-            errors["actor"] = ["Geen gebruiker met dit e-mailadres."]
+            errors["actor"] = [gettext("Geen gebruiker met dit e-mailadres.")]
             nothing = True
     start = _day(values["from"], "from", errors)
     end = _day(values["to"], "to", errors)
@@ -114,9 +110,9 @@ def page():
         values=values,
         errors=errors,
         actions=audit_log.actions(),
-        action_labels=ACTION_LABELS,
-        role_labels=ROLE_LABELS,
-        status_labels=STATUS_LABELS,
+        action_labels=translated(ACTION_LABELS),
+        role_labels=translated(ROLE_LABELS),
+        status_labels=translated(STATUS_LABELS),
         export_url=url_for("audit_web.export", **query),
     )
 

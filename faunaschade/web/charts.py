@@ -10,6 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from flask_babel import gettext
+
+from faunaschade.i18n import N_
 from faunaschade.money import format_eur
 
 #: Bar colours with their contrast on white.
@@ -27,21 +30,24 @@ PREDATORS = {"wolf", "goudjakhals"}
 MAMMALS = {"wild_zwijn", "edelhert", "damhert", "ree", "das", "bever", "otter", "wilde_kat",
            "lynx", "vos", "haas", "konijn", "aardmuis", "veldmuis", "woelrat"}  # fmt: skip
 SPECIES_GROUPS = (
-    ("Ganzen, zwanen en eenden", BLUE),
-    ("Andere vogels", GREEN),
-    ("Zoogdieren", BROWN),
-    ("Wolf en goudjakhals", RED),
+    (N_("Ganzen, zwanen en eenden"), BLUE),
+    (N_("Andere vogels"), GREEN),
+    (N_("Zoogdieren"), BROWN),
+    (N_("Wolf en goudjakhals"), RED),
 )
-#: Months in damage-year order (November first), Dutch abbreviations.
-MONTHS = ((11, "nov"), (12, "dec"), (1, "jan"), (2, "feb"), (3, "mrt"), (4, "apr"),
-          (5, "mei"), (6, "jun"), (7, "jul"), (8, "aug"), (9, "sep"), (10, "okt"))  # fmt: skip
+#: Months in damage-year order (November first), Dutch abbreviations (message ids).
+MONTHS = ((11, N_("nov")), (12, N_("dec")), (1, N_("jan")), (2, N_("feb")), (3, N_("mrt")),
+          (4, N_("apr")), (5, N_("mei")), (6, N_("jun")), (7, N_("jul")), (8, N_("aug")),
+          (9, N_("sep")), (10, N_("okt")))  # fmt: skip
 
 
 def compact_eur(value: Decimal | int) -> str:
-    """Short Dutch amounts for chart labels: € 27,3 mln, € 845.000, € 950."""
+    """Short amounts for chart labels in Dutch notation: € 27,3 mln (€ 27,3 m in English),
+    € 845.000, € 950."""
     amount = Decimal(value)
     if amount >= 1_000_000:
-        return f"€ {amount / 1_000_000:.1f} mln".replace(".", ",")
+        millions = f"{amount / 1_000_000:.1f}".replace(".", ",")
+        return gettext("€ %(amount)s mln", amount=millions)
     return "€ " + f"{amount:,.0f}".replace(",", ".")
 
 
@@ -139,12 +145,19 @@ def _summary(title: str, items, fmt) -> str:
     """One sentence for screen readers: the largest and the smallest item."""
     present = [item for item in items if item[1]]
     if not present:
-        return f"{title}: geen gegevens."
+        return gettext("%(title)s: geen gegevens.", title=title)
     high = max(present, key=lambda item: item[1])
     low = min(present, key=lambda item: item[1])
     if high is low:
         return f"{title}: {high[0]} {fmt(high[1])}."
-    return f"{title}: hoogste {high[0]} {fmt(high[1])}, laagste {low[0]} {fmt(low[1])}."
+    return gettext(
+        "%(title)s: hoogste %(high)s %(high_value)s, laagste %(low)s %(low_value)s.",
+        title=title,
+        high=high[0],
+        high_value=fmt(high[1]),
+        low=low[0],
+        low_value=fmt(low[1]),
+    )
 
 
 def species_colour(code: str) -> str:

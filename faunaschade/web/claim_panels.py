@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
 from flask import Flask, g
+from flask_babel import gettext
 from flask_login import current_user
 
 from faunaschade.assessments import zienswijze
@@ -16,8 +17,13 @@ from faunaschade.claims import worklist as queue
 from faunaschade.claims.worklist import Deadline
 from faunaschade.clock import today
 from faunaschade.decisions import calculation
-from faunaschade.documents.assessment_letters import ConfirmationLine, confirmation_lines
+from faunaschade.documents.assessment_letters import (
+    PER_UNIT,
+    ConfirmationLine,
+    confirmation_lines,
+)
 from faunaschade.errors import Conflict
+from faunaschade.i18n import N_
 from faunaschade.models import (
     AnimalRecord,
     Assessment,
@@ -28,8 +34,14 @@ from faunaschade.models import (
 )
 from faunaschade.models.assessments import current_assessment
 from faunaschade.models.completion_requests import CompletionRequest
-from faunaschade.rules.catalogue import ANIMAL_KINDS
-from faunaschade.vocabulary import ANIMAL_OUTCOME_LABELS, SEX_LABELS
+from faunaschade.rules.catalogue import ANIMAL_KINDS, AREA_TYPES, SPECIES
+from faunaschade.vocabulary import (
+    ANIMAL_OUTCOME_LABELS,
+    PRICE_SOURCE_LABELS,
+    SEX_LABELS,
+    UNIT_LABELS,
+)
+from faunaschade.web.vocab import english, name_of, translated
 
 S = ClaimStatus
 #: Statuses in which the engine's preview helps the officer (a proposal shows its own).
@@ -80,12 +92,12 @@ def build_panel(claim: Claim) -> Panel:
     submitted = assessment is not None and assessment.status == AssessmentStatus.SUBMITTED
     staff = role in (Role.OFFICER.value, Role.AUDITOR.value, Role.ASSESSOR.value)
     shown = assessment is not None and (submitted or staff)
-    lines = confirmation_lines(assessment, claim) if shown else ()
+    lines = page_lines(assessment, claim) if shown else ()
     animals = assessment.animals if shown else ()
     zero = Decimal("0.00")
     due = None
     if assessment is not None and not submitted and claim.status == S.ASSESSMENT_ORDERED:
-        due = queue.make_deadline("assessment", "Taxatierapport", assessment.due_on, today())
+        due = queue.make_deadline("assessment", N_("Taxatierapport"), assessment.due_on, today())
     preview, error = (
         _preview(claim) if role in (Role.OFFICER.value, Role.AUDITOR.value) else (None, None)
     )
@@ -114,16 +126,46 @@ def assessment_panel(claim: Claim) -> Panel:
     return cache[claim.id]
 
 
-def _animal_kind(code: str) -> str:
-    return ANIMAL_KINDS[code].name_nl if code in ANIMAL_KINDS else code
+def page_lines(assessment: Assessment, claim: Claim) -> tuple[ConfirmationLine, ...]:
+    """The assessed lines as the confirmation letter prints them, with their words in the page's
+    language (the letter stays Dutch; the numbers keep the Dutch notation)."""
+    lines = confirmation_lines(assessment, claim)
+    if not english():
+        return lines
+    return tuple(
+        replace(
+            shown,
+            species=name_of(SPECIES[line.species]) if line.species in SPECIES else line.species,
+            area_type=gettext(AREA_TYPES.get(line.area_type.value, line.area_type.value)),
+            quantity=shown.quantity.removesuffix(UNIT_LABELS[line.unit])
+            + gettext(UNIT_LABELS[line.unit]),
+            unit_price=shown.unit_price.rsplit(" per ", 1)[0]
+            + " "
+            + gettext("per %(unit)s", unit=gettext(PER_UNIT[line.unit])),
+            price_source=gettext(PRICE_SOURCE_LABELS[line.price_source]),
+        )
+        for shown, line in zip(lines, assessment.lines, strict=True)
+    )
+
+
+class _AnimalWords:
+    """The words for a livestock report's animals, in the page's language."""
+
+    @staticmethod
+    def kind(code: str) -> str:
+        return name_of(ANIMAL_KINDS[code]) if code in ANIMAL_KINDS else code
+
+    @property
+    def sex(self) -> dict[str, str]:
+        return translated(SEX_LABELS)
+
+    @property
+    def outcome(self) -> dict[str, str]:
+        return translated(ANIMAL_OUTCOME_LABELS)
 
 
 def register(app: Flask) -> None:
     """Make the panel (and the words for a livestock report's animals) available to the claim
     page's partials."""
     app.jinja_env.globals["assessment_panel"] = assessment_panel
-    app.jinja_env.globals["animal_words"] = {
-        "kind": _animal_kind,
-        "sex": SEX_LABELS,
-        "outcome": ANIMAL_OUTCOME_LABELS,
-    }
+    app.jinja_env.globals["animal_words"] = _AnimalWords()

@@ -18,6 +18,7 @@ from faunaschade.rules.prices import PriceError, PriceTable
 from faunaschade.vocabulary import ANIMAL_OUTCOME_LABELS, SEX_LABELS
 from faunaschade.web.assessment_form import dutch_number, plain, row_count
 from faunaschade.web.formdata import whole_number
+from faunaschade.web.vocab import name_of, translated
 
 #: Fields of an animal row, in form order (pregnant is a checkbox of its own).
 ANIMAL_FIELDS = (
@@ -40,7 +41,7 @@ TYPED = tuple(f for f in ANIMAL_FIELDS if f != "species")
 SPARE_ANIMALS, MORE_ANIMALS = 1, 1
 MAX_ROWS = 500
 
-#: Dutch names of the fields, for labels and the error summary.
+#: Names of the fields, for labels and the error summary (in the page's language).
 FIELD_LABELS = {
     "species": _l("Veroorzaakt door"),
     "animal": _l("Naam of oormerk van het dier"),
@@ -65,7 +66,8 @@ def _word(code: str) -> str:
 
 
 def choices(claim: Claim, table: PriceTable) -> dict[str, dict[str, str]]:
-    """The options of the row selects: what the price table knows, in Dutch."""
+    """The options of the row selects: what the price table knows, in the page's language
+    (breed groups and age classes are the price table's own Dutch codes)."""
     kinds = sorted({key[0] for key in table.values})
     breeds = sorted({key[1] for key in table.values})
     ages = sorted(
@@ -74,14 +76,14 @@ def choices(claim: Claim, table: PriceTable) -> dict[str, dict[str, str]]:
     )
     return {
         "species": {
-            s.species: SPECIES[s.species].name_nl if s.species in SPECIES else s.species
+            s.species: name_of(SPECIES[s.species]) if s.species in SPECIES else s.species
             for s in sorted(claim.species, key=lambda s: s.species)
         },
-        "animal_kind": {k: ANIMAL_KINDS[k].name_nl if k in ANIMAL_KINDS else k for k in kinds},
+        "animal_kind": {k: name_of(ANIMAL_KINDS[k]) if k in ANIMAL_KINDS else k for k in kinds},
         "breed_group": {b: _word(b) for b in breeds},
-        "sex": SEX_LABELS,
+        "sex": translated(SEX_LABELS),
         "age_class": {a: _word(a) for a in ages},
-        "outcome": ANIMAL_OUTCOME_LABELS,
+        "outcome": translated(ANIMAL_OUTCOME_LABELS),
     }
 
 

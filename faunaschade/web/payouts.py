@@ -6,21 +6,24 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from faunaschade.access import roles_required
 from faunaschade.downloads import xml_response
 from faunaschade.extensions import db
+from faunaschade.i18n import N_
 from faunaschade.models import PaymentBatch, Role
 from faunaschade.payouts import batch_views as views
 from faunaschade.payouts import batches
 from faunaschade.web.use_case import run
+from faunaschade.web.vocab import translated
 
 bp = Blueprint("payouts_web", __name__, url_prefix="/betaalbatches")
 officer_only = roles_required(Role.OFFICER)
-KIND_LABELS = {"payout": "Tegemoetkoming", "leges_refund": "Leges terug"}
+KIND_LABELS = {"payout": N_("Tegemoetkoming"), "leges_refund": N_("Leges terug")}
 #: A unique index filled by another officer's request at the same moment.
-RACE = "Een andere behandelaar was u net voor; bekijk de betaalbatches opnieuw."
+RACE = N_("Een andere behandelaar was u net voor; bekijk de betaalbatches opnieuw.")
 
 
 def _batch(batch_id: int) -> PaymentBatch:
@@ -33,7 +36,7 @@ def _detail_url(batch_id: int) -> str:
 
 def _on_batch(batch_id: int, action: Callable[[], Any], done: str) -> Any:
     """Run one use case on a batch; its page shows the outcome."""
-    return run(action, done=done, back=_detail_url(batch_id), race=RACE)
+    return run(action, done=done, back=_detail_url(batch_id), race=_(RACE))
 
 
 @bp.route("")
@@ -53,10 +56,10 @@ def build():
     province = request.form.get("province", "")
     return run(
         lambda: batches.build_batch(province, current_user),
-        done="De betaalbatch is samengesteld. Een andere behandelaar moet hem goedkeuren.",
+        done=_("De betaalbatch is samengesteld. Een andere behandelaar moet hem goedkeuren."),
         redirect=lambda batch: _detail_url(batch.id),
         back=url_for("payouts_web.index"),
-        race=RACE,
+        race=_(RACE),
     )
 
 
@@ -68,7 +71,7 @@ def detail(batch_id: int):
     return render_template(
         "payment_batches/detail.html",
         batch=views.batch_view(batch),
-        KIND_LABELS=KIND_LABELS,
+        KIND_LABELS=translated(KIND_LABELS),
     )
 
 
@@ -80,7 +83,7 @@ def approve(batch_id: int):
     return _on_batch(
         batch_id,
         lambda: batches.approve_batch(batch, current_user),
-        "De betaalbatch is goedgekeurd.",
+        _("De betaalbatch is goedgekeurd."),
     )
 
 
@@ -92,7 +95,7 @@ def export(batch_id: int):
     return _on_batch(
         batch_id,
         lambda: batches.export_batch(batch, current_user),
-        "Het SEPA-bestand (pain.001) is gemaakt. Download het en lever het aan bij de bank.",
+        _("Het SEPA-bestand (pain.001) is gemaakt. Download het en lever het aan bij de bank."),
     )
 
 
@@ -113,7 +116,7 @@ def paid(batch_id: int):
     return _on_batch(
         batch_id,
         lambda: batches.mark_paid(batch, current_user),
-        "De betaalbatch is betaald; de aanvragen staan op uitbetaald.",
+        _("De betaalbatch is betaald; de aanvragen staan op uitbetaald."),
     )
 
 
@@ -125,5 +128,5 @@ def cancel(batch_id: int):
     return _on_batch(
         batch_id,
         lambda: batches.cancel_batch(batch, current_user, request.form.get("reason", "")),
-        "De betaalbatch is geannuleerd; de aanvragen kunnen in een nieuwe batch.",
+        _("De betaalbatch is geannuleerd; de aanvragen kunnen in een nieuwe batch."),
     )

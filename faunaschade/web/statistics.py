@@ -6,33 +6,45 @@ from dataclasses import replace
 from typing import Any
 
 from flask import Blueprint, abort, render_template, request
+from flask_babel import gettext
 from flask_login import current_user
 from marshmallow import EXCLUDE, ValidationError
 
 from faunaschade.access import roles_required
 from faunaschade.clock import damage_year, today
 from faunaschade.downloads import statistics_download
+from faunaschade.i18n import N_, translate
 from faunaschade.models import Role
 from faunaschade.money import format_eur
 from faunaschade.provinces import PROVINCES
 from faunaschade.rules.catalogue import CROPS, SPECIES
 from faunaschade.schemas.statistics import StatisticsQuerySchema
+from faunaschade.statistics import dutch
 from faunaschade.statistics import figures as statistics
-from faunaschade.statistics.dutch import KEY_LABELS, OUTCOME_LABELS, label
+from faunaschade.statistics.dutch import KEY_LABELS, OUTCOME_LABELS
 from faunaschade.web import charts
+from faunaschade.web.vocab import name_of, translated
 
 bp = Blueprint("statistics_web", __name__)
 readers = roles_required(Role.AUDITOR, Role.OFFICER)
 
+# The words of the page are Dutch message ids, translated per request (gettext, translated).
 #: Row groupings offered for the table.
 TABLE_GROUPINGS = {
-    "damage_year,province": "Schadejaar en provincie",
-    "province": "Provincie",
-    "species": "Diersoort",
-    "crop": "Teelt",
-    "month": "Maand van ontdekking",
-    "outcome": "Uitkomst van het besluit",
-    "damage_year": "Schadejaar",
+    "damage_year,province": N_("Schadejaar en provincie"),
+    "province": N_("Provincie"),
+    "species": N_("Diersoort"),
+    "crop": N_("Teelt"),
+    "month": N_("Maand van ontdekking"),
+    "outcome": N_("Uitkomst van het besluit"),
+    "damage_year": N_("Schadejaar"),
+}
+#: The filters' names, for the summary of refused filters.
+FILTER_LABELS = {
+    **KEY_LABELS,
+    "group_by": N_("Tabel per"),
+    "date_from": N_("Van"),
+    "date_to": N_("Tot en met"),
 }
 
 
@@ -46,9 +58,20 @@ def _arguments() -> tuple[dict[str, Any], dict[str, list[str]]]:
     try:
         return schema.load(raw), {}
     except ValidationError as error:
-        errors = error.messages if isinstance(error.messages, dict) else {}
+        errors = translate(error.messages) if isinstance(error.messages, dict) else {}
         valid = {k: v for k, v in raw.items() if k not in errors}
         return schema.load(valid), errors  # type: ignore[return-value]
+
+
+def label(key: str, value: Any) -> str:
+    """A group key's value in words, in the page's language: the Dutch export's words
+    (statistics/dutch.py) translated, the catalogue's names in the page's language."""
+    if key == "species" and value in SPECIES:
+        return name_of(SPECIES[value])
+    if key == "crop" and value in CROPS:
+        return name_of(CROPS[value])
+    words = dutch.label(key, value)
+    return gettext(words) if value is None or key in ("month", "outcome") else words
 
 
 def _year_items(by_year: list[dict], chosen: int | None) -> list[tuple[str, Any, str, str]]:
@@ -56,8 +79,8 @@ def _year_items(by_year: list[dict], chosen: int | None) -> list[tuple[str, Any,
     items = []
     for row in by_year:
         year = row["damage_year"]
-        notes = ["lopend"] if year == running else []
-        notes += ["gekozen"] if year == chosen else []
+        notes = [gettext("lopend")] if year == running else []
+        notes += [gettext("gekozen")] if year == chosen else []
         colour = charts.BROWN if year == chosen else charts.BLUE
         colour = charts.LIGHT_BLUE if year == running and year != chosen else colour
         items.append((str(year), row["paid"], colour, " · ".join(notes)))
@@ -98,11 +121,11 @@ def _charts(filters: statistics.Filters, figures: dict[str, Any]) -> dict[str, A
     chosen = filters.province
     provinces_chart = charts.horizontal(
         "chart-provinces",
-        "Uitbetaald per provincie",
+        gettext("Uitbetaald per provincie"),
         [
             (
                 label("province", r["province"])
-                + (" (gekozen)" if r["province"] == chosen else ""),
+                + (" (" + gettext("gekozen") + ")" if r["province"] == chosen else ""),
                 r["paid"],
                 charts.BROWN if r["province"] == chosen else charts.BLUE,
             )
@@ -112,43 +135,49 @@ def _charts(filters: statistics.Filters, figures: dict[str, Any]) -> dict[str, A
     )
     species_chart = charts.horizontal(
         "chart-species",
-        "Uitbetaald per diersoort (top 10)",
+        gettext("Uitbetaald per diersoort (top 10)"),
         [
             (label("species", r["species"]), r["paid"], charts.species_colour(r["species"]))
             for r in by_species[:10]
         ],
     )
-    species_chart.legend = list(charts.SPECIES_GROUPS)
+    species_chart.legend = [(gettext(name), colour) for name, colour in charts.SPECIES_GROUPS]
+    month_names = [(number, gettext(name)) for number, name in charts.MONTHS]
     month_items = [
         (name, months[number]["claims"] if number in months else 0, charts.BLUE, "")
-        for number, name in charts.MONTHS
+        for number, name in month_names
     ]
-    month_rows = [(name, months.get(number)) for number, name in charts.MONTHS]
+    month_rows = [(name, months.get(number)) for number, name in month_names]
     return {
         "years": charts.columns(
-            "chart-years", "Uitbetaald per schadejaar", _year_items(by_year, filters.damage_year)
+            "chart-years",
+            gettext("Uitbetaald per schadejaar"),
+            _year_items(by_year, filters.damage_year),
         ),
         "provinces": provinces_chart,
         "species": species_chart,
         "months": charts.columns(
-            "chart-months", "Aanvragen per maand van ontdekking", month_items, money=False
+            "chart-months",
+            gettext("Aanvragen per maand van ontdekking"),
+            month_items,
+            money=False,
         ),
         "tables": {
-            "years": _table("Schadejaar", [(str(r["damage_year"]), r) for r in by_year]),
+            "years": _table(gettext("Schadejaar"), [(str(r["damage_year"]), r) for r in by_year]),
             "provinces": _table(
-                "Provincie", [(label("province", r["province"]), r) for r in by_province]
+                gettext("Provincie"), [(label("province", r["province"]), r) for r in by_province]
             ),
             "species": _table(
-                "Diersoort", [(label("species", r["species"]), r) for r in by_species]
+                gettext("Diersoort"), [(label("species", r["species"]), r) for r in by_species]
             ),
-            "months": _table("Maand", month_rows),
+            "months": _table(gettext("Maand"), month_rows),
         },
     }
 
 
 def _table(first: str, rows: list[tuple[str, dict | None]]) -> tuple[list[str], list[list[str]]]:
     """A small table for a chart: name, claims, granted, paid."""
-    headers = [first, "Aanvragen", "Toegekend", "Uitbetaald"]
+    headers = [first, gettext("Aanvragen"), gettext("Toegekend"), gettext("Uitbetaald")]
     body = [
         [
             name,
@@ -164,7 +193,8 @@ def _table(first: str, rows: list[tuple[str, dict | None]]) -> tuple[list[str], 
 
 
 def _names(table) -> dict[str, str]:
-    return {code: item.name_nl for code, item in sorted(table.items(), key=lambda i: i[1].name_nl)}
+    names = {code: name_of(item) for code, item in table.items()}
+    return dict(sorted(names.items(), key=lambda kv: kv[1].lower()))
 
 
 def _running_damage_year() -> int:
@@ -187,7 +217,7 @@ def dashboard():
         "filters": filters,
         "group_by": group_by,
         "group_key": ",".join(group_by),
-        "groupings": TABLE_GROUPINGS,
+        "groupings": translated(TABLE_GROUPINGS),
         "totals": figures["totals"],
         "rows": figures["table"],
         "by_year": by_year,
@@ -197,8 +227,9 @@ def dashboard():
         "provinces": {code: PROVINCES[code] for code in provinces},
         "species_options": _names(SPECIES),
         "crop_options": _names(CROPS),
-        "outcomes": OUTCOME_LABELS,
-        "key_labels": KEY_LABELS,
+        "outcomes": translated(OUTCOME_LABELS),
+        "key_labels": translated(KEY_LABELS),
+        "filter_labels": translated(FILTER_LABELS),
         "label": label,
         "compact": charts.compact_eur,
         "as_of": today(),
