@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from flask import Blueprint, Response, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from faunaschade import validators
@@ -35,7 +36,7 @@ def register():
         if data is not None:
             outcome = run(
                 lambda: farmers.register_farmer(data),
-                done=farmers.REGISTRATION_RECEIVED,
+                done=_(farmers.REGISTRATION_RECEIVED),
                 redirect=url_for("accounts_web.login", next=url_for("farmers_web.parcels")),
                 expected=ValidationFailed,
             )
@@ -70,12 +71,14 @@ def _parcel_values(form: Any) -> tuple[dict[str, Any], dict[str, list[str]]]:
         return values, {}
     if len(raw) > validators.MAX_GEOMETRY_BYTES:
         limit = validators.MAX_GEOMETRY_BYTES // 1000
-        message = f"De geometrie is groter dan {limit} kB. Vereenvoudig de omtrek."
+        message = _("De geometrie is groter dan %(limit)s kB. Vereenvoudig de omtrek.", limit=limit)
         return values, {"geometry": [message]}
     try:
         values["geometry"] = json.loads(raw)
     except json.JSONDecodeError:
-        return values, {"geometry": ["Dit is geen geldige GeoJSON (JSON kon niet worden gelezen)."]}
+        return values, {
+            "geometry": [_("Dit is geen geldige GeoJSON (JSON kon niet worden gelezen).")]
+        }
     return values, {}
 
 
@@ -98,7 +101,7 @@ def parcel_form(parcel_id: int | None):
                     if parcel is None
                     else farmers.edit_parcel(parcel, data, current_user)
                 ),
-                done=f"Perceel '{data['name']}' is opgeslagen.",
+                done=_("Perceel '%(name)s' is opgeslagen.", name=data["name"]),
                 redirect=url_for("farmers_web.parcels"),
                 expected=(),
             )

@@ -24,6 +24,7 @@ from faunaschade.clock import today
 from faunaschade.models import Assessment, AssessmentStatus, ClaimStatus
 from tests.support.app import DEMO_PASSWORD, csrf_token_from
 from tests.support.decisions import assessed_claim
+from tests.support.farmers import registration
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGUE = ROOT / "faunaschade" / "translations" / "en" / "LC_MESSAGES" / "messages.po"
@@ -164,6 +165,8 @@ def world(session, farmer, officer, assessor, auditor, admin):
     session.flush()
     submitted = assessed_claim(session, farmer, officer, assessor)
     submitted.status = ClaimStatus.SUBMITTED
+    answerable = assessed_claim(session, farmer, officer, assessor)  # zienswijze window open
+    answerable.zienswijze_deadline = today() + timedelta(days=5)
     session.flush()
     return {
         "farmer": farmer,
@@ -173,27 +176,28 @@ def world(session, farmer, officer, assessor, auditor, admin):
         "admin": admin,
         "claim": claim,
         "submitted": submitted,
+        "answerable": answerable,
         "assessment": assessment,
     }
 
-
-#: The short claim facts on officers' and assessors' forms (officer/_claim_summary.html) are
-#: converted in the second phase of issue 14; until then these words of it are allowed.
-SUMMARY = ("Aanvrager", "Provincie", "Teelt", "Schade ontdekt op", "Diersoorten")
 
 #: (who, how the page is reached, phrases still allowed)
 PAGES = [
     ("anonymous", "/login", ()),
     ("anonymous", "/bestaat-niet", ()),
+    ("anonymous", "/registreren", ()),
     ("farmer", "/aanvragen", ()),
     ("farmer", "/percelen", ()),
     ("farmer", "/percelen/nieuw", ()),
     ("farmer", "/aanvragen/wolf", ()),
+    ("farmer", "/aanvragen/{answerable}/zienswijze", ()),
     ("assessor", "/taxaties", ()),
-    ("assessor", "/taxaties/{assessment}", SUMMARY),
+    ("assessor", "/taxaties/{assessment}", ()),
     ("officer", "/aanvragen", ()),
-    ("officer", "/aanvragen/{submitted}/taxatie-opdragen", SUMMARY),
-    ("officer", "/aanvragen/{submitted}/aanvulling-vragen", SUMMARY),
+    ("officer", "/behandeling", ()),
+    ("officer", "/behandeling?awaiting_my_approval=1&overdue=1", ()),
+    ("officer", "/aanvragen/{submitted}/taxatie-opdragen", ()),
+    ("officer", "/aanvragen/{submitted}/aanvulling-vragen", ()),
     ("officer", "/betaalbatches", ()),
     ("officer", "/statistieken", ()),
     ("auditor", "/statistieken", ()),
@@ -206,7 +210,11 @@ PAGES = [
 @pytest.mark.parametrize(("who", "path", "allowed"), PAGES, ids=[f"{w} {p}" for w, p, _ in PAGES])
 def test_pages_speak_english_when_english_is_chosen(client, world, who, path, allowed):
     _log_in_english(client, world.get(who))
-    url = path.format(assessment=world["assessment"].id, submitted=world["submitted"].id)
+    url = path.format(
+        assessment=world["assessment"].id,
+        submitted=world["submitted"].id,
+        answerable=world["answerable"].id,
+    )
     answer = client.get(url)
     assert answer.status_code == (404 if "bestaat" in url else 200)
     html = answer.get_data(as_text=True)
@@ -236,3 +244,30 @@ def test_dutch_stays_the_default(client, farmer):
     html = client.get("/login").get_data(as_text=True)
     assert 'lang="nl"' in html and ">Inloggen</button>" in html
     assert "Nog geen account?" in html
+
+
+def test_registration_queue_and_zienswijze_refusals_speak_english(client, world):
+    _log_in_english(client, None)
+    token = csrf_token_from(client.get("/registreren").get_data(as_text=True))
+    bad = registration(kvk="123", iban="NL00", postcode="12", phone="12", password="kort")
+    refused = client.post("/registreren", data={**bad, "csrf_token": token})
+    assert refused.status_code == 422
+    assert dutch_words(refused.get_data(as_text=True)) == []
+    assert "Check these fields" in refused.get_data(as_text=True)
+
+    accepted = client.post("/registreren", data={**registration(), "csrf_token": token})
+    assert accepted.status_code == 302
+    html = client.get(accepted.headers["Location"]).get_data(as_text=True)
+    assert "Your registration has been received." in html and dutch_words(html) == []
+
+    _log_in_english(client, world["officer"])
+    wrong_filter = client.get("/behandeling?status=zoek&province=XX&page=0")
+    assert wrong_filter.status_code == 422
+    assert dutch_words(wrong_filter.get_data(as_text=True)) == []
+
+    _log_in_english(client, world["farmer"])
+    url = f"/aanvragen/{world['answerable'].id}/zienswijze"
+    token = csrf_token_from(client.get(url).get_data(as_text=True))
+    empty = client.post(url, data={"text": " ", "csrf_token": token})
+    assert empty.status_code == 422
+    assert dutch_words(empty.get_data(as_text=True)) == []
