@@ -14,6 +14,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -402,29 +403,32 @@ def livestock_report():
 @bp.route("/aanvragen/<int:claim_id>/dna-uitkomst", methods=["POST"])
 @officer_only
 def wolf_finding(claim_id: int):
-    """Record the field visit and DNA outcome of a livestock claim."""
+    """Record the field visit and DNA outcome of a livestock claim; refused, the claim page
+    again with the errors inside the field-visit section and what was typed kept."""
     claim = get_claim_in_scope_or_404(claim_id)
     form = request.form
 
     def action() -> None:
-        given = {name: form[name] for name in ("finding", "visited_on") if name in form}
+        given = {name: form[name] for name in ("finding", "visited_on") if form.get(name)}
         data, errors = load(WolfFindingInSchema(only=("finding", "visited_on")), given)
-        # The schema checks both; the page names the first wrong one in its own words.
+        # The schema checks both; the page names each wrong one in its own words, at once.
+        problems: dict[str, list[str]] = {}
         if "finding" in errors:
-            raise ValidationFailed("Uitkomst ongeldig.", fields={"finding": ["Kies een uitkomst."]})
+            problems["finding"] = [_("Kies een uitkomst.")]
+        if "visited_on" in errors:
+            problems["visited_on"] = [_("Geef de datum van het veldbezoek.")]
         if data is None:
-            raise ValidationFailed(
-                "Datum ongeldig.", fields={"visited_on": ["Geef de datum van het veldbezoek."]}
-            )
+            raise ValidationFailed(fields=problems)
         livestock.record_wolf_finding(
             claim, current_user, data["finding"], data["visited_on"], form.get("remarks", "")
         )
 
-    return run(
+    outcome = run(
         action,
-        done="De uitkomst van het veldbezoek is vastgelegd.",
-        back=claim_url(claim.id, "#besluit"),
+        done=_("De uitkomst van het veldbezoek is vastgelegd."),
+        redirect=claim_url(claim.id, "#dna"),
     )
+    return claim_page(claim, "wolf_finding", outcome) if isinstance(outcome, Failed) else outcome
 
 
 def _filters(args: Any) -> tuple[dict[str, Any], dict[str, list[str]]]:
