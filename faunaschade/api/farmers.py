@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext
 from flask_login import current_user
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
@@ -40,7 +41,8 @@ def register(data: dict) -> dict:
     """
     farmers.register_farmer(data)
     db.session.flush()  # @idempotent commits with the answer
-    return {"message": farmers.REGISTRATION_RECEIVED}
+    # The shared message in the language asked for (?lang=en), as the API's other messages.
+    return {"message": gettext(farmers.REGISTRATION_RECEIVED)}
 
 
 @bp.route("/parcels", methods=["GET"])

@@ -58,6 +58,7 @@ from faunaschade.web.formdata import (
     present,
     whole_number,
 )
+from faunaschade.web.pages import page_date
 from faunaschade.web.use_case import Failed, run
 from faunaschade.web.vocab import STATUS_LABELS, vocabulary
 
@@ -151,8 +152,10 @@ def claim_form(claim_id: int | None):
 
             outcome = run(
                 save,
-                done="De aanvraag is opgeslagen als concept. "
-                "U kunt foto's toevoegen en daarna indienen.",
+                done=_(
+                    "De aanvraag is opgeslagen als concept. "
+                    "U kunt foto's toevoegen en daarna indienen."
+                ),
                 redirect=lambda saved: claim_url(saved.id),
                 expected=(ValidationFailed, Conflict),
             )
@@ -233,12 +236,12 @@ def upload(claim_id: int):
 
     def add() -> None:
         if file is None or not file.filename:
-            raise ValidationFailed(fields={"file": ["Kies eerst een bestand."]})
+            raise ValidationFailed(fields={"file": [_("Kies eerst een bestand.")]})
         attachments.add_attachment(claim, file.filename, file.read(), current_user)
 
     outcome = run(
         add,
-        done=lambda _: f"Bestand '{file.filename}' is toegevoegd.",
+        done=lambda _added: _("Bestand '%(name)s' is toegevoegd.", name=file.filename),
         redirect=claim_url(claim.id, "#bijlagen"),
         expected=(ValidationFailed, Conflict),
     )
@@ -263,11 +266,11 @@ def thumbnail(claim_id: int, attachment_id: int):
 
 def _submitted(claim: Claim) -> str:
     if claim.leges > 0:
-        return (
+        return _(
             "Uw aanvraag is ingediend. Betaal nu de leges; "
             "pas daarna gaat de aanvraag in behandeling."
         )
-    return "Uw aanvraag is ingediend en in behandeling."
+    return _("Uw aanvraag is ingediend en in behandeling.")
 
 
 @bp.route("/aanvragen/<int:claim_id>/indienen", methods=["GET", "POST"])
@@ -281,7 +284,7 @@ def submit(claim_id: int):
         acknowledged = bool(request.form.get("acknowledge_late"))
         outcome = run(
             lambda: claims.submit_claim(claim, current_user, acknowledge_late=acknowledged),
-            done=lambda _: _submitted(claim),
+            done=lambda _submitted_claim: _submitted(claim),
             redirect=claim_url(claim.id),
             expected=(Conflict, ValidationFailed),
         )
@@ -305,7 +308,7 @@ def withdraw(claim_id: int):
     claim = get_claim_in_scope_or_404(claim_id)
     return run(
         lambda: claims.withdraw_claim(claim, current_user),
-        done="De aanvraag is ingetrokken.",
+        done=_("De aanvraag is ingetrokken."),
         back=claim_url(claim.id),
         expected=Conflict,
     )
@@ -349,9 +352,9 @@ def test_checkout(ref: str):
         lambda: payments.confirm_payment(
             payment, PaymentStatus.PAID if paid else PaymentStatus.CANCELLED
         ),
-        done="De leges zijn betaald. Uw aanvraag is in behandeling."
+        done=_("De leges zijn betaald. Uw aanvraag is in behandeling.")
         if paid
-        else "De betaling is geannuleerd. U kunt het later opnieuw proberen.",
+        else _("De betaling is geannuleerd. U kunt het later opnieuw proberen."),
         category="success" if paid else "error",
         redirect=claim_url(claim.id),
         expected=(),
@@ -378,7 +381,7 @@ def livestock_report():
                 moment = datetime.fromisoformat(local).replace(tzinfo=AMSTERDAM)
                 data["discovered_at"] = moment.isoformat()
             except ValueError:
-                errors["discovered_on"] = ["Geef een geldige datum en tijd."]
+                errors["discovered_on"] = [_("Geef een geldige datum en tijd.")]
         loaded, schema_errors = load(LivestockClaimInSchema(), data)
         errors = errors or schema_errors
         if "discovered_at" in errors:
@@ -388,7 +391,7 @@ def livestock_report():
                 lambda: livestock.report_livestock_damage(
                     farmers.profile_of(current_user), loaded, current_user
                 ),
-                done="Uw melding is ontvangen. Voeg nu foto's van de dieren toe.",
+                done=_("Uw melding is ontvangen. Voeg nu foto's van de dieren toe."),
                 redirect=lambda claim: claim_url(claim.id),
                 expected=ValidationFailed,
             )
@@ -481,9 +484,10 @@ def request_completion(claim_id: int):
                 lambda: completion.request_completion(
                     claim, current_user, data["message"], data["days"]
                 ),
-                done=lambda _: (
+                done=lambda _sent: _(
                     "Verzoek om aanvulling verstuurd. De aanvrager kan aanvullen tot en met "
-                    f"{claim.completion_deadline:%d-%m-%Y}."
+                    "%(day)s.",
+                    day=page_date(claim.completion_deadline),
                 ),
                 redirect=claim_url(claim.id),
                 expected=(ValidationFailed, Conflict),
@@ -515,7 +519,7 @@ def _complete(claim_id: int, done: str) -> Any:
 @officer_only
 def mark_complete(claim_id: int):
     """The officer declares the claim complete again (incomplete → submitted)."""
-    return _complete(claim_id, "De aanvraag is weer compleet en in behandeling.")
+    return _complete(claim_id, _("De aanvraag is weer compleet en in behandeling."))
 
 
 @bp.route("/aanvragen/<int:claim_id>/aanvullen", methods=["POST"])
@@ -524,5 +528,5 @@ def complete(claim_id: int):
     """The farmer says the claim is complete (after adding what was asked)."""
     return _complete(
         claim_id,
-        "Dank u. Uw aanvulling is ontvangen en de aanvraag is weer in behandeling.",
+        _("Dank u. Uw aanvulling is ontvangen en de aanvraag is weer in behandeling."),
     )

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask import Blueprint, request
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
@@ -40,13 +41,13 @@ def _on_claim(claim: Claim, action: Callable[[], Any], done: str, form: str = ""
 def _reduction(form: MultiDict) -> Decimal:
     # The proposal schema reads the percentage (0 to 100, two decimals); the page keeps its words.
     raw = present(form, "reduction_pct").get("reduction_pct", "0").replace(",", ".")
-    data, _ = load(ProposalInSchema(only=("reduction_pct",)), {"reduction_pct": raw})
+    data, _problems = load(ProposalInSchema(only=("reduction_pct",)), {"reduction_pct": raw})
     if data is None:
-        problems = {"reduction_pct": ["Geef een percentage van 0 tot 100, bijv. 10 of 12,5."]}
+        problems = {"reduction_pct": [_("Geef een percentage van 0 tot 100, bijv. 10 of 12,5.")]}
         if not form.get("motivation", "").strip():
             # A reduction was meant: its motivation is missing as well, said in the same round.
-            problems["motivation"] = ["Motiveer de korting."]
-        raise ValidationFailed("Korting ongeldig.", fields=problems)
+            problems["motivation"] = [_("Motiveer de korting.")]
+        raise ValidationFailed(_("Korting ongeldig."), fields=problems)
     return data["reduction_pct"]
 
 
@@ -68,7 +69,7 @@ def propose(claim_id: int):
         )
 
     return _on_claim(
-        claim, action, "Het voorstel staat klaar voor een tweede behandelaar.", "proposal"
+        claim, action, _("Het voorstel staat klaar voor een tweede behandelaar."), "proposal"
     )
 
 
@@ -80,7 +81,7 @@ def approve(claim_id: int):
     return _on_claim(
         claim,
         lambda: decisions.approve_proposal(decisions.proposal_in_scope(claim), current_user),
-        "Het besluit is genomen; de brief wordt gemaakt.",
+        _("Het besluit is genomen; de brief wordt gemaakt."),
         "approve",
     )
 
@@ -95,7 +96,7 @@ def send_back(claim_id: int):
         lambda: decisions.send_back(
             decisions.proposal_in_scope(claim), current_user, request.form.get("reason", "")
         ),
-        "Het voorstel is teruggestuurd.",
+        _("Het voorstel is teruggestuurd."),
         "send_back",
     )
 
@@ -112,7 +113,7 @@ def objection(claim_id: int):
         lambda: objections.file_objection(
             claim, current_user, request.form.get("text", ""), upload
         ),
-        "Uw bezwaar is ontvangen. U krijgt een beslissing op bezwaar.",
+        _("Uw bezwaar is ontvangen. U krijgt een beslissing op bezwaar."),
         "objection",
     )
 
@@ -124,13 +125,13 @@ def delay_notice(claim_id: int):
     claim = get_claim_in_scope_or_404(claim_id)
 
     def action() -> None:
-        data, _ = load(DelayNoticeInSchema(), present(request.form, "expected_on"))
+        data, _problems = load(DelayNoticeInSchema(), present(request.form, "expected_on"))
         if data is None:
             raise ValidationFailed(
-                "Datum ongeldig.", fields={"expected_on": ["Geef een datum als JJJJ-MM-DD."]}
+                _("Datum ongeldig."), fields={"expected_on": [_("Geef een datum als JJJJ-MM-DD.")]}
             )
         delays.send_delay_notice(claim, current_user, data["expected_on"])
 
     return _on_claim(
-        claim, action, "Het verdagingsbericht wordt gemaakt en verstuurd.", "delay_notice"
+        claim, action, _("Het verdagingsbericht wordt gemaakt en verstuurd."), "delay_notice"
     )

@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from flask_babel import gettext
 from marshmallow import Schema, ValidationError
 from werkzeug.datastructures import MultiDict
 
 from faunaschade.errors import flatten_messages
+from faunaschade.i18n import N_
 
 
 def load(
@@ -86,9 +88,9 @@ def claim_form_data(form: MultiDict, parcel_ids: list[int]) -> dict[str, Any]:
 
 #: A parcel row's fields on the claim form, as the summary names them.
 PARCEL_FIELD_LABELS = {
-    "parcel_id": "perceel",
-    "damaged_area_ha": "beschadigde oppervlakte (ha)",
-    "area_type": "gebiedstype",
+    "parcel_id": N_("perceel"),
+    "damaged_area_ha": N_("beschadigde oppervlakte (ha)"),
+    "area_type": N_("gebiedstype"),
 }
 
 
@@ -111,9 +113,12 @@ def parcel_row_errors(errors: dict[str, list[str]], data: dict[str, Any]) -> dic
 
 
 def parcel_row_labels(parcels: list[Any]) -> dict[str, str]:
-    """The summary's name for each parcel row field: "Perceel 'Noord': gebiedstype"."""
+    """The summary's name for each parcel row field: "Perceel 'Noord': gebiedstype", in the
+    page's language."""
     return {
-        f"{field}_{parcel.id}": f"Perceel '{parcel.name}': {label}"
+        f"{field}_{parcel.id}": gettext(
+            "Perceel '%(name)s': %(field)s", name=parcel.name, field=gettext(label)
+        )
         for parcel in parcels
         for field, label in PARCEL_FIELD_LABELS.items()
     }

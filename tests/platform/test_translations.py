@@ -20,8 +20,11 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 from sqlalchemy import select
 
-from faunaschade.clock import today
-from faunaschade.models import Assessment, AssessmentStatus, ClaimStatus
+from faunaschade.claims.livestock import record_wolf_finding, report_livestock_damage
+from faunaschade.clock import AMSTERDAM, today
+from faunaschade.decisions.operations import propose_decision
+from faunaschade.models import Assessment, AssessmentStatus, ClaimStatus, FarmerProfile
+from faunaschade.models.base import utcnow
 from tests.support.app import DEMO_PASSWORD, csrf_token_from
 from tests.support.decisions import assessed_claim
 from tests.support.farmers import registration
@@ -104,6 +107,13 @@ _WORDS = """
     januari februari maart mei juni juli augustus oktober dagen registreren
 """
 DUTCH = set(_WORDS.split())
+#: Dutch by design (README, Languages): the rules engine's calculation steps (the rows of the
+#: proposal's calculation and of the officer's preview) are the legal calculation, and the
+#: reason stored with a status change (timeline, audit log) is shown as it was written.
+_CALCULATION_ROWS = re.compile(
+    r'(<table class="(?:calculation|engine-preview)">.*?<tbody>).*?(</tbody>)', re.S
+)
+STORED_REASONS = ("Melding schade aan landbouwhuisdieren ontvangen", "Besluit voorgesteld")
 
 
 class _VisibleText(HTMLParser):
@@ -132,13 +142,20 @@ class _VisibleText(HTMLParser):
 
 def dutch_words(html: str, allowed: tuple[str, ...] = ()) -> list[str]:
     parser = _VisibleText()
-    parser.feed(html)
+    parser.feed(_CALCULATION_ROWS.sub(r"\1\2", html))
     text = " ".join(parser.parts)
-    for phrase in allowed:
+    for phrase in (*allowed, *STORED_REASONS):
         text = text.replace(phrase, " ")
     text = text.replace("Nederlands", " ")  # the switch back names its language in Dutch
     words = re.findall(r"\w+", text)  # "BIJ12" (a name) is one word, not "bij"
     return sorted({w for w in words if w.lower() in DUTCH})
+
+
+def _where_dutch(html: str, allowed: tuple[str, ...] = ()) -> list[str]:
+    """The visible text pieces that hold a Dutch word (for the failure message)."""
+    parser = _VisibleText()
+    parser.feed(html)
+    return [p.strip() for p in parser.parts if dutch_words(f"<p>{p}</p>", allowed)]
 
 
 def _log_in_english(client, user) -> None:
@@ -150,6 +167,18 @@ def _log_in_english(client, user) -> None:
             "/login", data={"email": user.email, "password": DEMO_PASSWORD, "csrf_token": token}
         )
         assert answer.status_code == 302, answer.get_data(as_text=True)
+
+
+def _wolf_claim(session, farmer, officer, *, finding: str | None = None):
+    """A Drenthe wolf report of this morning; with `finding`, the officer's outcome recorded."""
+    profile = session.scalar(select(FarmerProfile).where(FarmerProfile.user_id == farmer.id))
+    found = (utcnow() - timedelta(hours=3)).astimezone(AMSTERDAM)
+    data = {"province": "DR", "discovered_at": found, "species": ["wolf"], "animals": 3}
+    claim = report_livestock_damage(profile, {**data, "description": "Drie ooien."}, farmer)
+    if finding:
+        record_wolf_finding(claim, officer, finding, today(), "")
+    session.flush()
+    return claim
 
 
 @pytest.fixture
@@ -168,6 +197,10 @@ def world(session, farmer, officer, assessor, auditor, admin):
     answerable = assessed_claim(session, farmer, officer, assessor)  # zienswijze window open
     answerable.zienswijze_deadline = today() + timedelta(days=5)
     session.flush()
+    assessed = assessed_claim(session, farmer, officer, assessor)  # ready for a proposal
+    proposed = assessed_claim(session, farmer, officer, assessor)
+    propose_decision(proposed, officer)
+    session.flush()
     return {
         "farmer": farmer,
         "officer": officer,
@@ -178,6 +211,10 @@ def world(session, farmer, officer, assessor, auditor, admin):
         "submitted": submitted,
         "answerable": answerable,
         "assessment": assessment,
+        "assessed": assessed,
+        "proposed": proposed,
+        "wolf": _wolf_claim(session, farmer, officer),
+        "wolf_found": _wolf_claim(session, farmer, officer, finding="probable"),
     }
 
 
@@ -191,6 +228,13 @@ PAGES = [
     ("farmer", "/percelen/nieuw", ()),
     ("farmer", "/aanvragen/wolf", ()),
     ("farmer", "/aanvragen/{answerable}/zienswijze", ()),
+    ("farmer", "/aanvragen/nieuw", ()),
+    ("farmer", "/aanvragen/{claim}/bewerken", ()),
+    ("farmer", "/aanvragen/{claim}", ()),
+    ("farmer", "/aanvragen/{answerable}", ()),
+    ("farmer", "/aanvragen/{wolf}", ()),
+    ("farmer", "/aanvragen/{wolf_found}", ()),
+    ("assessor", "/aanvragen/{claim}", ()),
     ("assessor", "/taxaties", ()),
     ("assessor", "/taxaties/{assessment}", ()),
     ("officer", "/aanvragen", ()),
@@ -198,10 +242,18 @@ PAGES = [
     ("officer", "/behandeling?awaiting_my_approval=1&overdue=1", ()),
     ("officer", "/aanvragen/{submitted}/taxatie-opdragen", ()),
     ("officer", "/aanvragen/{submitted}/aanvulling-vragen", ()),
+    ("officer", "/aanvragen/{claim}", ()),
+    ("officer", "/aanvragen/{submitted}", ()),
+    ("officer", "/aanvragen/{assessed}", ()),
+    ("officer", "/aanvragen/{proposed}", ()),
+    ("officer", "/aanvragen/{wolf}", ()),
+    ("officer", "/aanvragen/{wolf_found}", ()),
     ("officer", "/betaalbatches", ()),
     ("officer", "/statistieken", ()),
     ("auditor", "/statistieken", ()),
     ("auditor", "/auditlog", ()),
+    ("auditor", "/aanvragen/{proposed}", ()),
+    ("auditor", "/aanvragen/{wolf_found}", ()),
     ("admin", "/", ()),
     ("admin", "/auditlog", ()),
 ]
@@ -210,16 +262,12 @@ PAGES = [
 @pytest.mark.parametrize(("who", "path", "allowed"), PAGES, ids=[f"{w} {p}" for w, p, _ in PAGES])
 def test_pages_speak_english_when_english_is_chosen(client, world, who, path, allowed):
     _log_in_english(client, world.get(who))
-    url = path.format(
-        assessment=world["assessment"].id,
-        submitted=world["submitted"].id,
-        answerable=world["answerable"].id,
-    )
+    url = path.format(**{name: getattr(thing, "id", None) for name, thing in world.items()})
     answer = client.get(url)
     assert answer.status_code == (404 if "bestaat" in url else 200)
     html = answer.get_data(as_text=True)
     assert 'lang="en"' in html
-    assert dutch_words(html, allowed) == []
+    assert dutch_words(html, allowed) == [], _where_dutch(html, allowed)
 
 
 def test_forms_with_errors_speak_english(client, world):
@@ -271,3 +319,49 @@ def test_registration_queue_and_zienswijze_refusals_speak_english(client, world)
     empty = client.post(url, data={"text": " ", "csrf_token": token})
     assert empty.status_code == 422
     assert dutch_words(empty.get_data(as_text=True)) == []
+
+
+def test_claim_form_and_decision_refusals_speak_english(client, world):
+    _log_in_english(client, world["farmer"])
+    token = csrf_token_from(client.get("/aanvragen/nieuw").get_data(as_text=True))
+    parcel = world["claim"].parcels[0].parcel_id
+    typed = {
+        "discovered_on": "morgen",
+        "species": "ree",
+        f"include_{parcel}": "1",
+        f"damaged_area_{parcel}": "veel",
+        "csrf_token": token,
+    }
+    refused = client.post("/aanvragen/nieuw", data=typed)
+    assert refused.status_code == 422
+    html = refused.get_data(as_text=True)
+    assert dutch_words(html) == [] and "Check these fields" in html
+
+    _log_in_english(client, world["officer"])
+    url = f"/aanvragen/{world['assessed'].id}"
+    token = csrf_token_from(client.get(url).get_data(as_text=True))
+    rejected = client.post(
+        f"{url}/voorstel", data={"decision": "reject", "reduction_pct": "veel", "csrf_token": token}
+    )
+    assert rejected.status_code == 422
+    html = rejected.get_data(as_text=True)
+    assert 'id="voorstel-errors"' in html
+    assert dutch_words(html) == []
+
+    url = f"/aanvragen/{world['wolf'].id}"
+    token = csrf_token_from(client.get(url).get_data(as_text=True))
+    no_date = {"finding": "certain", "visited_on": "", "csrf_token": token}
+    refused = client.post(f"{url}/dna-uitkomst", data=no_date, follow_redirects=True)
+    assert dutch_words(refused.get_data(as_text=True)) == []
+    token = csrf_token_from(refused.get_data(as_text=True))
+    done = {"finding": "certain", "visited_on": today().isoformat(), "csrf_token": token}
+    recorded = client.post(f"{url}/dna-uitkomst", data=done, follow_redirects=True)
+    assert dutch_words(recorded.get_data(as_text=True)) == []
+
+
+def test_api_shared_messages_speak_english(client):
+    answer = client.post("/api/v1/register?lang=en", json=registration())
+    assert answer.status_code == 202, answer.json
+    assert answer.json["message"].startswith("Your registration has been received.")
+    dutch = client.post("/api/v1/register", json=registration(email="b@example.nl"))
+    assert dutch.json["message"].startswith("Uw registratie is ontvangen.")
