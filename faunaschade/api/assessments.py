@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import request
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import Blueprint
 from marshmallow import ValidationError
@@ -77,7 +78,9 @@ def put_report(data: dict[str, Any], assessment_id: int) -> Assessment:
     """Save the whole report (visits and lines replace what was saved); repeat until submit."""
     if not request.is_json:
         # An empty or non-JSON body would otherwise replace the saved report with nothing.
-        raise UnsupportedMediaType("Stuur het rapport als JSON (Content-Type: application/json).")
+        raise UnsupportedMediaType(
+            _("Stuur het rapport als JSON (Content-Type: application/json).")
+        )
     assessment = assessments.save_report(
         get_assessment_in_scope_or_404(assessment_id), data, current_user
     )

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import current_app, request
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy import func, select
@@ -89,7 +90,7 @@ def filtered(args: dict[str, Any]):
         try:
             query = query.where(Claim.status == ClaimStatus(args["status"]))
         except ValueError:
-            raise ValidationFailed(fields={"status": ["Onbekende status."]}) from None
+            raise ValidationFailed(fields={"status": [_("Onbekende status.")]}) from None
     if args["province"]:
         query = query.where(Claim.province == args["province"])
     if args["crop"]:
@@ -203,7 +204,7 @@ def upload(claim_id: int) -> Attachment:
     claim = own_claim(claim_id)
     file = request.files.get("file")
     if file is None:
-        raise ValidationFailed(fields={"file": ["Kies een bestand (multipart-veld 'file')."]})
+        raise ValidationFailed(fields={"file": [_("Kies een bestand (multipart-veld 'file').")]})
     attachment = attachments.add_attachment(claim, file.filename or "", file.read(), current_user)
     db.session.flush()  # @idempotent commits with the answer
     return attachment
@@ -309,7 +310,7 @@ leges_test_bp = Blueprint(
 def _payment(payment_id: int) -> Payment:
     payment = db.session.get(Payment, payment_id)
     if payment is None:
-        raise NotFound("Betaling niet gevonden.")
+        raise NotFound(_("Betaling niet gevonden."))
     return payment
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import Blueprint
 
@@ -91,7 +92,7 @@ def get_decision(claim_id: int) -> Decision:
     """The decision in force."""
     decision = decisions.current_decision(get_claim_in_scope_or_404(claim_id))
     if decision is None:
-        raise NotFound("Er is nog geen besluit.")
+        raise NotFound(_("Er is nog geen besluit."))
     return decision
 
 

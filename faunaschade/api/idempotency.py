@@ -8,6 +8,7 @@ from functools import wraps
 from typing import Any
 
 from flask import Response, jsonify, request
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -31,12 +32,12 @@ def _find(user_id: int | None, key: str) -> IdempotencyKey | None:
 def _replay(record: IdempotencyKey, endpoint: str, digest: str) -> Response:
     if record.endpoint != endpoint or record.request_hash != digest:
         raise ValidationFailed(
-            "Deze Idempotency-Key is al gebruikt voor een ander verzoek.",
+            _("Deze Idempotency-Key is al gebruikt voor een ander verzoek."),
             code="idempotency_key_reused",
-            fields={HEADER: ["Gebruik een nieuwe sleutel voor een ander verzoek."]},
+            fields={HEADER: [_("Gebruik een nieuwe sleutel voor een ander verzoek.")]},
         )
     if record.response_status == 0:
-        raise Conflict("Een verzoek met deze Idempotency-Key wordt nog verwerkt.")
+        raise Conflict(_("Een verzoek met deze Idempotency-Key wordt nog verwerkt."))
     response = jsonify(record.response_body)
     response.status_code = record.response_status
     response.headers["Idempotent-Replayed"] = "true"
@@ -88,7 +89,7 @@ def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
         if not key:
             return commits(view)(*args, **kwargs)
         if len(key) > 200:
-            raise ValidationFailed(fields={HEADER: ["Hoogstens 200 tekens."]})
+            raise ValidationFailed(fields={HEADER: [_("Hoogstens 200 tekens.")]})
         user_id = current_user.id if current_user.is_authenticated else None
         endpoint = f"{request.method} {request.path}"
         digest = hashlib.sha256(request.get_data()).hexdigest()

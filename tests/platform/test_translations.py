@@ -365,3 +365,13 @@ def test_api_shared_messages_speak_english(client):
     assert answer.json["message"].startswith("Your registration has been received.")
     dutch = client.post("/api/v1/register", json=registration(email="b@example.nl"))
     assert dutch.json["message"].startswith("Uw registratie is ontvangen.")
+    # The API's own refusals too: a reused Idempotency-Key with another body.
+    key = {"Idempotency-Key": "k-1"}
+    client.post("/api/v1/register?lang=en", json=registration(email="c@example.nl"), headers=key)
+    reused = client.post(
+        "/api/v1/register?lang=en", json=registration(email="d@example.nl"), headers=key
+    )
+    assert reused.status_code == 422
+    error = reused.json["error"]
+    assert error["message"] == "This Idempotency-Key has already been used for a different request."
+    assert error["fields"]["Idempotency-Key"] == ["Use a new key for a different request."]
