@@ -152,10 +152,33 @@ def csrf_token_from(html: str) -> str:
     return match.group(1)
 
 
+def _always_closed(app: Flask):
+    """The app as a WSGI callable whose answer is closed even when the client goes away.
+
+    Werkzeug's development server closes an answer only after reading what the client still
+    sends; a browser that resets the connection (leaving a page while its stylesheets load)
+    makes that read raise first, and a static file's handle is then left to the collector: a
+    ResourceWarning in whichever test is running. The generator's own clean-up closes it."""
+
+    def wsgi(environ, start_response):
+        answer = app(environ, start_response)
+
+        def chunks():
+            try:
+                yield from answer
+            finally:
+                if hasattr(answer, "close"):
+                    answer.close()
+
+        return chunks()
+
+    return wsgi
+
+
 @contextmanager
 def serving(app: Flask) -> Iterator[str]:
     """Serve `app` over HTTP on loopback in a thread, one thread per request; yields its URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, _always_closed(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
