@@ -20,6 +20,7 @@ from faunaschade.rules import (
     parse_case,
     rule_set_for,
 )
+from faunaschade.rules import dwangsom as penalties
 from faunaschade.rules.amounts import eur, pct
 from faunaschade.rules.catalogue import PROVINCES
 from faunaschade.rules.engine import results_json
@@ -88,6 +89,31 @@ def calculate_command(source: TextIO) -> None:
     if problems:
         _fail(problems)
     click.echo(results_json(results if many else results[0]))
+
+
+@rules.command("dwangsom")
+@click.argument("source", type=click.File("r", encoding="utf-8"), default="-")
+def dwangsom_command(source: TextIO) -> None:
+    """The penalty for a late decision (Awb 4:17): read one JSON object or a list of them
+    (term_ends_on, notice_received_on, decided_on or null, as_of while undecided; stdin or
+    SOURCE), write premature, first_day, days, amount and steps as JSON."""
+    try:
+        data = json.load(source)
+    except ValueError as error:
+        _fail([f"input: not valid JSON: {error}"])
+    many = isinstance(data, list)
+    answers, problems = [], []
+    for index, item in enumerate(data if many else [data]):
+        prefix = f"[{index}]" if many else ""
+        try:
+            request = penalties.parse_request(item)
+        except CaseError as error:
+            problems += [f"{_path(prefix, f)}: {' '.join(m)}" for f, m in error.fields.items()]
+            continue
+        answers.append(penalties.calculate(request).to_dict())
+    if problems:
+        _fail(problems)
+    click.echo(json.dumps(answers if many else answers[0], ensure_ascii=False, indent=2))
 
 
 @rules.command()
