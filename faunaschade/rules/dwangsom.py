@@ -19,7 +19,8 @@ from faunaschade.rules.amounts import cents, dutch_date, eur
 from faunaschade.rules.errors import CaseError
 from faunaschade.rules.model import Sourced
 
-DATA = Path(__file__).with_name("data") / "dwangsom.toml"
+#: In a folder of its own: every TOML file directly in data/ is a province's rule set.
+DATA = Path(__file__).with_name("data") / "penalties" / "dwangsom.toml"
 #: The dates the service accepts anywhere (as the claims' own dates).
 EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
 FIELDS = ("term_ends_on", "notice_received_on", "decided_on", "as_of")

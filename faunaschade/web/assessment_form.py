@@ -95,24 +95,32 @@ def parse(form: MultiDict) -> tuple[dict[str, Any], list[int], list[int], dict[s
     return data, line_rows, visit_rows, shown
 
 
-_PATH = re.compile(r"^(lines|visits)\[(\d+)\]\.(\w+)$")
+_ROW_PATH = re.compile(r"^(\w+)\[(\d+)\]\.(\w+)$")
+
+
+def move_row_errors(
+    errors: dict[str, list[str]], rows: dict[str, tuple[str, list[int]]]
+) -> dict[str, list[str]]:
+    """Schema/service paths (``lines[k].x``) → the form's field names (``line-i-x``) of the
+    rows shown. `rows` maps each list's name to its field prefix and the form's row numbers in
+    the order the list was read; other paths stay as they are."""
+    moved: dict[str, list[str]] = {}
+    for path, messages in errors.items():
+        match = _ROW_PATH.match(path)
+        if match and match.group(1) in rows:
+            prefix, shown = rows[match.group(1)]
+            index = int(match.group(2))
+            if index < len(shown):
+                path = f"{prefix}-{shown[index]}-{match.group(3)}"
+        moved.setdefault(path, []).extend(messages)
+    return moved
 
 
 def field_errors(
     errors: dict[str, list[str]], line_rows: list[int], visit_rows: list[int]
 ) -> dict[str, list[str]]:
     """Schema/service paths (lines[k].x) → form field names (line-i-x) of the rows shown."""
-    moved: dict[str, list[str]] = {}
-    for path, messages in errors.items():
-        match = _PATH.match(path)
-        if match:
-            kind, index, field = match.group(1), int(match.group(2)), match.group(3)
-            rows = line_rows if kind == "lines" else visit_rows
-            if index < len(rows):
-                prefix = "line" if kind == "lines" else "visit"
-                path = f"{prefix}-{rows[index]}-{field}"
-        moved.setdefault(path, []).extend(messages)
-    return moved
+    return move_row_errors(errors, {"lines": ("line", line_rows), "visits": ("visit", visit_rows)})
 
 
 def _blank_line(claim: Claim) -> dict[str, Any]:

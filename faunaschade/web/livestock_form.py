@@ -16,7 +16,7 @@ from faunaschade.models import Assessment, Claim
 from faunaschade.rules.catalogue import ANIMAL_KINDS, SPECIES
 from faunaschade.rules.prices import PriceError, PriceTable
 from faunaschade.vocabulary import ANIMAL_OUTCOME_LABELS, SEX_LABELS
-from faunaschade.web.assessment_form import dutch_number, plain, row_count
+from faunaschade.web.assessment_form import dutch_number, move_row_errors, plain, row_count
 from faunaschade.web.formdata import whole_number
 from faunaschade.web.vocab import name_of, translated
 
@@ -129,24 +129,13 @@ def parse(form: MultiDict) -> tuple[dict[str, Any], list[int], list[int], dict[s
     return data, animal_rows, visit_rows, shown
 
 
-_PATH = re.compile(r"^(animals|visits)\[(\d+)\]\.(\w+)$")
-
-
 def field_errors(
     errors: dict[str, list[str]], animal_rows: list[int], visit_rows: list[int]
 ) -> dict[str, list[str]]:
     """Schema/service paths (animals[k].x) → form field names (animal-i-x) of the rows shown."""
-    moved: dict[str, list[str]] = {}
-    for path, messages in errors.items():
-        match = _PATH.match(path)
-        if match:
-            kind, index, field = match.group(1), int(match.group(2)), match.group(3)
-            rows = animal_rows if kind == "animals" else visit_rows
-            if index < len(rows):
-                prefix = "animal" if kind == "animals" else "visit"
-                path = f"{prefix}-{rows[index]}-{field}"
-        moved.setdefault(path, []).extend(messages)
-    return moved
+    return move_row_errors(
+        errors, {"animals": ("animal", animal_rows), "visits": ("visit", visit_rows)}
+    )
 
 
 def _blank(claim: Claim) -> dict[str, Any]:
