@@ -1,12 +1,14 @@
 """The penalty for a late decision (dwangsom bij niet tijdig beslissen, Awb art. 4:17).
 
-Pure: dates in, a `Penalty` out, every amount and period from ``data/dwangsom.toml`` with its
-source. `parse_request` turns one JSON object into a `PenaltyRequest` or raises `CaseError`
-naming each bad field (the contract of ``flask rules dwangsom``).
+Pure: dates in, a `Penalty` out, every amount and period from ``data/penalties/dwangsom.toml``
+with its source, loaded and checked with marshmallow as the rule sets are. `parse_request` turns
+one JSON object into a `PenaltyRequest` or raises `CaseError` naming each bad field, as
+`parse_case` does (the contract of ``flask rules dwangsom``).
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -15,15 +17,16 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
+
 from faunaschade.rules.amounts import cents, dutch_date, eur
 from faunaschade.rules.errors import CaseError
+from faunaschade.rules.fields import flatten_errors, money
 from faunaschade.rules.model import Sourced
+from faunaschade.rules.schemas import SourcedSchema
 
 #: In a folder of its own: every TOML file directly in data/ is a province's rule set.
 DATA = Path(__file__).with_name("data") / "penalties" / "dwangsom.toml"
-#: The dates the service accepts anywhere (as the claims' own dates).
-EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
-FIELDS = ("term_ends_on", "notice_received_on", "decided_on", "as_of")
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,83 +99,103 @@ class Penalty:
 
 
 class PenaltyRuleError(ValueError):
-    """``data/dwangsom.toml`` does not hold a consistent rule."""
+    """``data/penalties/dwangsom.toml`` does not hold a consistent rule."""
+
+
+class _PeriodSchema(Schema):
+    first_day = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    last_day = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    per_day = money(required=True)
+    rule = fields.String(required=True, validate=validate.Length(min=1))
+
+    @post_load
+    def _make(self, data: dict, **kwargs: Any) -> Period:
+        return Period(**data)
+
+
+class _PenaltyRuleSchema(SourcedSchema):
+    grace_days = fields.Integer(required=True, strict=True, validate=validate.Range(min=0))
+    max_days = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    maximum = money(required=True)
+    periods = fields.List(fields.Nested(_PeriodSchema), required=True)
+
+    @validates_schema
+    def _consistent(self, data: dict, **kwargs: Any) -> None:
+        """Periods follow each other from day 1 to max_days and add up to the maximum."""
+        periods: list[Period] = data["periods"]
+        expected_first = 1
+        for period in periods:
+            if period.first_day != expected_first or period.last_day < period.first_day:
+                raise ValidationError("The periods must follow each other from day 1.", "periods")
+            expected_first = period.last_day + 1
+        if expected_first - 1 != data["max_days"]:
+            raise ValidationError("The periods must end at max_days.", "periods")
+        total = sum((p.per_day * (p.last_day - p.first_day + 1) for p in periods), Decimal(0))
+        if cents(total) != data["maximum"]:
+            raise ValidationError(f"The periods add up to {total}, not the maximum.", "maximum")
+
+    @post_load
+    def _make(self, data: dict, **kwargs: Any) -> PenaltyRule:
+        return PenaltyRule(**{**data, "periods": tuple(data["periods"])})
 
 
 @cache
 def penalty_rule(path: Path = DATA) -> PenaltyRule:
-    """The rule from its data file, checked: periods consecutive from day 1 to max_days and
-    adding up to the stated maximum."""
+    """The rule from its data file, checked as the rule sets are (marshmallow, named fields)."""
     with path.open("rb") as handle:
-        data = tomllib.load(handle, parse_float=Decimal)["dwangsom"]
-    periods = tuple(
-        Period(int(p["first_day"]), int(p["last_day"]), Decimal(p["per_day"]), str(p["rule"]))
-        for p in data["periods"]
-    )
-    rule = PenaltyRule(
-        source=str(data["source"]),
-        confidence=str(data["confidence"]),
-        grace_days=int(data["grace_days"]),
-        max_days=int(data["max_days"]),
-        maximum=Decimal(data["maximum"]),
-        periods=periods,
-    )
-    expected_first = 1
-    for period in periods:
-        if period.first_day != expected_first or period.last_day < period.first_day:
-            raise PenaltyRuleError(f"{path.name}: periods must follow each other from day 1")
-        expected_first = period.last_day + 1
-    if expected_first - 1 != rule.max_days:
-        raise PenaltyRuleError(f"{path.name}: the periods must end at max_days")
-    total = sum((p.per_day * (p.last_day - p.first_day + 1) for p in periods), Decimal(0))
-    if cents(total) != cents(rule.maximum):
-        raise PenaltyRuleError(f"{path.name}: the periods add up to {total}, not {rule.maximum}")
-    return rule
-
-
-def _day(value: Any, field: str, errors: dict[str, list[str]]) -> date | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        errors[field] = ["Geef een datum als tekst, JJJJ-MM-DD."]
-        return None
+        data = tomllib.load(handle, parse_float=Decimal)
     try:
-        day = date.fromisoformat(value)
-    except ValueError:
-        errors[field] = [f"Geen geldige datum (JJJJ-MM-DD): {value[:40]!r}."]
-        return None
-    if len(value) != 10 or not EARLIEST <= day <= LATEST:
-        errors[field] = ["Geef een datum JJJJ-MM-DD tussen 2000 en 2099."]
-        return None
-    return day
+        return _PenaltyRuleSchema().load(data.get("dwangsom"))  # type: ignore[return-value]
+    except ValidationError as error:
+        problems = flatten_errors(error.messages)
+        detail = "; ".join(f"{field}: {' '.join(texts)}" for field, texts in problems.items())
+        raise PenaltyRuleError(f"{path.name}: {detail}") from None
+
+
+#: The dates the service accepts anywhere (as the claims' own dates).
+_SANE_DAY = validate.Range(date(2000, 1, 1), date(2099, 12, 31), error="Use a date in 2000-2099.")
+
+
+class _Day(fields.Date):
+    """A date written exactly YYYY-MM-DD (not the other spellings ISO 8601 allows)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> date:
+        if not isinstance(value, str) or not _DAY.fullmatch(value):
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+class _PenaltyRequestSchema(Schema):
+    term_ends_on = _Day(required=True, validate=_SANE_DAY)
+    notice_received_on = _Day(required=True, validate=_SANE_DAY)
+    decided_on = _Day(required=True, allow_none=True, validate=_SANE_DAY)
+    as_of = _Day(load_default=None, validate=_SANE_DAY)
+
+    @validates_schema
+    def _as_of_while_undecided(self, data: dict, **kwargs: Any) -> None:
+        if data["decided_on"] is None and data["as_of"] is None:
+            raise ValidationError("Required while undecided (decided_on is null).", "as_of")
+        if data["decided_on"] is not None and data["as_of"] is not None:
+            raise ValidationError(
+                "Only while undecided: a decision ends the penalty the day before it.", "as_of"
+            )
+
+    @post_load
+    def _make(self, data: dict, **kwargs: Any) -> PenaltyRequest:
+        return PenaltyRequest(**data)
 
 
 def parse_request(data: Any) -> PenaltyRequest:
-    """One JSON object as a `PenaltyRequest`; `CaseError` names every bad field at once."""
+    """One JSON object as a `PenaltyRequest`; `CaseError` names every bad field."""
     if not isinstance(data, dict):
-        raise CaseError({"_schema": ["Verwacht een JSON-object."]})
-    errors: dict[str, list[str]] = {}
-    for field in sorted(set(data) - set(FIELDS)):
-        errors[str(field)[:60]] = ["Onbekend veld."]
-    days = {field: _day(data.get(field), field, errors) for field in FIELDS}
-    for field in ("term_ends_on", "notice_received_on"):
-        if data.get(field) is None and field not in errors:
-            errors[field] = ["Dit veld is verplicht."]
-    if "decided_on" not in data and "decided_on" not in errors:
-        errors["decided_on"] = ["Dit veld is verplicht (null zolang er geen besluit is)."]
-    if data.get("decided_on") is None and "decided_on" in data:
-        if data.get("as_of") is None and "as_of" not in errors:
-            errors["as_of"] = ["Verplicht zolang er geen besluit is (decided_on is null)."]
-    elif data.get("as_of") is not None and "as_of" not in errors:
-        errors["as_of"] = ["Alleen zonder besluit: de dwangsom loopt tot de dag vóór het besluit."]
-    if errors:
-        raise CaseError(errors)
-    return PenaltyRequest(
-        term_ends_on=days["term_ends_on"],  # type: ignore[arg-type]
-        notice_received_on=days["notice_received_on"],  # type: ignore[arg-type]
-        decided_on=days["decided_on"],
-        as_of=days["as_of"],
-    )
+        raise CaseError({"_schema": ["A question must be a JSON object."]})
+    try:
+        return _PenaltyRequestSchema().load(data)  # type: ignore[return-value]
+    except ValidationError as error:
+        raise CaseError(flatten_errors(error.messages)) from None
 
 
 def calculate(request: PenaltyRequest, rule: PenaltyRule | None = None) -> Penalty:
