@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from flask_babel import gettext
@@ -200,7 +201,28 @@ FIELD_LABELS = {
     "date": _l("Datum"),
     "remarks": _l("Opmerkingen"),
 }
-_ROW = re.compile(r"^(line|visit)-(\d+)-(\w+)$")
+_ROW_FIELD = re.compile(r"^([a-z]+)-(\d+)-(\w+)$")
+
+
+def row_error_labels(
+    errors: dict[str, list[str]],
+    labels: dict[str, str],
+    field_labels: Mapping[str, Any],
+    rows: Mapping[str, Callable[[int, str], str]],
+) -> dict[str, str]:
+    """`labels` plus a label for every row field in `errors` ('line-1-unit_price' → 'Regel 2:
+    Prijs per eenheid (€)'); `rows` words a row's number and field label per row prefix."""
+    for key in errors:
+        match = _ROW_FIELD.match(key)
+        if match and match.group(1) in rows:
+            kind, index, field = match.groups()
+            labels[key] = rows[kind](int(index) + 1, str(field_labels.get(field, field)))
+    return labels
+
+
+def visit_label(n: int, field: str) -> str:
+    """'Bezoek 2: Datum'."""
+    return gettext("Bezoek %(n)s: %(field)s", n=n, field=field)
 
 
 def error_labels(errors: dict[str, list[str]]) -> dict[str, str]:
@@ -212,13 +234,8 @@ def error_labels(errors: dict[str, list[str]]) -> dict[str, str]:
         "remarks": gettext("Opmerkingen"),
         "_schema": gettext("Rapport"),
     }
-    for key in errors:
-        if match := _ROW.match(key):
-            kind, index, field = match.groups()
-            n, label = int(index) + 1, FIELD_LABELS.get(field, field)
-            labels[key] = (
-                gettext("Regel %(n)s: %(field)s", n=n, field=label)
-                if kind == "line"
-                else gettext("Bezoek %(n)s: %(field)s", n=n, field=label)
-            )
-    return labels
+
+    def line(n: int, field: str) -> str:
+        return gettext("Regel %(n)s: %(field)s", n=n, field=field)
+
+    return row_error_labels(errors, labels, FIELD_LABELS, {"line": line, "visit": visit_label})

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-import re
 from decimal import Decimal
 from typing import Any
 
@@ -16,7 +15,14 @@ from faunaschade.models import Assessment, Claim
 from faunaschade.rules.catalogue import ANIMAL_KINDS, SPECIES
 from faunaschade.rules.prices import PriceError, PriceTable
 from faunaschade.vocabulary import ANIMAL_OUTCOME_LABELS, SEX_LABELS
-from faunaschade.web.assessment_form import dutch_number, move_row_errors, plain, row_count
+from faunaschade.web.assessment_form import (
+    dutch_number,
+    move_row_errors,
+    plain,
+    row_count,
+    row_error_labels,
+    visit_label,
+)
 from faunaschade.web.formdata import whole_number
 from faunaschade.web.vocab import name_of, translated
 
@@ -197,9 +203,6 @@ def row_value(table: PriceTable, row: dict[str, Any]) -> Decimal | str:
         return "unknown"
 
 
-_ROW = re.compile(r"^(animal|visit)-(\d+)-(\w+)$")
-
-
 def error_labels(errors: dict[str, list[str]]) -> dict[str, str]:
     """'animal-1-vet_costs' → 'Dier 2: Dierenartskosten (€)' for the error summary."""
     labels = {
@@ -209,17 +212,11 @@ def error_labels(errors: dict[str, list[str]]) -> dict[str, str]:
         "remarks": gettext("Opmerkingen"),
         "_schema": gettext("Rapport"),
     }
-    for key in errors:
-        if match := _ROW.match(key):
-            kind, index, field = match.groups()
-            label = str(FIELD_LABELS.get(field, field))
-            n = int(index) + 1
-            labels[key] = (
-                gettext("Dier %(n)s: %(field)s", n=n, field=label)
-                if kind == "animal"
-                else gettext("Bezoek %(n)s: %(field)s", n=n, field=label)
-            )
-    return labels
+
+    def animal(n: int, field: str) -> str:
+        return gettext("Dier %(n)s: %(field)s", n=n, field=field)
+
+    return row_error_labels(errors, labels, FIELD_LABELS, {"animal": animal, "visit": visit_label})
 
 
 def extra_rows(raw: str | None, step: int) -> int:
