@@ -7,25 +7,9 @@ import pytest
 
 from faunaschade.clock import today
 from faunaschade.models import Assessment, AssessmentStatus, Claim
-from tests.support.app import DEMO_PASSWORD, csrf_token_from
+from tests.support.app import csrf_token_from, post_form, web_client
 from tests.support.assessments import report_body, submitted_claim
 from tests.support.farmers import PASSWORD
-
-
-def web_client(app, user, password=DEMO_PASSWORD):
-    """A browser-like client logged in as `user` (session cookie, CSRF)."""
-    client = app.test_client()
-    token = csrf_token_from(client.get("/login").get_data(as_text=True))
-    response = client.post(
-        "/login", data={"email": user.email, "password": password, "csrf_token": token}
-    )
-    assert response.status_code == 302
-    return client
-
-
-def post_form(client, url, data):
-    token = csrf_token_from(client.get(url).get_data(as_text=True))
-    return client.post(url, data={**data, "csrf_token": token})
 
 
 @pytest.fixture

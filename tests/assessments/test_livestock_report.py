@@ -6,7 +6,6 @@ answered "Perceel: Dit veld is verplicht … Onbekende diersoort: wolf", and the
 """
 
 import re
-from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -16,24 +15,9 @@ from faunaschade.clock import today
 from faunaschade.decisions.calculation import calculate_claim
 from faunaschade.models import Assessment, AssessmentStatus, Claim
 from faunaschade.rules.prices import price_table_for
-from tests.support.app import DEMO_PASSWORD, csrf_token_from
-from tests.support.farmers import PASSWORD, register_and_login, registration
-
-
-def web_client(app, user, password=DEMO_PASSWORD):
-    """A browser-like client logged in as `user` (session cookie, CSRF)."""
-    client = app.test_client()
-    token = csrf_token_from(client.get("/login").get_data(as_text=True))
-    response = client.post(
-        "/login", data={"email": user.email, "password": password, "csrf_token": token}
-    )
-    assert response.status_code == 302
-    return client
-
-
-def post_form(client, url, data):
-    token = csrf_token_from(client.get(url).get_data(as_text=True))
-    return client.post(url, data={**data, "csrf_token": token})
+from tests.support.app import post_form, web_client
+from tests.support.assessments import wolf_claim_ordered
+from tests.support.farmers import PASSWORD, registration
 
 
 @pytest.fixture
@@ -41,30 +25,16 @@ def wolf(client, session, make_user, api_token):
     """A wolf report in Gelderland (3 sheep), its finding, and an assessment ordered from Tim."""
     officer = make_user("officer", provinces=("GE",))
     assessor = make_user("assessor", name="Tim Taxateur")
-    farmer = register_and_login(client)
-    claim = client.post(
-        "/api/v1/claims/livestock",
-        json={
-            "province": "GE",
-            "discovered_at": (datetime.now(UTC) - timedelta(hours=3)).isoformat(),
-            "species": ["wolf"],
-            "animals": 3,
-            "description": "Drie ooien in de wei, één leeft nog.",
-        },
-        headers=farmer,
-    ).json
     headers = api_token(officer)
-    client.post(
-        f"/api/v1/claims/{claim['id']}/wolf-finding",
-        json={"finding": "certain", "visited_on": today().isoformat()},
-        headers=headers,
+    farmer, claim, assessment_id = wolf_claim_ordered(
+        client,
+        officer,
+        headers,
+        assessor,
+        animals=3,
+        description="Drie ooien in de wei, één leeft nog.",
+        hours_ago=3,
     )
-    ordered = client.post(
-        f"/api/v1/claims/{claim['id']}/assessment-order",
-        json={"assessor_email": assessor.email},
-        headers=headers,
-    )
-    assert ordered.status_code == 201, ordered.json
     return {
         "officer": officer,
         "officer_h": headers,
@@ -72,7 +42,7 @@ def wolf(client, session, make_user, api_token):
         "assessor_h": api_token(assessor),
         "farmer_h": farmer,
         "claim": claim,
-        "assessment_id": ordered.json["assessment_id"],
+        "assessment_id": assessment_id,
     }
 
 

@@ -8,7 +8,7 @@ from PIL import Image
 
 from faunaschade.models import Attachment, AttachmentKind
 from faunaschade.storage import store_bytes
-from tests.support.app import DEMO_PASSWORD, csrf_token_from
+from tests.support.app import web_client
 from tests.support.farmers import PASSWORD, claim_body, parcel_body, register_and_login
 
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
@@ -27,17 +27,6 @@ def photo(width: int = 1200, height: int = 600, orientation: int | None = None) 
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", exif=exif)
     return buffer.getvalue()
-
-
-def web_client(app, email: str, password: str = DEMO_PASSWORD):
-    """A browser-like client logged in on the pages."""
-    client = app.test_client()
-    token = csrf_token_from(client.get("/login").get_data(as_text=True))
-    response = client.post(
-        "/login", data={"email": email, "password": password, "csrf_token": token}
-    )
-    assert response.status_code == 302, response.get_data(as_text=True)
-    return client
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ veroorzaakt" without saying which animals it covered.
 """
 
 import re
-from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -15,7 +14,7 @@ import pytest
 from faunaschade.clock import today
 from faunaschade.money import format_eur
 from faunaschade.rules.prices import price_table_for
-from tests.support.farmers import register_and_login
+from tests.support.assessments import wolf_claim_ordered
 
 
 @pytest.fixture
@@ -25,29 +24,16 @@ def assessed_wolf_claim(client, session, make_user, api_token, redis_conn, run_w
     officer = make_user("officer", provinces=("GE",))
     second = make_user("officer", provinces=("GE",))
     assessor = make_user("assessor", name="Tim Taxateur")
-    farmer = register_and_login(client)
-    claim = client.post(
-        "/api/v1/claims/livestock",
-        json={
-            "province": "GE",
-            "discovered_at": (datetime.now(UTC) - timedelta(hours=4)).isoformat(),
-            "species": ["wolf"],
-            "animals": 2,
-            "description": "Twee ooien gebeten.",
-        },
-        headers=farmer,
-    ).json
     officer_h = api_token(officer)
-    client.post(
-        f"/api/v1/claims/{claim['id']}/wolf-finding",
-        json={"finding": "certain", "visited_on": today().isoformat()},
-        headers=officer_h,
+    farmer, claim, aid = wolf_claim_ordered(
+        client,
+        officer,
+        officer_h,
+        assessor,
+        animals=2,
+        description="Twee ooien gebeten.",
+        hours_ago=4,
     )
-    aid = client.post(
-        f"/api/v1/claims/{claim['id']}/assessment-order",
-        json={"assessor_email": assessor.email},
-        headers=officer_h,
-    ).json["assessment_id"]
     sheep = {"species": "wolf", "animal_kind": "schaap", "breed_group": "gebruiksras"}
     report = {
         "visits": [{"date": today().isoformat()}],

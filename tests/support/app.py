@@ -17,6 +17,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -150,6 +151,25 @@ def csrf_token_from(html: str) -> str:
     )
     assert match, "no CSRF token in the page"
     return match.group(1)
+
+
+def web_client(app: Flask, user: Any, password: str = DEMO_PASSWORD) -> FlaskClient:
+    """A browser-like client logged in on the pages as `user` (a User or an e-mail address):
+    session cookie and CSRF, as a browser has them."""
+    client = app.test_client()
+    email = getattr(user, "email", user)
+    token = csrf_token_from(client.get("/login").get_data(as_text=True))
+    response = client.post(
+        "/login", data={"email": email, "password": password, "csrf_token": token}
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return client
+
+
+def post_form(client: FlaskClient, url: str, data: dict[str, Any]) -> Any:
+    """Post a form of the page at `url` with that page's CSRF token."""
+    token = csrf_token_from(client.get(url).get_data(as_text=True))
+    return client.post(url, data={**data, "csrf_token": token})
 
 
 def _always_closed(app: Flask):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from faunaschade.clock import today
@@ -51,3 +52,41 @@ def report_body(parcel_id: int, *lines: dict[str, Any], **overrides: Any) -> dic
     }
     body.update(overrides)
     return body
+
+
+def wolf_claim_ordered(
+    client: Any,
+    officer: Any,
+    officer_h: dict[str, str],
+    assessor: Any,
+    *,
+    animals: int,
+    description: str,
+    hours_ago: int,
+) -> tuple[dict[str, str], dict[str, Any], int]:
+    """A wolf report in Gelderland through the API, the officer's finding "certain" and an
+    assessment ordered from `assessor`: (the farmer's headers, the claim, the assessment id)."""
+    farmer = register_and_login(client)
+    claim = client.post(
+        "/api/v1/claims/livestock",
+        json={
+            "province": "GE",
+            "discovered_at": (datetime.now(UTC) - timedelta(hours=hours_ago)).isoformat(),
+            "species": ["wolf"],
+            "animals": animals,
+            "description": description,
+        },
+        headers=farmer,
+    ).json
+    client.post(
+        f"/api/v1/claims/{claim['id']}/wolf-finding",
+        json={"finding": "certain", "visited_on": today().isoformat()},
+        headers=officer_h,
+    )
+    ordered = client.post(
+        f"/api/v1/claims/{claim['id']}/assessment-order",
+        json={"assessor_email": assessor.email},
+        headers=officer_h,
+    )
+    assert ordered.status_code == 201, ordered.json
+    return farmer, claim, ordered.json["assessment_id"]
