@@ -9,11 +9,13 @@ from typing import Any, TypeVar
 from flask import redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import Select, false, select
+from sqlalchemy import Select, false, or_, select
 
+from faunaschade.clock import today
 from faunaschade.errors import Forbidden, NotFound, Unauthorized
 from faunaschade.extensions import db
 from faunaschade.models import Assessment, Attachment, Claim, FarmerProfile, Role, User
+from faunaschade.models.authorisations import represented_by
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -46,11 +48,18 @@ def farmer_profile(user: User) -> FarmerProfile | None:
 
 
 def claims_in_scope(user: User) -> Select[tuple[Claim]]:
-    """A query of the claims this user may see (SPEC §1)."""
+    """A query of the claims this user may see (SPEC §1): a farmer's own, and those of the
+    farmers who authorised them (a machtiging active today, asked on every request: a
+    revocation counts at once)."""
     query = select(Claim)
     if user.role == Role.FARMER:
         profile = farmer_profile(user)
-        return query.where(Claim.farmer_id == (profile.id if profile else -1))
+        return query.where(
+            or_(
+                Claim.farmer_id == (profile.id if profile else -1),
+                represented_by(user.id, Claim.farmer_id, Claim.id, today()),
+            )
+        )
     if user.role == Role.ASSESSOR:
         assigned = select(Assessment.claim_id).where(Assessment.assessor_id == user.id)
         return query.where(Claim.id.in_(assigned))
@@ -90,3 +99,17 @@ def get_assessment_in_scope_or_404(assessment_id: int, user: User | None = None)
     if user.role in (Role.OFFICER, Role.AUDITOR) and assessment.claim.province in user.provinces:
         return assessment
     raise NotFound(_("Taxatie niet gevonden."))
+
+
+def get_farmer_in_scope_or_404(profile_id: int, user: User | None = None) -> FarmerProfile:
+    """A farmer (applicant) an officer may act for: one with a claim in the officer's
+    provinces; 404 otherwise (also for every other role)."""
+    user = user or current_user
+    profile = db.session.get(FarmerProfile, profile_id)
+    if profile is not None and user.role == Role.OFFICER:
+        claims = select(Claim.id).where(
+            Claim.farmer_id == profile.id, Claim.province.in_(user.provinces)
+        )
+        if db.session.scalar(claims.limit(1)) is not None:
+            return profile
+    raise NotFound(_("Aanvrager niet gevonden."))

@@ -5,6 +5,7 @@ from flask import Flask
 from faunaschade.api import (
     accounts,
     assessments,
+    authorisations,
     claims,
     decisions,
     farmers,
@@ -25,6 +26,7 @@ def register(app: Flask) -> None:
     blueprints.append(payouts.bp)
     blueprints.append(claims.livestock_bp)
     blueprints.append(farmers.privacy_bp)
+    blueprints.append(authorisations.bp)
     if app.config["PAYMENT_PROVIDER"] == "test":
         blueprints.append(claims.leges_test_bp)
     for bp in blueprints:

@@ -30,6 +30,7 @@ from faunaschade.clock import damage_year_bounds
 from faunaschade.downloads import send_attachment
 from faunaschade.errors import NotFound, ValidationFailed
 from faunaschade.extensions import db
+from faunaschade.farmers import authorisations
 from faunaschade.farmers import operations as farmers
 from faunaschade.models import (
     Attachment,
@@ -43,7 +44,7 @@ from faunaschade.models import (
 )
 from faunaschade.schemas.claims import (
     AttachmentOutSchema,
-    ClaimInSchema,
+    ClaimCreateSchema,
     ClaimListQuerySchema,
     ClaimOutSchema,
     ClaimPageSchema,
@@ -122,6 +123,7 @@ def list_claims(args: dict[str, Any]) -> dict[str, Any]:
         selectinload(Claim.parcels).selectinload(ClaimParcel.parcel),
         selectinload(Claim.attachments),
         selectinload(Claim.decision_in_force),
+        selectinload(Claim.farmer),
     )
     items = db.session.scalars(
         query.options(*related)
@@ -136,12 +138,13 @@ def list_claims(args: dict[str, Any]) -> dict[str, Any]:
 @bp.route("", methods=["POST"])
 @farmer_only
 @idempotent
-@bp.arguments(ClaimInSchema)
+@bp.arguments(ClaimCreateSchema)
 @bp.response(201, ClaimOutSchema)
 @answers_with_facts
 def create_claim(data: dict[str, Any]) -> Claim:
-    """A new claim, saved as draft."""
-    claim = claims.create_claim(farmers.profile_of(current_user), data, current_user)
+    """A new claim, saved as draft; with `farmer_id`, for a farmer who authorised you."""
+    profile = authorisations.filing_profile(current_user, data.pop("farmer_id", None))
+    claim = claims.create_claim(profile, data, current_user)
     db.session.flush()  # @idempotent commits with the answer
     return claim
 

@@ -52,6 +52,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from faunaschade.extensions import db
+from faunaschade.models import Claim, FarmerProfile, Role
 from faunaschade.models.audit import AuditEvent, canonical_json
 from faunaschade.models.base import utcnow
 
@@ -153,8 +154,13 @@ def record(
     reason: str | None = None,
     data: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Write one event in the caller's transaction (flushed); it is sealed after the commit."""
+    """Write one event in the caller's transaction (flushed); it is sealed after the commit.
+
+    A farmer acting on another farmer's claim (a representative, issue 15) is recorded as
+    such: the event's data names the claim's farmer as `on_behalf_of` (their profile id)."""
     session = db.session()
+    if (farmer_id := _on_behalf_of(session, actor, claim_id)) is not None:
+        data = {**(data or {}), "on_behalf_of": farmer_id}
     stored = canonical_json(data or {})
     event_ = AuditEvent(
         occurred_at=utcnow(),
@@ -174,6 +180,19 @@ def record(
     session.flush()
     seal_after_commit(session)
     return event_
+
+
+def _on_behalf_of(session: Session, actor: Any, claim_id: int | None) -> int | None:
+    """The claim's farmer profile id when a farmer-role actor is not that farmer, else None.
+
+    Usually no query: the claim and its farmer's profile are in the session already."""
+    if claim_id is None or getattr(actor, "role", None) != Role.FARMER:
+        return None
+    claim = session.get(Claim, claim_id)
+    farmer = session.get(FarmerProfile, claim.farmer_id) if claim is not None else None
+    if farmer is None or farmer.user_id == actor.id:
+        return None
+    return farmer.id
 
 
 def seal_after_commit(session: Session) -> None:

@@ -14,7 +14,7 @@ from sqlalchemy import Select, func, select
 from faunaschade.clock import AMSTERDAM
 from faunaschade.errors import Forbidden
 from faunaschade.extensions import db
-from faunaschade.models import AuditEvent, Claim, Role, User
+from faunaschade.models import AuditEvent, Claim, FarmerProfile, Role, User
 from faunaschade.provinces import PROVINCE_CODES
 from faunaschade.validators import normalise_email
 
@@ -113,6 +113,27 @@ def _plain(row: Any) -> dict[str, Any]:
     return event
 
 
+def _name_principals(items: list[dict[str, Any]]) -> None:
+    """Give each event recorded for someone else (a representative acting for a farmer) the
+    name of that farmer, `on_behalf_name`, read in one query for the page."""
+    ids = {
+        principal
+        for item in items
+        if isinstance(principal := (item["data"] or {}).get("on_behalf_of"), int)
+    }
+    names = (
+        dict(
+            db.session.execute(
+                select(FarmerProfile.id, FarmerProfile.name).where(FarmerProfile.id.in_(ids))
+            ).all()
+        )
+        if ids
+        else {}
+    )
+    for item in items:
+        item["on_behalf_name"] = names.get((item["data"] or {}).get("on_behalf_of"))
+
+
 def page(user: User, filters: AuditFilters, number: int, per_page: int) -> dict[str, Any]:
     """One page of events, newest first, with the total count."""
     query = events_query(user, filters)
@@ -120,8 +141,10 @@ def page(user: User, filters: AuditFilters, number: int, per_page: int) -> dict[
     found = db.session.execute(
         query.order_by(AuditEvent.id.desc()).offset((number - 1) * per_page).limit(per_page)
     )
+    items = [_plain(row) for row in found]
+    _name_principals(items)
     return {
-        "items": [_plain(row) for row in found],
+        "items": items,
         "page": number,
         "per_page": per_page,
         "total": total,

@@ -10,6 +10,7 @@ from faunaschade.claims import attachments, workflow
 from faunaschade.clock import today
 from faunaschade.errors import Conflict, ValidationFailed
 from faunaschade.extensions import db
+from faunaschade.farmers.authorisations import check_may_act
 from faunaschade.models import (
     AttachmentKind,
     Claim,
@@ -26,7 +27,9 @@ from faunaschade.models.decisions import current_decision
 def file_objection(
     claim: Claim, farmer: User, text: str, upload: tuple[str, bytes] | None = None
 ) -> Objection:
-    """Object to the decision in force; refused after the deadline, naming it."""
+    """Object to the decision in force; refused after the deadline, naming it, and for anyone
+    but the farmer or their representative (machtiging), naming why."""
+    check_may_act(claim, farmer)
     decision = current_decision(claim)
     if claim.status != ClaimStatus.DECIDED or decision is None:
         raise Conflict(_("Bezwaar maken kan alleen tegen een genomen besluit."))

@@ -26,6 +26,7 @@ from faunaschade.models import (
     Letter,
     LetterKind,
 )
+from faunaschade.models.authorisations import representatives_of
 from faunaschade.provinces import PROVINCES
 from faunaschade.rules import catalogue
 
@@ -80,6 +81,8 @@ class Common:
     kenmerk: str  #: Letter reference, e.g. FS-2025-000123-O1.
     dagtekening: date  #: Date of the letter (Europe/Amsterdam).
     version: int  #: Letter version (1, or more after regeneration).
+    #: Representatives (gemachtigden) who get a copy: "Afschrift aan" under the letter.
+    copy_to: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -150,6 +153,10 @@ def _common(letter: Letter, claim: Claim) -> Common:
         kenmerk=_letter_kenmerk(letter, claim),
         dagtekening=today(),
         version=letter.version,
+        copy_to=tuple(
+            user.name or user.email
+            for user in representatives_of(claim.farmer_id, claim.id, today())
+        ),
     )
 
 

@@ -11,6 +11,7 @@ from faunaschade.models.assessments import (
     Unit,
 )
 from faunaschade.models.audit import AuditEvent
+from faunaschade.models.authorisations import Authorisation, AuthorisationSource
 from faunaschade.models.claims import (
     AreaType,
     Attachment,
@@ -61,6 +62,8 @@ __all__ = [
     "AttachmentKind",
     "AuditEvent",
     "AuthToken",
+    "Authorisation",
+    "AuthorisationSource",
     "BatchItemKind",
     "BatchStatus",
     "Claim",

@@ -6,9 +6,11 @@ import enum
 from typing import Any
 
 from faunaschade.audit import chain as audit
+from faunaschade.clock import today
 from faunaschade.extensions import db
 from faunaschade.jobs.core import enqueue
 from faunaschade.models import Claim, JobRecord
+from faunaschade.models.authorisations import representatives_of
 
 
 class NotificationKind(enum.StrEnum):
@@ -41,10 +43,21 @@ def notify(kind: str, claim: Claim, *, actor: Any = None) -> None:
     if db.session.get(JobRecord, job_id) is not None:
         return
     enqueue("mail.notify", job_id, kind=kind.value, claim_id=claim.id, notification_id=job_id)
-    audit.record(
-        "notification.queued",
-        claim,
-        actor=actor,
-        claim_id=claim.id,
-        data={"kind": kind.value, "job_id": job_id},
-    )
+    data: dict[str, Any] = {"kind": kind.value, "job_id": job_id}
+    # A representative (machtiging) covering the claim gets the same e-mail, a job each.
+    copies = [
+        f"{job_id}-r{user.id}" for user in representatives_of(claim.farmer_id, claim.id, today())
+    ]
+    for copy_id in copies:
+        recipient = int(copy_id.rsplit("-r", 1)[1])
+        enqueue(
+            "mail.notify",
+            copy_id,
+            kind=kind.value,
+            claim_id=claim.id,
+            notification_id=copy_id,
+            recipient_id=recipient,
+        )
+    if copies:
+        data["copies"] = copies
+    audit.record("notification.queued", claim, actor=actor, claim_id=claim.id, data=data)

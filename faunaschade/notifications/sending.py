@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from faunaschade.extensions import db
 from faunaschade.jobs.core import job
-from faunaschade.models import Claim, ClaimKind, ClaimStatus, Decision, JobRecord, Outcome
+from faunaschade.models import Claim, ClaimKind, ClaimStatus, Decision, JobRecord, Outcome, User
 from faunaschade.money import format_eur, written_date, written_moment
 from faunaschade.notifications.mail import send_email, sender_domain
 from faunaschade.notifications.operations import NotificationKind
@@ -29,8 +29,11 @@ _ENV_KEY = "faunaschade.mail_templates"
 
 
 @job("mail.notify", queue="default", timeout=60, retries=3)
-def send_notification(kind: str, claim_id: int, notification_id: str) -> None:
-    """Send the farmer the e-mail of this kind about this claim (notification_id: its job id)."""
+def send_notification(
+    kind: str, claim_id: int, notification_id: str, recipient_id: int | None = None
+) -> None:
+    """Send the farmer the e-mail of this kind about this claim (notification_id: its job id);
+    with `recipient_id`, the copy for their representative (machtiging)."""
     kind = NotificationKind(kind).value
     claim = db.session.get(Claim, claim_id)
     if claim is None:
@@ -39,13 +42,19 @@ def send_notification(kind: str, claim_id: int, notification_id: str) -> None:
     if farmer.erased_at is not None:
         log.info("mail %s for claim %s skipped: personal data erased", kind, claim_id)
         return
-    language = recipient_language(farmer.user.locale)
+    recipient = farmer.user if recipient_id is None else db.session.get(User, recipient_id)
+    if recipient is None or not recipient.active:
+        log.info("mail %s for claim %s skipped: recipient gone", kind, claim_id)
+        return
+    language = recipient_language(recipient.locale)
     context = claim_context(claim, language)
+    if recipient_id is not None:
+        context |= {"name": recipient.name or recipient.email, "on_behalf_of": farmer.name}
     if kind == "decision":
         context |= decision_context(claim, language)
     subject, text = render(kind, context, language)
     send_email(
-        farmer.user.email,
+        recipient.email,
         subject,
         text,
         message_id=_message_id(notification_id),

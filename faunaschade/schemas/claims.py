@@ -77,6 +77,22 @@ class ClaimInSchema(LoadSchema):
             raise ValidationError(N_("Noem elke maatregel één keer."))
 
 
+class ClaimCreateSchema(ClaimInSchema):
+    """POST /api/v1/claims: a claim of one's own farm, or (`farmer_id`) of a farmer who
+    authorised the caller for all claims (machtiging)."""
+
+    farmer_id = fields.Integer(
+        load_default=None,
+        allow_none=True,
+        strict=True,
+        validate=validate.Range(
+            min=1, max=2**31 - 1, error=N_("Geef het nummer van een aanvrager.")
+        ),
+        error_messages={"invalid": N_("Geef het nummer van een aanvrager.")},
+        metadata={"description": "file for this farmer (profile id); left out: your own farm"},
+    )
+
+
 class ClaimPatchSchema(ClaimInSchema):
     """PATCH /api/v1/claims/{id}: every field optional; the whole claim is checked again."""
 
@@ -135,6 +151,8 @@ class ClaimOutSchema(Schema):
     reference = fields.String()
     status = fields.String()
     kind = fields.String()
+    farmer_id = fields.Integer()
+    farmer_name = fields.String(attribute="farmer.name")
     province = fields.String()
     crop = fields.String(allow_none=True, metadata={"description": "null on livestock claims"})
     discovered_on = fields.Date()
