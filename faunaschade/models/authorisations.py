@@ -70,6 +70,7 @@ class Authorisation(CreatedMixin, db.Model):
 
     farmer: Mapped[FarmerProfile] = relationship()
     representative: Mapped[User] = relationship(foreign_keys=[representative_id])
+    claim = relationship("Claim")
 
     @property
     def scope(self) -> str:

@@ -6,6 +6,7 @@ from faunaschade.web import (
     accounts,
     assessments,
     audit,
+    authorisations,
     claim_panels,
     claims,
     decisions,
@@ -26,7 +27,7 @@ def register(app: Flask) -> None:
         app.register_blueprint(claims.checkout_bp)
     for module in (accounts, farmers, claims, assessments, decisions, payouts, letters):
         app.register_blueprint(module.bp)
-    for module in (statistics, audit):
+    for module in (statistics, audit, authorisations):
         app.register_blueprint(module.bp)
     claim_panels.register(app)
     pages.register_template_helpers(app)

@@ -17,6 +17,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from faunaschade import rules
 from faunaschade.access import (
@@ -38,8 +39,18 @@ from faunaschade.decisions.operations import decision_view
 from faunaschade.downloads import send_attachment, send_thumbnail
 from faunaschade.errors import Conflict, ValidationFailed
 from faunaschade.extensions import db
+from faunaschade.farmers import authorisations
 from faunaschade.farmers import operations as farmers
-from faunaschade.models import Claim, ClaimKind, Letter, Payment, PaymentStatus, Role
+from faunaschade.models import (
+    Claim,
+    ClaimKind,
+    FarmerProfile,
+    Letter,
+    Payment,
+    PaymentStatus,
+    Role,
+)
+from faunaschade.models.authorisations import representatives_of
 from faunaschade.schemas.claims import (
     ClaimInSchema,
     CompletionRequestSchema,
@@ -83,9 +94,22 @@ def claim_list():
     """The farmer's claims (officers and auditors: those of their provinces)."""
 
     items = db.session.scalars(
-        claims_in_scope(current_user).order_by(Claim.id.desc()).limit(200)
+        claims_in_scope(current_user)
+        .options(selectinload(Claim.farmer))
+        .order_by(Claim.id.desc())
+        .limit(200)
     ).all()
-    return render_template("claims/list.html", claims=items, **vocabulary())
+    # A representative (machtiging) sees whose claim each one is, and whom they act for.
+    held = authorisations.acting_for(current_user) if current_user.role == Role.FARMER else []
+    own = authorisations.own_profile(current_user) if held else None
+    return render_template(
+        "claims/list.html",
+        claims=items,
+        show_farmer=any(own is None or claim.farmer_id != own.id for claim in items) and held,
+        own=own,
+        acting_for=sorted({a.farmer.name for a in held}),
+        **vocabulary(),
+    )
 
 
 def _claim_values(claim: Any) -> dict[str, Any]:
@@ -121,9 +145,9 @@ def _form_values(form: Any, data: dict[str, Any]) -> dict[str, Any]:
 @bp.route("/aanvragen/<int:claim_id>/bewerken", methods=["GET", "POST"])
 @farmer_only
 def claim_form(claim_id: int | None):
-    """File a new claim or edit a draft."""
-    profile = farmers.profile_of(current_user)
+    """File a new claim or edit a draft; a representative (machtiging) picks for whom."""
     claim = get_claim_in_scope_or_404(claim_id) if claim_id else None
+    profile, filers = _filing_for(claim)
     own_parcels = sorted(profile.parcels, key=lambda p: p.name.lower())
     errors: dict[str, Any] = {}
     values: dict[str, Any] = (
@@ -175,8 +199,33 @@ def claim_form(claim_id: int | None):
         errors=errors,
         ask=ask,
         row_labels=parcel_row_labels(own_parcels),
+        filing_for=profile,
+        filers=filers,
+        on_behalf=profile.user_id != current_user.id,
         **vocabulary(),
     ), 422 if errors else 200
+
+
+def _filing_for(claim: Claim | None) -> tuple[FarmerProfile, dict[int, str]]:
+    """Whose claim the form is: the draft's farmer, or for a new claim the user's own farm or
+    (`?namens=<id>`) a farmer who authorised them for all claims; and, for a new claim of a
+    representative, whom they may choose between (id → name)."""
+    if claim is not None:
+        return db.session.get(FarmerProfile, claim.farmer_id), {}
+    own = authorisations.own_profile(current_user)
+    others = authorisations.may_file_for(current_user)
+    filers = ({own.id: _("Mijn eigen bedrijf (%(name)s)", name=own.name)} if own else {}) | {
+        p.id: p.name for p in others if own is None or p.id != own.id
+    }
+    chosen = request.args.get("namens", "")
+    if chosen:
+        if not chosen.isdigit() or int(chosen) not in filers:
+            abort(404)
+        profile = own if own is not None and own.id == int(chosen) else None
+        profile = profile or next(p for p in others if p.id == int(chosen))
+    else:
+        profile = own or (others[0] if others else farmers.profile_of(current_user))
+    return profile, filers if len(filers) > 1 or own is None else {}
 
 
 @bp.route("/aanvragen/<int:claim_id>")
@@ -216,6 +265,9 @@ def claim_page(claim: Claim, refused: str = "", failed: Failed | None = None) ->
         # Officers and auditors only: the farmer must not learn of another account's KvK.
         kvk_shared=farmers.sharing_kvk(claim.farmer) if current_user.role in CHECKERS else [],
         applicant=farmers.applicant(claim.farmer) if current_user.role == Role.OFFICER else None,
+        representatives=representatives_of(claim.farmer_id, claim.id, today())
+        if current_user.role in (Role.FARMER, Role.OFFICER, Role.AUDITOR)
+        else [],
         form_errors={refused: failed.fields} if failed else {},
         form_values={refused: request.form} if failed else {},
         policy_rule=policy_rule,

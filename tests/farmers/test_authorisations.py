@@ -13,9 +13,9 @@ from faunaschade.clock import today
 from faunaschade.decisions import objections
 from faunaschade.errors import Forbidden
 from faunaschade.models import (
+    AuditEvent,
     Authorisation,
     AuthorisationSource,
-    AuditEvent,
     Claim,
     FarmerProfile,
     Parcel,
