@@ -17,6 +17,8 @@ from faunaschade.models import (
     Assessment,
     Attachment,
     AttachmentKind,
+    Authorisation,
+    AuthorisationSource,
     FarmerProfile,
     Letter,
     LetterKind,
@@ -156,6 +158,18 @@ MATRIX: dict[str, dict[str, str]] = {
     "GET /auditlog": allow("auditor", "admin"),
     "GET /auditlog/export.csv": allow("auditor", "admin"),
     "GET /mijn-gegevens.json": allow(*FARMERS),
+    "GET /machtigingen": allow(*FARMERS),
+    "POST /machtigingen": allow(*FARMERS),
+    "POST /machtigingen/<int:authorisation_id>/intrekken": allow("farmer_own"),
+    "GET /ik-handel-namens": allow(*FARMERS),
+    "GET /aanvragers/<int:profile_id>/machtigingen": allow("officer_own"),
+    "POST /aanvragers/<int:profile_id>/machtigingen": allow("officer_own"),
+    "POST /aanvragers/<int:profile_id>/machtigingen/<int:authorisation_id>/intrekken": allow(
+        "officer_own"
+    ),
+    "GET /aanvragers/<int:profile_id>/machtigingen/<int:authorisation_id>/scan": allow(
+        "officer_own"
+    ),
     # --- API ---
     "POST /api/v1/auth/token": allow(*ALL, public=True),
     "POST /api/v1/register": allow(*ALL, public=True),
@@ -209,6 +223,14 @@ MATRIX: dict[str, dict[str, str]] = {
     "POST /api/v1/payments/<int:payment_id>/webhook": allow(*ALL, public=True),
     "GET /api/v1/statistics": allow(*OFFICERS, "auditor"),
     "GET /api/v1/audit-events": allow("auditor", "admin"),
+    "GET /api/v1/authorisations": allow(*FARMERS),
+    "POST /api/v1/authorisations": allow(*FARMERS),
+    "POST /api/v1/authorisations/<int:authorisation_id>/revoke": allow("farmer_own"),
+    "GET /api/v1/farmers/<int:profile_id>/authorisations": allow("officer_own"),
+    "POST /api/v1/farmers/<int:profile_id>/authorisations": allow("officer_own"),
+    "POST /api/v1/farmers/<int:profile_id>/authorisations/<int:authorisation_id>/revoke": allow(
+        "officer_own"
+    ),
 }
 
 
@@ -220,6 +242,10 @@ BODIES: dict[str, dict] = {
     "POST /api/v1/claims/<int:claim_id>/send-back": {"reason": "Nog eens bekijken."},
     "POST /api/v1/claims/<int:claim_id>/objection": {"text": "Ik ben het er niet mee eens."},
     "POST /api/v1/claims/<int:claim_id>/proposal": {"motivation": "Conform taxatie."},
+    "POST /api/v1/farmers/<int:profile_id>/authorisations": {
+        "email": "gemachtigde@example.nl",
+        "document_date": date.today().isoformat(),
+    },
     "POST /api/v1/claims/<int:claim_id>/wolf-finding": {
         "finding": "certain",
         "visited_on": date.today().isoformat(),
@@ -311,7 +337,19 @@ def build_world(key, app, session, make_user, monkeypatch) -> dict:
     )
     # Built by another officer of the province, so officer_own may approve it (four eyes).
     batch = PaymentBatch(province="DR", built_by=second_officer.id)
-    session.add_all([attachment, letter, payment, batch])
+    # A written authorisation (with its scan) of farmer_own for a contractor outside the roles.
+    contractor = make_user("farmer")
+    scan = store_bytes(b"%PDF-1.4 machtiging %%EOF", "application/pdf")
+    authorisation = Authorisation(
+        farmer_id=profile.id,
+        representative_id=contractor.id,
+        valid_from=date.today(),
+        source=AuthorisationSource.WRITTEN,
+        document_date=date.today(),
+        document_file_id=scan.id,
+        created_by=people["officer_own"].id,
+    )
+    session.add_all([attachment, letter, payment, batch, authorisation])
     session.flush()
 
     values = {
@@ -325,6 +363,7 @@ def build_world(key, app, session, make_user, monkeypatch) -> dict:
         "payment_id": payment.id,
         "batch_id": batch.id,
         "profile_id": profile.id,
+        "authorisation_id": authorisation.id,
         "ref": payment.provider_ref,
         "lang": "en",
         "fmt": "csv",
