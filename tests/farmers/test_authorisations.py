@@ -3,6 +3,7 @@ pays, answers and objects for them; revoked or expired, the representative gets 
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 import pytest
@@ -23,10 +24,10 @@ from faunaschade.models import (
     Tenure,
 )
 from faunaschade.models.base import utcnow
-from tests.support.app import DEMO_PASSWORD, web_client
+from tests.support.app import DEMO_PASSWORD, csrf_token_from, post_form, web_client
 from tests.support.claims import claim_in_status
 from tests.support.decisions import assessed_claim
-from tests.support.farmers import claim_body
+from tests.support.farmers import claim_body, jpeg_bytes
 
 
 @pytest.fixture
@@ -392,3 +393,56 @@ def test_the_audit_log_shows_who_acted_for_whom(client, session, people, tokens,
     page = web_client(client.application, auditor).get("/auditlog")
     html = page.get_data(as_text=True)
     assert "farmer2@example.nl namens Maatschap Akkerland" in html
+
+
+def test_the_pages_name_bad_fields_and_the_officer_keeps_the_scan(client, session, people):
+    farmer = web_client(client.application, people["farmer"])
+    empty = post_form(farmer, "/machtigingen", {"email": "", "scope": "all_claims"})
+    assert empty.status_code == 422
+    assert "Controleer deze velden" in empty.get_data(as_text=True)
+    no_claim = post_form(farmer, "/machtigingen", {"email": "farmer2@example.nl", "scope": "claim"})
+    assert no_claim.status_code == 422
+    assert "Kies de aanvraag waarvoor de machtiging geldt." in no_claim.get_data(as_text=True)
+    hostile = post_form(
+        farmer,
+        "/machtigingen",
+        {"email": "farmer2@example.nl", "scope": "claim", "claim_id": "1; DROP TABLE claims"},
+    )
+    assert hostile.status_code == 422
+    staff = post_form(farmer, "/machtigingen", {"email": "officer4@example.nl"})
+    assert staff.status_code == 422 and "medewerker" in staff.get_data(as_text=True)
+    assert session.scalar(select(Authorisation)) is None
+
+    claim = assessed_claim(session, people["farmer"], people["a"], people["assessor"])
+    officer = web_client(client.application, people["a"])
+    url = f"/aanvragers/{claim.farmer_id}/machtigingen"
+    page = officer.get(url)
+    assert page.status_code == 200 and "Maatschap Akkerland" in page.get_data(as_text=True)
+    assert web_client(client.application, people["nh"]).get(url).status_code == 404
+    form = {
+        "email": "adviseur@example.nl",
+        "scope": "claim",
+        "claim_id": str(claim.id),
+        "valid_from": today().isoformat(),
+        "document_date": today().isoformat(),
+    }
+    token = csrf_token_from(page.get_data(as_text=True))
+    bad = officer.post(
+        url,
+        data={**form, "csrf_token": token, "file": (io.BytesIO(b"geen scan"), "scan.txt")},
+        content_type="multipart/form-data",
+    )
+    assert bad.status_code == 422 and "Alleen een PDF of een foto" in bad.get_data(as_text=True)
+    stored = officer.post(
+        url,
+        data={**form, "csrf_token": token, "file": (io.BytesIO(jpeg_bytes()), "scan.jpg")},
+        content_type="multipart/form-data",
+    )
+    assert stored.status_code == 302
+    authorisation = session.scalar(select(Authorisation))
+    assert authorisation.source == AuthorisationSource.WRITTEN
+    assert authorisation.claim_id == claim.id and authorisation.document_file_id
+    scan = officer.get(f"{url}/{authorisation.id}/scan")
+    assert scan.status_code == 200 and scan.data == jpeg_bytes()
+    claim_page = officer.get(f"/aanvragen/{claim.id}").get_data(as_text=True)
+    assert "Adviseur" in claim_page
