@@ -48,6 +48,7 @@ from faunaschade.models.payments import (
     PaymentBatchItem,
     PaymentStatus,
 )
+from faunaschade.models.penalties import DefaultNotice, PenaltyDecision
 from faunaschade.models.users import AuthToken, Role, TokenKind, User, UserProvince
 
 __all__ = [
@@ -70,6 +71,7 @@ __all__ = [
     "ClaimStatus",
     "CompletionNote",
     "Decision",
+    "DefaultNotice",
     "FarmerProfile",
     "IdempotencyKey",
     "JobRecord",
@@ -87,6 +89,7 @@ __all__ = [
     "PaymentBatchClaim",
     "PaymentBatchItem",
     "PaymentStatus",
+    "PenaltyDecision",
     "PriceSource",
     "Proposal",
     "ProposalStatus",
