@@ -23,6 +23,7 @@ from faunaschade.claims.decision_term import term_ends_on, term_passed
 from faunaschade.clock import today
 from faunaschade.errors import Conflict, Forbidden
 from faunaschade.extensions import db
+from faunaschade.i18n import language
 from faunaschade.letters import operations as letters
 from faunaschade.models import (
     Claim,
@@ -35,7 +36,7 @@ from faunaschade.models import (
 )
 from faunaschade.models.next_due import DECISION_DUE_STATUSES
 from faunaschade.models.penalties import effective_notice, penalty_decision
-from faunaschade.money import dutch_date
+from faunaschade.money import written_date
 from faunaschade.notifications import operations as notifications
 from faunaschade.rules import dwangsom
 
@@ -51,6 +52,11 @@ def _penalty(
             as_of=as_of,
         )
     )
+
+
+def _day(day: date | None) -> str:
+    # A date in words in the reader's language (the API's and the page's).
+    return written_date(day, language()) if day else "—"
 
 
 def send_default_notice(claim: Claim, farmer: User) -> DefaultNotice:
@@ -73,8 +79,8 @@ def send_default_notice(claim: Claim, farmer: User) -> DefaultNotice:
                 "U hebt de provincie al in gebreke gesteld: ingebrekestelling %(id)s, ontvangen "
                 "op %(day)s; de dwangsom loopt vanaf %(first)s.",
                 id=first.id,
-                day=dutch_date(first.received_on),
-                first=dutch_date(first.first_penalty_day),
+                day=_day(first.received_on),
+                first=_day(first.first_penalty_day),
             ),
             code="default_notice_exists",
         )
@@ -119,15 +125,15 @@ def notice_message(notice: DefaultNotice) -> str:
             "Uw ingebrekestelling is ontvangen op %(day)s, maar de beslistermijn loopt nog tot en "
             "met %(end)s. Ze is daarom voorbarig en geeft geen recht op een dwangsom. Heeft u na "
             "die dag nog geen besluit, dan kunt u de provincie opnieuw in gebreke stellen.",
-            day=dutch_date(notice.received_on),
-            end=dutch_date(notice.term_ends_on),
+            day=_day(notice.received_on),
+            end=_day(notice.term_ends_on),
         )
     return _(
         "Uw ingebrekestelling is ontvangen op %(day)s. Neemt de provincie niet binnen twee weken "
         "een besluit, dan is zij u vanaf %(first)s een dwangsom verschuldigd voor elke dag dat "
         "het besluit uitblijft (ten hoogste 42 dagen, Awb artikel 4:17).",
-        day=dutch_date(notice.received_on),
-        first=dutch_date(notice.first_penalty_day),
+        day=_day(notice.received_on),
+        first=_day(notice.first_penalty_day),
     )
 
 
