@@ -86,7 +86,11 @@ def send_default_notice(claim: Claim, farmer: User) -> DefaultNotice:
         )
     received = today()
     term_end = term_ends_on(claim, received)
-    assert term_end is not None  # a claim awaiting its decision has a term
+    if term_end is None:  # a claim from before the backstop was kept
+        raise Conflict(
+            _("Voor deze aanvraag is geen beslistermijn vastgelegd; neem contact op."),
+            code="no_decision_term",
+        )
     notice = DefaultNotice(
         claim_id=claim.id,
         sent_by=farmer.id,

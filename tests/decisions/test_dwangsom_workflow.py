@@ -112,7 +112,7 @@ def test_a_second_effective_notice_is_refused_naming_the_first(client, people, l
     assert f"ingebrekestelling {first.json['id']}" in again.json["error"]["message"]
 
 
-def test_only_the_farmer_of_an_undecided_claim_and_no_fields(client, people, late_claim):
+def test_only_the_farmer_of_an_undecided_claim_and_no_fields(client, session, people, late_claim):
     _, tokens = people
     claim = late_claim(today() - timedelta(days=1))
     assert _notice(client, tokens, claim, "farmer2").status_code == 404
@@ -128,6 +128,13 @@ def test_only_the_farmer_of_an_undecided_claim_and_no_fields(client, people, lat
         f"/api/v1/claims/{claim.id}/default-notice", json=[1], headers=tokens["farmer"]
     )
     assert not_object.status_code == 422
+    claim.backstop_deadline = None  # an old claim without a recorded term: refused, no 500
+    session.flush()
+    refused = _notice(client, tokens, claim)
+    assert refused.status_code == 409, refused.json
+    assert refused.json["error"]["code"] == "no_decision_term"
+    claim.backstop_deadline = today() - timedelta(days=1)
+    session.flush()
     _decide(client, tokens, claim)
     decided = _notice(client, tokens, claim)
     assert decided.status_code == 409 and decided.json["error"]["code"] == "not_awaiting_decision"
