@@ -11,7 +11,7 @@ from flask_smorest import Blueprint
 from faunaschade.access import get_claim_in_scope_or_404, roles_required
 from faunaschade.api.answers import commits
 from faunaschade.api.idempotency import idempotent
-from faunaschade.decisions import calculation, delays, objections
+from faunaschade.decisions import calculation, delays, objections, penalties
 from faunaschade.decisions import operations as decisions
 from faunaschade.errors import NotFound
 from faunaschade.extensions import db
@@ -25,6 +25,8 @@ from faunaschade.models import (
 from faunaschade.schemas.decisions import (
     ApprovedSchema,
     DecisionSchema,
+    DefaultNoticeInSchema,
+    DefaultNoticeSchema,
     DelayNoticeInSchema,
     ObjectionInSchema,
     ObjectionOutSchema,
@@ -122,6 +124,27 @@ def delay_notice(data: dict[str, Any], claim_id: int) -> Letter:
     )
     db.session.flush()  # @idempotent commits with the answer
     return letter
+
+
+@bp.route("/<int:claim_id>/default-notice", methods=["POST"])
+@roles_required(Role.FARMER)
+@idempotent
+@bp.arguments(DefaultNoticeInSchema)
+@bp.response(201, DefaultNoticeSchema)
+def default_notice(data: dict[str, Any], claim_id: int) -> dict[str, Any]:
+    """Give notice of default (ingebrekestelling, Awb 4:17): the decision is late. Before the
+    decision term has passed it is recorded as premature and gives no dwangsom."""
+    notice = penalties.send_default_notice(get_claim_in_scope_or_404(claim_id), current_user)
+    db.session.flush()  # @idempotent commits with the answer
+    return {
+        "id": notice.id,
+        "claim_id": notice.claim_id,
+        "received_on": notice.received_on,
+        "term_ends_on": notice.term_ends_on,
+        "premature": notice.premature,
+        "first_penalty_day": notice.first_penalty_day,
+        "message": penalties.notice_message(notice),
+    }
 
 
 @bp.route("/<int:claim_id>/calculation-preview", methods=["GET"])

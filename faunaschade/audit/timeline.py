@@ -4,16 +4,16 @@ the page's language; a status change shows the reason stored with it, which is D
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from faunaschade.documents.context import KIND_TITLES
 from faunaschade.extensions import db
-from faunaschade.i18n import N_
+from faunaschade.i18n import N_, language
 from faunaschade.models import AuditEvent, Claim
-from faunaschade.money import format_eur
+from faunaschade.money import format_eur, written_date
 
 #: Dutch name of each letter kind, by its code.
 LETTER_NAMES = {kind.value: title for kind, title in KIND_TITLES.items()}
@@ -35,6 +35,20 @@ class TimelineEntry:
     at: datetime
     #: What happened, in plain words.
     text: str
+
+
+def _late_decision(action: str, data: dict) -> str:
+    """A notice of default or a penalty decision (Awb 4:17, 4:18) in words."""
+    if action == "penalty_decision.taken":
+        return _(
+            "Dwangsom vastgesteld: %(amount)s (kenmerk %(kenmerk)s)",
+            amount=format_eur(data.get("amount")),
+            kenmerk=data.get("kenmerk", ""),
+        )
+    if data.get("premature") or not data.get("first_penalty_day"):
+        return _("Ingebrekestelling ontvangen (voorbarig: de beslistermijn liep nog)")
+    first = written_date(date.fromisoformat(data["first_penalty_day"]), language())
+    return _("Ingebrekestelling ontvangen; de dwangsom loopt vanaf %(day)s", day=first)
 
 
 def describe(event: AuditEvent) -> str | None:
@@ -62,6 +76,8 @@ def describe(event: AuditEvent) -> str | None:
             if event.action == "letter.stored"
             else _("Brief in voorbereiding: %(name)s", name=name)
         )
+    if event.action in ("default_notice.received", "penalty_decision.taken"):
+        return _late_decision(event.action, data)
     if event.action == "notification.queued":
         return _("E-mail verstuurd")
     return None

@@ -98,7 +98,10 @@ def complete_claim(claim: Claim, actor: User, note: str = "") -> Claim:
     late = request is not None and day > request.deadline
     if request is not None and claim.backstop_deadline is not None:
         stop = min(day, request.deadline)
-        claim.backstop_deadline += timedelta(days=max((stop - request.requested_on).days, 0))
+        stood_still = timedelta(days=max((stop - request.requested_on).days, 0))
+        claim.backstop_deadline += stood_still
+        if claim.term_extended_to is not None:  # a delay notice's date stands still as well
+            claim.term_extended_to += stood_still
     claim.completion_deadline = None
     written = None
     if note.strip():

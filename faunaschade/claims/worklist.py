@@ -14,7 +14,7 @@ from faunaschade import rules
 from faunaschade.access import claims_in_scope
 from faunaschade.clock import today
 from faunaschade.extensions import db
-from faunaschade.i18n import N_
+from faunaschade.i18n import N_, language
 from faunaschade.models import (
     Assessment,
     AssessmentStatus,
@@ -28,6 +28,7 @@ from faunaschade.models import (
     Zienswijze,
 )
 from faunaschade.models.next_due import BACKSTOP_STATUSES, assessment_due
+from faunaschade.money import written_date
 
 S = ClaimStatus
 #: What an officer has work on; the default of the status filter.
@@ -184,8 +185,11 @@ def queue_query(user: User, filters: dict[str, Any], on: date | None = None) -> 
         # overdue_condition(on) in one indexed column: some deadline has passed exactly when
         # the earliest one has.
         query = query.where(Claim.next_due_at < on)
-    # Most urgent first, claims without a running deadline last: the order of the index.
-    return query.order_by(Claim.next_due_at.asc().nulls_last(), Claim.id)
+    # Most urgent first: a running dwangsom (the farmer gave notice of default) before any
+    # deadline, claims without a running deadline last: the order of the index.
+    return query.order_by(
+        Claim.penalty_from.asc().nulls_last(), Claim.next_due_at.asc().nulls_last(), Claim.id
+    )
 
 
 @dataclass(frozen=True)
@@ -203,6 +207,21 @@ class QueueRow:
     def overdue(self) -> bool:
         """Some deadline has passed."""
         return any(d.state == "overdue" for d in self.deadlines)
+
+    @property
+    def penalty_from(self) -> date | None:
+        """The farmer gave notice of default: the dwangsom runs from this day (Awb 4:17)."""
+        return self.claim.penalty_from
+
+    @property
+    def penalty_text(self) -> str | None:
+        """ "Ingebreke gesteld — dwangsom loopt vanaf …", in the page's language."""
+        if self.claim.penalty_from is None:
+            return None
+        return gettext(
+            "Ingebreke gesteld — dwangsom loopt vanaf %(day)s",
+            day=written_date(self.claim.penalty_from, language()),
+        )
 
 
 @dataclass(frozen=True)
@@ -226,6 +245,7 @@ ROW_COLUMNS = (
     Claim.zienswijze_deadline,
     Claim.decision_target,
     Claim.backstop_deadline,
+    Claim.penalty_from,
 )
 
 

@@ -61,6 +61,7 @@ def send_delay_notice(claim: Claim, officer: User, expected_on: date | None = No
     if expected <= today():
         raise ValidationFailed(fields={"expected_on": [_("Kies een datum in de toekomst.")]})
     claim.decision_target = expected
+    claim.term_extended_to = expected  # the decision term now ends then (claims.decision_term)
     letter = letters.request_letter(claim, LetterKind.DELAY_NOTICE, actor=officer)
     audit.record(
         "claim.delay_notice",

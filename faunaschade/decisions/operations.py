@@ -16,7 +16,7 @@ from faunaschade.assessments.zienswijze import zienswijze_settled
 from faunaschade.audit import chain as audit
 from faunaschade.claims import workflow
 from faunaschade.clock import today
-from faunaschade.decisions import objections
+from faunaschade.decisions import objections, penalties
 from faunaschade.decisions.calculation import calculate_claim
 from faunaschade.decisions.delays import needs_delay_notice
 from faunaschade.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -224,6 +224,7 @@ def approve_proposal(proposal: Proposal, officer: User) -> Decision:
     kind = LetterKind.OBJECTION_DECISION if previous else LetterKind.DECISION
     letters.request_letter(claim, kind, decision=decision, actor=officer)
     notifications.notify(notifications.NotificationKind.DECISION, claim, actor=officer)
+    penalties.decide_penalty(claim, decision, officer)  # after a notice of default (Awb 4:18)
     return decision
 
 

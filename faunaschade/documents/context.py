@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask import current_app
+from sqlalchemy import select
 
 from faunaschade.clock import local_day, today
 from faunaschade.documents.assessment_letters import assessment_confirmation, completion_request
@@ -16,6 +17,7 @@ from faunaschade.documents.decision_context import decision_letter
 from faunaschade.documents.delay_context import delay_notice
 from faunaschade.documents.letterhead import PostalAddress, Sender, Signatory, province_letters
 from faunaschade.documents.livestock_letters import livestock_confirmation, livestock_decision
+from faunaschade.documents.penalty_context import penalty_letter
 from faunaschade.extensions import db
 from faunaschade.models import (
     Claim,
@@ -25,6 +27,7 @@ from faunaschade.models import (
     FarmerProfile,
     Letter,
     LetterKind,
+    PenaltyDecision,
 )
 from faunaschade.models.authorisations import representatives_of
 from faunaschade.provinces import PROVINCES
@@ -40,6 +43,7 @@ KIND_CODES: dict[LetterKind, str] = {
     LetterKind.DELAY_NOTICE: "V",
     LetterKind.DECISION: "B",
     LetterKind.OBJECTION_DECISION: "BB",
+    LetterKind.PENALTY_DECISION: "D",
 }
 
 #: Dutch name of each letter, also used in download file names.
@@ -50,6 +54,7 @@ KIND_TITLES: dict[LetterKind, str] = {
     LetterKind.DELAY_NOTICE: "verdagingsbericht",
     LetterKind.DECISION: "besluit",
     LetterKind.OBJECTION_DECISION: "beslissing op bezwaar",
+    LetterKind.PENALTY_DECISION: "beschikking dwangsom",
 }
 
 
@@ -120,6 +125,13 @@ def _letter_kenmerk(letter: Letter, claim: Claim) -> str:
     if letter.decision_id is not None:
         decision = db.session.get(Decision, letter.decision_id)
         return decision.kenmerk + (f"/{letter.version}" if letter.version > 1 else "")
+    if letter.kind == LetterKind.PENALTY_DECISION:  # the penalty decision's own kenmerk
+        made = db.session.scalar(
+            select(PenaltyDecision.kenmerk)
+            .where(PenaltyDecision.claim_id == claim.id)
+            .order_by(PenaltyDecision.id.desc())
+        )
+        return f"{made}" + (f"/{letter.version}" if letter.version > 1 else "")
     return kenmerk(claim.reference, letter.kind, letter.version)
 
 
@@ -198,6 +210,7 @@ BUILDERS[LetterKind.DECISION] = BUILDERS[LetterKind.OBJECTION_DECISION] = decisi
 BUILDERS[LetterKind.DELAY_NOTICE] = delay_notice
 BUILDERS[LetterKind.COMPLETION_REQUEST] = completion_request
 BUILDERS[LetterKind.ASSESSMENT_CONFIRMATION] = assessment_confirmation
+BUILDERS[LetterKind.PENALTY_DECISION] = penalty_letter
 
 
 def template_for(kind: LetterKind) -> str:

@@ -28,6 +28,7 @@ from faunaschade.documents.context import (
 from faunaschade.documents.decision_context import LEGAL_BASIS, DecisionLetter, StepLine
 from faunaschade.documents.delay_context import DelayNotice
 from faunaschade.documents.letterhead import province_letters
+from faunaschade.documents.penalty_context import PenaltyLetter, PenaltyRow
 from faunaschade.documents.render import render_pdf
 from faunaschade.models import LetterKind
 
@@ -159,6 +160,29 @@ def _assessment_confirmation() -> AssessmentConfirmation:
     )
 
 
+def _penalty() -> PenaltyLetter:
+    rows = (
+        PenaltyRow(14, Decimal("23.00"), Decimal("322.00"), "Awb art. 4:17 lid 2"),
+        PenaltyRow(6, Decimal("35.00"), Decimal("210.00"), "Awb art. 4:17 lid 2"),
+    )
+    return PenaltyLetter(
+        kenmerk="FS-2025-000123-D1",
+        decision_kenmerk="FS-2025-000123-B1",
+        decision_date=date(2025, 6, 16),
+        received_on=date(2025, 5, 12),
+        term_ends_on=date(2025, 5, 2),
+        first_day=date(2025, 5, 27),
+        last_day=date(2025, 6, 15),
+        days=20,
+        amount=Decimal("532.00"),
+        maximum_reached=False,
+        rows=rows,
+        masked_iban="NL91 **** **** **43 00",
+        objection_deadline=date(2025, 7, 28),
+        source="Awb art. 4:17 lid 1-3",
+    )
+
+
 def sample_letters() -> dict[LetterKind, tuple[str, dict[str, Any]]]:
     """Every letter kind's template and a fixed context for it."""
     contexts: dict[LetterKind, Any] = {
@@ -181,6 +205,7 @@ def sample_letters() -> dict[LetterKind, tuple[str, dict[str, Any]]]:
         ),
         LetterKind.DECISION: _decision(on_objection=False),
         LetterKind.OBJECTION_DECISION: _decision(on_objection=True),
+        LetterKind.PENALTY_DECISION: _penalty(),
     }
     kenmerken = {
         LetterKind.DECISION: "FS-2025-000123-B1",

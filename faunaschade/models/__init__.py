@@ -49,6 +49,7 @@ from faunaschade.models.payments import (
     PaymentBatchItem,
     PaymentStatus,
 )
+from faunaschade.models.penalties import DefaultNotice, PenaltyDecision
 from faunaschade.models.users import AuthToken, Role, TokenKind, User, UserProvince
 
 __all__ = [
@@ -73,6 +74,7 @@ __all__ = [
     "ClaimStatus",
     "CompletionNote",
     "Decision",
+    "DefaultNotice",
     "FarmerProfile",
     "IdempotencyKey",
     "JobRecord",
@@ -90,6 +92,7 @@ __all__ = [
     "PaymentBatchClaim",
     "PaymentBatchItem",
     "PaymentStatus",
+    "PenaltyDecision",
     "PriceSource",
     "Proposal",
     "ProposalStatus",

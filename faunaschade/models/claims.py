@@ -100,6 +100,9 @@ class Claim(CreatedMixin, db.Model):
         # The officer's queue reads its first page along this index (ORDER BY next_due_at
         # NULLS LAST, id), however many open claims there are.
         Index("ix_claims_next_due_at_id", "next_due_at", "id"),
+        # ... and with a running dwangsom first (ORDER BY penalty_from NULLS LAST, next_due_at
+        # NULLS LAST, id): a claim whose farmer gave notice of default heads the queue.
+        Index("ix_claims_queue_order", "penalty_from", "next_due_at", "id"),
     )
 
     #: Surrogate key.
@@ -143,6 +146,12 @@ class Claim(CreatedMixin, db.Model):
     decision_target: Mapped[date | None] = mapped_column(Date)
     #: Awb backstop (8 weeks after submission): a delay notice is due before it.
     backstop_deadline: Mapped[date | None] = mapped_column(Date, index=True)
+    #: The decision term's end as the delay notice set it (Awb 4:14), moved on by a later
+    #: completion request like the backstop (Awb 4:15); None without a delay notice.
+    term_extended_to: Mapped[date | None] = mapped_column(Date)
+    #: First penalty day of the effective notice of default while the claim is undecided (the
+    #: queue sorts these first); None otherwise. Kept by decisions.penalties and models.next_due.
+    penalty_from: Mapped[date | None] = mapped_column(Date)
     #: The earliest deadline an officer or assessor must meet in the current status (what the
     #: queue sorts on); None when none runs. Kept by models.next_due on every flush.
     next_due_at: Mapped[date | None] = mapped_column(Date)

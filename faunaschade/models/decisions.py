@@ -195,6 +195,8 @@ class LetterKind(enum.StrEnum):
     DECISION = "decision"
     #: Decision on objection (beslissing op bezwaar).
     OBJECTION_DECISION = "objection_decision"
+    #: Dwangsom-beschikking (Awb 4:18) after a late decision.
+    PENALTY_DECISION = "penalty_decision"
 
 
 class LetterStatus(enum.StrEnum):

@@ -3,9 +3,11 @@
 The definition is one SQL expression, `next_due_expression()`: the earliest deadline an officer
 or assessor must meet in the claim's current status (completion when incomplete, the assessment
 report when an assessment is ordered, the target decision date when assessed or proposed, and
-the Awb backstop while the decision term runs). `refresh_next_due()` stores it for many claims in
-one UPDATE (after a bulk load, in the migration); the flush hook below keeps it current for
-every change made through the ORM, so no use case has to remember it:
+the Awb backstop while the decision term runs). A claim whose farmer gave notice of default
+sorts before all of these on its own column, `claims.penalty_from`, which this hook clears once
+the claim leaves the statuses in which a decision is due. `refresh_next_due()` stores it for many
+claims in one UPDATE (after a bulk load, in the migration); the flush hook below keeps it current
+for every change made through the ORM, so no use case has to remember it:
 
 - a claim whose status or deadlines change gets the value in its own INSERT/UPDATE, worked out
   in Python by `next_due_of()` (the same rules), unless it waits for an assessment report;
@@ -28,6 +30,9 @@ from faunaschade.models.claims import Claim, ClaimStatus
 S = ClaimStatus
 #: The Awb decision term runs in these statuses (it stands still while incomplete, Awb 4:15).
 BACKSTOP_STATUSES = (S.SUBMITTED, S.ASSESSMENT_ORDERED, S.ASSESSED, S.PROPOSED)
+#: Statuses of a claim in behandeling that still waits for its first decision: a notice of
+#: default can be given, and its penalty runs (claims.decision_term, decisions.penalties).
+DECISION_DUE_STATUSES = (S.SUBMITTED, S.INCOMPLETE, S.ASSESSMENT_ORDERED, S.ASSESSED, S.PROPOSED)
 #: Statuses whose primary deadline is the target decision date.
 DECISION_STATUSES = (S.ASSESSED, S.PROPOSED)
 #: The claim's own columns the value derives from (the assessments' due dates aside).
@@ -120,6 +125,13 @@ _PENDING = "next_due_refresh"
 def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
     pending: set[Any] = session.info.setdefault(_PENDING, set())
     for obj in (*session.new, *session.dirty):
+        if (
+            isinstance(obj, Claim)
+            and _changed(obj, ("status",))
+            and obj.status not in DECISION_DUE_STATUSES
+            and obj.penalty_from is not None
+        ):
+            obj.penalty_from = None  # decided (or withdrawn): its dwangsom no longer runs
         if isinstance(obj, Claim) and (obj in session.new or _changed(obj, CLAIM_FACTS)):
             if obj.status == S.ASSESSMENT_ORDERED:
                 pending.add(obj)  # its id may only exist after the INSERT

@@ -231,6 +231,8 @@ class BatchItemKind(enum.StrEnum):
     PAYOUT = "payout"
     #: Refund of the leges.
     LEGES_REFUND = "leges_refund"
+    #: The dwangsom of a late decision (Awb 4:17), as its penalty decision fixed it.
+    DWANGSOM = "dwangsom"
 
 
 class PaymentBatchItem(db.Model):
@@ -256,7 +258,7 @@ class PaymentBatchItem(db.Model):
     decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id"), index=True)
     #: The claim (for tracing and the paid transition).
     claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id"), index=True)
-    #: payout or leges_refund.
+    #: payout, leges_refund or dwangsom.
     kind: Mapped[BatchItemKind] = mapped_column(enum_type(BatchItemKind, "batch_item_kind"))
     #: Amount transferred.
     amount: Mapped[Decimal] = mapped_column(Money)
@@ -266,7 +268,8 @@ class PaymentBatchItem(db.Model):
     creditor_name: Mapped[str] = mapped_column(String(70))
     #: Creditor IBAN as approved: a later change of the farmer's IBAN needs a new batch.
     creditor_iban: Mapped[str] = mapped_column(String(34))
-    #: Unstructured remittance information (Ustrd) with the decision's kenmerk.
+    #: Unstructured remittance information (Ustrd) with the decision's (or the penalty
+    #: decision's) kenmerk.
     remittance: Mapped[str] = mapped_column(String(140))
 
     entry: Mapped[PaymentBatchClaim] = relationship(back_populates="items")

@@ -24,6 +24,8 @@ class NotificationKind(enum.StrEnum):
     ASSESSMENT_CONFIRMATION = "assessment_confirmation"
     #: A decision (or a decision on objection) was taken.
     DECISION = "decision"
+    #: The penalty for a late decision was fixed (dwangsom-beschikking, Awb 4:18).
+    PENALTY_DECISION = "penalty_decision"
 
 
 def notification_job_id(kind: NotificationKind, claim: Claim) -> str:

@@ -18,11 +18,21 @@ from sqlalchemy import select
 
 from faunaschade.extensions import db
 from faunaschade.jobs.core import job
-from faunaschade.models import Claim, ClaimKind, ClaimStatus, Decision, JobRecord, Outcome, User
+from faunaschade.models import (
+    Claim,
+    ClaimKind,
+    ClaimStatus,
+    Decision,
+    JobRecord,
+    Outcome,
+    PenaltyDecision,
+    User,
+)
 from faunaschade.money import format_eur, written_date, written_moment
 from faunaschade.notifications.mail import send_email, sender_domain
 from faunaschade.notifications.operations import NotificationKind
 from faunaschade.provinces import PROVINCES
+from faunaschade.rules import objection_deadline
 
 log = logging.getLogger(__name__)
 _ENV_KEY = "faunaschade.mail_templates"
@@ -52,6 +62,8 @@ def send_notification(
         context |= {"name": recipient.name or recipient.email, "on_behalf_of": farmer.name}
     if kind == "decision":
         context |= decision_context(claim, language)
+    if kind == "penalty_decision":
+        context |= penalty_context(claim, language)
     subject, text = render(kind, context, language)
     send_email(
         recipient.email,
@@ -112,6 +124,24 @@ def decision_context(claim: Claim, language: str = "nl") -> dict[str, Any]:
         "decided_on": _day(decision.decided_on, language),
         "objection_deadline": _day(decision.objection_deadline, language),
         "on_objection": decision.supersedes_id is not None,
+    }
+
+
+def penalty_context(claim: Claim, language: str = "nl") -> dict[str, Any]:
+    """The claim's penalty decision (dwangsom, Awb 4:18) as plain values."""
+    made = db.session.scalar(
+        select(PenaltyDecision)
+        .where(PenaltyDecision.claim_id == claim.id)
+        .order_by(PenaltyDecision.id.desc())
+    )
+    if made is None:
+        raise LookupError(f"claim {claim.id} has no penalty decision to announce")
+    return {
+        "penalty_kenmerk": made.kenmerk,
+        "penalty_decided_on": _day(made.decided_on, language),
+        "penalty_days": made.days,
+        "penalty_amount": format_eur(made.amount),
+        "penalty_objection_deadline": _day(objection_deadline(made.decided_on), language),
     }
 
 

@@ -9,7 +9,15 @@ from flask import current_app
 from sqlalchemy import distinct, func, select
 
 from faunaschade.extensions import db
-from faunaschade.models import Claim, Decision, PaymentBatch, PaymentBatchItem, User
+from faunaschade.models import (
+    BatchItemKind,
+    Claim,
+    Decision,
+    PaymentBatch,
+    PaymentBatchItem,
+    PenaltyDecision,
+    User,
+)
 from faunaschade.payouts import sepa
 from faunaschade.payouts.batches import status_name
 from faunaschade.provinces import PROVINCES
@@ -66,9 +74,15 @@ def summaries(batches: list[PaymentBatch]) -> list[dict[str, Any]]:
 def batch_view(batch: PaymentBatch) -> dict[str, Any]:
     """One batch with its debtor and every transfer traced to claim and decision."""
     rows = db.session.execute(
-        select(PaymentBatchItem, Claim.reference, Decision.kenmerk)
+        select(PaymentBatchItem, Claim.reference, Decision.kenmerk, PenaltyDecision.kenmerk)
         .join(Claim, Claim.id == PaymentBatchItem.claim_id)
         .join(Decision, Decision.id == PaymentBatchItem.decision_id)
+        # A dwangsom is traced to its penalty decision's kenmerk, as its remittance names it.
+        .outerjoin(
+            PenaltyDecision,
+            (PenaltyDecision.claim_id == PaymentBatchItem.claim_id)
+            & (PaymentBatchItem.kind == BatchItemKind.DWANGSOM),
+        )
         .where(PaymentBatchItem.batch_id == batch.id)
         .order_by(PaymentBatchItem.id)
     ).all()
@@ -82,7 +96,7 @@ def batch_view(batch: PaymentBatch) -> dict[str, Any]:
                 "claim_id": item.claim_id,
                 "claim_reference": reference,
                 "decision_id": item.decision_id,
-                "kenmerk": kenmerk,
+                "kenmerk": penalty_kenmerk or kenmerk,
                 "kind": item.kind.value,
                 "amount": item.amount,
                 "end_to_end_id": item.end_to_end_id,
@@ -90,6 +104,6 @@ def batch_view(batch: PaymentBatch) -> dict[str, Any]:
                 "creditor_iban": item.creditor_iban,
                 "remittance": item.remittance,
             }
-            for item, reference, kenmerk in rows
+            for item, reference, kenmerk, penalty_kenmerk in rows
         ],
     }

@@ -1,7 +1,8 @@
 """Payment batches: officer A builds one per province, officer B approves, the pain.001 follows.
 
-Each transfer pays one amount of one decision: the payout and the leges refund are separate
-transfers (README, "Payment batches"). Marking the batch paid moves its claims to `paid`.
+Each transfer pays one amount of one decision: the payout, the leges refund and the dwangsom of a
+late decision (its penalty decision, Awb 4:18) are separate transfers (README, "Payment
+batches"). Marking the batch paid moves its claims to `paid`.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from decimal import Decimal
 from flask import current_app
 from flask_babel import gettext as _
 from sepaxml.validation import ValidationError as SepaValidationError
-from sqlalchemy import Select, exists, false, select
+from sqlalchemy import ColumnElement, Select, exists, false, select
 
 from faunaschade.audit import chain as audit
 from faunaschade.claims import workflow
@@ -30,6 +31,7 @@ from faunaschade.models import (
     PaymentBatch,
     PaymentBatchClaim,
     PaymentBatchItem,
+    PenaltyDecision,
     Role,
     User,
 )
@@ -83,8 +85,14 @@ def _check_officer(officer: User, province: str) -> None:
         raise NotFound(_("Betaalbatch niet gevonden."))
 
 
+def _dwangsom_due() -> ColumnElement[bool]:
+    """SQL: the claim's penalty decision fixed a dwangsom above zero."""
+    return exists().where(PenaltyDecision.claim_id == Claim.id, PenaltyDecision.amount > 0)
+
+
 def payable(province: str) -> list[tuple[Claim, Decision, FarmerProfile]]:
-    """Decided claims of the province with money due and no open or paid batch, oldest first."""
+    """Decided claims of the province with money due and no open or paid batch, oldest first;
+    a dwangsom alone is money due too (a rejected claim decided late)."""
     in_a_batch = exists().where(PaymentBatchClaim.live_claim_id == Claim.id)
     query = (
         select(Claim, Decision, FarmerProfile)
@@ -93,7 +101,7 @@ def payable(province: str) -> list[tuple[Claim, Decision, FarmerProfile]]:
         .where(
             Claim.province == province,
             Claim.status == ClaimStatus.DECIDED,
-            (Decision.payout > 0) | (Decision.leges_refund > 0),
+            (Decision.payout > 0) | (Decision.leges_refund > 0) | _dwangsom_due(),
             FarmerProfile.erased_at.is_(None),
             ~in_a_batch,
         )
@@ -102,12 +110,25 @@ def payable(province: str) -> list[tuple[Claim, Decision, FarmerProfile]]:
     return [tuple(row) for row in db.session.execute(query)]
 
 
-def _transfers(decision: Decision) -> list[tuple[BatchItemKind, Decimal]]:
-    amounts = (
-        (BatchItemKind.PAYOUT, decision.payout),
-        (BatchItemKind.LEGES_REFUND, decision.leges_refund),
+def _transfers(
+    decision: Decision, penalty: PenaltyDecision | None = None
+) -> list[tuple[BatchItemKind, Decimal, str]]:
+    """Kind, amount and the kenmerk its remittance names, of each transfer due."""
+    amounts = [
+        (BatchItemKind.PAYOUT, decision.payout, decision.kenmerk),
+        (BatchItemKind.LEGES_REFUND, decision.leges_refund, decision.kenmerk),
+    ]
+    if penalty is not None:
+        amounts.append((BatchItemKind.DWANGSOM, penalty.amount, penalty.kenmerk))
+    return [(kind, amount, kenmerk) for kind, amount, kenmerk in amounts if amount > 0]
+
+
+def _penalties(claim_ids: list[int]) -> dict[int, PenaltyDecision]:
+    """The penalty decisions of these claims, by claim (one statement)."""
+    found = db.session.scalars(
+        select(PenaltyDecision).where(PenaltyDecision.claim_id.in_(claim_ids))
     )
-    return [(kind, amount) for kind, amount in amounts if amount > 0]
+    return {penalty.claim_id: penalty for penalty in found}
 
 
 #: The largest total a batch can hold (Money is Numeric(12, 2)). Each payout fits on its own;
@@ -116,7 +137,7 @@ MAX_BATCH_TOTAL = Decimal("9999999999.99")
 
 
 def build_batch(province: str, officer: User) -> PaymentBatch:
-    """Officer A gathers the province's decided, unpaid grants and due leges refunds."""
+    """Officer A gathers the province's decided, unpaid grants, leges refunds and dwangsommen."""
     if province not in PROVINCES:
         raise ValidationFailed(fields={"province": [_("Onbekende provincie.")]})
     if officer.role != Role.OFFICER:
@@ -138,15 +159,17 @@ def build_batch(province: str, officer: User) -> PaymentBatch:
     db.session.add(batch)
     db.session.flush()
     room = MAX_BATCH_TOTAL
+    penalties = _penalties([claim.id for claim, _decision, _profile in rows])
     for claim, decision, profile in rows:
-        amount = sum((a for _, a in _transfers(decision)), ZERO)
+        transfers = _transfers(decision, penalties.get(claim.id))
+        amount = sum((a for _, a, _ in transfers), ZERO)
         if amount > room:
             continue  # it does not fit this batch's total: it waits for the next batch
         room -= amount
         entry = PaymentBatchClaim(
             batch_id=batch.id, claim_id=claim.id, decision_id=decision.id, live_claim_id=claim.id
         )
-        for kind, amount in _transfers(decision):
+        for kind, amount, kenmerk in transfers:
             entry.items.append(
                 PaymentBatchItem(
                     batch_id=batch.id,
@@ -157,7 +180,7 @@ def build_batch(province: str, officer: User) -> PaymentBatch:
                     end_to_end_id=sepa.end_to_end_id(batch.id, decision.id, kind.value),
                     creditor_name=profile.name[: sepa.MAX_NAME],
                     creditor_iban=profile.iban,
-                    remittance=sepa.remittance(kind.value, decision.kenmerk),
+                    remittance=sepa.remittance(kind.value, kenmerk),
                 )
             )
         db.session.add(entry)

@@ -23,10 +23,11 @@ SCHEMA = "pain.001.001.03"
 MAX_ID, MAX_REMITTANCE, MAX_NAME = 35, 140, 70
 #: Bank code of the illustrative development accounts (config.py); no bank has it.
 ILLUSTRATIVE_BANK = "FAUN"
-KIND_CODES = {"payout": "UIT", "leges_refund": "LEG"}
+KIND_CODES = {"payout": "UIT", "leges_refund": "LEG", "dwangsom": "DWS"}
 REMITTANCE_TEXT = {
     "payout": "Tegemoetkoming faunaschade, besluit {kenmerk}",
     "leges_refund": "Terugbetaling leges, besluit {kenmerk}",
+    "dwangsom": "Dwangsom niet tijdig beslissen (Awb 4:17), beschikking {kenmerk}",
 }
 
 

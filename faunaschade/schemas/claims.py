@@ -308,6 +308,17 @@ class QueueRowSchema(Schema):
         allow_none=True,
         metadata={"description": "agreed | given: the farmer answered the assessment"},
     )
+    penalty_from = fields.Date(
+        allow_none=True,
+        metadata={
+            "description": "The farmer gave notice of default: the dwangsom runs from this day "
+            "(Awb 4:17); such claims come first"
+        },
+    )
+    penalty_text = fields.String(
+        allow_none=True,
+        metadata={"description": "'Ingebreke gesteld — dwangsom loopt vanaf <day>'"},
+    )
 
 
 class QueuePageSchema(Schema):

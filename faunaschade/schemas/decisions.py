@@ -146,3 +146,21 @@ class PreviewSchema(CalculationSchema):
     """The rules engine's output for the claim as it stands (SPEC §4.4), and its input."""
 
     case = fields.Dict(metadata={"description": "the engine's input built from the claim"})
+
+
+class DefaultNoticeInSchema(LoadSchema):
+    """POST /api/v1/claims/{id}/default-notice: no fields; the notice is received today."""
+
+
+class DefaultNoticeSchema(Schema):
+    """A notice of default (ingebrekestelling) as recorded."""
+
+    id = fields.Integer()
+    claim_id = fields.Integer()
+    received_on = fields.Date(metadata={"description": "the Dutch day it was received"})
+    term_ends_on = fields.Date(metadata={"description": "the decision term's last day then"})
+    premature = fields.Boolean(metadata={"description": "received before the term passed"})
+    first_penalty_day = fields.Date(
+        allow_none=True, metadata={"description": "the dwangsom runs from this day (F)"}
+    )
+    message = fields.String(metadata={"description": "what this notice means, in words"})

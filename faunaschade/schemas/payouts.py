@@ -47,8 +47,10 @@ class TransferSchema(Schema):
     claim_id = fields.Integer()
     claim_reference = fields.String()
     decision_id = fields.Integer()
-    kenmerk = fields.String()
-    kind = fields.String(metadata={"description": "payout or leges_refund"})
+    kenmerk = fields.String(
+        metadata={"description": "the decision's kenmerk (a dwangsom: its penalty decision's)"}
+    )
+    kind = fields.String(metadata={"description": "payout, leges_refund or dwangsom"})
     amount = fields.Decimal(as_string=True)
     end_to_end_id = fields.String()
     creditor_name = fields.String()

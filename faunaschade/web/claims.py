@@ -36,6 +36,7 @@ from faunaschade.claims.from_parcels import FIELDS as FROM_PARCELS
 from faunaschade.claims.from_parcels import derived, undecided
 from faunaschade.clock import AMSTERDAM, today
 from faunaschade.decisions.operations import decision_view
+from faunaschade.decisions.penalties import notice_view
 from faunaschade.downloads import send_attachment, send_thumbnail
 from faunaschade.errors import Conflict, ValidationFailed
 from faunaschade.extensions import db
@@ -261,6 +262,7 @@ def claim_page(claim: Claim, refused: str = "", failed: Failed | None = None) ->
         timeline=timeline(claim),
         letters=letters,
         decision_view=decision_view(claim),
+        notice_view=notice_view(claim, current_user),
         reported=livestock.report_facts(claim) if claim.kind == ClaimKind.LIVESTOCK else None,
         # Officers and auditors only: the farmer must not learn of another account's KvK.
         kvk_shared=farmers.sharing_kvk(claim.farmer) if current_user.role in CHECKERS else [],

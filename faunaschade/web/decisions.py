@@ -12,9 +12,9 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from faunaschade.access import get_claim_in_scope_or_404, roles_required
-from faunaschade.decisions import delays, objections
+from faunaschade.decisions import delays, objections, penalties
 from faunaschade.decisions import operations as decisions
-from faunaschade.errors import ValidationFailed
+from faunaschade.errors import Conflict, Forbidden, ValidationFailed
 from faunaschade.models import Claim, Role
 from faunaschade.schemas.decisions import DelayNoticeInSchema, ProposalInSchema
 from faunaschade.web.claims import claim_page, claim_url
@@ -134,4 +134,18 @@ def delay_notice(claim_id: int):
 
     return _on_claim(
         claim, action, _("Het verdagingsbericht wordt gemaakt en verstuurd."), "delay_notice"
+    )
+
+
+@bp.route("/aanvragen/<int:claim_id>/ingebrekestelling", methods=["POST"])
+@roles_required(Role.FARMER)
+def default_notice(claim_id: int):
+    """The farmer gives notice of default (ingebrekestelling): the decision is late."""
+    claim = get_claim_in_scope_or_404(claim_id)
+    return run(
+        lambda: penalties.send_default_notice(claim, current_user),
+        done=penalties.notice_message,
+        back=claim_url(claim.id, "#ingebrekestelling"),
+        expected=(Conflict, Forbidden),
+        race=_("U hebt de provincie al in gebreke gesteld."),
     )

@@ -21,7 +21,11 @@ from faunaschade.web.vocab import translated
 
 bp = Blueprint("payouts_web", __name__, url_prefix="/betaalbatches")
 officer_only = roles_required(Role.OFFICER)
-KIND_LABELS = {"payout": N_("Tegemoetkoming"), "leges_refund": N_("Leges terug")}
+KIND_LABELS = {
+    "payout": N_("Tegemoetkoming"),
+    "leges_refund": N_("Leges terug"),
+    "dwangsom": N_("Dwangsom"),
+}
 #: A unique index filled by another officer's request at the same moment.
 RACE = N_("Een andere behandelaar was u net voor; bekijk de betaalbatches opnieuw.")
 

@@ -20,9 +20,11 @@ from faunaschade.models import (
     Claim,
     ClaimStatus,
     Decision,
+    DefaultNotice,
     JobRecord,
     JobStatus,
     Outcome,
+    PenaltyDecision,
     Proposal,
     ProposalStatus,
     Role,
@@ -127,7 +129,48 @@ CASES: dict[NotificationKind, tuple[dict[str, Any], list[str], list[str]]] = {
             "Dan kunt u tot en met 1 september 2025 bezwaar maken",
         ],
     ),
+    NotificationKind.PENALTY_DECISION: (
+        {"status": ClaimStatus.DECIDED},
+        ["Dwangsom bij aanvraag"],
+        [
+            "Op 21 juli 2025 heeft de provincie vastgesteld welke dwangsom",
+            "De dwangsom is € 532,00 over 20 dagen.",
+            "dan kunt u tot en met 1 september 2025 bezwaar maken",
+        ],
+    ),
 }
+
+
+def add_penalty(session: Any, claim: Claim) -> PenaltyDecision:
+    """A decision taken 20 days after the first penalty day, and its penalty decision."""
+    decision = add_decision(session, claim)
+    notice = DefaultNotice(
+        claim_id=claim.id,
+        sent_by=claim.farmer.user_id,
+        received_on=date(2025, 6, 16),
+        term_ends_on=date(2025, 6, 13),
+        premature=False,
+        first_penalty_day=date(2025, 7, 1),
+    )
+    session.add(notice)
+    session.flush()
+    made = PenaltyDecision(
+        claim_id=claim.id,
+        notice_id=notice.id,
+        decision_id=decision.id,
+        kenmerk=f"{claim.reference}-D1",
+        decided_on=decision.decided_on,
+        first_penalty_day=notice.first_penalty_day,
+        days=20,
+        amount=Decimal("532.00"),
+        steps=[],
+        source="Awb art. 4:17",
+        prepared_by=decision.prepared_by,
+        approved_by=decision.approved_by,
+    )
+    session.add(made)
+    session.flush()
+    return made
 
 
 def body_of(message: Any) -> str:
@@ -143,6 +186,8 @@ def test_each_notification_reaches_the_farmer_in_dutch(
     claim = make_claim(session, **columns)
     if kind == NotificationKind.DECISION:
         add_decision(session, claim)
+    if kind == NotificationKind.PENALTY_DECISION:
+        add_penalty(session, claim)
     notify(kind, claim)
     assert len(Queue("default", connection=redis_conn)) == 0  # nothing before the commit
     session.commit()

@@ -11,7 +11,7 @@ import pytest
 
 from faunaschade.models import ClaimKind, ClaimStatus
 from faunaschade.notifications.operations import NotificationKind, notify
-from tests.notifications.test_mail import add_decision, body_of
+from tests.notifications.test_mail import add_decision, add_penalty, body_of
 from tests.platform.test_translations import dutch_words
 from tests.support.notifications import FARMER_NAME, make_claim
 
@@ -46,6 +46,15 @@ ENGLISH = {
             "you can object until 1 September 2025 inclusive",
         ],
     ),
+    NotificationKind.PENALTY_DECISION: (
+        {"status": ClaimStatus.DECIDED},
+        ["Penalty for claim"],
+        [
+            "On 21 July 2025 the province fixed the penalty it owes you",
+            "The penalty is € 532,00 for 20 days.",
+            "you can object until 1 September 2025 inclusive",
+        ],
+    ),
 }
 
 
@@ -56,6 +65,8 @@ def test_a_farmer_who_chose_english_gets_english_mail(kind, session, run_worker,
     claim.farmer.user.locale = "en"
     if kind == NotificationKind.DECISION:
         add_decision(session, claim)
+    if kind == NotificationKind.PENALTY_DECISION:
+        add_penalty(session, claim)
     notify(kind, claim)
     session.commit()
     run_worker()
