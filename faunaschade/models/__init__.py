@@ -22,6 +22,7 @@ from faunaschade.models.claims import (
     ClaimStatus,
     CompletionNote,
     Objection,
+    ObjectionOutcome,
     ObjectionStatus,
     Zienswijze,
 )
@@ -33,6 +34,9 @@ from faunaschade.models.decisions import (
     Outcome,
     Proposal,
     ProposalStatus,
+    Reclaim,
+    ReclaimKind,
+    ReclaimStatus,
 )
 from faunaschade.models.farmers import FarmerProfile, Parcel, Tenure
 from faunaschade.models.files import StoredFile
@@ -79,6 +83,7 @@ __all__ = [
     "LetterStatus",
     "LivestockItem",
     "Objection",
+    "ObjectionOutcome",
     "ObjectionStatus",
     "Outcome",
     "Parcel",
@@ -90,6 +95,9 @@ __all__ = [
     "PriceSource",
     "Proposal",
     "ProposalStatus",
+    "Reclaim",
+    "ReclaimKind",
+    "ReclaimStatus",
     "Role",
     "StoredFile",
     "Tenure",
