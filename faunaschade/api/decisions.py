@@ -28,6 +28,9 @@ from faunaschade.schemas.decisions import (
     DefaultNoticeInSchema,
     DefaultNoticeSchema,
     DelayNoticeInSchema,
+    HearingInSchema,
+    HearingReportInSchema,
+    ObjectionExtensionInSchema,
     ObjectionInSchema,
     ObjectionOutSchema,
     PreviewQuerySchema,
@@ -109,6 +112,50 @@ def object_to(data: dict[str, Any], claim_id: int) -> Objection:
         get_claim_in_scope_or_404(claim_id), current_user, data["text"]
     )
     db.session.flush()  # @idempotent commits with the answer
+    return objection
+
+
+@bp.route("/<int:claim_id>/objection/hearing", methods=["POST"])
+@officer_only
+@idempotent
+@bp.arguments(HearingInSchema)
+@bp.response(201, ObjectionOutSchema)
+def schedule_hearing(data: dict[str, Any], claim_id: int) -> Objection:
+    """Plan the hearing (hoorzitting) on the objection; the invitation letter follows."""
+    objection = objections.schedule_hearing(
+        get_claim_in_scope_or_404(claim_id),
+        current_user,
+        data["hearing_at"],
+        data.get("place"),
+        data.get("video_link"),
+    )
+    db.session.flush()  # @idempotent commits with the answer
+    return objection
+
+
+@bp.route("/<int:claim_id>/objection/hearing-report", methods=["POST"])
+@officer_only
+@commits
+@bp.arguments(HearingReportInSchema)
+@bp.response(200, ObjectionOutSchema)
+def hearing_report(data: dict[str, Any], claim_id: int) -> Objection:
+    """Record the report of the hearing."""
+    objection = objections.record_hearing_report(
+        get_claim_in_scope_or_404(claim_id), current_user, data["report"]
+    )
+    db.session.flush()  # @commits commits after the answer is built
+    return objection
+
+
+@bp.route("/<int:claim_id>/objection/extension", methods=["POST"])
+@officer_only
+@commits
+@bp.arguments(ObjectionExtensionInSchema)
+@bp.response(200, ObjectionOutSchema)
+def extend_objection(data: dict[str, Any], claim_id: int) -> Objection:
+    """Postpone the decision on objection once by six weeks (Awb 7:10 lid 3), with a letter."""
+    objection = objections.extend(get_claim_in_scope_or_404(claim_id), current_user, data["reason"])
+    db.session.flush()  # @commits commits after the answer is built
     return objection
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload, lazyload, load_only, selectinload
 
 from faunaschade import rules
 from faunaschade.access import claims_in_scope
-from faunaschade.clock import today
+from faunaschade.clock import local_day, today
 from faunaschade.extensions import db
 from faunaschade.i18n import N_, language
 from faunaschade.models import (
@@ -22,12 +22,14 @@ from faunaschade.models import (
     ClaimSpecies,
     ClaimStatus,
     FarmerProfile,
+    Objection,
+    ObjectionStatus,
     Proposal,
     ProposalStatus,
     User,
     Zienswijze,
 )
-from faunaschade.models.next_due import BACKSTOP_STATUSES, assessment_due
+from faunaschade.models.next_due import BACKSTOP_STATUSES, assessment_due, objection_due
 from faunaschade.money import written_date
 
 S = ClaimStatus
@@ -101,16 +103,36 @@ def make_deadline(code: str, label: str, due: date, on: date, *, closes: bool = 
 RESPONSE_WORDS = {"agreed": N_("akkoord met de taxatie"), "given": N_("zienswijze gegeven")}
 
 
+def objection_deadlines(objection: Objection, on: date) -> list[Deadline]:
+    """The hearing (while planned) and the decision on objection (Awb 7:10, postponed or not)."""
+    found = []
+    if objection.status == ObjectionStatus.HEARING_SCHEDULED and objection.hearing_at:
+        found.append(
+            make_deadline("hearing", N_("Hoorzitting"), local_day(objection.hearing_at), on)
+        )
+    if objection.extended_until:
+        label = N_("Beslissing op bezwaar (verdaagd)")
+        found.append(make_deadline("objection_decision", label, objection.extended_until, on))
+    else:
+        label = N_("Beslissing op bezwaar")
+        found.append(make_deadline("objection_decision", label, objection.decide_by, on))
+    return found
+
+
 def running_deadlines(
     claim: Claim,
     assessment_due: date | None = None,
     on: date | None = None,
     response: str | None = None,
+    objection: Objection | None = None,
 ) -> list[Deadline]:
     """The deadlines that run for the claim in its current status; `response` ("agreed" or
-    "given"): the farmer answered the assessment, so its zienswijze window is closed."""
+    "given"): the farmer answered the assessment, so its zienswijze window is closed;
+    `objection`: the objection being handled (status objection)."""
     on = on or today()
     found = []
+    if claim.status == S.OBJECTION and objection is not None:
+        found.extend(objection_deadlines(objection, on))
     if claim.status == S.INCOMPLETE and claim.completion_deadline:
         found.append(make_deadline("completion", N_("Aanvulling"), claim.completion_deadline, on))
     if claim.status == S.ASSESSMENT_ORDERED and assessment_due:
@@ -151,6 +173,7 @@ def overdue_condition(on: date) -> ColumnElement[bool]:
         and_(Claim.status == S.ASSESSMENT_ORDERED, assessment_due() < on),
         and_(Claim.status.in_((S.ASSESSED, S.PROPOSED)), Claim.decision_target < on),
         and_(Claim.status.in_(BACKSTOP_STATUSES), Claim.backstop_deadline < on),
+        and_(Claim.status == S.OBJECTION, objection_due() < on),
     )
 
 
@@ -302,6 +325,7 @@ def officer_queue(
         ):
             newest[assessment.claim_id] = assessment
     proposers, responses = _proposers(claims), _responses(claims, newest)
+    objected = _objections(claims)
     rows = []
     for claim in claims:
         assessment = newest.get(claim.id)
@@ -316,7 +340,7 @@ def officer_queue(
             QueueRow(
                 claim,
                 assessment,
-                running_deadlines(claim, due, on, response),
+                running_deadlines(claim, due, on, response, objected.get(claim.id)),
                 proposer_id,
                 proposer,
                 response,
@@ -356,3 +380,16 @@ def _responses(claims: list[Claim], newest: dict[int, Assessment]) -> dict[int, 
         for claim_id, assessment_id, agreed in found
         if newest[claim_id].id == assessment_id
     }
+
+
+def _objections(claims: list[Claim]) -> dict[int, Objection]:
+    """Claim id → the objection being handled, for claims objected to: one statement per page."""
+    objected = [c.id for c in claims if c.status == S.OBJECTION]
+    if not objected:
+        return {}
+    found = db.session.scalars(
+        select(Objection).where(
+            Objection.claim_id.in_(objected), Objection.status != ObjectionStatus.DECIDED
+        )
+    )
+    return {objection.claim_id: objection for objection in found}

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from faunaschade import rules
 from faunaschade.clock import damage_year, damage_year_bounds, local_day
-from faunaschade.errors import Conflict
+from faunaschade.errors import Conflict, ValidationFailed
 from faunaschade.extensions import db
 from faunaschade.models import (
     Assessment,
@@ -107,9 +107,47 @@ def _livestock_case(claim: Claim, reduction_pct: Decimal) -> dict[str, Any]:
     }
 
 
-def build_case(claim: Claim, *, reduction_pct: Decimal = Decimal("0")) -> dict[str, Any]:
-    """The engine's input (SPEC §4.4) for the claim as it stands now."""
+def _corrected(
+    components: list[dict[str, Any]], corrections: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The components with the assessed damage corrected on objection (species × area type)."""
+    by_key = {(c["species"], c["area_type"]): c for c in components}
+    unknown = []
+    for correction in corrections:
+        component = by_key.get((correction["species"], correction["area_type"]))
+        if component is None:
+            unknown.append(f"{correction['species']} / {correction['area_type']}")
+            continue
+        component["assessed_damage"] = str(Decimal(correction["assessed_damage"]))
+    if unknown:
+        raise ValidationFailed(
+            fields={
+                "corrections": [
+                    _(
+                        "Geen getaxeerde schade voor %(items)s op deze aanvraag.",
+                        items=", ".join(unknown),
+                    )
+                ]
+            }
+        )
+    return components
+
+
+def build_case(
+    claim: Claim,
+    *,
+    reduction_pct: Decimal = Decimal("0"),
+    corrections: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """The engine's input (SPEC §4.4) for the claim as it stands now, with the facts corrected
+    on objection if any."""
     if claim.kind == ClaimKind.LIVESTOCK:
+        if corrections:
+            raise ValidationFailed(
+                fields={
+                    "corrections": [_("Bij schade aan dieren corrigeert u de taxatie, niet hier.")]
+                }
+            )
         return _livestock_case(claim, reduction_pct)
     assessment = latest_assessment(claim)
     submitted = local_day(claim.submitted_at) if claim.submitted_at else None
@@ -125,16 +163,22 @@ def build_case(claim: Claim, *, reduction_pct: Decimal = Decimal("0")) -> dict[s
         "discovered_on": claim.discovered_on.isoformat(),
         "submitted_on": (submitted or claim.discovered_on).isoformat(),
         "preventive_measures": sorted(set(measures or [])),
-        "components": _components(claim, assessment),
+        "components": _corrected(_components(claim, assessment), corrections or []),
         "reduction_pct": str(reduction_pct),
         "own_risk_borne_this_year": str(own_risk_borne(claim)),
     }
 
 
-def calculate_claim(claim: Claim, *, reduction_pct: Decimal = Decimal("0")) -> rules.Result:
+def calculate_claim(
+    claim: Claim,
+    *,
+    reduction_pct: Decimal = Decimal("0"),
+    corrections: list[dict[str, Any]] | None = None,
+) -> rules.Result:
     """What the rules engine makes of the claim now (used for the preview and the proposal)."""
     # The case is built here from checked claim data: the engine's trusted path skips validation.
-    return rules.calculate(rules.trusted_case(build_case(claim, reduction_pct=reduction_pct)))
+    case = build_case(claim, reduction_pct=reduction_pct, corrections=corrections)
+    return rules.calculate(rules.trusted_case(case))
 
 
 def calculation_preview(claim: Claim, reduction_pct: Decimal = Decimal("0")) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from faunaschade import rules
 from faunaschade.assessments.zienswijze import zienswijze_settled
@@ -27,15 +28,20 @@ from faunaschade.models import (
     ClaimStatus,
     Decision,
     LetterKind,
+    ObjectionOutcome,
+    ObjectionStatus,
     Outcome,
     Proposal,
     ProposalStatus,
+    Reclaim,
+    ReclaimKind,
     Role,
     User,
 )
 from faunaschade.models.assessments import latest_assessment
 from faunaschade.models.base import utcnow
 from faunaschade.models.decisions import PROPOSAL_LIFECYCLE, current_decision, open_proposal
+from faunaschade.models.payments import paid_before
 from faunaschade.notifications import operations as notifications
 from faunaschade.vocabulary import OFFICER_REASONS, STATUS_LABELS
 
@@ -71,10 +77,31 @@ def propose_decision(
     motivation: str = "",
     reject: bool = False,
     reasons: list[str] | None = None,
+    objection_outcome: str | None = None,
+    corrections: list[dict[str, Any]] | None = None,
 ) -> Proposal:
     """Officer A's proposal; the rules engine computes it and the rule-set version is kept."""
     _check_officer(officer, claim)
     workflow.lock(claim)
+    if claim.status == S.OBJECTION:
+        return _propose_on_objection(
+            claim, officer, objection_outcome, corrections or [], reduction_pct, motivation
+        )
+    if objection_outcome or corrections:
+        raise ValidationFailed(
+            fields={"objection_outcome": [_("Alleen bij een bezwaar in behandeling.")]}
+        )
+    return _propose(claim, officer, reduction_pct, motivation, reject, reasons)
+
+
+def _propose(
+    claim: Claim,
+    officer: User,
+    reduction_pct: Decimal,
+    motivation: str,
+    reject: bool,
+    reasons: list[str] | None,
+) -> Proposal:
     if claim.status not in PROPOSABLE:
         raise Conflict(
             _(
@@ -145,6 +172,104 @@ def propose_decision(
             claim, PROPOSABLE[claim.status], officer, data={"proposal_id": proposal.id}
         )
     return proposal
+
+
+def _propose_on_objection(
+    claim: Claim,
+    officer: User,
+    outcome: str | None,
+    corrections: list[dict[str, Any]],
+    reduction_pct: Decimal,
+    motivation: str,
+) -> Proposal:
+    """The decision on objection: gegrond / deels gegrond recompute with the corrected facts,
+    ongegrond / niet-ontvankelijk keep the amounts of the decision objected to."""
+    if open_proposal(claim) is not None:
+        raise Conflict(_("Er ligt al een voorstel dat op een tweede behandelaar wacht."))
+    objection = objections.objection_in_scope(claim)
+    problems: dict[str, list[str]] = {}
+    if outcome not in {o.value for o in ObjectionOutcome}:
+        problems["objection_outcome"] = [
+            _("Kies: gegrond, deels gegrond, ongegrond of niet-ontvankelijk.")
+        ]
+    if not motivation.strip():
+        problems["motivation"] = [_("Motiveer de beslissing op bezwaar.")]
+    if objection.status == ObjectionStatus.HEARING_SCHEDULED:
+        raise Conflict(_("Leg eerst het verslag van de hoorzitting vast."))
+    keeps = outcome in {o.value for o in objections.KEEPS_AMOUNTS}
+    if keeps and (corrections or reduction_pct > 0):
+        problems["corrections"] = [
+            _("Bij ongegrond of niet-ontvankelijk blijven de bedragen van het besluit gelijk.")
+        ]
+    if problems:
+        raise ValidationFailed(fields=problems)
+    previous = db.session.get(Proposal, current_decision(claim).proposal_id)
+    if keeps:
+        calculation, rule_set = previous.calculation, previous.rule_set_version
+        decided, reasons, pct = previous.outcome, list(previous.reasons), previous.reduction_pct
+    else:
+        result = calculate_claim(claim, reduction_pct=reduction_pct, corrections=corrections)
+        calculation, rule_set, pct = result.to_dict(), result.rule_set, reduction_pct
+        decided = _outcome(result, False, reduction_pct)
+        reasons = list(result.rejection_reasons) if decided == Outcome.REJECTED else []
+    proposal = Proposal(
+        claim_id=claim.id,
+        proposed_by=officer.id,
+        outcome=decided,
+        reasons=reasons,
+        reduction_pct=pct,
+        motivation=motivation.strip(),
+        calculation=calculation,
+        rule_set_version=rule_set,
+        objection_outcome=outcome,
+        corrections=[{**c, "assessed_damage": str(c["assessed_damage"])} for c in corrections]
+        or None,
+    )
+    db.session.add(proposal)
+    db.session.flush()
+    audit.record(
+        "proposal.created",
+        proposal,
+        actor=officer,
+        claim_id=claim.id,
+        data={
+            "outcome": decided.value,
+            "objection_outcome": outcome,
+            "payout": _payout(proposal),
+            "rule_set": rule_set,
+            "reduction_pct": pct,
+            "corrections": proposal.corrections,
+        },
+    )
+    return proposal
+
+
+def _settle_money(claim: Claim, decision: Decision, officer: User) -> bool:
+    """Compare the decision on objection with what the earlier decisions had paid: a lower
+    amount is recorded as a reclaim (terugvordering), a higher one waits for the next payment
+    batch (payouts.batches pays the difference). True when money went out before and nothing
+    more is due, so the claim is paid as it stands."""
+    paid = paid_before(decision)
+    due = {"payout": decision.payout, "leges_refund": decision.leges_refund}
+    for kind, amount in due.items():
+        if amount < paid[kind]:
+            reclaim = Reclaim(
+                claim_id=claim.id,
+                decision_id=decision.id,
+                kind=ReclaimKind(kind),
+                amount=paid[kind] - amount,
+            )
+            db.session.add(reclaim)
+            db.session.flush()
+            audit.record(
+                "reclaim.recorded",
+                reclaim,
+                actor=officer,
+                claim_id=claim.id,
+                data={"kind": kind, "amount": reclaim.amount, "decision": decision.kenmerk},
+            )
+    went_out = any(amount > 0 for amount in paid.values())
+    return went_out and all(due[kind] <= paid[kind] for kind in due)
 
 
 def _locked_claim_of(proposal: Proposal) -> Claim:
@@ -218,9 +343,19 @@ def approve_proposal(proposal: Proposal, officer: User) -> Decision:
             "supersedes": previous.id if previous else None,
         },
     )
-    if claim.status == S.OBJECTION:
-        objections.settle(claim, decision)
+    on_objection = claim.status == S.OBJECTION
+    if on_objection:
+        outcome = proposal.objection_outcome
+        objections.settle(claim, decision, ObjectionOutcome(outcome) if outcome else None, officer)
     workflow.transition(claim, S.DECIDED, officer, data={"decision_id": decision.id})
+    if on_objection and previous is not None and _settle_money(claim, decision, officer):
+        workflow.transition(
+            claim,
+            S.PAID,
+            officer,
+            reason="Niets meer uit te betalen: betaald onder het eerdere besluit",
+            data={"decision_id": decision.id},
+        )
     kind = LetterKind.OBJECTION_DECISION if previous else LetterKind.DECISION
     letters.request_letter(claim, kind, decision=decision, actor=officer)
     notifications.notify(notifications.NotificationKind.DECISION, claim, actor=officer)
@@ -275,6 +410,18 @@ def decision_view(claim: Claim) -> dict[str, Any]:
         "proposal": open_proposal(claim),
         "decision": decision,
         "can_propose": claim.status in PROPOSABLE,
-        "can_object": decision is not None and today() <= decision.objection_deadline,
+        "can_object": decision is not None
+        and claim.status in objections.OBJECTABLE
+        and decision.supersedes_id is None,
+        "objection_late": decision is not None and today() > decision.objection_deadline,
+        "objection": objections.open_objection(claim) or objections.latest_objection(claim),
+        "reclaims": reclaims_of(claim),
         "needs_delay_notice": needs_delay_notice(claim),
     }
+
+
+def reclaims_of(claim: Claim) -> list[Reclaim]:
+    """The claim's recorded reclaims (terugvorderingen), oldest first."""
+    return list(
+        db.session.scalars(select(Reclaim).where(Reclaim.claim_id == claim.id).order_by(Reclaim.id))
+    )

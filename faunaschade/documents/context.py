@@ -17,6 +17,7 @@ from faunaschade.documents.decision_context import decision_letter
 from faunaschade.documents.delay_context import delay_notice
 from faunaschade.documents.letterhead import PostalAddress, Sender, Signatory, province_letters
 from faunaschade.documents.livestock_letters import livestock_confirmation, livestock_decision
+from faunaschade.documents.objection_context import objection_letter
 from faunaschade.documents.penalty_context import penalty_letter
 from faunaschade.extensions import db
 from faunaschade.models import (
@@ -44,6 +45,9 @@ KIND_CODES: dict[LetterKind, str] = {
     LetterKind.DECISION: "B",
     LetterKind.OBJECTION_DECISION: "BB",
     LetterKind.PENALTY_DECISION: "D",
+    LetterKind.OBJECTION_RECEIPT: "OB",
+    LetterKind.HEARING_INVITATION: "H",
+    LetterKind.OBJECTION_EXTENSION: "VB",
 }
 
 #: Dutch name of each letter, also used in download file names.
@@ -55,6 +59,9 @@ KIND_TITLES: dict[LetterKind, str] = {
     LetterKind.DECISION: "besluit",
     LetterKind.OBJECTION_DECISION: "beslissing op bezwaar",
     LetterKind.PENALTY_DECISION: "beschikking dwangsom",
+    LetterKind.OBJECTION_RECEIPT: "ontvangstbevestiging bezwaar",
+    LetterKind.HEARING_INVITATION: "uitnodiging hoorzitting",
+    LetterKind.OBJECTION_EXTENSION: "verdaging beslissing op bezwaar",
 }
 
 
@@ -211,6 +218,13 @@ BUILDERS[LetterKind.DELAY_NOTICE] = delay_notice
 BUILDERS[LetterKind.COMPLETION_REQUEST] = completion_request
 BUILDERS[LetterKind.ASSESSMENT_CONFIRMATION] = assessment_confirmation
 BUILDERS[LetterKind.PENALTY_DECISION] = penalty_letter
+
+for _kind in (
+    LetterKind.OBJECTION_RECEIPT,
+    LetterKind.HEARING_INVITATION,
+    LetterKind.OBJECTION_EXTENSION,
+):
+    BUILDERS[_kind] = objection_letter
 
 
 def template_for(kind: LetterKind) -> str:

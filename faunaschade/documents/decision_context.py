@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 
@@ -19,14 +20,23 @@ from faunaschade.models import (
     Objection,
     Outcome,
     Proposal,
+    Reclaim,
     Zienswijze,
 )
 from faunaschade.models.assessments import latest_assessment
+from faunaschade.models.payments import paid_before
 from faunaschade.rules.wording import REASONS
 from faunaschade.vocabulary import OFFICER_REASONS
 
 #: The statutory basis every decision cites.
 LEGAL_BASIS = "artikel 15.53 van de Omgevingswet"
+#: The decision on objection's verdict on the objection.
+OBJECTION_OUTCOME_TEXT = {
+    "gegrond": "Wij verklaren uw bezwaar gegrond.",
+    "deels_gegrond": "Wij verklaren uw bezwaar gedeeltelijk gegrond.",
+    "ongegrond": "Wij verklaren uw bezwaar ongegrond.",
+    "niet_ontvankelijk": "Wij verklaren uw bezwaar niet-ontvankelijk.",
+}
 OUTCOME_TEXT = {
     Outcome.GRANTED: "Wij kennen u een tegemoetkoming toe.",
     Outcome.PARTIALLY_GRANTED: "Wij kennen u gedeeltelijk een tegemoetkoming toe.",
@@ -75,6 +85,38 @@ class DecisionLetter:
     previous_kenmerk: str | None  #: The decision objected to.
     #: The day the farmer agreed with the assessment ("akkoord met de taxatie"), if they did.
     assessment_agreed_on: date | None = None
+    #: On objection: gegrond, deels_gegrond, ongegrond or niet_ontvankelijk.
+    objection_outcome: str | None = None
+    #: On objection: the objection period's last day (a late objection is niet-ontvankelijk).
+    objection_period_end: date | None = None
+    #: On objection: the day of the hearing, if there was one.
+    heard_on: date | None = None
+    #: On objection: what the earlier decisions had paid out (payout, leges refund).
+    paid_before: Decimal = Decimal("0.00")
+    leges_refunded_before: Decimal = Decimal("0.00")
+    #: On objection: reclaimed (terugvordering) because the new amounts are lower.
+    reclaim: Decimal = Decimal("0.00")
+    leges_reclaim: Decimal = Decimal("0.00")
+
+    @property
+    def objection_outcome_text(self) -> str:
+        """One sentence with the verdict on the objection."""
+        return OBJECTION_OUTCOME_TEXT.get(self.objection_outcome or "", "")
+
+    @property
+    def paid_earlier(self) -> bool:
+        """Money went out under the decision objected to."""
+        return self.paid_before > 0 or self.leges_refunded_before > 0
+
+    @property
+    def difference(self) -> Decimal:
+        """What is still paid on top of the earlier payout (0 when nothing more)."""
+        return max(self.payout - self.paid_before, Decimal("0.00"))
+
+    @property
+    def leges_difference(self) -> Decimal:
+        """What is still refunded on top of the earlier leges refund."""
+        return max(self.leges_refund - self.leges_refunded_before, Decimal("0.00"))
 
 
 def mask_iban(iban: str) -> str:
@@ -150,4 +192,28 @@ def decision_letter(letter: Letter, claim: Claim) -> DecisionLetter:
         objected_on=local_day(objection.created_at) if objection else None,
         previous_kenmerk=previous.kenmerk if previous else None,
         assessment_agreed_on=None if previous else _agreed_on(claim),
+        **(_on_objection(decision, objection) if previous else {}),
     )
+
+
+def _on_objection(decision: Decision, objection: Objection | None) -> dict[str, Any]:
+    """The objection's outcome and the money compared with the earlier decisions."""
+    paid = paid_before(decision)
+    reclaims = {
+        r.kind.value: r.amount
+        for r in db.session.scalars(select(Reclaim).where(Reclaim.decision_id == decision.id))
+    }
+    zero = Decimal("0.00")
+    return {
+        "objection_outcome": objection.outcome.value if objection and objection.outcome else None,
+        "objection_period_end": objection.objection_period_end if objection else None,
+        "heard_on": (
+            local_day(objection.hearing_at)
+            if objection and objection.hearing_report and objection.hearing_at
+            else None
+        ),
+        "paid_before": paid["payout"],
+        "leges_refunded_before": paid["leges_refund"],
+        "reclaim": reclaims.get("payout", zero),
+        "leges_reclaim": reclaims.get("leges_refund", zero),
+    }

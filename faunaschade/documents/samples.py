@@ -7,7 +7,8 @@ references (so a speed change cannot silently change how a letter looks).
 
 from __future__ import annotations
 
-from datetime import date
+import dataclasses
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -28,6 +29,7 @@ from faunaschade.documents.context import (
 from faunaschade.documents.decision_context import LEGAL_BASIS, DecisionLetter, StepLine
 from faunaschade.documents.delay_context import DelayNotice
 from faunaschade.documents.letterhead import province_letters
+from faunaschade.documents.objection_context import ObjectionLetter
 from faunaschade.documents.penalty_context import PenaltyLetter, PenaltyRow
 from faunaschade.documents.render import render_pdf
 from faunaschade.models import LetterKind
@@ -99,7 +101,35 @@ def _decision(on_objection: bool) -> DecisionLetter:
         on_objection=on_objection,
         objected_on=date(2025, 5, 2) if on_objection else None,
         previous_kenmerk="FS-2025-000123-B1" if on_objection else None,
+        **(
+            {
+                "objection_outcome": "deels_gegrond",
+                "objection_period_end": date(2025, 5, 12),
+                "heard_on": date(2025, 5, 27),
+                "paid_before": Decimal("3157.42"),
+                "leges_refunded_before": Decimal("300.00"),
+            }
+            if on_objection
+            else {}
+        ),
     )
+
+
+def _objection_letter(**changes: Any) -> ObjectionLetter:
+    base = ObjectionLetter(
+        received_on=date(2025, 5, 2),
+        decision_kenmerk="FS-2025-000123-B1",
+        decision_date=date(2025, 3, 31),
+        period_end=date(2025, 5, 12),
+        late=False,
+        decide_by=date(2025, 6, 23),
+        extended_until=None,
+        extension_reason=None,
+        hearing_at=None,
+        hearing_place=None,
+        hearing_video_link=None,
+    )
+    return dataclasses.replace(base, **changes)
 
 
 def _receipt() -> Receipt:
@@ -206,6 +236,16 @@ def sample_letters() -> dict[LetterKind, tuple[str, dict[str, Any]]]:
         LetterKind.DECISION: _decision(on_objection=False),
         LetterKind.OBJECTION_DECISION: _decision(on_objection=True),
         LetterKind.PENALTY_DECISION: _penalty(),
+        LetterKind.OBJECTION_RECEIPT: _objection_letter(),
+        LetterKind.HEARING_INVITATION: _objection_letter(
+            hearing_at=datetime(2025, 5, 27, 8, 0, tzinfo=UTC),
+            hearing_place="Provinsjehûs, Tweebaksmarkt 52, Ljouwert",
+            hearing_video_link="https://video.example.nl/hoorzitting/123",
+        ),
+        LetterKind.OBJECTION_EXTENSION: _objection_letter(
+            extended_until=date(2025, 8, 4),
+            extension_reason="Wij vragen een tweede taxateur om advies over de opbrengstderving.",
+        ),
     }
     kenmerken = {
         LetterKind.DECISION: "FS-2025-000123-B1",

@@ -23,6 +23,7 @@ from faunaschade.models.claims import (
     ClaimStatus,
     CompletionNote,
     Objection,
+    ObjectionOutcome,
     ObjectionStatus,
     Zienswijze,
 )
@@ -34,6 +35,9 @@ from faunaschade.models.decisions import (
     Outcome,
     Proposal,
     ProposalStatus,
+    Reclaim,
+    ReclaimKind,
+    ReclaimStatus,
 )
 from faunaschade.models.farmers import FarmerProfile, Parcel, Tenure
 from faunaschade.models.files import StoredFile
@@ -84,6 +88,7 @@ __all__ = [
     "LetterStatus",
     "LivestockItem",
     "Objection",
+    "ObjectionOutcome",
     "ObjectionStatus",
     "Outcome",
     "Parcel",
@@ -96,6 +101,9 @@ __all__ = [
     "PriceSource",
     "Proposal",
     "ProposalStatus",
+    "Reclaim",
+    "ReclaimKind",
+    "ReclaimStatus",
     "Role",
     "StoredFile",
     "Tenure",

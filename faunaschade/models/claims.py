@@ -9,6 +9,7 @@ from decimal import Decimal
 from sqlalchemy import (
     JSON,
     Boolean,
+    CheckConstraint,
     Date,
     FetchedValue,
     ForeignKey,
@@ -34,6 +35,7 @@ from faunaschade.models.base import (
     non_negative,
     positive,
     province_check,
+    unique_where,
     utcnow,
 )
 from faunaschade.models.lifecycle import Lifecycle
@@ -218,6 +220,7 @@ CLAIM_LIFECYCLE = Lifecycle(
         (_C.PROPOSED, _C.SUBMITTED): "Voorstel teruggestuurd",
         (_C.DECIDED, _C.PAID): "Uitbetaald",
         (_C.DECIDED, _C.OBJECTION): "Bezwaar ingediend",
+        (_C.PAID, _C.OBJECTION): "Bezwaar ingediend",
         (_C.OBJECTION, _C.DECIDED): "Besluit op bezwaar genomen",
         **{
             (start, _C.WITHDRAWN): "Aanvraag ingetrokken"
@@ -348,16 +351,46 @@ class CompletionNote(CreatedMixin, db.Model):
 class ObjectionStatus(enum.StrEnum):
     """Progress of a bezwaar."""
 
-    #: Waiting for the officer.
+    #: Received; waiting for the officer.
     OPEN = "open"
+    #: A hearing (hoorzitting) is planned and the farmer invited.
+    HEARING_SCHEDULED = "hearing_scheduled"
+    #: The hearing was held and its report recorded.
+    HEARD = "heard"
     #: Decided; a new decision superseded the old one.
     DECIDED = "decided"
 
 
+class ObjectionOutcome(enum.StrEnum):
+    """What the decision on objection says of the objection (beslissing op bezwaar)."""
+
+    #: Well-founded: the decision is revised as the farmer asked.
+    GEGROND = "gegrond"
+    #: Partly well-founded: the decision is revised in part.
+    DEELS_GEGROND = "deels_gegrond"
+    #: Unfounded: the decision stands.
+    ONGEGROND = "ongegrond"
+    #: Inadmissible (late, Awb 6:11 not excusable): the decision stands.
+    NIET_ONTVANKELIJK = "niet_ontvankelijk"
+
+
 class Objection(CreatedMixin, db.Model):
-    """A bezwaar against a decision."""
+    """A bezwaar against a decision, with its terms, hearing and outcome."""
 
     __tablename__ = "objections"
+    __table_args__ = (
+        CheckConstraint(
+            "hearing_at IS NULL OR hearing_place IS NOT NULL OR hearing_video_link IS NOT NULL",
+            name="hearing_has_a_place",
+        ),
+        CheckConstraint(
+            "extended_until IS NULL "
+            "OR (extended_until > decide_by AND extension_reason IS NOT NULL)",
+            name="extension_after_term",
+        ),
+        # One bezwaar at a time per claim is being handled.
+        unique_where("uq_objections_one_open_per_claim", "claim_id", "status <> 'decided'"),
+    )
 
     #: Surrogate key.
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -369,7 +402,7 @@ class Objection(CreatedMixin, db.Model):
     text: Mapped[str] = mapped_column(Text)
     #: Optional supporting file.
     attachment_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id"))
-    #: open or decided.
+    #: open, hearing_scheduled, heard or decided.
     status: Mapped[ObjectionStatus] = mapped_column(
         enum_type(ObjectionStatus, "objection_status"), default=ObjectionStatus.OPEN
     )
@@ -377,13 +410,50 @@ class Objection(CreatedMixin, db.Model):
     submitted_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     #: The decision that answered it.
     resulting_decision_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"))
+    #: Day it was received (Dutch day).
+    received_on: Mapped[date] = mapped_column(Date)
+    #: Last day of the objection period: the decision's objection deadline (Awb 6:7).
+    objection_period_end: Mapped[date] = mapped_column(Date)
+    #: Received after the period: to be declared niet-ontvankelijk (Awb 6:9, 6:11).
+    late: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: Decide within six weeks after the period ended (Awb 7:10 lid 1).
+    decide_by: Mapped[date] = mapped_column(Date)
+    #: Postponed once by six weeks, with a letter (Awb 7:10 lid 3).
+    extended_until: Mapped[date | None] = mapped_column(Date)
+    #: Why the decision is postponed (printed in the letter).
+    extension_reason: Mapped[str | None] = mapped_column(Text)
+    #: When the hearing (hoorzitting) takes place.
+    hearing_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    #: Where it takes place (an address), or None when only by video.
+    hearing_place: Mapped[str | None] = mapped_column(String(300))
+    #: The video link, or None when only in person.
+    hearing_video_link: Mapped[str | None] = mapped_column(String(500))
+    #: The report of the hearing (verslag hoorzitting).
+    hearing_report: Mapped[str | None] = mapped_column(Text)
+    #: What the decision on objection said of it.
+    outcome: Mapped[ObjectionOutcome | None] = mapped_column(
+        enum_type(ObjectionOutcome, "objection_outcome")
+    )
+
+    @property
+    def due(self) -> date:
+        """The day the decision on objection is due: extended, or the first term."""
+        return self.extended_until or self.decide_by
 
 
-#: A bezwaar is decided once, by the decision on objection (decisions/objections.settle).
+_O = ObjectionStatus
+
+#: A bezwaar may be heard (hearing scheduled, then its report) and is decided once, by the
+#: decision on objection (decisions/objections.settle); without a hearing where Awb 7:3 allows.
 OBJECTION_LIFECYCLE = Lifecycle(
     Objection,
     "Bezwaar",
-    {(ObjectionStatus.OPEN, ObjectionStatus.DECIDED): "Besluit op bezwaar genomen"},
+    {
+        (_O.OPEN, _O.HEARING_SCHEDULED): "Hoorzitting gepland",
+        (_O.HEARING_SCHEDULED, _O.HEARD): "Hoorzitting gehouden",
+        (_O.OPEN, _O.DECIDED): "Besluit op bezwaar genomen",
+        (_O.HEARD, _O.DECIDED): "Besluit op bezwaar genomen",
+    },
 )
 
 

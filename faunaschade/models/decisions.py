@@ -30,6 +30,7 @@ from faunaschade.models.base import (
     UtcDateTime,
     enum_type,
     non_negative,
+    positive,
     unique_where,
 )
 from faunaschade.models.lifecycle import Lifecycle
@@ -101,6 +102,17 @@ class Proposal(CreatedMixin, db.Model):
     send_back_reason: Mapped[str | None] = mapped_column(Text)
     #: Optimistic-locking counter: two approvals racing → one StaleDataError.
     version: Mapped[int] = mapped_column(Integer, default=1, nullable=False)
+    #: On objection: what the decision on objection says of it (gegrond … niet_ontvankelijk).
+    objection_outcome: Mapped[str | None] = mapped_column(
+        String(32),
+        CheckConstraint(
+            "objection_outcome IN ('gegrond', 'deels_gegrond', 'ongegrond', 'niet_ontvankelijk')",
+            name="objection_outcome_known",
+        ),
+    )
+    #: On objection: the facts corrected for the new calculation (assessed damage per
+    #: species × area type), as [{"species", "area_type", "assessed_damage"}].
+    corrections: Mapped[list[dict[str, str]] | None] = mapped_column(JSON)
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -198,6 +210,13 @@ class LetterKind(enum.StrEnum):
     #: Dwangsom-beschikking (Awb 4:18) after a late decision.
     PENALTY_DECISION = "penalty_decision"
 
+    #: Ontvangstbevestiging bezwaar (Awb 6:14).
+    OBJECTION_RECEIPT = "objection_receipt"
+    #: Uitnodiging hoorzitting (Awb 7:2).
+    HEARING_INVITATION = "hearing_invitation"
+    #: Verdaging beslissing op bezwaar (Awb 7:10 lid 3).
+    OBJECTION_EXTENSION = "objection_extension"
+
 
 class LetterStatus(enum.StrEnum):
     """Rendering state."""
@@ -273,3 +292,45 @@ def current_decision(claim: Claim) -> Decision | None:
     return db.session.scalar(
         select(Decision).where(Decision.claim_id == claim.id, Decision.in_force)
     )
+
+
+class ReclaimKind(enum.StrEnum):
+    """Which amount is reclaimed."""
+
+    #: Part of the payout (tegemoetkoming).
+    PAYOUT = "payout"
+    #: Part of the leges refund.
+    LEGES_REFUND = "leges_refund"
+
+
+class ReclaimStatus(enum.StrEnum):
+    """State of a reclaim."""
+
+    #: Recorded; collecting it (invoice, set-off) happens outside the service for now.
+    OPEN = "open"
+
+
+class Reclaim(CreatedMixin, db.Model):
+    """Terugvordering: a decision on objection pays less than was already paid out."""
+
+    __tablename__ = "reclaims"
+    __table_args__ = (UniqueConstraint("decision_id", "kind"), positive("amount"))
+
+    #: Surrogate key.
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The claim.
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id"), index=True)
+    #: The decision (on objection) that lowered the amount.
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id"))
+    #: payout or leges_refund.
+    kind: Mapped[ReclaimKind] = mapped_column(enum_type(ReclaimKind, "reclaim_kind"))
+    #: What was paid out too much: paid under earlier decisions minus the new amount.
+    amount: Mapped[Decimal] = mapped_column(Money)
+    #: open (collecting it is outside the service for now).
+    status: Mapped[ReclaimStatus] = mapped_column(
+        enum_type(ReclaimStatus, "reclaim_status"), default=ReclaimStatus.OPEN
+    )
+
+
+#: A reclaim is recorded open; its collection is not (yet) a step of the service.
+RECLAIM_LIFECYCLE = Lifecycle(Reclaim, "Terugvordering", {})

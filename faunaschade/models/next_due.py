@@ -2,17 +2,19 @@
 
 The definition is one SQL expression, `next_due_expression()`: the earliest deadline an officer
 or assessor must meet in the claim's current status (completion when incomplete, the assessment
-report when an assessment is ordered, the target decision date when assessed or proposed, and
-the Awb backstop while the decision term runs). A claim whose farmer gave notice of default
-sorts before all of these on its own column, `claims.penalty_from`, which this hook clears once
-the claim leaves the statuses in which a decision is due. `refresh_next_due()` stores it for many
-claims in one UPDATE (after a bulk load, in the migration); the flush hook below keeps it current
-for every change made through the ORM, so no use case has to remember it:
+report when an assessment is ordered, the decision on objection (Awb 7:10) while objected to,
+the target decision date when assessed or proposed, and the Awb backstop while the decision term
+runs). A claim whose farmer gave notice of default sorts before all of these on its own column,
+`claims.penalty_from`, which this hook clears once the claim leaves the statuses in which a
+decision is due. `refresh_next_due()` stores it for many claims in one UPDATE (after a bulk load,
+in the migration); the flush hook below keeps it current for every change made through the ORM,
+so no use case has to remember it:
 
 - a claim whose status or deadlines change gets the value in its own INSERT/UPDATE, worked out
   in Python by `next_due_of()` (the same rules), unless it waits for an assessment report;
-- a claim waiting for an assessment report, or whose assessments change (ordered, rescheduled,
-  submitted, removed), is refreshed by one UPDATE after the flush.
+- a claim waiting for an assessment report or a decision on objection, or whose assessments or
+  objection change (ordered, rescheduled, submitted, removed; filed, postponed, decided), is
+  refreshed by one UPDATE after the flush.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from sqlalchemy import ColumnElement, case, event, func, inspect, select, update
 from sqlalchemy.orm import Session
 
 from faunaschade.models.assessments import Assessment, AssessmentStatus
-from faunaschade.models.claims import Claim, ClaimStatus
+from faunaschade.models.claims import Claim, ClaimStatus, Objection, ObjectionStatus
 
 S = ClaimStatus
 #: The Awb decision term runs in these statuses (it stands still while incomplete, Awb 4:15).
@@ -39,6 +41,10 @@ DECISION_STATUSES = (S.ASSESSED, S.PROPOSED)
 CLAIM_FACTS = ("status", "completion_deadline", "decision_target", "backstop_deadline")
 #: The assessment columns it derives from.
 ASSESSMENT_FACTS = ("claim_id", "due_on", "status")
+#: The objection columns it derives from (the decision on objection is due by then).
+OBJECTION_FACTS = ("claim_id", "status", "decide_by", "extended_until")
+#: Statuses whose deadlines live in other tables (read by SQL after the flush).
+READ_BY_SQL = (S.ASSESSMENT_ORDERED, S.OBJECTION)
 
 
 def assessment_due() -> Any:
@@ -46,6 +52,15 @@ def assessment_due() -> Any:
     return (
         select(func.min(Assessment.due_on))
         .where(Assessment.claim_id == Claim.id, Assessment.status != AssessmentStatus.SUBMITTED)
+        .scalar_subquery()
+    )
+
+
+def objection_due() -> Any:
+    """SQL: when the decision on the claim's objection is due (postponed or not, Awb 7:10)."""
+    return (
+        select(func.min(func.coalesce(Objection.extended_until, Objection.decide_by)))
+        .where(Objection.claim_id == Claim.id, Objection.status != ObjectionStatus.DECIDED)
         .scalar_subquery()
     )
 
@@ -61,6 +76,7 @@ def next_due_expression() -> ColumnElement[date | None]:
     primary = case(
         (Claim.status == S.INCOMPLETE, Claim.completion_deadline),
         (Claim.status == S.ASSESSMENT_ORDERED, assessment_due()),
+        (Claim.status == S.OBJECTION, objection_due()),
         (Claim.status.in_(DECISION_STATUSES), Claim.decision_target),
         else_=None,
     )
@@ -70,8 +86,8 @@ def next_due_expression() -> ColumnElement[date | None]:
 def next_due_of(claim: Claim) -> date | None:
     """`next_due_expression()` worked out from the claim's own values (not while it waits for an
     assessment report: that needs its assessments, which the SQL reads)."""
-    if claim.status == S.ASSESSMENT_ORDERED:
-        raise ValueError("an ordered assessment's due date is read by next_due_expression()")
+    if claim.status in READ_BY_SQL:
+        raise ValueError("an assessment's or objection's due date is read by the SQL")
     primary = {
         S.INCOMPLETE: claim.completion_deadline,
         S.ASSESSED: claim.decision_target,
@@ -133,7 +149,7 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
         ):
             obj.penalty_from = None  # decided (or withdrawn): its dwangsom no longer runs
         if isinstance(obj, Claim) and (obj in session.new or _changed(obj, CLAIM_FACTS)):
-            if obj.status == S.ASSESSMENT_ORDERED:
+            if obj.status in READ_BY_SQL:
                 pending.add(obj)  # its id may only exist after the INSERT
             else:
                 value = next_due_of(obj)
@@ -143,6 +159,8 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
             pending.update(_assessment_claims(obj, deleted=False))
             if obj.claim is not None and obj in session.new:
                 pending.add(obj.claim)
+        elif isinstance(obj, Objection) and (obj in session.new or _changed(obj, OBJECTION_FACTS)):
+            pending.add(obj.claim_id)
     for obj in session.deleted:
         if isinstance(obj, Assessment):
             pending.update(_assessment_claims(obj, deleted=True))

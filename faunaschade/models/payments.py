@@ -5,14 +5,18 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import (
     CheckConstraint,
     ForeignKey,
     ForeignKeyConstraint,
+    Index,
     Integer,
     String,
     UniqueConstraint,
+    func,
+    select,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -27,6 +31,7 @@ from faunaschade.models.base import (
     province_check,
     unique_where,
 )
+from faunaschade.models.decisions import Decision
 from faunaschade.models.lifecycle import Lifecycle
 
 
@@ -206,6 +211,9 @@ class PaymentBatchClaim(db.Model):
         CheckConstraint(
             "live_claim_id IS NULL OR live_claim_id = claim_id", name="live_claim_is_claim"
         ),
+        # Unique: a decision is in at most one batch that is open or paid, so it is never
+        # paid twice (an index, so that it could be added without rebuilding the table).
+        Index("uq_payment_batch_claims_live_decision_id", "live_decision_id", unique=True),
     )
 
     #: The batch.
@@ -214,9 +222,19 @@ class PaymentBatchClaim(db.Model):
     claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id"), primary_key=True, index=True)
     #: The decision in force when the batch was built.
     decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id"), index=True)
-    #: The claim id while the batch is not cancelled, NULL once it is. Unique: a claim is in
-    #: at most one batch that is open or paid, so it is never paid twice.
+    #: The claim id while the batch is open (draft, approved or exported), NULL once it is
+    #: paid or cancelled. Unique: a claim has money in flight in at most one batch.
     live_claim_id: Mapped[int | None] = mapped_column(Integer, unique=True)
+    #: The decision id while the batch is not cancelled (open or paid), NULL once it is.
+    #: Unique (index above): a decision is paid at most once; a decision on objection pays
+    #: only its difference with what the claim's earlier decisions paid (payouts.batches).
+    live_decision_id: Mapped[int | None] = mapped_column(
+        Integer,
+        CheckConstraint(
+            "live_decision_id IS NULL OR live_decision_id = decision_id",
+            name="live_decision_is_decision",
+        ),
+    )
 
     batch: Mapped[PaymentBatch] = relationship(back_populates="entries")
     items: Mapped[list[PaymentBatchItem]] = relationship(
@@ -273,3 +291,33 @@ class PaymentBatchItem(db.Model):
     remittance: Mapped[str] = mapped_column(String(140))
 
     entry: Mapped[PaymentBatchClaim] = relationship(back_populates="items")
+
+
+#: Batches whose money has gone to the bank.
+SENT = (BatchStatus.EXPORTED, BatchStatus.PAID)
+
+
+def paid_before(decision: Any) -> dict[str, Decimal]:
+    """Per item kind, what the claim's earlier decisions have had transferred (batches exported
+    or paid): what a decision on objection pays on top of, or reclaims from."""
+    rows = db.session.execute(
+        select(PaymentBatchItem.kind, func.sum(PaymentBatchItem.amount))
+        .join(
+            PaymentBatchClaim,
+            (PaymentBatchClaim.batch_id == PaymentBatchItem.batch_id)
+            & (PaymentBatchClaim.claim_id == PaymentBatchItem.claim_id),
+        )
+        .join(PaymentBatch, PaymentBatch.id == PaymentBatchItem.batch_id)
+        .join(Decision, Decision.id == PaymentBatchItem.decision_id)
+        .where(
+            PaymentBatchItem.claim_id == decision.claim_id,
+            PaymentBatchClaim.live_decision_id.is_not(None),
+            PaymentBatch.status.in_(SENT),
+            Decision.version < decision.version,
+        )
+        .group_by(PaymentBatchItem.kind)
+    )
+    paid = {kind.value: Decimal("0.00") for kind in BatchItemKind}
+    for kind, amount in rows:
+        paid[kind.value] = Decimal(amount).quantize(Decimal("0.01"))
+    return paid

@@ -37,7 +37,7 @@ from faunaschade.models import (
 )
 from faunaschade.models.base import ZERO, utcnow
 from faunaschade.models.decisions import current_decision
-from faunaschade.models.payments import BATCH_LIFECYCLE
+from faunaschade.models.payments import BATCH_LIFECYCLE, paid_before
 from faunaschade.payouts import sepa
 from faunaschade.provinces import PROVINCES
 from faunaschade.storage import read_bytes, store_bytes
@@ -91,9 +91,11 @@ def _dwangsom_due() -> ColumnElement[bool]:
 
 
 def payable(province: str) -> list[tuple[Claim, Decision, FarmerProfile]]:
-    """Decided claims of the province with money due and no open or paid batch, oldest first;
-    a dwangsom alone is money due too (a rejected claim decided late)."""
-    in_a_batch = exists().where(PaymentBatchClaim.live_claim_id == Claim.id)
+    """Decided claims of the province whose decision in force has money due (a dwangsom alone
+    counts too: a rejected claim decided late) and is in no open or paid batch, and which have
+    no money in flight in an open batch, oldest first."""
+    in_flight = exists().where(PaymentBatchClaim.live_claim_id == Claim.id)
+    decision_batched = exists().where(PaymentBatchClaim.live_decision_id == Decision.id)
     query = (
         select(Claim, Decision, FarmerProfile)
         .join(Decision, (Decision.claim_id == Claim.id) & Decision.in_force)
@@ -103,24 +105,34 @@ def payable(province: str) -> list[tuple[Claim, Decision, FarmerProfile]]:
             Claim.status == ClaimStatus.DECIDED,
             (Decision.payout > 0) | (Decision.leges_refund > 0) | _dwangsom_due(),
             FarmerProfile.erased_at.is_(None),
-            ~in_a_batch,
+            ~in_flight,
+            ~decision_batched,
         )
         .order_by(Decision.decided_on, Claim.id)
     )
-    return [tuple(row) for row in db.session.execute(query)]
+    rows = [tuple(row) for row in db.session.execute(query)]
+    penalties = _penalties([claim.id for claim, _decision, _profile in rows])
+    return [row for row in rows if _transfers(row[1], penalties.get(row[0].id))]
 
 
 def _transfers(
     decision: Decision, penalty: PenaltyDecision | None = None
 ) -> list[tuple[BatchItemKind, Decimal, str]]:
-    """Kind, amount and the kenmerk its remittance names, of each transfer due."""
+    """Kind, amount and the kenmerk its remittance names, of each transfer the decision still
+    pays: its amounts (and the claim's dwangsom), less what the claim's earlier decisions had
+    transferred (a decision on objection pays only the difference; a lower amount is a reclaim,
+    recorded with the decision, never a transfer; a dwangsom is paid once)."""
+    paid = paid_before(decision) if decision.version > 1 else {}
     amounts = [
         (BatchItemKind.PAYOUT, decision.payout, decision.kenmerk),
         (BatchItemKind.LEGES_REFUND, decision.leges_refund, decision.kenmerk),
     ]
     if penalty is not None:
         amounts.append((BatchItemKind.DWANGSOM, penalty.amount, penalty.kenmerk))
-    return [(kind, amount, kenmerk) for kind, amount, kenmerk in amounts if amount > 0]
+    due = [
+        (kind, amount - paid.get(kind.value, ZERO), kenmerk) for kind, amount, kenmerk in amounts
+    ]
+    return [(kind, amount, kenmerk) for kind, amount, kenmerk in due if amount > 0]
 
 
 def _penalties(claim_ids: list[int]) -> dict[int, PenaltyDecision]:
@@ -167,7 +179,11 @@ def build_batch(province: str, officer: User) -> PaymentBatch:
             continue  # it does not fit this batch's total: it waits for the next batch
         room -= amount
         entry = PaymentBatchClaim(
-            batch_id=batch.id, claim_id=claim.id, decision_id=decision.id, live_claim_id=claim.id
+            batch_id=batch.id,
+            claim_id=claim.id,
+            decision_id=decision.id,
+            live_claim_id=claim.id,
+            live_decision_id=decision.id,
         )
         for kind, amount, kenmerk in transfers:
             entry.items.append(
@@ -356,7 +372,9 @@ def mark_paid(batch: PaymentBatch, officer: User) -> PaymentBatch:
     for entry in _entries(batch):
         claim = db.session.get(Claim, entry.claim_id)
         amounts = {item.kind.value: item.amount for item in entry.items}
-        if claim.status == ClaimStatus.DECIDED:
+        entry.live_claim_id = None  # no money in flight any more; the decision stays paid
+        decision = current_decision(claim)
+        if claim.status == ClaimStatus.DECIDED and decision and decision.id == entry.decision_id:
             workflow.transition(
                 claim,
                 ClaimStatus.PAID,
@@ -365,7 +383,8 @@ def mark_paid(batch: PaymentBatch, officer: User) -> PaymentBatch:
             )
             moved.append(claim.id)
         else:
-            # An objection filed after the export: the money went out all the same.
+            # An objection filed after the export (or decided since): the money went out all
+            # the same, and a decision on objection pays only the difference.
             not_moved.append(claim.id)
     BATCH_LIFECYCLE.transition(batch, B.PAID)
     batch.paid_at = utcnow()
@@ -398,7 +417,7 @@ def cancel_batch(batch: PaymentBatch, officer: User, reason: str = "") -> Paymen
         )
     released = []
     for entry in _entries(batch):
-        entry.live_claim_id = None
+        entry.live_claim_id = entry.live_decision_id = None
         released.append(entry.claim_id)
     start = BATCH_LIFECYCLE.transition(batch, B.CANCELLED)
     batch.cancelled_at = utcnow()

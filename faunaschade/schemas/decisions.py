@@ -7,12 +7,17 @@ from decimal import Decimal
 from marshmallow import Schema, fields, validate
 
 from faunaschade.i18n import N_
+from faunaschade.models import ObjectionOutcome
 from faunaschade.schemas.base import (
     NOT_A_NUMBER,
     LoadSchema,
+    aware_datetime,
     text,
 )
 from faunaschade.vocabulary import OFFICER_REASONS
+
+#: The highest corrected assessed damage (the sums stay inside Numeric(12, 2)).
+MAX_CORRECTED = Decimal("100000000")
 
 
 class ProposalInSchema(LoadSchema):
@@ -35,6 +40,47 @@ class ProposalInSchema(LoadSchema):
             validate=validate.OneOf(list(OFFICER_REASONS), error=N_("Onbekende reden: {input}."))
         ),
         load_default=list,
+    )
+    objection_outcome = fields.String(
+        load_default=None,
+        validate=validate.OneOf(
+            [o.value for o in ObjectionOutcome],
+            error=N_("Kies: gegrond, deels gegrond, ongegrond of niet-ontvankelijk."),
+        ),
+        metadata={
+            "description": "On objection: gegrond | deels_gegrond | ongegrond | niet_ontvankelijk"
+        },
+    )
+    corrections = fields.List(
+        fields.Nested(lambda: CorrectionSchema()),
+        load_default=list,
+        validate=validate.Length(max=100, error=N_("Te veel correcties.")),
+        metadata={
+            "description": "On objection (gegrond, deels gegrond): corrected assessed "
+            "damage per species × area type"
+        },
+    )
+
+
+class CorrectionSchema(LoadSchema):
+    """A fact corrected on objection: the assessed damage of one species × area type."""
+
+    species = text(40)
+    area_type = text(40)
+    assessed_damage = fields.Decimal(
+        required=True,
+        places=2,
+        as_string=True,
+        validate=validate.Range(
+            Decimal("0"),
+            MAX_CORRECTED,
+            error=N_("Geef een bedrag van 0 tot 100.000.000 euro."),
+        ),
+        error_messages={
+            "required": N_("Verplicht."),
+            "invalid": N_("Geef een bedrag, bijv. 1250.00."),
+            "special": NOT_A_NUMBER,
+        },
     )
 
 
@@ -89,6 +135,8 @@ class DecisionSchema(Schema):
     version = fields.Integer()
     outcome = fields.String()
     payout = fields.Decimal(as_string=True)
+    leges_refund = fields.Decimal(as_string=True)
+    supersedes_id = fields.Integer(allow_none=True)
     decided_on = fields.Date()
     objection_deadline = fields.Date()
 
@@ -112,13 +160,50 @@ class ObjectionInSchema(LoadSchema):
 
 
 class ObjectionOutSchema(Schema):
-    """An objection."""
+    """An objection with its terms, hearing and outcome."""
 
     id = fields.Integer()
     claim_id = fields.Integer()
     decision_id = fields.Integer()
     status = fields.String()
     text = fields.String()
+    received_on = fields.Date()
+    objection_period_end = fields.Date()
+    late = fields.Boolean()
+    decide_by = fields.Date()
+    extended_until = fields.Date(allow_none=True)
+    extension_reason = fields.String(allow_none=True)
+    hearing_at = fields.AwareDateTime(allow_none=True)
+    hearing_place = fields.String(allow_none=True)
+    hearing_video_link = fields.String(allow_none=True)
+    hearing_report = fields.String(allow_none=True)
+    outcome = fields.String(allow_none=True)
+    resulting_decision_id = fields.Integer(allow_none=True)
+
+
+class HearingInSchema(LoadSchema):
+    """POST /api/v1/claims/{id}/objection/hearing."""
+
+    hearing_at = aware_datetime()
+    place = text(300, required=False)
+    video_link = fields.Url(
+        load_default=None,
+        schemes={"https"},
+        validate=validate.Length(max=500, error=N_("Gebruik hoogstens 500 tekens.")),
+        error_messages={"invalid": N_("Geef een https-link.")},
+    )
+
+
+class HearingReportInSchema(LoadSchema):
+    """POST /api/v1/claims/{id}/objection/hearing-report."""
+
+    report = text(20000)
+
+
+class ObjectionExtensionInSchema(LoadSchema):
+    """POST /api/v1/claims/{id}/objection/extension."""
+
+    reason = text(2000)
 
 
 class DelayNoticeInSchema(LoadSchema):

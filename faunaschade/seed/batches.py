@@ -56,7 +56,9 @@ class Batches:
                 "batch_id": batch_id,
                 "claim_id": claim["id"],
                 "decision_id": decision["id"],
-                "live_claim_id": claim["id"],
+                # Seeded batches are paid: no money in flight, the decision paid once.
+                "live_claim_id": None,
+                "live_decision_id": decision["id"],
             }
         )
         farmer = self.farmers.profile(claim["farmer_id"])

@@ -12,6 +12,7 @@ from typing import Any
 
 from faunaschade import rules
 from faunaschade.clock import AMSTERDAM, local_day
+from faunaschade.decisions import objections
 from faunaschade.extensions import db
 from faunaschade.models import ClaimKind, ClaimStatus
 from faunaschade.seed import damage, profile
@@ -67,6 +68,8 @@ class Builder:
         return self._farmer_users[claim["id"]]
 
     def objection(self, claim: dict[str, Any], decision: dict[str, Any], filed: datetime) -> int:
+        received = local_day(filed)
+        period_end = decision["objection_deadline"]
         row = {
             "id": self.ids["objections"](),
             "claim_id": claim["id"],
@@ -77,14 +80,26 @@ class Builder:
             "submitted_by": self.farmer_user(claim),
             "resulting_decision_id": None,
             "created_at": filed,
+            "received_on": received,
+            "objection_period_end": period_end,
+            "late": received > period_end,
+            "decide_by": objections.decide_by(period_end, received),
+            "extended_until": None,
+            "extension_reason": None,
+            "hearing_at": None,
+            "hearing_place": None,
+            "hearing_video_link": None,
+            "hearing_report": None,
+            "outcome": None,
         }
         self.rows["objections"].append(row)
         self._objections[claim["id"]] = row
         return row["id"]
 
-    def settle_objection(self, claim_id: int, decision_id: int) -> None:
+    def settle_objection(self, claim_id: int, decision_id: int, outcome: str) -> None:
         row = self._objections.pop(claim_id)
         row["status"], row["resulting_decision_id"] = "decided", decision_id
+        row["outcome"] = outcome
 
     # -- one claim ------------------------------------------------------------------------------
     def build(self, sk: Skeleton) -> None:

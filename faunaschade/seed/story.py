@@ -258,7 +258,11 @@ class Story:
             },
         )
         if previous is not None:
-            self.b.settle_objection(claim["id"], decision["id"])
+            # The seeded objection drops a reduction: deels gegrond when that changed the amount.
+            changed = decision["payout"] != previous["payout"]
+            self.b.settle_objection(
+                claim["id"], decision["id"], "deels_gegrond" if changed else "ongegrond"
+            )
         self.step(S.DECIDED, decided, b_id, data={"decision_id": decision["id"]})
         return decision
 

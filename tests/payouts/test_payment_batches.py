@@ -322,12 +322,15 @@ def test_a_paid_claim_is_never_paid_again(client, session, people, decide):
         other = PaymentBatch(province="DR", built_by=people[0]["a"].id)
         session.add(other)
         session.flush()
+        # The paid batch no longer holds the claim in flight; its decision stays paid once.
+        decision_id = _decision(session, claim).id
         session.add(
             PaymentBatchClaim(
                 batch_id=other.id,
                 claim_id=claim.id,
-                decision_id=_decision(session, claim).id,
+                decision_id=decision_id,
                 live_claim_id=claim.id,
+                live_decision_id=decision_id,
             )
         )
         session.flush()

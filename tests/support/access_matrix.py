@@ -203,6 +203,9 @@ MATRIX: dict[str, dict[str, str]] = {
     "POST /api/v1/claims/<int:claim_id>/send-back": allow("officer_own"),
     "POST /api/v1/claims/<int:claim_id>/delay-notice": allow("officer_own"),
     "POST /api/v1/claims/<int:claim_id>/default-notice": allow("farmer_own"),
+    "POST /api/v1/claims/<int:claim_id>/objection/hearing": allow("officer_own"),
+    "POST /api/v1/claims/<int:claim_id>/objection/hearing-report": allow("officer_own"),
+    "POST /api/v1/claims/<int:claim_id>/objection/extension": allow("officer_own"),
     "POST /api/v1/claims/<int:claim_id>/assessment-order": allow("officer_own"),
     "POST /api/v1/claims/<int:claim_id>/complete": allow("farmer_own", "officer_own"),
     "POST /api/v1/claims/<int:claim_id>/completion-request": allow("officer_own"),
@@ -248,6 +251,12 @@ BODIES: dict[str, dict] = {
         "email": "gemachtigde@example.nl",
         "document_date": date.today().isoformat(),
     },
+    "POST /api/v1/claims/<int:claim_id>/objection/hearing": {
+        "hearing_at": "2099-01-05T10:00:00+01:00",
+        "place": "Provinciehuis",
+    },
+    "POST /api/v1/claims/<int:claim_id>/objection/hearing-report": {"report": "Gehoord."},
+    "POST /api/v1/claims/<int:claim_id>/objection/extension": {"reason": "Advies nodig."},
     "POST /api/v1/claims/<int:claim_id>/wolf-finding": {
         "finding": "certain",
         "visited_on": date.today().isoformat(),
