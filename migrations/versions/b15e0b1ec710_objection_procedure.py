@@ -29,7 +29,7 @@ depends_on = None
 
 OLD_KINDS = (
     'receipt', 'completion_request', 'assessment_confirmation', 'delay_notice', 'decision',
-    'objection_decision',
+    'objection_decision', 'penalty_decision',
 )
 NEW_KINDS = OLD_KINDS + ('objection_receipt', 'hearing_invitation', 'objection_extension')
 OLD_STATUSES = ('open', 'decided')
@@ -56,6 +56,15 @@ def _terms_sql(dialect):
     ]
 
 
+#: A claim objected to is next due when the decision on its objection is (Awb 7:10); the same
+#: rule as models/next_due.objection_due, for the rows that exist when this runs.
+NEXT_DUE_OBJECTIONS = (
+    "UPDATE claims SET next_due_at = (SELECT MIN(COALESCE(o.extended_until, o.decide_by)) "
+    "FROM objections o WHERE o.claim_id = claims.id AND o.status <> 'decided') "
+    "WHERE status = 'objection'"
+)
+
+
 def upgrade():
     dialect = op.get_bind().dialect.name
     with op.batch_alter_table('objections', schema=None) as batch_op:
@@ -72,6 +81,7 @@ def upgrade():
         batch_op.add_column(sa.Column('outcome', sa.Enum(*OUTCOMES, name='objection_outcome', native_enum=False, create_constraint=True, length=32), nullable=True))
     for statement in _terms_sql(dialect):
         op.execute(statement)
+    op.execute(NEXT_DUE_OBJECTIONS)
     with op.batch_alter_table('objections', schema=None) as batch_op:
         batch_op.alter_column('received_on', existing_type=sa.Date(), nullable=False)
         batch_op.alter_column('objection_period_end', existing_type=sa.Date(), nullable=False)

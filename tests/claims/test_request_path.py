@@ -24,6 +24,8 @@ from tests.support.app import ROOT
 from tests.support.farmers import claim_body, parcel_body
 
 MIGRATION = ROOT / "migrations" / "versions" / "e5f6a7b8c9d0_claims_next_due_at.py"
+#: The objection procedure's migration, which stores the objected claims' due dates anew.
+OBJECTION_MIGRATION = ROOT / "migrations" / "versions" / "b15e0b1ec710_objection_procedure.py"
 
 
 def _stored_vs_defined(session) -> list[tuple]:
@@ -96,12 +98,16 @@ def test_stored_next_due_is_the_case_expression_in_every_status(
     session.execute(text("UPDATE claims SET next_due_at = NULL"))
     assert refresh_next_due(session) == len(_stored_vs_defined(session))
     _assert_current(session)
-    spec = importlib.util.spec_from_file_location("next_due_migration", MIGRATION)
-    migration = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(migration)
+    backfills = []
+    for name, path in (("next_due_migration", MIGRATION), ("objection", OBJECTION_MIGRATION)):
+        spec = importlib.util.spec_from_file_location(name, path)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        backfills.append(getattr(migration, "NEXT_DUE", None) or migration.NEXT_DUE_OBJECTIONS)
     expected = _stored_vs_defined(session)
     session.execute(text("UPDATE claims SET next_due_at = NULL"))
-    session.execute(text(migration.NEXT_DUE))
+    for backfill in backfills:
+        session.execute(text(backfill))
     session.expire_all()
     assert _stored_vs_defined(session) == expected
 
