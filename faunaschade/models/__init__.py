@@ -34,8 +34,9 @@ from faunaschade.models.decisions import (
     Proposal,
     ProposalStatus,
 )
-from faunaschade.models.farmers import FarmerProfile, Parcel, Tenure
+from faunaschade.models.farmers import FarmerProfile, Parcel, ParcelSource, Tenure
 from faunaschade.models.files import StoredFile
+from faunaschade.models.gis import LayerKind, MapLayer, ParcelImport
 from faunaschade.models.idempotency import IdempotencyKey
 from faunaschade.models.jobs import JobRecord, JobStatus
 from faunaschade.models.next_due import refresh_next_due  # also its flush hook, for every session
@@ -74,14 +75,18 @@ __all__ = [
     "IdempotencyKey",
     "JobRecord",
     "JobStatus",
+    "LayerKind",
     "Letter",
     "LetterKind",
     "LetterStatus",
     "LivestockItem",
+    "MapLayer",
     "Objection",
     "ObjectionStatus",
     "Outcome",
     "Parcel",
+    "ParcelImport",
+    "ParcelSource",
     "Payment",
     "PaymentBatch",
     "PaymentBatchClaim",
