@@ -47,6 +47,15 @@ MAX_UNZIPPED_BYTES = 50 * 2**20
 #: A member packed tighter than this is a zip bomb, not a shapefile (which packs about 3×).
 MAX_ZIP_RATIO = 100
 _SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
+#: What GDAL raises on a damaged Shapefile.
+_OGR_ERRORS = (
+    pyogrio.errors.CRSError,
+    pyogrio.errors.DataSourceError,
+    pyogrio.errors.DataLayerError,
+    pyogrio.errors.FeatureError,
+    pyogrio.errors.FieldError,
+    pyogrio.errors.GeometryError,
+)
 
 
 class FileRefused(ValueError):
@@ -365,9 +374,7 @@ def _read_shapefile(path: str, has_prj: bool, max_features: int) -> list[tuple[F
         if info["features"] > max_features:
             raise _too_many(max_features)
         meta, fids, geometries, values = pyogrio.raw.read(path, return_fids=True)
-    except pyogrio.errors.DataSourceError:
-        raise FileRefused(_("De Shapefile in de zip kan niet worden gelezen.")) from None
-    except pyogrio.errors.DataLayerError:
+    except _OGR_ERRORS:
         raise FileRefused(_("De Shapefile in de zip kan niet worden gelezen.")) from None
     # Without a .prj the coordinates are taken as RD New, the system of RVO's files; a file in
     # degrees then lies outside the Netherlands and is refused as such.
