@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import request
 from flask_babel import gettext
 from flask_login import current_user
 from flask_smorest import Blueprint
@@ -10,12 +11,16 @@ from marshmallow import Schema, fields
 from faunaschade.access import roles_required
 from faunaschade.api.answers import commits
 from faunaschade.api.idempotency import idempotent
+from faunaschade.claims.attachments import safe_filename
+from faunaschade.errors import ValidationFailed
 from faunaschade.extensions import db
+from faunaschade.farmers import imports, privacy
 from faunaschade.farmers import operations as farmers
-from faunaschade.farmers import privacy
 from faunaschade.models import Parcel, Role
 from faunaschade.schemas.base import LoadSchema
 from faunaschade.schemas.farmers import (
+    ParcelImportConfirmSchema,
+    ParcelImportSchema,
     ParcelOutSchema,
     ParcelPatchSchema,
     ParcelSchema,
@@ -63,6 +68,42 @@ def create_parcel(data: dict) -> Parcel:
     parcel = farmers.add_parcel(farmers.profile_of(current_user), data, current_user)
     db.session.flush()  # @idempotent commits with the answer
     return parcel
+
+
+@bp.route("/parcels/import", methods=["POST"])
+@farmer_only
+@idempotent
+@bp.response(201, ParcelImportSchema)
+def import_parcels() -> dict:
+    """Read RVO's parcel file (GML, Shapefile zip or GeoJSON) as multipart field `file`.
+
+    Lists the parcels found (name, crop, area computed in RD New, province, problems); nothing
+    is added until `POST /parcels/import/confirm` with the token and the ids picked.
+    """
+    file = request.files.get("file")
+    if file is None:
+        raise ValidationFailed(
+            fields={"file": [gettext("Kies een bestand (multipart-veld 'file').")]}
+        )
+    found = imports.read_parcel_file(
+        farmers.profile_of(current_user), safe_filename(file.filename), file.read(), current_user
+    )
+    db.session.flush()  # @idempotent commits with the answer
+    return imports.preview(found)
+
+
+@bp.route("/parcels/import/confirm", methods=["POST"])
+@farmer_only
+@idempotent
+@bp.arguments(ParcelImportConfirmSchema)
+@bp.response(201, ParcelOutSchema(many=True))
+def confirm_import(data: dict) -> list[Parcel]:
+    """Add the parcels picked from a file read by `POST /parcels/import` (all or none)."""
+    parcels = imports.add_chosen(
+        farmers.profile_of(current_user), data["token"], data["parcels"], current_user
+    )
+    db.session.flush()  # @idempotent commits with the answer
+    return parcels
 
 
 @bp.route("/parcels/<int:parcel_id>", methods=["GET"])

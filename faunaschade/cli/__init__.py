@@ -1,4 +1,4 @@
-"""flask commands: users, audit, worker, jobs, demo, rules, letters, privacy."""
+"""flask commands: users, audit, worker, jobs, demo, rules, letters, privacy, layers, gis."""
 
 from __future__ import annotations
 
@@ -9,9 +9,11 @@ def register(app: Flask) -> None:
     """Add every command group to `flask`."""
     # Imported here: the command modules import create_app (cli.worker), and create_app
     # imports this package.
-    from faunaschade.cli import audit, demo, letters, privacy, rules, users, worker
+    from faunaschade.cli import audit, demo, gis, letters, privacy, rules, users, worker
 
     for command in (users.users, audit.audit, worker.worker, worker.jobs, demo.demo, rules.rules):
         app.cli.add_command(command)
     app.cli.add_command(letters.letters)
     app.cli.add_command(privacy.privacy)
+    app.cli.add_command(gis.layers)
+    app.cli.add_command(gis.gis)

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from faunaschade.accounts.users import create_user
 from faunaschade.clock import AMSTERDAM
 from faunaschade.extensions import db
+from faunaschade.gis.layers import seed_illustrative_layers
 from faunaschade.models import Claim, FarmerProfile, Role, User
 
 demo = AppGroup("demo", help="Demo data.")
@@ -98,6 +99,9 @@ def seed_users() -> list[tuple[str, str, bool]]:
 def seed(claims: int, seed_value: int, if_empty: bool, as_of: datetime | None) -> None:
     """Create demo users for every role and print their logins; optionally N claims."""
     rows = seed_users()
+    if added := seed_illustrative_layers():
+        db.session.commit()
+        click.echo(f"{len(added)} illustrative map layers loaded (illustratief, niet officieel)")
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for email, role, _ in rows:
         click.echo(f"  {role:<9} {email}")

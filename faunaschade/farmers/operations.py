@@ -13,7 +13,7 @@ from faunaschade.audit import chain as audit
 from faunaschade.errors import NotFound, ValidationFailed
 from faunaschade.extensions import db
 from faunaschade.i18n import N_
-from faunaschade.models import FarmerProfile, Parcel, Role, Tenure, User
+from faunaschade.models import FarmerProfile, Parcel, ParcelSource, Role, Tenure, User
 from faunaschade.validators import iban, kvk, phone, postcode
 
 #: The answer to every accepted registration, new address or not (no account enumeration).
@@ -132,7 +132,9 @@ def parcel_of(profile: FarmerProfile, parcel_id: int) -> Parcel:
 
 def add_parcel(profile: FarmerProfile, data: dict[str, Any], actor: User) -> Parcel:
     """Register a parcel for the farmer."""
-    parcel = Parcel(farmer_id=profile.id, **_parcel_fields(data))
+    fields = _parcel_fields(data)
+    source = ParcelSource.DRAWN if fields.get("geometry") else ParcelSource.TYPED
+    parcel = Parcel(farmer_id=profile.id, source=source, **fields)
     db.session.add(parcel)
     db.session.flush()
     audit.record("parcel.created", parcel, actor=actor, data={"tenure": parcel.tenure.value})
@@ -145,6 +147,9 @@ def edit_parcel(parcel: Parcel, data: dict[str, Any], actor: User) -> Parcel:
         setattr(parcel, key, value)
     if parcel.geometry is None and "geometry" in data:
         parcel.geometry = None
+    if "geometry" in data:  # a new outline is the farmer's own, whatever it was before
+        parcel.source = ParcelSource.DRAWN if parcel.geometry else ParcelSource.TYPED
+        parcel.source_file = parcel.source_feature = None
     db.session.flush()
     audit.record("parcel.updated", parcel, actor=actor, data={"fields": sorted(data)})
     return parcel

@@ -39,8 +39,9 @@ from faunaschade.models.decisions import (
     ReclaimKind,
     ReclaimStatus,
 )
-from faunaschade.models.farmers import FarmerProfile, Parcel, Tenure
+from faunaschade.models.farmers import FarmerProfile, Parcel, ParcelSource, Tenure
 from faunaschade.models.files import StoredFile
+from faunaschade.models.gis import LayerKind, MapLayer, ParcelImport
 from faunaschade.models.idempotency import IdempotencyKey
 from faunaschade.models.jobs import JobRecord, JobStatus
 from faunaschade.models.next_due import refresh_next_due  # also its flush hook, for every session
@@ -83,15 +84,19 @@ __all__ = [
     "IdempotencyKey",
     "JobRecord",
     "JobStatus",
+    "LayerKind",
     "Letter",
     "LetterKind",
     "LetterStatus",
     "LivestockItem",
+    "MapLayer",
     "Objection",
     "ObjectionOutcome",
     "ObjectionStatus",
     "Outcome",
     "Parcel",
+    "ParcelImport",
+    "ParcelSource",
     "Payment",
     "PaymentBatch",
     "PaymentBatchClaim",

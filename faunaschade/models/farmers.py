@@ -66,6 +66,17 @@ class Tenure(enum.StrEnum):
     RENT = "rent"
 
 
+class ParcelSource(enum.StrEnum):
+    """Where a parcel's outline and figures come from."""
+
+    #: Picked from the parcel file RVO lets the farmer download (GML, Shapefile, GeoJSON).
+    IMPORT = "import"
+    #: An outline drawn or pasted by the farmer.
+    DRAWN = "drawn"
+    #: Name and area typed, no outline.
+    TYPED = "typed"
+
+
 class Parcel(CreatedMixin, db.Model):
     """A field the farmer uses."""
 
@@ -87,7 +98,15 @@ class Parcel(CreatedMixin, db.Model):
     province: Mapped[str | None] = mapped_column(String(2))
     #: own, lease or rent.
     tenure: Mapped[Tenure] = mapped_column(enum_type(Tenure, "tenure"))
-    #: Optional GeoJSON polygon (validated on input).
+    #: Optional GeoJSON polygon (validated on input): WGS84, or RD New with its crs member.
     geometry: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    #: import, drawn or typed.
+    source: Mapped[ParcelSource] = mapped_column(
+        enum_type(ParcelSource, "parcel_source"), default=ParcelSource.TYPED
+    )
+    #: For an imported parcel: the file's name.
+    source_file: Mapped[str | None] = mapped_column(String(200))
+    #: For an imported parcel: the feature's id in that file.
+    source_feature: Mapped[str | None] = mapped_column(String(100))
 
     farmer: Mapped[FarmerProfile] = relationship(back_populates="parcels")

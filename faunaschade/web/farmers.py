@@ -11,11 +11,12 @@ from flask_login import current_user
 
 from faunaschade import validators
 from faunaschade.access import roles_required
-from faunaschade.errors import ValidationFailed
+from faunaschade.claims.attachments import safe_filename
+from faunaschade.errors import AppError, ValidationFailed
+from faunaschade.farmers import imports, privacy
 from faunaschade.farmers import operations as farmers
-from faunaschade.farmers import privacy
 from faunaschade.models import Role
-from faunaschade.schemas.farmers import ParcelSchema, RegisterSchema
+from faunaschade.schemas.farmers import ParcelImportConfirmSchema, ParcelSchema, RegisterSchema
 from faunaschade.security import registration_limit
 from faunaschade.web.formdata import load, present
 from faunaschade.web.use_case import Failed, run
@@ -120,6 +121,95 @@ def parcel_form(parcel_id: int | None):
     return render_template(
         "farmer/parcel_form.html", parcel=parcel, values=values, errors=errors, **vocabulary()
     ), 422 if errors else 200
+
+
+@bp.route("/percelen/importeren", methods=["GET", "POST"])
+@farmer_only
+def parcel_import():
+    """Upload RVO's parcel file; then (?bestand=token) the parcels found, to pick from."""
+    profile = farmers.profile_of(current_user)
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        file = request.files.get("file")
+        if file is None or not file.filename:
+            errors = {"file": [_("Kies een bestand.")]}
+        else:
+            outcome = run(
+                lambda: imports.read_parcel_file(
+                    profile, safe_filename(file.filename), file.read(), current_user
+                ),
+                redirect=lambda found: url_for("farmers_web.parcel_import", bestand=found.token),
+                expected=ValidationFailed,
+            )
+            if not isinstance(outcome, Failed):
+                return outcome
+            errors = outcome.fields
+    elif token := request.args.get("bestand"):
+        return _import_choice(imports.import_of(profile, token[:64]), {}, {})
+    page = render_template("farmer/parcel_import.html", found=None, errors=errors, **vocabulary())
+    return page, 422 if errors else 200
+
+
+def _import_choice(found: Any, errors: dict[str, list[str]], form: Any):
+    """The parcels of an uploaded file with a checkbox each (and crop, tenure)."""
+    page = render_template(
+        "farmer/parcel_import.html",
+        found=found,
+        expires_at=imports.expires_at(found),
+        errors=errors,
+        form=form,
+        **vocabulary(),
+    )
+    return page, 422 if errors else 200
+
+
+def _chosen(form: Any, rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[int]]:
+    """The rows ticked on the page as the confirm schema's parcels, and their row numbers."""
+    picked = sorted({int(n) for n in form.getlist("kies") if n.isdigit() and int(n) < len(rows)})
+    choices = []
+    for n in picked:
+        choice = {"id": rows[n]["id"], "tenure": form.get(f"tenure-{n}") or "own"}
+        if form.get(f"crop-{n}"):
+            choice["crop"] = form[f"crop-{n}"]
+        choices.append(choice)
+    return choices, picked
+
+
+@bp.route("/percelen/importeren/bevestigen", methods=["POST"])
+@farmer_only
+def parcel_import_confirm():
+    """Add the parcels ticked on the import page."""
+    profile = farmers.profile_of(current_user)
+    token = request.form.get("token", "").strip()
+    if not token:
+        raise ValidationFailed(fields={"token": [_("Lees eerst een perceelbestand in.")]})
+    found = imports.import_of(profile, token[:64])
+    choices, picked = _chosen(request.form, found.parcels)
+    if not choices:
+        return _import_choice(found, {"_schema": [_("Kies minstens één perceel.")]}, request.form)
+    data, errors = load(ParcelImportConfirmSchema(), {"token": found.token, "parcels": choices})
+    if data is not None:
+        outcome = run(
+            lambda: imports.add_chosen(profile, data["token"], data["parcels"], current_user),
+            done=lambda parcels: _(
+                "%(n)s percelen toegevoegd uit %(file)s.", n=len(parcels), file=found.file_name
+            ),
+            redirect=url_for("farmers_web.parcels"),
+            expected=AppError,
+        )
+        if not isinstance(outcome, Failed):
+            return outcome
+        errors = outcome.fields
+    # "parcels[2].crop" is the third parcel picked: shown on its row as "crop-<row>".
+    shown = {}
+    for field, messages in errors.items():
+        if field.startswith("parcels["):
+            index, _sep, name = field[len("parcels[") :].partition("].")
+            if index.isdigit() and int(index) < len(picked):
+                shown[f"{'crop' if name == 'crop' else 'kies'}-{picked[int(index)]}"] = messages
+                continue
+        shown[field] = messages
+    return _import_choice(found, shown, request.form)
 
 
 @bp.route("/mijn-gegevens.json")
