@@ -10,6 +10,7 @@ from faunaschade.api import (
     farmers,
     letters,
     payouts,
+    reports,
     statistics,
 )
 from faunaschade.extensions import api, csrf
@@ -25,6 +26,7 @@ def register(app: Flask) -> None:
     blueprints.append(payouts.bp)
     blueprints.append(claims.livestock_bp)
     blueprints.append(farmers.privacy_bp)
+    blueprints.append(reports.bp)
     if app.config["PAYMENT_PROVIDER"] == "test":
         blueprints.append(claims.leges_test_bp)
     for bp in blueprints:

@@ -48,6 +48,7 @@ from faunaschade.models.payments import (
     PaymentBatchItem,
     PaymentStatus,
 )
+from faunaschade.models.reports import DamageReport, DamageReportParcel, DamageReportSpecies
 from faunaschade.models.users import AuthToken, Role, TokenKind, User, UserProvince
 
 __all__ = [
@@ -69,6 +70,9 @@ __all__ = [
     "ClaimSpecies",
     "ClaimStatus",
     "CompletionNote",
+    "DamageReport",
+    "DamageReportParcel",
+    "DamageReportSpecies",
     "Decision",
     "FarmerProfile",
     "IdempotencyKey",
