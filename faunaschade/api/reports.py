@@ -11,7 +11,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from faunaschade.access import get_report_in_scope_or_404, reports_in_scope, roles_required
-from faunaschade.api.answers import commits
 from faunaschade.api.idempotency import idempotent
 from faunaschade.claims import operations as claims
 from faunaschade.extensions import db
@@ -85,11 +84,11 @@ def get_report(report_id: int) -> reports.ReportFacts:
 
 @bp.route("/<int:report_id>/convert", methods=["POST"])
 @farmer_only
-@commits
+@idempotent
 @bp.response(201, ClaimOutSchema)
 def convert_report(report_id: int) -> claims.ClaimFacts:
     """A draft claim from the melding (its parcels, species, crop and discovery day, so the
     submission deadline runs from the discovery); once per melding, else 409."""
     claim = reports.convert_report(get_report_in_scope_or_404(report_id), current_user)
-    db.session.flush()  # @commits commits after the answer is built
+    db.session.flush()  # @idempotent commits with the answer
     return claims.with_facts(claim)

@@ -327,6 +327,17 @@ def test_a_melding_is_converted_once(client, session, farm):
     assert claim.status == ClaimStatus.DRAFT
 
 
+def test_a_repeated_convert_with_its_idempotency_key_replays_the_claim(client, session, farm):
+    report = client.post("/api/v1/reports", json=_body(farm["parcel"]), headers=farm["headers"])
+    url = f"/api/v1/reports/{report.json['id']}/convert"
+    headers = {**farm["headers"], "Idempotency-Key": "melding-omzetten-1"}
+    first = client.post(url, headers=headers)
+    again = client.post(url, headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert again.headers["Idempotent-Replayed"] == "true" and again.json == first.json
+    assert session.scalar(select(func.count()).select_from(Claim)) == 1
+
+
 def test_a_converted_parcel_that_became_rented_is_refused_by_name(client, session, farm):
     report = client.post("/api/v1/reports", json=_body(farm["parcel"]), headers=farm["headers"])
     farm["parcel"].tenure = Tenure.RENT
