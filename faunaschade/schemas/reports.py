@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, pre_dump, validate, validates
+from marshmallow import Schema, ValidationError, fields, post_load, pre_dump, validate, validates
 
 from faunaschade.i18n import N_
 from faunaschade.provinces import PROVINCE_CODES
@@ -56,6 +56,13 @@ class ReportInSchema(LoadSchema):
     def _unique_species(self, value: list[str], **_: Any) -> None:
         if len(set(value)) != len(value):
             raise ValidationError(N_("Noem elke diersoort één keer."))
+
+    @post_load
+    def _no_negative_zero(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        # "-0" passes the range; stored and shown it would read "-0.00".
+        if data.get("estimated_damage") is not None and data["estimated_damage"].is_zero():
+            data["estimated_damage"] = Decimal("0.00")
+        return data
 
 
 class ReportListQuerySchema(LoadSchema):

@@ -106,6 +106,12 @@ def test_the_estimate_and_note_are_optional(client, farm):
         headers=farm["headers"],
     )
     assert zero.status_code == 201 and zero.json["estimated_damage"] == "0.00"
+    minus_zero = client.post(
+        "/api/v1/reports",
+        json=_body(farm["parcel"], estimated_damage="-0"),
+        headers=farm["headers"],
+    )
+    assert minus_zero.json["estimated_damage"] == "0.00"
 
 
 HOSTILE = [
@@ -124,6 +130,8 @@ HOSTILE = [
     ("estimated_damage", "Infinity", "oneindig"),
     ("estimated_damage", "1e400", "bedrag in euro"),
     ("estimated_damage", "veel", "bedrag in euro"),
+    ("estimated_damage", "9" * 5000, "bedrag in euro"),
+    ("estimated_damage", True, "bedrag in euro"),
     ("estimated_damage", "1.250,50", "bedrag in euro"),
     ("note", "x" * 5001, "tekens"),
     ("note", 12, "tekst"),
