@@ -14,7 +14,15 @@ from sqlalchemy import Select, false, or_, select
 from faunaschade.clock import today
 from faunaschade.errors import Forbidden, NotFound, Unauthorized
 from faunaschade.extensions import db
-from faunaschade.models import Assessment, Attachment, Claim, FarmerProfile, Role, User
+from faunaschade.models import (
+    Assessment,
+    Attachment,
+    Claim,
+    DamageReport,
+    FarmerProfile,
+    Role,
+    User,
+)
 from faunaschade.models.authorisations import represented_by
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -113,3 +121,24 @@ def get_farmer_in_scope_or_404(profile_id: int, user: User | None = None) -> Far
         if db.session.scalar(claims.limit(1)) is not None:
             return profile
     raise NotFound(_("Aanvrager niet gevonden."))
+
+
+def reports_in_scope(user: User) -> Select[tuple[DamageReport]]:
+    """A query of the meldingen this user may see: the farmer's own, the officer's and
+    auditor's provinces (read-only); nobody else's."""
+    query = select(DamageReport)
+    if user.role == Role.FARMER:
+        profile = farmer_profile(user)
+        return query.where(DamageReport.farmer_id == (profile.id if profile else -1))
+    if user.role in (Role.OFFICER, Role.AUDITOR):
+        return query.where(DamageReport.province.in_(user.provinces))
+    return query.where(false())
+
+
+def get_report_in_scope_or_404(report_id: int, user: User | None = None) -> DamageReport:
+    """The melding if it exists and the user may see it; 404 otherwise (never 403)."""
+    user = user or current_user
+    report = db.session.scalar(reports_in_scope(user).where(DamageReport.id == report_id))
+    if report is None:
+        raise NotFound(_("Melding niet gevonden."))
+    return report

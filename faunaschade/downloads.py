@@ -70,13 +70,14 @@ def send_thumbnail(attachment: Attachment) -> Response:
     return response
 
 
-def statistics_header(group_by: list[str]) -> list[str]:
-    return [*group_by, *statistics.MEASURES]
+def statistics_header(group_by: list[str], filters) -> list[str]:
+    return [*group_by, *statistics.measures_for(group_by, filters)]
 
 
 def statistics_rows(group_by: list[str], filters, provinces) -> Any:
+    header = statistics_header(group_by, filters)
     for row in statistics.rows(group_by, filters, provinces):
-        yield [row[name] for name in statistics_header(group_by)]
+        yield [row[name] for name in header]
 
 
 def dutch_statistics_rows(group_by: list[str], filters, provinces) -> Any:
@@ -91,7 +92,7 @@ def statistics_download(fmt: str, group_by: list[str], filters, provinces) -> Re
     csv-nl: Dutch headings and words, `;`, decimal comma and a BOM, for Dutch Excel), or an XLSX
     workbook with an 'about' sheet."""
     name = f"statistics-{today().isoformat()}"
-    header = statistics_header(group_by)
+    header = statistics_header(group_by, filters)
     if fmt == "csv":
         chunks = exports.csv_chunks(header, statistics_rows(group_by, filters, provinces))
         return download(stream_with_context(chunks), "text/csv", f"{name}.csv")
@@ -109,6 +110,11 @@ def statistics_download(fmt: str, group_by: list[str], filters, provinces) -> Re
         ("provinces", ",".join(provinces)),
         *((key, value) for key, value in vars(filters).items() if value is not None),
         ("note", "Grouped by species, a claim with two species counts in both rows."),
+        (
+            "reports",
+            "Meldingen (reports, reports_converted, reported_damage) count beside the claims; "
+            "a converted melding still counts; left out when grouped or filtered by outcome.",
+        ),
     ]
     workbook = exports.xlsx_bytes(
         [

@@ -11,6 +11,7 @@ from faunaschade.api import (
     farmers,
     letters,
     payouts,
+    reports,
     statistics,
 )
 from faunaschade.extensions import api, csrf
@@ -27,6 +28,7 @@ def register(app: Flask) -> None:
     blueprints.append(claims.livestock_bp)
     blueprints.append(farmers.privacy_bp)
     blueprints.append(authorisations.bp)
+    blueprints.append(reports.bp)
     if app.config["PAYMENT_PROVIDER"] == "test":
         blueprints.append(claims.leges_test_bp)
     for bp in blueprints:

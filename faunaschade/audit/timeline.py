@@ -24,6 +24,7 @@ _FIXED = {
     "payment.started": N_("Betaling van de leges gestart"),
     "zienswijze.submitted": N_("Zienswijze op de taxatie gegeven"),
     "zienswijze.agreed": N_("Akkoord gegeven met de taxatie"),
+    "report.converted": N_("Aanvraag gemaakt uit een melding"),
 }
 
 

@@ -213,6 +213,15 @@ def _validated(
     return parcels, {**data, **settled}
 
 
+def checked(
+    profile: FarmerProfile, data: dict[str, Any]
+) -> tuple[dict[int, Parcel], dict[str, Any]]:
+    """A claim body's business rules for another use case (a melding takes the same, so that it
+    can always become a claim): refused with every field named, else the parcels it names and
+    the body with its province and crop settled."""
+    return _validated(profile, data)
+
+
 def create_claim(profile: FarmerProfile, data: dict[str, Any], actor: User) -> Claim:
     """A new crop claim in draft; without a province or crop, its parcels' (when they agree)."""
     parcels, data = _validated(profile, data)

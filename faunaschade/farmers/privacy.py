@@ -13,10 +13,11 @@ login's e-mail and name are replaced by anonymised values (the optional phone nu
 the password can no longer match and
 every token is revoked; the bytes of attachments and letter PDFs are deleted (their metadata
 and SHA-256 stay); the farmer's free texts (claim description, zienswijzen, objections,
-completion notes) and parcel names and drawings are cleared; the creditor name and IBAN on the
-farmer's SEPA transfers are anonymised. Claims, assessments, decisions, payments, batches and
-all their amounts stay. The audit log holds ids, codes and amounts only (no personal data), so
-it is not touched: one new event `farmer.erased` is appended and `flask audit verify` stays intact.
+completion notes, the notes of meldingen) and parcel names and drawings are cleared; the
+creditor name and IBAN on the farmer's SEPA transfers are anonymised. Claims, meldingen,
+assessments, decisions, payments, batches and all their amounts stay. The audit log holds ids,
+codes and amounts only (no personal data), so it is not touched: one new event `farmer.erased`
+is appended and `flask audit verify` stays intact.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from faunaschade.models import (
     Claim,
     ClaimStatus,
     CompletionNote,
+    DamageReport,
     Decision,
     FarmerProfile,
     IdempotencyKey,
@@ -82,6 +84,10 @@ PROFILE_FIELDS = (
 )  # fmt: skip
 PARCEL_FIELDS = (
     "id", "name", "area_ha", "crop", "province", "tenure", "geometry", "created_at",
+)  # fmt: skip
+REPORT_FIELDS = (
+    "id", "reference", "province", "crop", "discovered_on", "estimated_damage", "note",
+    "converted_claim_id", "created_at",
 )  # fmt: skip
 EVENT_FIELDS = (
     "seq", "occurred_at", "action", "object_type", "object_id", "claim_id", "from_status",
@@ -183,6 +189,21 @@ def _claims_export(profile: FarmerProfile) -> list[dict[str, Any]]:
     return out
 
 
+def _reports_export(profile: FarmerProfile) -> list[dict[str, Any]]:
+    """The farmer's meldingen (damage reported without applying), with species and parcels."""
+    out = []
+    for report in db.session.scalars(
+        select(DamageReport).where(DamageReport.farmer_id == profile.id).order_by(DamageReport.id)
+    ):
+        row = _row(report, REPORT_FIELDS)
+        row["species"] = sorted(s.species for s in report.species)
+        row["parcels"] = [
+            _row(p, ("parcel_id", "damaged_area_ha", "area_type")) for p in report.parcels
+        ]
+        out.append(row)
+    return out
+
+
 def _audit_export(user: User, profile: FarmerProfile, claim_ids: list[int]) -> list[dict]:
     """Events about this farmer: by them, on their claims, their profile, login or parcels."""
     parcel_ids = [p.id for p in profile.parcels]
@@ -231,6 +252,7 @@ def export_for(user: User) -> dict[str, Any]:
             for p in sorted(profile.parcels, key=lambda p: p.id)
         ],
         "claims": _claims_export(profile),
+        "reports": _reports_export(profile),
         "audit_events": _audit_export(user, profile, claim_ids),
     }
 
@@ -395,6 +417,11 @@ def erase_farmer(
     user = db.session.get(User, profile.user_id)
     placeholder = f"Gewist {profile.id}"
     files = _erase_claim_data(_claim_ids(profile), placeholder)
+    db.session.execute(
+        update(DamageReport)
+        .where(DamageReport.farmer_id == profile.id, DamageReport.note != "")
+        .values(note=ERASED)
+    )
     profile.name, profile.kvk, profile.iban = placeholder, "00000000", ""
     profile.address, profile.postcode, profile.city = ERASED, "0000 XX", ERASED
     profile.phone = None

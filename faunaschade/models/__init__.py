@@ -55,6 +55,7 @@ from faunaschade.models.payments import (
     PaymentStatus,
 )
 from faunaschade.models.penalties import DefaultNotice, PenaltyDecision
+from faunaschade.models.reports import DamageReport, DamageReportParcel, DamageReportSpecies
 from faunaschade.models.users import AuthToken, Role, TokenKind, User, UserProvince
 
 __all__ = [
@@ -78,6 +79,9 @@ __all__ = [
     "ClaimSpecies",
     "ClaimStatus",
     "CompletionNote",
+    "DamageReport",
+    "DamageReportParcel",
+    "DamageReportSpecies",
     "Decision",
     "DefaultNotice",
     "FarmerProfile",

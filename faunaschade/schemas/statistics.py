@@ -91,6 +91,18 @@ class StatisticsRowSchema(Schema):
     median_days_to_decision = fields.Float(
         allow_none=True, metadata={"description": "median days from submission to decision"}
     )
+    reports = fields.Integer(
+        metadata={
+            "description": "meldingen (damage reported without applying); absent when grouped "
+            "or filtered by outcome"
+        }
+    )
+    reports_converted = fields.Integer(
+        metadata={"description": "meldingen turned into a claim (they still count as meldingen)"}
+    )
+    reported_damage = fields.Decimal(
+        as_string=True, places=2, metadata={"description": "the meldingen's estimates (euros)"}
+    )
 
 
 class StatisticsSchema(Schema):

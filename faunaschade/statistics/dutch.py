@@ -33,6 +33,9 @@ MEASURE_LABELS = {
     "leges_received": N_("Leges ontvangen (euro)"),
     "leges_refunded": N_("Leges terugbetaald (euro)"),
     "median_days_to_decision": N_("Mediane behandelduur (dagen)"),
+    "reports": N_("Meldingen"),
+    "reports_converted": N_("Meldingen omgezet in aanvraag"),
+    "reported_damage": N_("Geschatte schade meldingen (euro)"),
 }
 OUTCOME_LABELS = {
     "granted": N_("Toegekend"),

@@ -10,6 +10,12 @@ assessor must meet today, exactly as the officer's queue filter (claims.worklist
 Grouped by species, a claim naming two species counts in both species' rows (its whole amounts
 each time), so species rows add up to more than the total; every other grouping, and the totals,
 count each claim once. A species filter without species grouping keeps each claim once.
+
+Meldingen (free damage reports, reports/) are counted beside the claims, in the same groups and
+under the same filters: how many (`reports`), how many became a claim (`reports_converted`; a
+converted melding still counts as a melding) and the farmers' estimates (`reported_damage`). A
+melding has no decision, so grouped or filtered by outcome the statistics leave them out. A group
+with meldingen but no claims gets a row with the claims' measures at zero.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
@@ -47,6 +54,8 @@ from faunaschade.models import (
     Claim,
     ClaimSpecies,
     ClaimStatus,
+    DamageReport,
+    DamageReportSpecies,
     Decision,
     Outcome,
     Payment,
@@ -66,6 +75,8 @@ COUNTS = ("claims", "granted", "rejected", "not_processed", "withdrawn", "overdu
 AMOUNTS = ("assessed_damage", "own_risk", "paid", "leges_received", "leges_refunded")
 #: Every measure, in output order.
 MEASURES = (*COUNTS, *AMOUNTS, "median_days_to_decision")
+#: Measures of the meldingen, after the claims' (left out when grouped or filtered by outcome).
+REPORT_MEASURES = ("reports", "reports_converted", "reported_damage")
 #: Outcome filter values: the decision outcomes, and `none` for claims without a decision.
 OUTCOMES = (*(o.value for o in Outcome), "none")
 GRANTED = (Outcome.GRANTED, Outcome.PARTIALLY_GRANTED)
@@ -282,7 +293,7 @@ def grouped(
             if key not in keys:
                 del data[key]
         found[keys].append(data)
-    return found
+    return {keys: with_reports(keys, found[keys], filters, provinces) for keys in wanted}
 
 
 def _plain(row: Any) -> dict[str, Any]:
@@ -319,14 +330,105 @@ def rows(
     stays bounded by the groups, not the claims.
     """
     _without_jit()
-    for row in db.session.execute(statement(group_by, filters, provinces)).all():
-        yield _plain(row)
+    found = [_plain(row) for row in db.session.execute(statement(group_by, filters, provinces))]
+    yield from with_reports(group_by, found, filters, provinces)
 
 
 def totals(filters: Filters = Filters(), provinces: Sequence[str] | None = None) -> dict[str, Any]:
     """The same measures over everything that passes the filters, each claim once."""
     _without_jit()
-    return _plain(db.session.execute(statement((), filters, provinces)).one())
+    found = [_plain(db.session.execute(statement((), filters, provinces)).one())]
+    return with_reports((), found, filters, provinces)[0]
+
+
+def counts_reports(group_by: Sequence[str], filters: Filters) -> bool:
+    """Whether the meldingen are counted: not when grouped or filtered by outcome."""
+    return "outcome" not in group_by and filters.outcome is None
+
+
+def measures_for(group_by: Sequence[str], filters: Filters) -> tuple[str, ...]:
+    """The measures of these statistics, in output order."""
+    return (*MEASURES, *REPORT_MEASURES) if counts_reports(group_by, filters) else MEASURES
+
+
+def _report_statement(
+    group_by: Sequence[str], filters: Filters, provinces: Sequence[str] | None
+) -> Select:
+    """The meldingen per group (per species as the claims: a melding naming two, in both)."""
+    report = DamageReport
+    keys = {
+        "damage_year": damage_year_of(report.discovered_on),
+        "province": report.province,
+        "species": DamageReportSpecies.species,
+        "crop": report.crop,
+        "month": cast(extract("month", report.discovered_on), Integer),
+    }
+    group = [keys[key].label(key) for key in group_by]
+    query = select(
+        *group,
+        func.count().label("reports"),
+        func.coalesce(func.sum(_flag(report.converted_claim_id.is_not(None))), 0).label(
+            "reports_converted"
+        ),
+        type_coerce(func.coalesce(func.sum(report.estimated_damage), 0), Money).label(
+            "reported_damage"
+        ),
+    ).select_from(report)
+    named = (DamageReportSpecies.report_id == report.id) & (
+        DamageReportSpecies.species == filters.species
+    )
+    if "species" in group_by:
+        query = query.join(DamageReportSpecies, DamageReportSpecies.report_id == report.id)
+        if filters.species:
+            query = query.where(DamageReportSpecies.species == filters.species)
+    elif filters.species:
+        query = query.where(exists().where(named))
+    if provinces is not None:
+        query = query.where(report.province.in_(provinces))
+    if year := filters.damage_year:
+        query = query.where(report.discovered_on.between(*damage_year_bounds(year)))
+    if filters.province:
+        query = query.where(report.province == filters.province)
+    if filters.crop:
+        query = query.where(report.crop == filters.crop)
+    return query.group_by(*group) if group else query
+
+
+def with_reports(
+    group_by: Sequence[str],
+    found: list[dict[str, Any]],
+    filters: Filters,
+    provinces: Sequence[str] | None,
+) -> list[dict[str, Any]]:
+    """The claims' rows with the meldingen of the same group beside them; a group of meldingen
+    alone gets a row of its own (the claims' measures zero), in the order of the keys."""
+    if not counts_reports(group_by, filters):
+        return found
+    groups: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for row in db.session.execute(_report_statement(group_by, filters, provinces)):
+        data = dict(row._mapping)
+        groups[tuple(data[key] for key in group_by)] = {
+            "reports": int(data["reports"]),
+            "reports_converted": int(data["reports_converted"]),
+            "reported_damage": data["reported_damage"],
+        }
+    none = {"reports": 0, "reports_converted": 0, "reported_damage": Decimal("0.00")}
+    for row in found:
+        row.update(groups.pop(tuple(row[key] for key in group_by), none))
+    if not groups:
+        return found
+    for key, counted in groups.items():
+        found.append({**dict(zip(group_by, key, strict=True)), **_no_claims(), **counted})
+    return sorted(found, key=lambda row: [(row[key] is None, row[key]) for key in group_by])
+
+
+def _no_claims() -> dict[str, Any]:
+    zero = Decimal("0.00")
+    return {
+        **{name: 0 for name in COUNTS},
+        **{name: zero for name in AMOUNTS},
+        "median_days_to_decision": None,
+    }
 
 
 __all__ = [
@@ -335,13 +437,17 @@ __all__ = [
     "GROUP_KEYS",
     "MEASURES",
     "OUTCOMES",
+    "REPORT_MEASURES",
     "Filters",
+    "counts_reports",
     "damage_year_of",
     "grouped",
+    "measures_for",
     "rows",
     "scope_of",
     "statement",
     "totals",
+    "with_reports",
 ]
 
 

@@ -15,6 +15,7 @@ from faunaschade.web import (
     letters,
     pages,
     payouts,
+    reports,
     statistics,
 )
 
@@ -25,9 +26,10 @@ def register(app: Flask) -> None:
     app.register_blueprint(health.bp)
     if app.config["PAYMENT_PROVIDER"] == "test":
         app.register_blueprint(claims.checkout_bp)
-    for module in (accounts, farmers, claims, assessments, decisions, payouts, letters):
+    for module in (accounts, farmers, claims, reports, assessments, decisions, payouts, letters):
         app.register_blueprint(module.bp)
     for module in (statistics, audit, authorisations):
         app.register_blueprint(module.bp)
     claim_panels.register(app)
+    reports.register(app)
     pages.register_template_helpers(app)

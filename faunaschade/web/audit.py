@@ -44,6 +44,8 @@ ACTION_LABELS = {
     "farmer.kvk_shared": N_("KvK-nummer ook bij een ander account"),
     "parcel.created": N_("Perceel toegevoegd"),
     "parcel.updated": N_("Perceel gewijzigd"),
+    "report.created": N_("Schade gemeld (melding)"),
+    "report.converted": N_("Melding omgezet in aanvraag"),
 }
 
 

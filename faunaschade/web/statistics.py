@@ -220,6 +220,7 @@ def dashboard():
         "groupings": translated(TABLE_GROUPINGS),
         "totals": figures["totals"],
         "rows": figures["table"],
+        "reports_counted": statistics.counts_reports(group_by, filters),
         "by_year": by_year,
         "years": sorted(
             {row["damage_year"] for row in by_year} | {_running_damage_year()}, reverse=True

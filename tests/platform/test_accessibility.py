@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import time
 from collections import defaultdict
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -34,8 +35,10 @@ from faunaschade.models import (
     Payment,
     PaymentBatch,
     Role,
+    Tenure,
     User,
 )
+from faunaschade.reports import operations as reports
 from faunaschade.seed import seed_claims
 from faunaschade.storage import store_bytes
 from tests.support.farmers import jpeg_bytes, recent_workday
@@ -164,14 +167,46 @@ def build_world(app) -> dict[str, list[dict]]:
         parcel = session.scalar(
             select(Parcel.id).where(Parcel.farmer_id == demo_farmer.id).order_by(Parcel.id)
         )
+        report_ids = _meldingen(session, demo_farmer)
         session.commit()
         return {
+            "report_id": report_ids,
             "claim_id": ids,
             "assessment_id": assessments,
             "batch_id": [b.id for b in batches],
             "ref": list(payment_refs),
             "parcel_id": [parcel],
         }
+
+
+def _meldingen(session, farmer: FarmerProfile) -> list[int]:
+    """Two meldingen of the demo farmer on one of its own (not rented) parcels: one as
+    reported, one turned into a claim."""
+    parcel = session.scalar(
+        select(Parcel)
+        .where(Parcel.farmer_id == farmer.id, Parcel.tenure != Tenure.RENT)
+        .order_by(Parcel.id)
+    )
+    user = session.get(User, farmer.user_id)
+    body = {
+        "province": parcel.province or "FR",
+        "crop": parcel.crop,
+        "discovered_on": recent_workday(),
+        "species": ["grauwe_gans", "brandgans"],
+        "parcels": [
+            {
+                "parcel_id": parcel.id,
+                "damaged_area_ha": (parcel.area_ha / 2).quantize(Decimal("0.0001")),
+                "area_type": "regular",
+            }
+        ],
+        "estimated_damage": Decimal("1250.00"),
+        "note": "Ganzen op het land.",
+    }
+    made = [reports.create_report(farmer, body, user) for _ in range(2)]
+    reports.convert_report(made[1], user)
+    session.flush()
+    return [report.id for report in made]
 
 
 def candidate_urls(app, world) -> list[tuple[str, str]]:

@@ -25,6 +25,7 @@ from faunaschade.clock import AMSTERDAM, today
 from faunaschade.decisions.operations import propose_decision
 from faunaschade.models import Assessment, AssessmentStatus, ClaimStatus, FarmerProfile
 from faunaschade.models.base import utcnow
+from faunaschade.reports import operations as reports
 from tests.support.app import DEMO_PASSWORD, csrf_token_from
 from tests.support.decisions import assessed_claim
 from tests.support.farmers import registration
@@ -201,7 +202,23 @@ def world(session, farmer, officer, assessor, auditor, admin):
     proposed = assessed_claim(session, farmer, officer, assessor)
     propose_decision(proposed, officer)
     session.flush()
+    profile = session.scalar(select(FarmerProfile).where(FarmerProfile.user_id == farmer.id))
+    row = claim.parcels[0]
+    melding = {
+        "province": "DR",
+        "discovered_on": today(),
+        "species": ["das"],
+        "parcels": [{"parcel_id": row.parcel_id, "damaged_area_ha": row.damaged_area_ha,
+                     "area_type": "regular"}],
+    }  # fmt: skip
+    report = reports.create_report(profile, melding, farmer)
+    converted = reports.create_report(profile, melding, farmer)
+    from_report = reports.convert_report(converted, farmer)
+    session.flush()
     return {
+        "report": report,
+        "converted": converted,
+        "from_report": from_report,
         "farmer": farmer,
         "officer": officer,
         "assessor": assessor,
@@ -256,6 +273,14 @@ PAGES = [
     ("auditor", "/aanvragen/{wolf_found}", ()),
     ("admin", "/", ()),
     ("admin", "/auditlog", ()),
+    ("farmer", "/meldingen", ()),
+    ("farmer", "/meldingen/nieuw", ()),
+    ("farmer", "/meldingen/{report}", ()),
+    ("farmer", "/meldingen/{converted}", ()),
+    ("farmer", "/aanvragen/{from_report}", ()),
+    ("officer", "/meldingen", ()),
+    ("officer", "/meldingen/{report}", ()),
+    ("auditor", "/meldingen?species=das", ()),
 ]
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from faunaschade.accounts import users as user_service
 from faunaschade.models import (
+    AreaType,
     Assessment,
     Attachment,
     AttachmentKind,
@@ -27,6 +28,7 @@ from faunaschade.models import (
     PaymentBatch,
     TokenKind,
 )
+from faunaschade.reports import operations as reports
 from faunaschade.security import SESSION_KEY
 from faunaschade.storage import store_bytes
 from tests.support.decisions import assessed_claim
@@ -174,6 +176,12 @@ MATRIX: dict[str, dict[str, str]] = {
     "GET /aanvragers/<int:profile_id>/machtigingen/<int:authorisation_id>/scan": allow(
         "officer_own"
     ),
+    # Meldingen: the farmer's own; officers and auditors of the province read them.
+    "GET /meldingen": allow(*FARMERS, *OFFICERS, "auditor"),
+    "GET /meldingen/nieuw": allow(*FARMERS),
+    "POST /meldingen/nieuw": allow(*FARMERS),
+    "GET /meldingen/<int:report_id>": allow("farmer_own", "officer_own", "auditor"),
+    "POST /meldingen/<int:report_id>/aanvraag": allow("farmer_own"),
     # --- API ---
     "POST /api/v1/auth/token": allow(*ALL, public=True),
     "POST /api/v1/register": allow(*ALL, public=True),
@@ -232,6 +240,10 @@ MATRIX: dict[str, dict[str, str]] = {
     "POST /api/v1/payments/<int:payment_id>/test-confirm": allow("farmer_own"),
     "POST /api/v1/payments/<int:payment_id>/webhook": allow(*ALL, public=True),
     "GET /api/v1/statistics": allow(*OFFICERS, "auditor"),
+    "GET /api/v1/reports": allow(*FARMERS, *OFFICERS, "auditor"),
+    "POST /api/v1/reports": allow(*FARMERS),
+    "GET /api/v1/reports/<int:report_id>": allow("farmer_own", "officer_own", "auditor"),
+    "POST /api/v1/reports/<int:report_id>/convert": allow("farmer_own"),
     "GET /api/v1/audit-events": allow("auditor", "admin"),
     "GET /api/v1/authorisations": allow(*FARMERS),
     "POST /api/v1/authorisations": allow(*FARMERS),
@@ -367,6 +379,24 @@ def build_world(key, app, session, make_user, monkeypatch) -> dict:
     )
     session.add_all([attachment, letter, payment, batch, authorisation])
     session.flush()
+    # A melding of farmer_own in Drenthe, on the claim's parcel.
+    row = claim.parcels[0]
+    melding = reports.create_report(
+        profile,
+        {
+            "province": "DR",
+            "discovered_on": date.today(),
+            "species": ["grauwe_gans"],
+            "parcels": [
+                {
+                    "parcel_id": row.parcel_id,
+                    "damaged_area_ha": row.damaged_area_ha,
+                    "area_type": AreaType.REGULAR.value,
+                }
+            ],
+        },
+        people["farmer_own"],
+    )
 
     values = {
         "claim_id": claim.id,
@@ -380,11 +410,18 @@ def build_world(key, app, session, make_user, monkeypatch) -> dict:
         "batch_id": batch.id,
         "profile_id": profile.id,
         "authorisation_id": authorisation.id,
+        "report_id": melding.id,
         "ref": payment.provider_ref,
         "lang": "en",
         "fmt": "csv",
     }
-    secrets = [claim.reference, profile.name, profile.iban, people["farmer_own"].email]
+    secrets = [
+        claim.reference,
+        profile.name,
+        profile.iban,
+        people["farmer_own"].email,
+        melding.reference,
+    ]
 
     clients = {}
     # CSRF tokens made as Flask-WTF makes them (a GET page per client would be slow).
