@@ -23,7 +23,7 @@ from faunaschade.models import (
     Role,
     User,
 )
-from faunaschade.models.authorisations import represented_by
+from faunaschade.models.authorisations import represented_by, represents
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -124,12 +124,18 @@ def get_farmer_in_scope_or_404(profile_id: int, user: User | None = None) -> Far
 
 
 def reports_in_scope(user: User) -> Select[tuple[DamageReport]]:
-    """A query of the meldingen this user may see: the farmer's own, the officer's and
-    auditor's provinces (read-only); nobody else's."""
+    """A query of the meldingen this user may see: the farmer's own and those of farmers who
+    authorised them for all claims today (machtiging), the officer's and auditor's provinces
+    (read-only); nobody else's."""
     query = select(DamageReport)
     if user.role == Role.FARMER:
         profile = farmer_profile(user)
-        return query.where(DamageReport.farmer_id == (profile.id if profile else -1))
+        return query.where(
+            or_(
+                DamageReport.farmer_id == (profile.id if profile else -1),
+                represents(user.id, DamageReport.farmer_id, today()),
+            )
+        )
     if user.role in (Role.OFFICER, Role.AUDITOR):
         return query.where(DamageReport.province.in_(user.provinces))
     return query.where(false())

@@ -14,12 +14,12 @@ from faunaschade.access import get_report_in_scope_or_404, reports_in_scope, rol
 from faunaschade.api.idempotency import idempotent
 from faunaschade.claims import operations as claims
 from faunaschade.extensions import db
-from faunaschade.farmers import operations as farmers
+from faunaschade.farmers import authorisations
 from faunaschade.models import DamageReport, DamageReportParcel, Role
 from faunaschade.reports import operations as reports
 from faunaschade.schemas.claims import ClaimOutSchema
 from faunaschade.schemas.reports import (
-    ReportInSchema,
+    ReportCreateSchema,
     ReportListQuerySchema,
     ReportOutSchema,
     ReportPageSchema,
@@ -65,11 +65,13 @@ def list_reports(args: dict[str, Any]) -> dict[str, Any]:
 @bp.route("", methods=["POST"])
 @farmer_only
 @idempotent
-@bp.arguments(ReportInSchema)
+@bp.arguments(ReportCreateSchema)
 @bp.response(201, ReportOutSchema)
 def create_report(data: dict[str, Any]) -> reports.ReportFacts:
-    """Report damage without applying; province and crop come from the parcels when left out."""
-    report = reports.create_report(farmers.profile_of(current_user), data, current_user)
+    """Report damage without applying; province and crop come from the parcels when left out.
+    A representative reports for a farmer who authorised them for all claims (`farmer_id`)."""
+    profile = authorisations.filing_profile(current_user, data.pop("farmer_id", None))
+    report = reports.create_report(profile, data, current_user)
     db.session.flush()  # @idempotent commits with the answer
     return reports.with_facts(report)
 

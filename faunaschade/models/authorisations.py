@@ -122,6 +122,14 @@ def represented_by(
     )
 
 
+def represents(user_id: int, farmer_id: ColumnElement[int], day: date):
+    """EXISTS: `user_id` holds an authorisation for all of the farmer's claims on `day` (what a
+    melding, which belongs to no claim, needs)."""
+    return exists().where(
+        Authorisation.representative_id == user_id, covering(farmer_id, None, day)
+    )
+
+
 def representatives_of(farmer_id: int, claim_id: int | None, day: date) -> list[User]:
     """The users who may act on this claim of this farmer on `day`, by name."""
     return list(

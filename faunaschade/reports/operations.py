@@ -70,6 +70,8 @@ def create_report(profile: FarmerProfile, data: dict[str, Any], actor: User) -> 
         actor=actor,
         data={
             "farmer_id": profile.id,
+            # A representative reporting for the farmer, as audit.record notes on a claim.
+            **({"on_behalf_of": profile.id} if profile.user_id != actor.id else {}),
             "province": report.province,
             "discovered_on": report.discovered_on,
             "estimated_damage": report.estimated_damage,

@@ -77,11 +77,10 @@ class ClaimInSchema(LoadSchema):
             raise ValidationError(N_("Noem elke maatregel één keer."))
 
 
-class ClaimCreateSchema(ClaimInSchema):
-    """POST /api/v1/claims: a claim of one's own farm, or (`farmer_id`) of a farmer who
-    authorised the caller for all claims (machtiging)."""
-
-    farmer_id = fields.Integer(
+def filing_for() -> fields.Integer:
+    """`farmer_id`: file for this farmer (a machtiging for all their claims); left out: one's
+    own farm. Claims and meldingen alike."""
+    return fields.Integer(
         load_default=None,
         allow_none=True,
         strict=True,
@@ -91,6 +90,13 @@ class ClaimCreateSchema(ClaimInSchema):
         error_messages={"invalid": N_("Geef het nummer van een aanvrager.")},
         metadata={"description": "file for this farmer (profile id); left out: your own farm"},
     )
+
+
+class ClaimCreateSchema(ClaimInSchema):
+    """POST /api/v1/claims: a claim of one's own farm, or (`farmer_id`) of a farmer who
+    authorised the caller for all claims (machtiging)."""
+
+    farmer_id = filing_for()
 
 
 class ClaimPatchSchema(ClaimInSchema):

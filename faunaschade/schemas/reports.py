@@ -16,6 +16,7 @@ from faunaschade.schemas.claims import (
     ClaimParcelInSchema,
     ClaimParcelOutSchema,
     _list,
+    filing_for,
 )
 
 #: The highest estimate a melding takes (euros): far above any one crop's damage on one farm,
@@ -63,6 +64,13 @@ class ReportInSchema(LoadSchema):
         if data.get("estimated_damage") is not None and data["estimated_damage"].is_zero():
             data["estimated_damage"] = Decimal("0.00")
         return data
+
+
+class ReportCreateSchema(ReportInSchema):
+    """POST /api/v1/reports: a melding of one's own farm, or (`farmer_id`) of a farmer who
+    authorised the caller for all claims (machtiging)."""
+
+    farmer_id = filing_for()
 
 
 class ReportListQuerySchema(LoadSchema):

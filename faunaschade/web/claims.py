@@ -148,7 +148,7 @@ def _form_values(form: Any, data: dict[str, Any]) -> dict[str, Any]:
 def claim_form(claim_id: int | None):
     """File a new claim or edit a draft; a representative (machtiging) picks for whom."""
     claim = get_claim_in_scope_or_404(claim_id) if claim_id else None
-    profile, filers = _filing_for(claim)
+    profile, filers = filing_for(claim)
     own_parcels = sorted(profile.parcels, key=lambda p: p.name.lower())
     errors: dict[str, Any] = {}
     values: dict[str, Any] = (
@@ -207,7 +207,7 @@ def claim_form(claim_id: int | None):
     ), 422 if errors else 200
 
 
-def _filing_for(claim: Claim | None) -> tuple[FarmerProfile, dict[int, str]]:
+def filing_for(claim: Claim | None) -> tuple[FarmerProfile, dict[int, str]]:
     """Whose claim the form is: the draft's farmer, or for a new claim the user's own farm or
     (`?namens=<id>`) a farmer who authorised them for all claims; and, for a new claim of a
     representative, whom they may choose between (id → name)."""

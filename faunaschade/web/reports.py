@@ -18,11 +18,11 @@ from faunaschade.claims.from_parcels import FIELDS as FROM_PARCELS
 from faunaschade.claims.from_parcels import undecided
 from faunaschade.errors import Conflict, ValidationFailed
 from faunaschade.extensions import db
-from faunaschade.farmers import operations as farmers
 from faunaschade.i18n import translate
 from faunaschade.models import Claim, DamageReport, DamageReportParcel, Role
 from faunaschade.reports import operations as reports
 from faunaschade.schemas.reports import ReportInSchema, ReportListQuerySchema
+from faunaschade.web.claims import filing_for
 from faunaschade.web.formdata import (
     claim_form_data,
     load_all,
@@ -68,7 +68,7 @@ def report_form_data(form: Any, parcel_ids: list[int]) -> dict[str, Any]:
 @farmer_only
 def report_form():
     """Schade melden: record damage without applying."""
-    profile = farmers.profile_of(current_user)
+    profile, filers = filing_for(None)
     own_parcels = sorted(profile.parcels, key=lambda p: p.name.lower())
     errors: dict[str, Any] = {}
     values: dict[str, Any] = {"rows": {}, "species": []}
@@ -116,6 +116,9 @@ def report_form():
         errors=errors,
         ask=ask,
         row_labels=parcel_row_labels(own_parcels),
+        filers=filers,
+        filing_for=profile,
+        on_behalf=profile.user_id != current_user.id,
         **vocabulary(),
     ), 422 if errors else 200
 
