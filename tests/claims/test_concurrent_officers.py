@@ -121,9 +121,11 @@ def test_two_officers_proposing_at_once_on_an_objection_make_one_open_proposal(
     claim_id = _claim_in_objection(committed)
     tokens = _tokens(live_server, "a", "c")
     url = f"{live_server}/api/v1/claims/{claim_id}/proposal"
+    outcome = {"objection_outcome": "ongegrond", "motivation": "De taxatie blijft staan."}
     for _ in range(4):
         answers = _at_once(
-            lambda: post_json(url, {}, tokens["a"]), lambda: post_json(url, {}, tokens["c"])
+            lambda: post_json(url, outcome, tokens["a"]),
+            lambda: post_json(url, outcome, tokens["c"]),
         )
         codes = sorted(code for code, _ in answers)
         assert codes == [201, 409], answers

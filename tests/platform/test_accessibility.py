@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import time
 from collections import defaultdict
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -24,6 +25,8 @@ from faunaschade.models import (
     AssessmentStatus,
     Attachment,
     AttachmentKind,
+    Authorisation,
+    AuthorisationSource,
     Claim,
     ClaimParcel,
     ClaimStatus,
@@ -65,6 +68,7 @@ DOWNLOADS = {
     "payouts_web.download",
     "audit_web.export",
     "statistics_web.export",
+    "authorisations_web.scan",
 }
 OFFICER_PROVINCES = ("FR", "NH", "DR")
 
@@ -168,8 +172,10 @@ def build_world(app) -> dict[str, list[dict]]:
             select(Parcel.id).where(Parcel.farmer_id == demo_farmer.id).order_by(Parcel.id)
         )
         report_ids = _meldingen(session, demo_farmer)
+        _authorisations(session, demo_farmer, decided)
         session.commit()
         return {
+            "profile_id": [demo_farmer.id],
             "report_id": report_ids,
             "claim_id": ids,
             "assessment_id": assessments,
@@ -207,6 +213,39 @@ def _meldingen(session, farmer: FarmerProfile) -> list[int]:
     reports.convert_report(made[1], user)
     session.flush()
     return [report.id for report in made]
+
+
+def _authorisations(session, farmer: FarmerProfile, claim: Claim) -> None:
+    """The demo farmer authorised another farmer for all claims and (written, recorded by an
+    officer) for one claim, so the machtigingen pages show both kinds."""
+    others = session.scalars(
+        select(User)
+        .where(User.role == Role.FARMER, User.id != farmer.user_id)
+        .order_by(User.id)
+        .limit(2)
+    ).all()
+    officer = session.scalar(select(User).where(User.email == ROLES["officer"]))
+    session.add_all(
+        [
+            Authorisation(
+                farmer_id=farmer.id,
+                representative_id=others[0].id,
+                valid_from=date.today(),
+                source=AuthorisationSource.ONLINE,
+                created_by=farmer.user_id,
+            ),
+            Authorisation(
+                farmer_id=farmer.id,
+                representative_id=others[1].id,
+                claim_id=claim.id,
+                valid_from=date.today() - timedelta(days=30),
+                valid_until=date.today() + timedelta(days=300),
+                source=AuthorisationSource.WRITTEN,
+                document_date=date.today() - timedelta(days=31),
+                created_by=officer.id,
+            ),
+        ]
+    )
 
 
 def candidate_urls(app, world) -> list[tuple[str, str]]:
