@@ -14,7 +14,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import force_locale
 from jinja2 import Environment
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from faunaschade.extensions import db
 from faunaschade.jobs.core import job
@@ -24,6 +24,9 @@ from faunaschade.models import (
     ClaimStatus,
     Decision,
     JobRecord,
+    Letter,
+    LetterKind,
+    Objection,
     Outcome,
     PenaltyDecision,
     User,
@@ -36,6 +39,8 @@ from faunaschade.rules import objection_deadline
 
 log = logging.getLogger(__name__)
 _ENV_KEY = "faunaschade.mail_templates"
+#: The e-mails about an objection (bezwaar); they read the claim's newest objection.
+OBJECTION_KINDS = ("objection_receipt", "hearing_invitation", "objection_extension")
 
 
 @job("mail.notify", queue="default", timeout=60, retries=3)
@@ -64,6 +69,8 @@ def send_notification(
         context |= decision_context(claim, language)
     if kind == "penalty_decision":
         context |= penalty_context(claim, language)
+    if kind in OBJECTION_KINDS:
+        context |= objection_context(claim, language)
     subject, text = render(kind, context, language)
     send_email(
         recipient.email,
@@ -142,6 +149,39 @@ def penalty_context(claim: Claim, language: str = "nl") -> dict[str, Any]:
         "penalty_days": made.days,
         "penalty_amount": format_eur(made.amount),
         "penalty_objection_deadline": _day(objection_deadline(made.decided_on), language),
+    }
+
+
+def objection_context(claim: Claim, language: str = "nl") -> dict[str, Any]:
+    """The claim's newest objection (bezwaar) as plain values: terms and hearing."""
+    objection = db.session.scalar(
+        select(Objection).where(Objection.claim_id == claim.id).order_by(Objection.id.desc())
+    )
+    if objection is None:
+        raise LookupError(f"claim {claim.id} has no objection to announce")
+    decision = db.session.get(Decision, objection.decision_id)
+    first = f"{LetterKind.HEARING_INVITATION.value}-claim-{claim.id}-objection-{objection.id}"
+    invitations = db.session.scalar(
+        select(func.count(func.distinct(Letter.subject_key))).where(
+            Letter.claim_id == claim.id,
+            (Letter.subject_key == first) | Letter.subject_key.like(f"{first}-hearing-%"),
+        )
+    )
+    return {
+        "objection_received_on": _day(objection.received_on, language),
+        "objection_late": objection.late,
+        "objection_period_end": _day(objection.objection_period_end, language),
+        "objected_kenmerk": decision.kenmerk if decision else "",
+        "decide_by": _day(objection.decide_by, language),
+        "extended_until": _day(objection.extended_until, language),
+        "extension_reason": objection.extension_reason,
+        "hearing_at": (
+            written_moment(objection.hearing_at, language) if objection.hearing_at else None
+        ),
+        "hearing_place": objection.hearing_place,
+        "hearing_video_link": objection.hearing_video_link,
+        # A second invitation (or later) means the hearing was moved.
+        "hearing_moved": (invitations or 0) > 1,
     }
 
 
