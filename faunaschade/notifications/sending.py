@@ -7,6 +7,7 @@ while logged in): Dutch unless they chose English. Letters stay Dutch whatever i
 from __future__ import annotations
 
 import logging
+import re
 import textwrap
 from datetime import date
 from typing import Any
@@ -14,7 +15,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import force_locale
 from jinja2 import Environment
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from faunaschade.extensions import db
 from faunaschade.jobs.core import job
@@ -24,8 +25,6 @@ from faunaschade.models import (
     ClaimStatus,
     Decision,
     JobRecord,
-    Letter,
-    LetterKind,
     Objection,
     Outcome,
     PenaltyDecision,
@@ -41,6 +40,7 @@ log = logging.getLogger(__name__)
 _ENV_KEY = "faunaschade.mail_templates"
 #: The e-mails about an objection (bezwaar); they read the claim's newest objection.
 OBJECTION_KINDS = ("objection_receipt", "hearing_invitation", "objection_extension")
+MOVED_HEARING = re.compile(r"-objection-[0-9]+-hearing-[0-9]+")
 
 
 @job("mail.notify", queue="default", timeout=60, retries=3)
@@ -70,7 +70,7 @@ def send_notification(
     if kind == "penalty_decision":
         context |= penalty_context(claim, language)
     if kind in OBJECTION_KINDS:
-        context |= objection_context(claim, language)
+        context |= objection_context(claim, language, notification_id)
     subject, text = render(kind, context, language)
     send_email(
         recipient.email,
@@ -152,7 +152,9 @@ def penalty_context(claim: Claim, language: str = "nl") -> dict[str, Any]:
     }
 
 
-def objection_context(claim: Claim, language: str = "nl") -> dict[str, Any]:
+def objection_context(
+    claim: Claim, language: str = "nl", notification_id: str = ""
+) -> dict[str, Any]:
     """The claim's newest objection (bezwaar) as plain values: terms and hearing."""
     objection = db.session.scalar(
         select(Objection).where(Objection.claim_id == claim.id).order_by(Objection.id.desc())
@@ -160,13 +162,6 @@ def objection_context(claim: Claim, language: str = "nl") -> dict[str, Any]:
     if objection is None:
         raise LookupError(f"claim {claim.id} has no objection to announce")
     decision = db.session.get(Decision, objection.decision_id)
-    first = f"{LetterKind.HEARING_INVITATION.value}-claim-{claim.id}-objection-{objection.id}"
-    invitations = db.session.scalar(
-        select(func.count(func.distinct(Letter.subject_key))).where(
-            Letter.claim_id == claim.id,
-            (Letter.subject_key == first) | Letter.subject_key.like(f"{first}-hearing-%"),
-        )
-    )
     return {
         "objection_received_on": _day(objection.received_on, language),
         "objection_late": objection.late,
@@ -180,8 +175,9 @@ def objection_context(claim: Claim, language: str = "nl") -> dict[str, Any]:
         ),
         "hearing_place": objection.hearing_place,
         "hearing_video_link": objection.hearing_video_link,
-        # A second invitation (or later) means the hearing was moved.
-        "hearing_moved": (invitations or 0) > 1,
+        # The invitation to a moved hearing is about "objection-<id>-hearing-<n>" (its letter's
+        # subject): told by the job, as the hearing may have moved again before it is sent.
+        "hearing_moved": MOVED_HEARING.search(notification_id) is not None,
     }
 
 
