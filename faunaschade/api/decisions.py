@@ -13,7 +13,7 @@ from faunaschade.api.answers import commits
 from faunaschade.api.idempotency import idempotent
 from faunaschade.decisions import calculation, delays, objection_view, objections, penalties
 from faunaschade.decisions import operations as decisions
-from faunaschade.errors import NotFound
+from faunaschade.errors import Conflict, NotFound
 from faunaschade.extensions import db
 from faunaschade.models import (
     Decision,
@@ -124,7 +124,10 @@ def get_objection(claim_id: int) -> dict[str, Any]:
     decision objected to and the one that answered it, the difference paid, reclaims, letters."""
     found = objection_view.detail(get_claim_in_scope_or_404(claim_id))
     if found is None:
-        raise NotFound(_("Er is geen bezwaar tegen een besluit over deze aanvraag."))
+        # 409, as the other objection steps: a 404 would say the claim is out of scope.
+        raise Conflict(
+            _("Er is geen bezwaar tegen een besluit over deze aanvraag."), code="no_objection"
+        )
     return found
 
 

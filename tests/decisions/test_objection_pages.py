@@ -107,7 +107,8 @@ def test_get_objection_is_scoped_and_tells_terms_hearing_outcome_and_reclaims(
     _users, tokens = people
     claim = decided
     url = f"/api/v1/claims/{claim.id}/objection"
-    assert client.get(url, headers=tokens["farmer"]).status_code == 404  # no objection yet
+    none_yet = client.get(url, headers=tokens["farmer"])  # in scope, but no objection yet
+    assert none_yet.status_code == 409 and none_yet.json["error"]["code"] == "no_objection"
     _pay(client, tokens)
     filed = _object(client, claim, tokens)
     planned = _hearing(client, claim, tokens, video_link="https://video.example.nl/1")
