@@ -29,6 +29,8 @@ SPEC_TABLE = {
     (S.PROPOSED, S.ASSESSED),
     (S.PROPOSED, S.SUBMITTED),
     (S.DECIDED, S.OBJECTION),
+    # Issue 15 part 4: the objection period runs whatever the payment (README, claim life cycle).
+    (S.PAID, S.OBJECTION),
     (S.OBJECTION, S.DECIDED),
     (S.DRAFT, S.WITHDRAWN),
     (S.AWAITING_PAYMENT, S.WITHDRAWN),
