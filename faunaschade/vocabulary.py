@@ -34,6 +34,13 @@ OUTCOME_LABELS = {
     "rejected": N_("Afgewezen"),
     "not_processed": N_("Niet in behandeling genomen"),
 }
+#: What a decision on objection says of the objection (beslissing op bezwaar).
+OBJECTION_OUTCOME_LABELS = {
+    "gegrond": N_("Gegrond"),
+    "deels_gegrond": N_("Deels gegrond"),
+    "ongegrond": N_("Ongegrond"),
+    "niet_ontvankelijk": N_("Niet-ontvankelijk"),
+}
 #: A user's role, as the audit log and the start page name it.
 ROLE_LABELS = {
     "farmer": N_("aanvrager"),

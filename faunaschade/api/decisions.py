@@ -11,9 +11,9 @@ from flask_smorest import Blueprint
 from faunaschade.access import get_claim_in_scope_or_404, roles_required
 from faunaschade.api.answers import commits
 from faunaschade.api.idempotency import idempotent
-from faunaschade.decisions import calculation, delays, objections, penalties
+from faunaschade.decisions import calculation, delays, objection_view, objections, penalties
 from faunaschade.decisions import operations as decisions
-from faunaschade.errors import NotFound
+from faunaschade.errors import Conflict, NotFound
 from faunaschade.extensions import db
 from faunaschade.models import (
     Decision,
@@ -30,6 +30,7 @@ from faunaschade.schemas.decisions import (
     DelayNoticeInSchema,
     HearingInSchema,
     HearingReportInSchema,
+    ObjectionDetailSchema,
     ObjectionExtensionInSchema,
     ObjectionInSchema,
     ObjectionOutSchema,
@@ -115,6 +116,21 @@ def object_to(data: dict[str, Any], claim_id: int) -> Objection:
     return objection
 
 
+@bp.route("/<int:claim_id>/objection", methods=["GET"])
+@roles_required(Role.FARMER, Role.OFFICER, Role.AUDITOR)
+@bp.response(200, ObjectionDetailSchema)
+def get_objection(claim_id: int) -> dict[str, Any]:
+    """The objection (the one being handled, else the newest): terms, hearing, outcome, the
+    decision objected to and the one that answered it, the difference paid, reclaims, letters."""
+    found = objection_view.detail(get_claim_in_scope_or_404(claim_id))
+    if found is None:
+        # 409, as the other objection steps: a 404 would say the claim is out of scope.
+        raise Conflict(
+            _("Er is geen bezwaar tegen een besluit over deze aanvraag."), code="no_objection"
+        )
+    return found
+
+
 @bp.route("/<int:claim_id>/objection/hearing", methods=["POST"])
 @officer_only
 @idempotent
@@ -130,6 +146,24 @@ def schedule_hearing(data: dict[str, Any], claim_id: int) -> Objection:
         data.get("video_link"),
     )
     db.session.flush()  # @idempotent commits with the answer
+    return objection
+
+
+@bp.route("/<int:claim_id>/objection/hearing", methods=["PUT"])
+@officer_only
+@commits
+@bp.arguments(HearingInSchema)
+@bp.response(200, ObjectionOutSchema)
+def reschedule_hearing(data: dict[str, Any], claim_id: int) -> Objection:
+    """Move the planned hearing before it takes place; a new invitation replaces the old one."""
+    objection = objections.reschedule_hearing(
+        get_claim_in_scope_or_404(claim_id),
+        current_user,
+        data["hearing_at"],
+        data.get("place"),
+        data.get("video_link"),
+    )
+    db.session.flush()  # @commits commits after the answer is built
     return objection
 
 

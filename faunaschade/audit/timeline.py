@@ -13,7 +13,7 @@ from faunaschade.documents.context import KIND_TITLES
 from faunaschade.extensions import db
 from faunaschade.i18n import N_, language
 from faunaschade.models import AuditEvent, Claim
-from faunaschade.money import format_eur, written_date
+from faunaschade.money import format_eur, written_date, written_moment
 
 #: Dutch name of each letter kind, by its code.
 LETTER_NAMES = {kind.value: title for kind, title in KIND_TITLES.items()}
@@ -52,6 +52,24 @@ def _late_decision(action: str, data: dict) -> str:
     return _("Ingebrekestelling ontvangen; de dwangsom loopt vanaf %(day)s", day=first)
 
 
+def _objection(action: str, data: dict) -> str | None:
+    """A step of the objection procedure (bezwaar) in words."""
+    if action in ("objection.hearing_scheduled", "objection.hearing_rescheduled"):
+        moment = datetime.fromisoformat(data["hearing_at"])
+        when = written_moment(moment, language())
+        if action == "objection.hearing_rescheduled":
+            return _("Hoorzitting verplaatst naar %(moment)s", moment=when)
+        return _("Hoorzitting gepland op %(moment)s", moment=when)
+    if action == "objection.heard":
+        return _("Verslag van de hoorzitting vastgelegd")
+    if action == "objection.extended" and data.get("extended_until"):
+        day = written_date(date.fromisoformat(data["extended_until"]), language())
+        return _("Beslissing op bezwaar verdaagd tot %(day)s", day=day)
+    if action == "reclaim.recorded":
+        return _("Terugvordering vastgelegd: %(amount)s", amount=format_eur(data.get("amount")))
+    return None
+
+
 def describe(event: AuditEvent) -> str | None:
     """Plain words for one event; None for events that mean nothing to the reader."""
     data = event.data or {}
@@ -81,6 +99,8 @@ def describe(event: AuditEvent) -> str | None:
         return _late_decision(event.action, data)
     if event.action == "notification.queued":
         return _("E-mail verstuurd")
+    if event.action.startswith(("objection.", "reclaim.")):
+        return _objection(event.action, data)
     return None
 
 

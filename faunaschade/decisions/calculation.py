@@ -80,6 +80,21 @@ def _components(claim: Claim, assessment: Assessment | None) -> list[dict[str, A
     return components
 
 
+def assessed_components(claim: Claim) -> list[dict[str, Any]]:
+    """Species × area type with the assessed damage the calculation counts now: what a
+    correction on objection replaces (crop claims; a livestock claim has none)."""
+    if claim.kind == ClaimKind.LIVESTOCK:
+        return []
+    return [
+        {
+            "species": c["species"],
+            "area_type": c["area_type"],
+            "assessed_damage": Decimal(c["assessed_damage"]),
+        }
+        for c in _components(claim, latest_assessment(claim))
+    ]
+
+
 def _livestock_case(claim: Claim, reduction_pct: Decimal) -> dict[str, Any]:
     """Livestock: one component per predator with the assessor's items per animal."""
     assessment = latest_assessment(claim)

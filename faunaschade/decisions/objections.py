@@ -29,6 +29,7 @@ from faunaschade.models import (
     Claim,
     ClaimStatus,
     Decision,
+    Letter,
     LetterKind,
     Objection,
     ObjectionOutcome,
@@ -36,8 +37,10 @@ from faunaschade.models import (
     Role,
     User,
 )
+from faunaschade.models.base import utcnow
 from faunaschade.models.claims import OBJECTION_LIFECYCLE
 from faunaschade.models.decisions import current_decision
+from faunaschade.notifications import operations as notifications
 
 #: Awb 7:10 lid 1 and lid 3: six weeks to decide, once postponed by six more.
 DECISION_TERM = timedelta(weeks=6)
@@ -111,8 +114,10 @@ def file_objection(
         },
     )
     workflow.transition(claim, ClaimStatus.OBJECTION, farmer)
-    letters.request_letter(
-        claim, LetterKind.OBJECTION_RECEIPT, actor=farmer, subject=f"objection-{objection.id}"
+    subject = f"objection-{objection.id}"
+    letters.request_letter(claim, LetterKind.OBJECTION_RECEIPT, actor=farmer, subject=subject)
+    notifications.notify(
+        notifications.NotificationKind.OBJECTION_RECEIPT, claim, actor=farmer, subject=subject
     )
     return objection
 
@@ -153,18 +158,9 @@ def _officer_on(claim: Claim, officer: User) -> Objection:
     return objection_in_scope(claim)
 
 
-def schedule_hearing(
-    claim: Claim,
-    officer: User,
-    at: datetime,
-    place: str | None = None,
-    video_link: str | None = None,
-) -> Objection:
-    """Plan the hearing (hoorzitting, Awb 7:2) in person or by video; the invitation follows."""
-    objection = _officer_on(claim, officer)
-    if objection.status != ObjectionStatus.OPEN:
-        raise Conflict(_("Voor dit bezwaar is al een hoorzitting gepland."), code="hearing_planned")
-    place, video_link = (place or "").strip() or None, (video_link or "").strip() or None
+def _hearing_problems(
+    objection: Objection, at: datetime, place: str | None, video_link: str | None
+) -> dict[str, list[str]]:
     problems: dict[str, list[str]] = {}
     if local_day(at) < today():
         problems["hearing_at"] = [_("Kies een moment vanaf vandaag.")]
@@ -177,7 +173,22 @@ def schedule_hearing(
         ]
     if place is None and video_link is None:
         problems["place"] = [_("Geef een plaats of een videolink.")]
-    if problems:
+    return problems
+
+
+def schedule_hearing(
+    claim: Claim,
+    officer: User,
+    at: datetime,
+    place: str | None = None,
+    video_link: str | None = None,
+) -> Objection:
+    """Plan the hearing (hoorzitting, Awb 7:2) in person or by video; the invitation follows."""
+    objection = _officer_on(claim, officer)
+    if objection.status != ObjectionStatus.OPEN:
+        raise Conflict(_("Voor dit bezwaar is al een hoorzitting gepland."), code="hearing_planned")
+    place, video_link = (place or "").strip() or None, (video_link or "").strip() or None
+    if problems := _hearing_problems(objection, at, place, video_link):
         raise ValidationFailed(fields=problems)
     OBJECTION_LIFECYCLE.transition(objection, ObjectionStatus.HEARING_SCHEDULED)
     objection.hearing_at, objection.hearing_place = at, place
@@ -189,9 +200,105 @@ def schedule_hearing(
         claim_id=claim.id,
         data={"hearing_at": at.isoformat(), "in_person": place is not None},
     )
-    letters.request_letter(
-        claim, LetterKind.HEARING_INVITATION, actor=officer, subject=f"objection-{objection.id}"
+    _invite(claim, objection, officer, f"objection-{objection.id}")
+    return objection
+
+
+def _invite(claim: Claim, objection: Objection, officer: User, subject: str) -> None:
+    letters.request_letter(claim, LetterKind.HEARING_INVITATION, actor=officer, subject=subject)
+    notifications.notify(
+        notifications.NotificationKind.HEARING_INVITATION, claim, actor=officer, subject=subject
     )
+
+
+def hearing_held(objection: Objection) -> bool:
+    """Whether the hearing's moment has come (it can no longer be moved)."""
+    return objection.hearing_at is not None and objection.hearing_at <= utcnow()
+
+
+def report_possible_from(objection: Objection) -> date | None:
+    """The first day the hearing's report may be recorded (its Dutch day), if one is planned."""
+    if objection.status != ObjectionStatus.HEARING_SCHEDULED or objection.hearing_at is None:
+        return None
+    return local_day(objection.hearing_at)
+
+
+def may_record_report(objection: Objection) -> bool:
+    """The hearing is planned and its day has come."""
+    first = report_possible_from(objection)
+    return first is not None and first <= today()
+
+
+def may_extend(objection: Objection) -> bool:
+    """Not postponed before, and the first term has not ended."""
+    return (
+        objection.status != ObjectionStatus.DECIDED
+        and objection.extended_until is None
+        and today() <= objection.decide_by
+    )
+
+
+def invitations(claim: Claim, objection: Objection) -> list[Letter]:
+    """The hearing invitations of this objection, oldest first (a rescheduled hearing adds one)."""
+    first = letters.subject_key(
+        claim, LetterKind.HEARING_INVITATION, subject=f"objection-{objection.id}"
+    )
+    rows = db.session.scalars(
+        select(Letter)
+        .where(Letter.claim_id == claim.id, Letter.kind == LetterKind.HEARING_INVITATION)
+        .order_by(Letter.id)
+    )
+    return [
+        row
+        for row in rows
+        if row.subject_key == first or row.subject_key.startswith(f"{first}-hearing-")
+    ]
+
+
+def reschedule_hearing(
+    claim: Claim,
+    officer: User,
+    at: datetime,
+    place: str | None = None,
+    video_link: str | None = None,
+) -> Objection:
+    """Move a planned hearing that has not taken place yet: a new invitation (letter and
+    e-mail) replaces the earlier one, audited with the old and the new moment."""
+    objection = _officer_on(claim, officer)
+    if objection.status != ObjectionStatus.HEARING_SCHEDULED or objection.hearing_at is None:
+        raise Conflict(_("Er is geen geplande hoorzitting om te verplaatsen."), code="no_hearing")
+    if hearing_held(objection):
+        raise Conflict(
+            _("De hoorzitting heeft al plaatsgevonden; leg het verslag vast."),
+            code="hearing_held",
+        )
+    place, video_link = (place or "").strip() or None, (video_link or "").strip() or None
+    problems = _hearing_problems(objection, at, place, video_link)
+    unchanged = (at, place, video_link) == (
+        objection.hearing_at,
+        objection.hearing_place,
+        objection.hearing_video_link,
+    )
+    if unchanged and not problems:
+        problems["hearing_at"] = [_("Dit is al het geplande moment en de geplande plaats.")]
+    if problems:
+        raise ValidationFailed(fields=problems)
+    before = objection.hearing_at
+    objection.hearing_at, objection.hearing_place = at, place
+    objection.hearing_video_link = video_link
+    audit.record(
+        "objection.hearing_rescheduled",
+        objection,
+        actor=officer,
+        claim_id=claim.id,
+        data={
+            "from": before.isoformat(),
+            "hearing_at": at.isoformat(),
+            "in_person": place is not None,
+        },
+    )
+    number = len(invitations(claim, objection)) + 1
+    _invite(claim, objection, officer, f"objection-{objection.id}-hearing-{number}")
     return objection
 
 
@@ -248,8 +355,10 @@ def extend(claim: Claim, officer: User, reason: str) -> Objection:
             "extended_until": objection.extended_until.isoformat(),
         },
     )
-    letters.request_letter(
-        claim, LetterKind.OBJECTION_EXTENSION, actor=officer, subject=f"objection-{objection.id}"
+    subject = f"objection-{objection.id}"
+    letters.request_letter(claim, LetterKind.OBJECTION_EXTENSION, actor=officer, subject=subject)
+    notifications.notify(
+        notifications.NotificationKind.OBJECTION_EXTENSION, claim, actor=officer, subject=subject
     )
     return objection
 

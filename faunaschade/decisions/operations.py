@@ -292,6 +292,11 @@ def _amount(proposal: Proposal, name: str) -> Decimal:
     return Decimal(proposal.calculation[name]) if keep or not rejected else Decimal("0.00")
 
 
+def proposed_amounts(proposal: Proposal) -> dict[str, Decimal]:
+    """What the decision would pay if this proposal were approved, per kind."""
+    return {"payout": _payout(proposal), "leges_refund": _amount(proposal, "leges_refund")}
+
+
 def approve_proposal(proposal: Proposal, officer: User) -> Decision:
     """Officer B approves: the decision is taken, its letter and e-mail follow after commit."""
     claim = _locked_claim_of(proposal)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from sqlalchemy import select
+
+from faunaschade.clock import local_day
 from faunaschade.extensions import db
 from faunaschade.models import Claim, Decision, Letter, Objection
 
@@ -24,14 +28,37 @@ class ObjectionLetter:
     hearing_at: datetime | None  #: When the hearing takes place.
     hearing_place: str | None  #: Where, in person.
     hearing_video_link: str | None  #: The video link.
+    #: A moved hearing: the day of the invitation this one replaces.
+    replaces_invitation_of: date | None = None
+
+
+#: "<kind>-claim-<claim>-objection-<id>", a moved hearing's invitation "…-hearing-<n>".
+_SUBJECT = re.compile(r"-objection-(\d+)(?:-hearing-(\d+))?$")
 
 
 def _objection(letter: Letter) -> Objection:
-    # The subject key ends in the objection's id: "<kind>-claim-<claim>-objection-<id>".
-    objection = db.session.get(Objection, int(letter.subject_key.rsplit("-", 1)[1]))
+    match = _SUBJECT.search(letter.subject_key)
+    objection = db.session.get(Objection, int(match[1])) if match else None
     if objection is None or objection.claim_id != letter.claim_id:
         raise LookupError(f"letter {letter.id} has no objection of its claim")
     return objection
+
+
+def _replaced_invitation(letter: Letter) -> date | None:
+    """For the invitation to a moved hearing: the day of the invitation it replaces."""
+    match = _SUBJECT.search(letter.subject_key)
+    if match is None or match[2] is None:
+        return None
+    number = int(match[2])
+    base = letter.subject_key[: match.start(2) - len("-hearing-")]
+    previous = base if number == 2 else f"{base}-hearing-{number - 1}"
+    made = db.session.scalar(
+        select(Letter.created_at)
+        .where(Letter.subject_key == previous)
+        .order_by(Letter.version)
+        .limit(1)
+    )
+    return local_day(made) if made else None
 
 
 def objection_letter(letter: Letter, claim: Claim) -> ObjectionLetter:
@@ -50,4 +77,5 @@ def objection_letter(letter: Letter, claim: Claim) -> ObjectionLetter:
         hearing_at=objection.hearing_at,
         hearing_place=objection.hearing_place,
         hearing_video_link=objection.hearing_video_link,
+        replaces_invitation_of=_replaced_invitation(letter),
     )

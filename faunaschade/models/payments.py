@@ -300,6 +300,12 @@ SENT = (BatchStatus.EXPORTED, BatchStatus.PAID)
 def paid_before(decision: Any) -> dict[str, Decimal]:
     """Per item kind, what the claim's earlier decisions have had transferred (batches exported
     or paid): what a decision on objection pays on top of, or reclaims from."""
+    return paid_below(decision.claim_id, decision.version)
+
+
+def paid_below(claim_id: int, version: int) -> dict[str, Decimal]:
+    """Per item kind, what the claim's decisions below `version` have had transferred (for a
+    proposal on objection: below the version it would get)."""
     rows = db.session.execute(
         select(PaymentBatchItem.kind, func.sum(PaymentBatchItem.amount))
         .join(
@@ -310,10 +316,10 @@ def paid_before(decision: Any) -> dict[str, Decimal]:
         .join(PaymentBatch, PaymentBatch.id == PaymentBatchItem.batch_id)
         .join(Decision, Decision.id == PaymentBatchItem.decision_id)
         .where(
-            PaymentBatchItem.claim_id == decision.claim_id,
+            PaymentBatchItem.claim_id == claim_id,
             PaymentBatchClaim.live_decision_id.is_not(None),
             PaymentBatch.status.in_(SENT),
-            Decision.version < decision.version,
+            Decision.version < version,
         )
         .group_by(PaymentBatchItem.kind)
     )

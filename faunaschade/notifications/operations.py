@@ -26,22 +26,33 @@ class NotificationKind(enum.StrEnum):
     DECISION = "decision"
     #: The penalty for a late decision was fixed (dwangsom-beschikking, Awb 4:18).
     PENALTY_DECISION = "penalty_decision"
+    #: The objection was received, with its terms (Awb 6:14).
+    OBJECTION_RECEIPT = "objection_receipt"
+    #: The farmer is invited to the hearing on their objection (Awb 7:2), or it was moved.
+    HEARING_INVITATION = "hearing_invitation"
+    #: The decision on objection is postponed once (Awb 7:10 lid 3).
+    OBJECTION_EXTENSION = "objection_extension"
 
 
-def notification_job_id(kind: NotificationKind, claim: Claim) -> str:
-    """Deterministic job id: one e-mail per kind per claim version."""
+def notification_job_id(kind: NotificationKind, claim: Claim, subject: str | None = None) -> str:
+    """Deterministic job id: one e-mail per kind per claim version, or per kind and `subject`
+    (what it is about, e.g. "objection-7-hearing-2", as its letter's subject)."""
+    if subject:
+        # Steps of an objection (a hearing planned, moved; a postponement) leave the claim's
+        # status and version alone: their subject, like their letter's, tells them apart.
+        return f"mail-{kind.value}-claim-{claim.id}-{subject}"
     # Every legitimate notification follows a change of the claim (a transition), which bumps
     # the claim's optimistic-locking `version`; a retried request that changes nothing meets
     # the same version and hence the same job id, which `enqueue` turns into a no-op.
     return f"mail-{kind.value}-claim-{claim.id}-v{claim.version}"
 
 
-def notify(kind: str, claim: Claim, *, actor: Any = None) -> None:
+def notify(kind: str, claim: Claim, *, actor: Any = None, subject: str | None = None) -> None:
     """Queue the e-mail of this kind to the claim's farmer (sent after commit) and audit it."""
     kind = NotificationKind(kind)
     # Flush so the claim has its id and the version that includes the caller's changes.
     db.session.flush()
-    job_id = notification_job_id(kind, claim)
+    job_id = notification_job_id(kind, claim, subject)
     if db.session.get(JobRecord, job_id) is not None:
         return
     enqueue("mail.notify", job_id, kind=kind.value, claim_id=claim.id, notification_id=job_id)

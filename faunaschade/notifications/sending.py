@@ -7,6 +7,7 @@ while logged in): Dutch unless they chose English. Letters stay Dutch whatever i
 from __future__ import annotations
 
 import logging
+import re
 import textwrap
 from datetime import date
 from typing import Any
@@ -24,6 +25,7 @@ from faunaschade.models import (
     ClaimStatus,
     Decision,
     JobRecord,
+    Objection,
     Outcome,
     PenaltyDecision,
     User,
@@ -36,6 +38,9 @@ from faunaschade.rules import objection_deadline
 
 log = logging.getLogger(__name__)
 _ENV_KEY = "faunaschade.mail_templates"
+#: The e-mails about an objection (bezwaar); they read the claim's newest objection.
+OBJECTION_KINDS = ("objection_receipt", "hearing_invitation", "objection_extension")
+MOVED_HEARING = re.compile(r"-objection-[0-9]+-hearing-[0-9]+")
 
 
 @job("mail.notify", queue="default", timeout=60, retries=3)
@@ -64,6 +69,8 @@ def send_notification(
         context |= decision_context(claim, language)
     if kind == "penalty_decision":
         context |= penalty_context(claim, language)
+    if kind in OBJECTION_KINDS:
+        context |= objection_context(claim, language, notification_id)
     subject, text = render(kind, context, language)
     send_email(
         recipient.email,
@@ -142,6 +149,35 @@ def penalty_context(claim: Claim, language: str = "nl") -> dict[str, Any]:
         "penalty_days": made.days,
         "penalty_amount": format_eur(made.amount),
         "penalty_objection_deadline": _day(objection_deadline(made.decided_on), language),
+    }
+
+
+def objection_context(
+    claim: Claim, language: str = "nl", notification_id: str = ""
+) -> dict[str, Any]:
+    """The claim's newest objection (bezwaar) as plain values: terms and hearing."""
+    objection = db.session.scalar(
+        select(Objection).where(Objection.claim_id == claim.id).order_by(Objection.id.desc())
+    )
+    if objection is None:
+        raise LookupError(f"claim {claim.id} has no objection to announce")
+    decision = db.session.get(Decision, objection.decision_id)
+    return {
+        "objection_received_on": _day(objection.received_on, language),
+        "objection_late": objection.late,
+        "objection_period_end": _day(objection.objection_period_end, language),
+        "objected_kenmerk": decision.kenmerk if decision else "",
+        "decide_by": _day(objection.decide_by, language),
+        "extended_until": _day(objection.extended_until, language),
+        "extension_reason": objection.extension_reason,
+        "hearing_at": (
+            written_moment(objection.hearing_at, language) if objection.hearing_at else None
+        ),
+        "hearing_place": objection.hearing_place,
+        "hearing_video_link": objection.hearing_video_link,
+        # The invitation to a moved hearing is about "objection-<id>-hearing-<n>" (its letter's
+        # subject): told by the job, as the hearing may have moved again before it is sent.
+        "hearing_moved": MOVED_HEARING.search(notification_id) is not None,
     }
 
 

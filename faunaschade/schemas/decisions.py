@@ -14,6 +14,7 @@ from faunaschade.schemas.base import (
     aware_datetime,
     text,
 )
+from faunaschade.schemas.letters import LetterSchema
 from faunaschade.vocabulary import OFFICER_REASONS
 
 #: The highest corrected assessed damage (the sums stay inside Numeric(12, 2)).
@@ -179,6 +180,37 @@ class ObjectionOutSchema(Schema):
     hearing_report = fields.String(allow_none=True)
     outcome = fields.String(allow_none=True)
     resulting_decision_id = fields.Integer(allow_none=True)
+
+
+class ReclaimSchema(Schema):
+    """A reclaim (terugvordering): a decision on objection pays less than was paid out."""
+
+    id = fields.Integer()
+    decision_id = fields.Integer()
+    kind = fields.String(metadata={"description": "payout | leges_refund"})
+    amount = fields.Decimal(as_string=True)
+    status = fields.String()
+
+
+class ObjectionDetailSchema(Schema):
+    """GET /api/v1/claims/{id}/objection: the objection with its decisions, money and letters."""
+
+    objection = fields.Nested(ObjectionOutSchema)
+    due = fields.Date(metadata={"description": "decide by this day (extended or first term)"})
+    objected_decision = fields.Nested(DecisionSchema)
+    resulting_decision = fields.Nested(DecisionSchema, allow_none=True)
+    paid_before = fields.Decimal(
+        as_string=True,
+        allow_none=True,
+        metadata={"description": "transferred under the earlier decisions (once decided)"},
+    )
+    to_pay = fields.Decimal(
+        as_string=True,
+        allow_none=True,
+        metadata={"description": "the difference the decision on objection still pays"},
+    )
+    reclaims = fields.List(fields.Nested(ReclaimSchema))
+    letters = fields.List(fields.Nested(LetterSchema))
 
 
 class HearingInSchema(LoadSchema):

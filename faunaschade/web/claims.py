@@ -4,6 +4,7 @@ the officer's queue and completion requests; the claim page every role sees."""
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from flask import (
@@ -35,6 +36,8 @@ from faunaschade.claims import worklist as queue
 from faunaschade.claims.from_parcels import FIELDS as FROM_PARCELS
 from faunaschade.claims.from_parcels import derived, undecided
 from faunaschade.clock import AMSTERDAM, today
+from faunaschade.decisions import objection_view
+from faunaschade.decisions.calculation import assessed_components
 from faunaschade.decisions.operations import decision_view
 from faunaschade.decisions.penalties import notice_view
 from faunaschade.downloads import send_attachment, send_thumbnail
@@ -45,6 +48,7 @@ from faunaschade.farmers import operations as farmers
 from faunaschade.models import (
     Claim,
     ClaimKind,
+    ClaimStatus,
     FarmerProfile,
     Letter,
     Payment,
@@ -246,6 +250,18 @@ def policy_rule(version: str) -> dict[str, Any] | None:
     return {"title": rule_set.beleidsregel.title, "version_date": rule_set.valid_from}
 
 
+def _objection_form(claim: Claim) -> dict[str, Any] | None:
+    """What the officer's proposal form on an objection starts from: each component's
+    assessed damage and the reduction of the decision objected to."""
+    if claim.status != ClaimStatus.OBJECTION or current_user.role != Role.OFFICER:
+        return None
+    proposal = objection_view.objected_proposal(claim)
+    return {
+        "components": assessed_components(claim),
+        "reduction_pct": proposal.reduction_pct if proposal else Decimal("0"),
+    }
+
+
 def claim_page(claim: Claim, refused: str = "", failed: Failed | None = None) -> Any:
     """The claim page; with `refused` (a section's form: "upload", "proposal", …) and its
     `failed` use case, the page again with that form's errors inside its section and what was
@@ -262,6 +278,9 @@ def claim_page(claim: Claim, refused: str = "", failed: Failed | None = None) ->
         timeline=timeline(claim),
         letters=letters,
         decision_view=decision_view(claim),
+        objection=objection_view.detail(claim),
+        objection_effect=objection_view.proposal_effect(claim),
+        objection_form=_objection_form(claim),
         notice_view=notice_view(claim, current_user),
         reported=livestock.report_facts(claim) if claim.kind == ClaimKind.LIVESTOCK else None,
         # Officers and auditors only: the farmer must not learn of another account's KvK.

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -12,20 +14,31 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from faunaschade.access import get_claim_in_scope_or_404, roles_required
+from faunaschade.clock import AMSTERDAM
 from faunaschade.decisions import delays, objections, penalties
 from faunaschade.decisions import operations as decisions
+from faunaschade.decisions.calculation import assessed_components
 from faunaschade.errors import Conflict, Forbidden, ValidationFailed
-from faunaschade.models import Claim, Role
-from faunaschade.schemas.decisions import DelayNoticeInSchema, ProposalInSchema
+from faunaschade.models import Claim, ClaimStatus, Role
+from faunaschade.schemas.decisions import (
+    CorrectionSchema,
+    DelayNoticeInSchema,
+    HearingInSchema,
+    HearingReportInSchema,
+    ObjectionExtensionInSchema,
+    ProposalInSchema,
+)
 from faunaschade.web.claims import claim_page, claim_url
-from faunaschade.web.formdata import load, present
+from faunaschade.web.formdata import load, merge_errors, present
 from faunaschade.web.use_case import Failed, run
 
 bp = Blueprint("decisions_web", __name__)
 officer_only = roles_required(Role.OFFICER)
 
 
-def _on_claim(claim: Claim, action: Callable[[], Any], done: str, form: str = "") -> Any:
+def _on_claim(
+    claim: Claim, action: Callable[[], Any], done: str, form: str = "", anchor: str = "#besluit"
+) -> Any:
     """Run one use case; its outcome (or error, nothing half-stored) is shown on the claim page.
 
     With `form` (the section's form that was posted) a refusal shows the claim page again in
@@ -33,8 +46,8 @@ def _on_claim(claim: Claim, action: Callable[[], Any], done: str, form: str = ""
     refusal is flashed and the page reloaded at the section.
     """
     if not form:
-        return run(action, done=done, back=claim_url(claim.id, "#besluit"))
-    outcome = run(action, done=done, redirect=claim_url(claim.id, "#besluit"))
+        return run(action, done=done, back=claim_url(claim.id, anchor))
+    outcome = run(action, done=done, redirect=claim_url(claim.id, anchor))
     return claim_page(claim, form, outcome) if isinstance(outcome, Failed) else outcome
 
 
@@ -59,6 +72,18 @@ def propose(claim_id: int):
     form = request.form
 
     def action() -> None:
+        if claim.status == ClaimStatus.OBJECTION:
+            # The decision on objection: its outcome and, for (deels) gegrond, the corrected
+            # assessed damage per component; the same use case as the API's.
+            decisions.propose_decision(
+                claim,
+                current_user,
+                reduction_pct=_reduction(form),
+                motivation=form.get("motivation", ""),
+                objection_outcome=form.get("objection_outcome") or None,
+                corrections=_corrections(claim, form),
+            )
+            return
         decisions.propose_decision(
             claim,
             current_user,
@@ -71,6 +96,46 @@ def propose(claim_id: int):
     return _on_claim(
         claim, action, _("Het voorstel staat klaar voor een tweede behandelaar."), "proposal"
     )
+
+
+def _euros(raw: str) -> str:
+    # "4.200,00", "4200,00", "€ 4200" and "4200.00" are the same amount; the schema checks it.
+    text = raw.replace("€", "").replace(" ", "").replace("\u00a0", "")
+    return text.replace(".", "").replace(",", ".") if "," in text else text
+
+
+def _corrections(claim: Claim, form: MultiDict) -> list[dict[str, Any]]:
+    """The corrected assessed damage per component (species × area type) the officer changed;
+    a component left as it was is no correction."""
+    corrections, problems = [], {}
+    for index, component in enumerate(assessed_components(claim)):
+        raw = form.get(f"assessed_damage_{index}", "").strip()
+        if not raw:
+            continue
+        data, _errors = load(
+            CorrectionSchema(),
+            {
+                "species": component["species"],
+                "area_type": component["area_type"],
+                "assessed_damage": _euros(raw)[:40],
+            },
+        )
+        if data is None:
+            problems[f"assessed_damage_{index}"] = [
+                _("Geef een bedrag van 0 tot 100.000.000 euro, bijv. 4200,00.")
+            ]
+        elif data["assessed_damage"] != component["assessed_damage"]:
+            corrections.append(data)
+    if problems:
+        # Said in the same round: what else the use case would refuse at once.
+        if not form.get("objection_outcome"):
+            problems["objection_outcome"] = [
+                _("Kies: gegrond, deels gegrond, ongegrond of niet-ontvankelijk.")
+            ]
+        if not form.get("motivation", "").strip():
+            problems["motivation"] = [_("Motiveer de beslissing op bezwaar.")]
+        raise ValidationFailed(fields=problems)
+    return corrections
 
 
 @bp.route("/aanvragen/<int:claim_id>/goedkeuren", methods=["POST"])
@@ -148,4 +213,94 @@ def default_notice(claim_id: int):
         back=claim_url(claim.id, "#ingebrekestelling"),
         expected=(Conflict, Forbidden),
         race=_("U hebt de provincie al in gebreke gesteld."),
+    )
+
+
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_TIME = re.compile(r"[0-9]{2}:[0-9]{2}")
+
+
+def _hearing(form: MultiDict) -> dict[str, Any]:
+    """The hearing form (a day, a Dutch clock time, a place and/or an https video link) as the
+    API's hearing schema loads it."""
+    values = present(form, "hearing_day", "hearing_time", "place", "video_link")
+    data = {name: values[name] for name in ("place", "video_link") if name in values}
+    problems: dict[str, list[str]] = {}
+    day, clock = values.get("hearing_day", ""), values.get("hearing_time", "")
+    if not (_DAY.fullmatch(day) and _TIME.fullmatch(clock)):
+        problems["hearing_at"] = [_("Geef de datum en de tijd (UU:MM) van de hoorzitting.")]
+    else:
+        try:
+            moment = datetime.fromisoformat(f"{day}T{clock}").replace(tzinfo=AMSTERDAM)
+            data["hearing_at"] = moment.isoformat()
+        except ValueError:
+            problems["hearing_at"] = [_("Geef een bestaande datum en tijd.")]
+    loaded, errors = load(HearingInSchema(), data)
+    problems = merge_errors(problems, {k: v for k, v in errors.items() if k not in problems})
+    if problems or loaded is None:
+        raise ValidationFailed(fields=problems)
+    return loaded
+
+
+def _objection_step(claim: Claim, action: Callable[[], Any], done: str, form: str) -> Any:
+    return _on_claim(claim, action, done, form, anchor="#bezwaar")
+
+
+@bp.route("/aanvragen/<int:claim_id>/bezwaar/hoorzitting", methods=["POST"])
+@officer_only
+def schedule_hearing(claim_id: int):
+    """Plan the hearing on the objection, or move the planned one; an invitation follows."""
+    claim = get_claim_in_scope_or_404(claim_id)
+    moving = request.form.get("step") == "reschedule"
+
+    def action() -> None:
+        data = _hearing(request.form)
+        use_case = objections.reschedule_hearing if moving else objections.schedule_hearing
+        use_case(claim, current_user, data["hearing_at"], data.get("place"), data.get("video_link"))
+
+    if moving:
+        done = _("De hoorzitting is verplaatst; de nieuwe uitnodiging wordt verstuurd.")
+    else:
+        done = _("De hoorzitting is gepland; de uitnodiging wordt verstuurd.")
+    return _objection_step(claim, action, done, "reschedule" if moving else "hearing")
+
+
+@bp.route("/aanvragen/<int:claim_id>/bezwaar/verslag", methods=["POST"])
+@officer_only
+def hearing_report(claim_id: int):
+    """Record the report of the hearing (from its day)."""
+    claim = get_claim_in_scope_or_404(claim_id)
+
+    def action() -> None:
+        report = request.form.get("report", "")
+        if report.strip():
+            _data, errors = load(HearingReportInSchema(), {"report": report})
+            if errors:
+                raise ValidationFailed(fields=errors)
+        objections.record_hearing_report(claim, current_user, report)
+
+    return _objection_step(
+        claim, action, _("Het verslag van de hoorzitting is vastgelegd."), "hearing_report"
+    )
+
+
+@bp.route("/aanvragen/<int:claim_id>/bezwaar/verdagen", methods=["POST"])
+@officer_only
+def extend_objection(claim_id: int):
+    """Postpone the decision on objection once by six weeks, with a letter."""
+    claim = get_claim_in_scope_or_404(claim_id)
+
+    def action() -> None:
+        reason = request.form.get("reason", "")
+        if reason.strip():
+            _data, errors = load(ObjectionExtensionInSchema(), {"reason": reason})
+            if errors:
+                raise ValidationFailed(fields=errors)
+        objections.extend(claim, current_user, reason)
+
+    return _objection_step(
+        claim,
+        action,
+        _("De beslissing op bezwaar is verdaagd; de brief wordt verstuurd."),
+        "objection_extension",
     )

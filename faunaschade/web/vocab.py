@@ -18,6 +18,7 @@ from faunaschade.models.claims import PREVENTIVE_MEASURES
 from faunaschade.provinces import PROVINCES
 from faunaschade.rules.catalogue import AREA_TYPES, CROPS, SPECIES
 from faunaschade.vocabulary import (
+    OBJECTION_OUTCOME_LABELS,
     OFFICER_REASONS,
     OUTCOME_LABELS,
     ROLE_LABELS,
@@ -66,6 +67,7 @@ def vocabulary() -> dict[str, Any]:
         "STATUS_LABELS": translated(STATUS_LABELS),
         "TENURE_LABELS": translated(TENURE_LABELS),
         "OUTCOME_LABELS": translated(OUTCOME_LABELS),
+        "OBJECTION_OUTCOMES": translated(OBJECTION_OUTCOME_LABELS),
         "REASONS": translated(OFFICER_REASONS),
         "ROLE_LABELS": translated(ROLE_LABELS),
     }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from itertools import count
 from typing import Any
@@ -23,6 +23,7 @@ from faunaschade.models import (
     DefaultNotice,
     JobRecord,
     JobStatus,
+    Objection,
     Outcome,
     PenaltyDecision,
     Proposal,
@@ -138,7 +139,62 @@ CASES: dict[NotificationKind, tuple[dict[str, Any], list[str], list[str]]] = {
             "dan kunt u tot en met 1 september 2025 bezwaar maken",
         ],
     ),
+    NotificationKind.OBJECTION_RECEIPT: (
+        {"status": ClaimStatus.OBJECTION},
+        ["Uw bezwaar over aanvraag", "is ontvangen"],
+        [
+            "Op 25 augustus 2025 heeft de provincie Fryslân uw bezwaar ontvangen tegen het "
+            "besluit met kenmerk",
+            "Wij beslissen op uw bezwaar uiterlijk 13 oktober 2025",
+        ],
+    ),
+    NotificationKind.HEARING_INVITATION: (
+        {"status": ClaimStatus.OBJECTION},
+        ["Uitnodiging hoorzitting op 16 september 2025 10:00"],
+        [
+            "toe te lichten op een hoorzitting (artikel 7:2",
+            "Wanneer: 16 september 2025 10:00 (Nederlandse tijd)",
+            "Waar: Provinsjehûs, Ljouwert",
+            "Videoverbinding: https://video.example.nl/hoorzitting/1",
+        ],
+    ),
+    NotificationKind.OBJECTION_EXTENSION: (
+        {"status": ClaimStatus.OBJECTION},
+        ["uitgesteld tot 24 november 2025"],
+        [
+            "uiterlijk 24 november 2025 in plaats van 13 oktober 2025",
+            "De reden: Advies van een tweede taxateur.",
+        ],
+    ),
 }
+#: The e-mails about an objection; their test claim has one (add_objection).
+OBJECTION_KINDS = (
+    NotificationKind.OBJECTION_RECEIPT,
+    NotificationKind.HEARING_INVITATION,
+    NotificationKind.OBJECTION_EXTENSION,
+)
+
+
+def add_objection(session: Any, claim: Claim) -> Objection:
+    """An objection to a decision on the claim, with its hearing planned and postponed."""
+    decision = add_decision(session, claim)
+    objection = Objection(
+        claim_id=claim.id,
+        decision_id=decision.id,
+        text="Te laag getaxeerd.",
+        submitted_by=claim.farmer.user_id,
+        received_on=date(2025, 8, 25),
+        objection_period_end=decision.objection_deadline,
+        decide_by=date(2025, 10, 13),
+        extended_until=date(2025, 11, 24),
+        extension_reason="Advies van een tweede taxateur.",
+        hearing_at=datetime(2025, 9, 16, 8, 0, tzinfo=UTC),  # 10:00 in Ljouwert (summer time)
+        hearing_place="Provinsjehûs, Ljouwert",
+        hearing_video_link="https://video.example.nl/hoorzitting/1",
+    )
+    session.add(objection)
+    session.flush()
+    return objection
 
 
 def add_penalty(session: Any, claim: Claim) -> PenaltyDecision:
@@ -188,6 +244,8 @@ def test_each_notification_reaches_the_farmer_in_dutch(
         add_decision(session, claim)
     if kind == NotificationKind.PENALTY_DECISION:
         add_penalty(session, claim)
+    if kind in OBJECTION_KINDS:
+        add_objection(session, claim)
     notify(kind, claim)
     assert len(Queue("default", connection=redis_conn)) == 0  # nothing before the commit
     session.commit()
@@ -242,6 +300,23 @@ def test_decision_on_objection_points_to_the_court(session, run_worker, smtp_ser
     text = body_of(message)
     assert message["Subject"] == f"Beslissing op bezwaar over aanvraag {claim.reference}"
     assert "beroep instellen bij de rechtbank" in text and f"{claim.reference}-B2" in text
+
+
+def test_the_invitation_to_a_moved_hearing_says_so(session, run_worker, smtp_server):
+    claim = make_claim(session, status=ClaimStatus.OBJECTION)
+    objection = add_objection(session, claim)
+    notify(NotificationKind.HEARING_INVITATION, claim, subject=f"objection-{objection.id}")
+    moved = f"objection-{objection.id}-hearing-2"
+    notify(NotificationKind.HEARING_INVITATION, claim, subject=moved)
+    session.commit()
+    run_worker()
+    messages = smtp_server.wait_for(2)
+    by_id = {m["Message-ID"].strip().split(".")[0]: m for m in messages}
+    first = by_id[f"<mail-hearing_invitation-claim-{claim.id}-objection-{objection.id}"]
+    second = by_id[f"<mail-hearing_invitation-claim-{claim.id}-{moved}"]
+    assert first["Subject"].startswith("Uitnodiging hoorzitting")
+    assert second["Subject"].startswith("Hoorzitting over uw bezwaar verplaatst naar 16 september")
+    assert "Deze uitnodiging vervangt de eerdere." in body_of(second)
 
 
 def test_rolled_back_notification_sends_nothing(session, redis_conn, run_worker, smtp_server):

@@ -11,7 +11,13 @@ import pytest
 
 from faunaschade.models import ClaimKind, ClaimStatus
 from faunaschade.notifications.operations import NotificationKind, notify
-from tests.notifications.test_mail import add_decision, add_penalty, body_of
+from tests.notifications.test_mail import (
+    OBJECTION_KINDS,
+    add_decision,
+    add_objection,
+    add_penalty,
+    body_of,
+)
 from tests.platform.test_translations import dutch_words
 from tests.support.notifications import FARMER_NAME, make_claim
 
@@ -55,6 +61,21 @@ ENGLISH = {
             "you can object until 1 September 2025 inclusive",
         ],
     ),
+    NotificationKind.OBJECTION_RECEIPT: (
+        {"status": ClaimStatus.OBJECTION},
+        ["objection", "received"],
+        ["On 25 August 2025 the province of Fryslân received your objection", "13 October 2025"],
+    ),
+    NotificationKind.HEARING_INVITATION: (
+        {"status": ClaimStatus.OBJECTION},
+        ["hearing", "16 September 2025 10:00"],
+        ["When: 16 September 2025 10:00 (Dutch time)", "Where: Provinsjehûs, Ljouwert"],
+    ),
+    NotificationKind.OBJECTION_EXTENSION: (
+        {"status": ClaimStatus.OBJECTION},
+        ["postponed until 24 November 2025"],
+        ["by 24 November 2025 instead of 13 October 2025", "The reason: Second opinion."],
+    ),
 }
 
 
@@ -67,6 +88,9 @@ def test_a_farmer_who_chose_english_gets_english_mail(kind, session, run_worker,
         add_decision(session, claim)
     if kind == NotificationKind.PENALTY_DECISION:
         add_penalty(session, claim)
+    if kind in OBJECTION_KINDS:
+        # The officer's reason is quoted as typed (Dutch); here one that reads in both.
+        add_objection(session, claim).extension_reason = "Second opinion."
     notify(kind, claim)
     session.commit()
     run_worker()
