@@ -141,8 +141,8 @@ class EventDelivery(CreatedMixin, db.Model):
     #: How many jobs were handed this delivery (the job ids are event-delivery-<id>-<n>).
     dispatches: Mapped[int] = mapped_column(Integer, default=0)
 
-    subscriber: Mapped[Subscriber] = relationship(lazy="joined")
-    event: Mapped[Event] = relationship(lazy="joined")
+    subscriber: Mapped[Subscriber] = relationship()
+    event: Mapped[Event] = relationship()
 
 
 DELIVERY_LIFECYCLE = Lifecycle(

@@ -143,6 +143,8 @@ def test_order_per_subject_holds_across_500s_and_recovers_with_back_off(
     claim = assessed_claim(session, farmer, officer, assessor)
     session.commit()
     receiver.fail_next = 2
+    # The first retry is not due during this run.
+    quick.config["EVENTS_RETRY_BASE_SECONDS"] = quick.config["EVENTS_RETRY_MAX_SECONDS"] = 5
     bounce(session, claim, officer, 2)
     run_worker()
     # The first event failed once; the three behind it were not sent (they wait their turn).
@@ -151,8 +153,13 @@ def test_order_per_subject_holds_across_500s_and_recovers_with_back_off(
     assert (first.status, first.attempts) == (DeliveryStatus.PENDING, 1)
     assert first.last_error == "HTTP 500: nope!"
     waited = (first.next_attempt_at - first.last_attempt_at).total_seconds()
-    assert 0.025 <= waited <= 0.05 + 0.01  # half to all of the first back-off
+    assert 2.5 <= waited <= 5.01  # half to all of the first back-off
     assert all(d.attempts == 0 for d in rest)
+    # Time passes (the back-off is over); later retries come quickly.
+    quick.config["EVENTS_RETRY_BASE_SECONDS"] = 0.05
+    quick.config["EVENTS_RETRY_MAX_SECONDS"] = 0.2
+    first.next_attempt_at = first.last_attempt_at
+    session.commit()
 
     sweep_and_work(quick, run_worker)
     assert [r.answered for r in receiver.requests] == [500, 500, 204, 204, 204, 204]
