@@ -146,6 +146,19 @@ class Config:
     LETTER_FAULT_PAUSE_SECONDS = float(_env("LETTER_FAULT_PAUSE_SECONDS", "0") or 0)
     #: Jobs run in the web process when no Redis is configured (make run on a bare machine).
     JOBS_IN_PROCESS = REDIS_URL is None
+    #: Event notifications (CloudEvents, README "Event notifications"): the `source` of every
+    #: event, a URN naming the organisation (its OIN) and the system, as the NL GOV profile asks.
+    #: The default is ILLUSTRATIVE (an OIN of zeros); set the operator's own.
+    EVENTS_SOURCE = _env("EVENTS_SOURCE", "urn:nld:oin:00000000000000000000:systeem:faunaschade")
+    #: Seconds a receiver may take to accept the connection, and for each read of its answer.
+    EVENTS_TIMEOUT_SECONDS = float(_env("EVENTS_TIMEOUT_SECONDS", "5") or 5)
+    #: Attempts before a delivery is given up (failed: the admin sees it and may retry).
+    EVENTS_MAX_ATTEMPTS = int(_env("EVENTS_MAX_ATTEMPTS", "10") or 10)
+    #: The first retry waits about this long, each next one twice as long, up to the maximum.
+    EVENTS_RETRY_BASE_SECONDS = float(_env("EVENTS_RETRY_BASE_SECONDS", "30") or 30)
+    EVENTS_RETRY_MAX_SECONDS = float(_env("EVENTS_RETRY_MAX_SECONDS", "21600") or 21600)
+    #: Subscribers may have an http:// URL (development, tests); production only https.
+    EVENTS_ALLOW_HTTP = _env("EVENTS_ALLOW_HTTP", "true") == "true"
 
     @classmethod
     def check(cls) -> None:
@@ -182,6 +195,8 @@ class ProductionConfig(Config):
     PREFERRED_URL_SCHEME = "https"
     JOBS_IN_PROCESS = False
     LETTER_FAULT_PAUSE_SECONDS = 0
+    #: Signed events carry claim data: only over TLS in production.
+    EVENTS_ALLOW_HTTP = False
     # Requests leave sealing to the workers (bench/audit.py: 16 writers, see README).
     AUDIT_SEALER = _env("AUDIT_SEALER", "worker")
 

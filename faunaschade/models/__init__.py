@@ -39,6 +39,13 @@ from faunaschade.models.decisions import (
     ReclaimKind,
     ReclaimStatus,
 )
+from faunaschade.models.events import (
+    DeliveryStatus,
+    Event,
+    EventDelivery,
+    EventSubject,
+    Subscriber,
+)
 from faunaschade.models.farmers import FarmerProfile, Parcel, ParcelSource, Tenure
 from faunaschade.models.files import StoredFile
 from faunaschade.models.gis import LayerKind, MapLayer, ParcelImport
@@ -84,6 +91,10 @@ __all__ = [
     "DamageReportSpecies",
     "Decision",
     "DefaultNotice",
+    "DeliveryStatus",
+    "Event",
+    "EventDelivery",
+    "EventSubject",
     "FarmerProfile",
     "IdempotencyKey",
     "JobRecord",
@@ -115,6 +126,7 @@ __all__ = [
     "ReclaimStatus",
     "Role",
     "StoredFile",
+    "Subscriber",
     "Tenure",
     "TokenKind",
     "Unit",

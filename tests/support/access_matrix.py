@@ -20,12 +20,15 @@ from faunaschade.models import (
     AttachmentKind,
     Authorisation,
     AuthorisationSource,
+    Event,
+    EventDelivery,
     FarmerProfile,
     Letter,
     LetterKind,
     LetterStatus,
     Payment,
     PaymentBatch,
+    Subscriber,
     TokenKind,
 )
 from faunaschade.reports import operations as reports
@@ -166,6 +169,12 @@ MATRIX: dict[str, dict[str, str]] = {
     "GET /statistieken/export.<fmt>": allow(*OFFICERS, "auditor"),
     "GET /auditlog": allow("auditor", "admin"),
     "GET /auditlog/export.csv": allow("auditor", "admin"),
+    "GET /koppelingen": allow("admin"),
+    "POST /koppelingen": allow("admin"),
+    "GET /koppelingen/<int:subscriber_id>": allow("admin"),
+    "POST /koppelingen/<int:subscriber_id>": allow("admin"),
+    "POST /koppelingen/<int:subscriber_id>/geheim": allow("admin"),
+    "POST /koppelingen/afleveringen/<int:delivery_id>/opnieuw": allow("admin"),
     "GET /mijn-gegevens.json": allow(*FARMERS),
     "GET /machtigingen": allow(*FARMERS),
     "POST /machtigingen": allow(*FARMERS),
@@ -250,6 +259,13 @@ MATRIX: dict[str, dict[str, str]] = {
     "GET /api/v1/reports/<int:report_id>": allow("farmer_own", "officer_own", "auditor"),
     "POST /api/v1/reports/<int:report_id>/convert": allow("farmer_own"),
     "GET /api/v1/audit-events": allow("auditor", "admin"),
+    "GET /api/v1/admin/subscribers": allow("admin"),
+    "POST /api/v1/admin/subscribers": allow("admin"),
+    "GET /api/v1/admin/subscribers/<int:subscriber_id>": allow("admin"),
+    "PATCH /api/v1/admin/subscribers/<int:subscriber_id>": allow("admin"),
+    "POST /api/v1/admin/subscribers/<int:subscriber_id>/secret": allow("admin"),
+    "GET /api/v1/admin/subscribers/<int:subscriber_id>/deliveries": allow("admin"),
+    "POST /api/v1/admin/deliveries/<int:delivery_id>/retry": allow("admin"),
     "GET /api/v1/authorisations": allow(*FARMERS),
     "POST /api/v1/authorisations": allow(*FARMERS),
     "POST /api/v1/authorisations/<int:authorisation_id>/revoke": allow("farmer_own"),
@@ -312,6 +328,11 @@ MAY_SEE_CLAIM = {
     "GET /api/v1/audit-events": {"admin"},
     # Refusing an erasure before the retention period ends names the claims that hold it.
     "POST /api/v1/admin/farmers/<int:profile_id>/erase": {"admin"},
+    # A delivery names the claim's reference (its subject) and the event's type.
+    "GET /koppelingen/<int:subscriber_id>": {"admin"},
+    "POST /koppelingen/<int:subscriber_id>": {"admin"},
+    "GET /api/v1/admin/subscribers/<int:subscriber_id>/deliveries": {"admin"},
+    "POST /api/v1/admin/deliveries/<int:delivery_id>/retry": {"admin"},
 }
 
 
@@ -406,6 +427,28 @@ def build_world(key, app, session, make_user, monkeypatch) -> dict:
         },
         people["farmer_own"],
     )
+    # A subscriber with one delivery of an event about the claim (event notifications).
+    subscriber = Subscriber(
+        name="Matrix", url="https://example.nl/events", event_types=[], secret="x" * 43
+    )
+    session.add(subscriber)
+    session.flush()
+    event = Event(
+        event_id="00000000-0000-4000-8000-000000000017",
+        type="nl.faunaschade.claim.assessed",
+        subject=claim.reference,
+        sequence=1,
+        time=claim.submitted_at,
+        claim_id=claim.id,
+        body="{}",
+    )
+    session.add(event)
+    session.flush()
+    delivery = EventDelivery(
+        subscriber_id=subscriber.id, event_id=event.id, subject=event.subject, sequence=1
+    )
+    session.add(delivery)
+    session.flush()
 
     values = {
         "claim_id": claim.id,
@@ -420,6 +463,8 @@ def build_world(key, app, session, make_user, monkeypatch) -> dict:
         "profile_id": profile.id,
         "authorisation_id": authorisation.id,
         "report_id": melding.id,
+        "subscriber_id": subscriber.id,
+        "delivery_id": delivery.id,
         "ref": payment.provider_ref,
         "lang": "en",
         "fmt": "csv",
