@@ -13,12 +13,14 @@ from faunaschade.models.assessments import (
 from faunaschade.models.audit import AuditEvent
 from faunaschade.models.authorisations import Authorisation, AuthorisationSource
 from faunaschade.models.claims import (
+    AreaCheck,
     AreaType,
     Attachment,
     AttachmentKind,
     Claim,
     ClaimKind,
     ClaimParcel,
+    ClaimParcelArea,
     ClaimSpecies,
     ClaimStatus,
     CompletionNote,
@@ -60,6 +62,7 @@ from faunaschade.models.users import AuthToken, Role, TokenKind, User, UserProvi
 
 __all__ = [
     "AnimalRecord",
+    "AreaCheck",
     "AreaType",
     "Assessment",
     "AssessmentLine",
@@ -76,6 +79,7 @@ __all__ = [
     "Claim",
     "ClaimKind",
     "ClaimParcel",
+    "ClaimParcelArea",
     "ClaimSpecies",
     "ClaimStatus",
     "CompletionNote",
