@@ -80,8 +80,8 @@ def claim_form_data(form: MultiDict, parcel_ids: list[int]) -> dict[str, Any]:
             "damaged_area_ha": form.get(f"damaged_area_{parcel_id}", "").strip().replace(",", "."),
             # "" is the claim form's "Volgens de kaart": left out, the map gives it.
             **(
-                {"area_type": form[f"area_type_{parcel_id}"]}
-                if form.get(f"area_type_{parcel_id}", "")
+                {"area_type": form.get(f"area_type_{parcel_id}", "regular")}
+                if form.get(f"area_type_{parcel_id}", "regular")
                 else {}
             ),
         }
