@@ -12,7 +12,6 @@ from sqlalchemy import select
 
 from faunaschade import rules
 from faunaschade.assessments import operations as assessments
-from faunaschade.claims import operations as claims
 from faunaschade.errors import ValidationFailed
 from faunaschade.gis import layers
 from faunaschade.models import (
@@ -23,6 +22,8 @@ from faunaschade.models import (
     ClaimParcelArea,
     ClaimStatus,
 )
+from faunaschade.security import tile_origin
+from tests.support.app import web_client
 from tests.support.farmers import claim_body, parcel_body, register_and_login
 from tests.support.gis import feature_collection, rd_box
 
@@ -167,9 +168,10 @@ def test_outside_every_layer_the_parcel_is_regular(client, farm):
     body["parcels"] = [_line(outside, "1", area_type="foerageergebied")]
     refused = client.post("/api/v1/claims", json=body, headers=headers)
     assert refused.status_code == 422
-    assert "niet in ganzenfoerageergebied" in refused.json["error"]["fields"][
-        "parcels[0].area_type"
-    ][0]
+    assert (
+        "niet in ganzenfoerageergebied"
+        in refused.json["error"]["fields"]["parcels[0].area_type"][0]
+    )
 
 
 def test_a_layer_not_yet_in_force_on_the_discovery_day_is_not_used(client, farm):
@@ -292,7 +294,7 @@ def test_the_own_risk_follows_the_map_zero_on_the_foraging_half_only(client, ses
     assert result.own_risk < rules.calculate(whole).own_risk
 
 
-def test_the_assessors_lines_are_checked_against_the_overlap(client, session, farm, assessor):
+def test_the_assessors_lines_are_checked_against_the_overlap(app, client, session, farm, assessor):
     headers, parcel = farm
     _layer()
     half = parcel(HALF_IN, name="Half")
@@ -325,7 +327,11 @@ def test_the_assessors_lines_are_checked_against_the_overlap(client, session, fa
 
     report = {
         "visits": [{"date": date.today()}],
-        "lines": [line("foerageergebied", "1.2"), line("rustgebied", "0.5"), line("regular", "0.3")],
+        "lines": [
+            line("foerageergebied", "1.2"),
+            line("rustgebied", "0.5"),
+            line("regular", "0.3"),
+        ],
         "preventive_measures_observed": [],
     }
     with pytest.raises(ValidationFailed) as refused:
@@ -334,13 +340,22 @@ def test_the_assessors_lines_are_checked_against_the_overlap(client, session, fa
     assert fields["lines[0].damaged_area_ha"] == [
         "Regel 1: meer dan perceel 'Half' volgens de kaart in ganzenfoerageergebied heeft (1 ha)."
     ]
-    assert "Regel 2: perceel 'Half' ligt volgens de kaart niet in ganzenrustgebied" in (
-        fields["lines[1].area_type"][0]
+    assert (
+        "Regel 2: perceel 'Half' ligt volgens de kaart niet in ganzenrustgebied"
+        in (fields["lines[1].area_type"][0])
     )
     assert "lines[2].damaged_area_ha" not in fields and "lines[2].area_type" not in fields
     report["lines"] = [line("foerageergebied", "1"), line("regular", "1")]
     saved = assessments.save_report(assessment, report, assessor)
     assert len(saved.lines) == 2
+    # The assessor's report page has the map and the same figures in its table.
+    page = web_client(app, assessor).get(f"/taxaties/{assessment.id}")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "data-claim-map" in html and "Gebiedstypen volgens de kaart" in html
+    assert "1,0000 ha van 2,0000 ha" in html
+    geojson = web_client(app, assessor).get(f"/aanvragen/{claim.id}/kaart.geojson")
+    assert geojson.status_code == 200 and len(geojson.json["features"]) == 3
 
 
 def test_the_figures_stay_when_the_parcel_changes_and_are_scoped(
@@ -368,3 +383,20 @@ def test_the_figures_stay_when_the_parcel_changes_and_are_scoped(
     seen = client.get(f"/api/v1/claims/{claim_id}/areas", headers=api_token(officer))
     assert seen.status_code == 200
     assert client.get(f"/api/v1/claims/{claim_id}/areas").status_code == 401
+
+
+def test_a_tile_server_is_allowed_by_the_csp_only_when_set(app, client):
+    assert tile_origin(None) is None
+    assert tile_origin("javascript:alert(1)") is None
+    assert tile_origin("https://{s}.tiles.example.nl/{z}/{x}/{y}.png") == (
+        "https://*.tiles.example.nl"
+    )
+    plain = client.get("/login").headers["Content-Security-Policy"]
+    assert "img-src 'self' data:;" in plain and "unsafe-inline" not in plain
+    app.config["MAP_TILE_URL"] = "https://service.pdok.nl/brt/achtergrondkaart/{z}/{x}/{y}.png"
+    try:
+        csp = client.get("/login").headers["Content-Security-Policy"]
+    finally:
+        app.config["MAP_TILE_URL"] = None
+    assert "img-src 'self' data: https://service.pdok.nl;" in csp
+    assert "script-src 'self';" in csp
