@@ -79,6 +79,11 @@ class Config:
     MAIL_DEFAULT_SENDER = _env("MAIL_DEFAULT_SENDER", "noreply@faunaschade.example")
     #: Where farmers open the service; links in e-mails start with it.
     PUBLIC_BASE_URL = _env("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    #: A tile server for the claim map's background, as Leaflet takes it
+    #: ("https://{s}.example.nl/{z}/{x}/{y}.png"); unset: a plain background (no tiles).
+    MAP_TILE_URL = _env("MAP_TILE_URL")
+    #: The attribution the tile server asks for (plain text), shown on the map.
+    MAP_TILE_ATTRIBUTION = _env("MAP_TILE_ATTRIBUTION", "")
     #: Sender block of the letters as JSON: name, postal_address, postal_city, email, phone,
     #: website. Without it letters carry placeholder contact details (development only).
     LETTER_SENDER = json.loads(_env("LETTER_SENDER_JSON", "{}") or "{}")

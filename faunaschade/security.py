@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from urllib.parse import urlsplit
 
 from flask import Flask, Request, Response, current_app, request, session
 from flask_babel import gettext
@@ -81,9 +82,29 @@ def end_session() -> None:
     session.clear()
 
 
+def tile_origin(url: str | None) -> str | None:
+    """The origin of the map's tile server as a CSP source ("https://*.example.nl" for a URL
+    with Leaflet's {s} subdomains); None without a (well-formed https or http) URL."""
+    if not url:
+        return None
+    parts = urlsplit(url.replace("{s}", "a"))
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        return None
+    host = parts.netloc
+    if "{s}" in url.split("/")[2]:
+        host = "*." + host.split(".", 1)[1]
+    return f"{parts.scheme}://{host}"
+
+
+def content_security_policy() -> str:
+    """The CSP: our own origin only; images also from the map's tile server when one is set."""
+    origin = tile_origin(current_app.config.get("MAP_TILE_URL"))
+    return CSP.replace("img-src 'self' data:", f"img-src 'self' data: {origin}") if origin else CSP
+
+
 def add_security_headers(response: Response) -> Response:
     """Headers that every answer carries."""
-    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("Content-Security-Policy", content_security_policy())
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")

@@ -21,7 +21,7 @@ from faunaschade.access import (
 )
 from faunaschade.api.answers import commits
 from faunaschade.api.idempotency import idempotent
-from faunaschade.claims import attachments, completion, livestock
+from faunaschade.claims import areas, attachments, completion, livestock
 from faunaschade.claims import leges as payments
 from faunaschade.claims import operations as claims
 from faunaschade.claims import worklist as queue
@@ -44,6 +44,7 @@ from faunaschade.models import (
 )
 from faunaschade.schemas.claims import (
     AttachmentOutSchema,
+    ClaimAreasSchema,
     ClaimCreateSchema,
     ClaimListQuerySchema,
     ClaimOutSchema,
@@ -156,6 +157,18 @@ def create_claim(data: dict[str, Any]) -> Claim:
 def get_claim(claim_id: int) -> Claim:
     """One claim in scope."""
     return get_claim_in_scope_or_404(claim_id)
+
+
+@bp.route("/<int:claim_id>/areas", methods=["GET"])
+@readers
+@bp.response(200, ClaimAreasSchema)
+def claim_areas(claim_id: int) -> dict[str, Any]:
+    """The claim's area types with their figures (the parts of each parcel on the map, the
+    layer and its version; parcels not checked on the map and why) and the same as a map:
+    a GeoJSON FeatureCollection in WGS84 with the parcels and the layers around them. Every
+    role that may see the claim (the assessor: an assigned one)."""
+    claim = get_claim_in_scope_or_404(claim_id)
+    return {"figures": areas.figures(claim), "map": areas.map_geojson(claim)}
 
 
 @bp.route("/<int:claim_id>", methods=["PATCH"])

@@ -39,6 +39,7 @@ from faunaschade.models.assessments import ASSESSMENT_LIFECYCLE
 from faunaschade.models.base import utcnow
 from faunaschade.money import cents
 from faunaschade.notifications import operations as notifications
+from faunaschade.rules.catalogue import AREA_TYPES
 
 #: Working days the bureau has for the report after the order.
 DUE_WORKING_DAYS = 10
@@ -146,6 +147,10 @@ def _check_lines(claim: Claim, lines: list[dict[str, Any]]) -> dict[str, list[st
     species = {row.species for row in claim.species}
     per_parcel_species: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
     seen: dict[tuple[int, str, str], int] = {}
+    # Parcels whose area types follow from the map: a line may not claim more of an area type
+    # than the parcel's overlap with it (claims.areas; the figures kept with the claim).
+    overlap = {(a.parcel_id, a.area_type.value): a.area_ha for a in claim.parcel_areas}
+    mapped = {a.parcel_id for a in claim.parcel_areas}
     for i, line in enumerate(lines):
         path = f"lines[{i}]"
         parcel = on_claim.get(line["parcel_id"])
@@ -163,6 +168,8 @@ def _check_lines(claim: Claim, lines: list[dict[str, Any]]) -> dict[str, list[st
                     f"Samen met de andere regels voor dit perceel en deze diersoort groter dan "
                     f"perceel '{parcel.name}' ({_ha(parcel.area_ha)} ha)."
                 )
+        if parcel is not None and parcel.id in mapped:
+            errors.update(_map_problems(i, line, parcel, overlap, errors))
         if line["species"] not in species:
             errors[f"{path}.species"].append(_("Deze diersoort staat niet op de aanvraag."))
         key = (line["parcel_id"], line["species"], line["area_type"])
@@ -176,6 +183,53 @@ def _check_lines(claim: Claim, lines: list[dict[str, Any]]) -> dict[str, list[st
                 "Hoeveelheid × eenheidsprijs is meer dan € 10.000.000,00; controleer beide."
             )
     return dict(errors)
+
+
+def _map_problems(
+    i: int,
+    line: dict[str, Any],
+    parcel: Parcel,
+    overlap: dict[tuple[int, str], Decimal],
+    errors: dict[str, list[str]],
+) -> dict[str, list[str]]:
+    """A line of a parcel on the map against the parcel's overlap with its area type."""
+    path = f"lines[{i}]"
+    name = _(AREA_TYPES.get(line["area_type"], line["area_type"]))
+    has = overlap.get((parcel.id, line["area_type"]))
+    if has is None:
+        parts = [
+            f"{_(AREA_TYPES.get(t, t))} ({_ha(ha)} ha)"
+            for (pid, t), ha in sorted(overlap.items())
+            if pid == parcel.id
+        ]
+        return {
+            f"{path}.area_type": [
+                *errors.get(f"{path}.area_type", []),
+                _(
+                    "Regel %(n)s: perceel '%(name)s' ligt volgens de kaart niet in %(type)s, "
+                    "maar in %(parts)s.",
+                    n=i + 1,
+                    name=parcel.name,
+                    type=name,
+                    parts=", ".join(parts),
+                ),
+            ]
+        }
+    if line["damaged_area_ha"] > has:
+        return {
+            f"{path}.damaged_area_ha": [
+                *errors.get(f"{path}.damaged_area_ha", []),
+                _(
+                    "Regel %(n)s: meer dan perceel '%(name)s' volgens de kaart in %(type)s heeft "
+                    "(%(ha)s ha).",
+                    n=i + 1,
+                    name=parcel.name,
+                    type=name,
+                    ha=_ha(has),
+                ),
+            ]
+        }
+    return {}
 
 
 def _ha(value: Decimal) -> str:

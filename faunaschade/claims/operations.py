@@ -12,7 +12,7 @@ from sqlalchemy import inspect
 
 from faunaschade import rules
 from faunaschade.audit import chain as audit
-from faunaschade.claims import from_parcels, workflow
+from faunaschade.claims import areas, from_parcels, workflow
 from faunaschade.claims.leges import cancel_open_payments
 from faunaschade.claims.livestock import is_late_report
 from faunaschade.claims.receipt import on_received
@@ -21,7 +21,7 @@ from faunaschade.errors import Conflict, ValidationFailed
 from faunaschade.extensions import db
 from faunaschade.i18n import name_of
 from faunaschade.models import (
-    AreaType,
+    AreaCheck,
     Claim,
     ClaimKind,
     ClaimParcel,
@@ -99,6 +99,7 @@ def _check(
     # One crop per claim: with parcels of several crops, each of another crop is named.
     mixed = len({parcel.crop for parcel in found.values()}) > 1
     seen: set[tuple[int, str]] = set()
+    province, day = settled["province"], data.get("discovered_on")
     for i, line in enumerate(lines):
         parcel = found.get(line.get("parcel_id"))
         if parcel is None:
@@ -106,13 +107,46 @@ def _check(
         errors.update(
             _row_problems(f"parcels[{i}]", line, parcel, settled["crop"] if mixed else None)
         )
-        key = (line["parcel_id"], line.get("area_type", ""))
-        if key in seen:
+        on_map = areas.look_up(parcel, province, day) if province and day else None
+        errors.update(_area_type_problems(f"parcels[{i}]", line, parcel, on_map, province, day))
+        # A parcel on the map is one line: the map splits it over its area types.
+        mapped = on_map is not None and on_map.check == AreaCheck.MAP
+        key = (line["parcel_id"], "" if mapped else line.get("area_type", ""))
+        if key in seen or (mapped and any(pid == parcel.id for pid, _type in seen)):
             errors[f"parcels[{i}].parcel_id"] = [
                 _("Dit perceel staat al met dit gebiedstype op de aanvraag.")
+                if not mapped
+                else _(
+                    "Perceel '%(name)s' staat al op de aanvraag; de kaart verdeelt het over "
+                    "de gebiedstypen.",
+                    name=parcel.name,
+                )
             ]
         seen.add(key)
     return errors, found, settled
+
+
+def _area_type_problems(
+    path: str,
+    line: dict[str, Any],
+    parcel: Parcel,
+    on_map: areas.OnMap | None,
+    province: str | None,
+    day: date | None,
+) -> dict[str, list[str]]:
+    """The area type of a parcel row: on the map it may be left out and may not contradict the
+    map; off the map (no outline, no layer in force) the farmer gives it."""
+    given = line.get("area_type")
+    if on_map is None:  # province or day unknown yet: only a parcel without outline is sure
+        if not given and parcel.geometry is None:
+            return {f"{path}.area_type": [_("Kies het gebiedstype.")]}
+        return {}
+    if on_map.check == AreaCheck.MAP:
+        problem = areas.contradiction(parcel, given, on_map, province, day) if given else None
+        return {f"{path}.area_type": [problem]} if problem else {}
+    if not given:
+        return {f"{path}.area_type": [areas.missing_area_type(parcel, on_map, province, day)]}
+    return {}
 
 
 def _check_date(
@@ -170,17 +204,51 @@ def _apply(claim: Claim, data: dict[str, Any], parcels: dict[int, Parcel]) -> No
     if "species" in data:
         claim.species = [ClaimSpecies(species=code) for code in data["species"]]
     if "parcels" in data:
-        claim.parcels = [
-            ClaimParcel(
-                parcel_id=line["parcel_id"],
-                parcel=parcels[line["parcel_id"]],
-                damaged_area_ha=line["damaged_area_ha"],
-                area_type=AreaType(line["area_type"]),
-            )
-            for line in data["parcels"]
-        ]
+        _derive_components(claim, data["parcels"], parcels)
     claim.submission_deadline = rules.submission_deadline(claim.discovered_on)
     claim.leges = _rule_set(claim.province, claim.discovered_on).leges.amount
+
+
+def _derive_components(claim: Claim, lines: list[dict[str, Any]], parcels: dict[int, Parcel]):
+    """The claim's components from its lines: a parcel on the map (an outline, and layers of
+    the claim's province in force on the day of discovery) gets one component per area type
+    of its overlap, the damaged area split by the overlap's areas; any other keeps the farmer's
+    area type. The overlap figures are kept with the claim."""
+    rows: list[ClaimParcel] = []
+    figures = []
+    for line in lines:
+        parcel = parcels[line["parcel_id"]]
+        on_map = areas.look_up(parcel, claim.province, claim.discovered_on)
+        parts, found = areas.components(parcel, line, on_map)
+        rows.extend(parts)
+        figures.extend(found)
+    if claim.id is not None and (claim.parcels or claim.parcel_areas):
+        # The old rows go first: the new ones may repeat their (parcel, area type).
+        claim.parcels = []
+        claim.parcel_areas = []
+        db.session.flush()
+    claim.parcels = rows
+    claim.parcel_areas = figures
+
+
+def lines_of(claim: Claim) -> list[dict[str, Any]]:
+    """The claim's parcel lines as the farmer gives them: a parcel on the map once, with its
+    whole damaged area and no area type (the map splits it); any other row as it is."""
+    lines: dict[Any, dict[str, Any]] = {}
+    for row in claim.parcels:
+        if row.area_check == AreaCheck.MAP:
+            line = lines.setdefault(
+                ("map", row.parcel_id),
+                {"parcel_id": row.parcel_id, "damaged_area_ha": Decimal("0")},
+            )
+            line["damaged_area_ha"] += row.damaged_area_ha
+        else:
+            lines[row.id or id(row)] = {
+                "parcel_id": row.parcel_id,
+                "damaged_area_ha": row.damaged_area_ha,
+                "area_type": row.area_type.value,
+            }
+    return list(lines.values())
 
 
 def _as_data(claim: Claim) -> dict[str, Any]:
@@ -189,14 +257,7 @@ def _as_data(claim: Claim) -> dict[str, Any]:
         "crop": claim.crop,
         "discovered_on": claim.discovered_on,
         "species": [s.species for s in claim.species],
-        "parcels": [
-            {
-                "parcel_id": p.parcel_id,
-                "damaged_area_ha": p.damaged_area_ha,
-                "area_type": p.area_type.value,
-            }
-            for p in claim.parcels
-        ],
+        "parcels": lines_of(claim),
         "preventive_measures": list(claim.preventive_measures or []),
         "description": claim.description,
     }
@@ -238,7 +299,23 @@ def create_claim(profile: FarmerProfile, data: dict[str, Any], actor: User) -> C
     audit.record(
         "claim.created", claim, actor=actor, claim_id=claim.id, to_status=claim.status.value
     )
+    _record_areas(claim, actor)
     return claim
+
+
+def _record_areas(claim: Claim, actor: User) -> None:
+    """Record the overlap figures the components' area types were derived from, if any."""
+    if claim.parcel_areas:
+        audit.record(
+            "claim.area_types_derived",
+            claim,
+            actor=actor,
+            claim_id=claim.id,
+            data={
+                "discovered_on": claim.discovered_on.isoformat(),
+                "figures": areas.audit_figures(claim),
+            },
+        )
 
 
 def update_claim(claim: Claim, data: dict[str, Any], actor: User) -> Claim:
@@ -253,11 +330,18 @@ def update_claim(claim: Claim, data: dict[str, Any], actor: User) -> Claim:
                 del merged[field]
     profile = db.session.get(FarmerProfile, claim.farmer_id)
     parcels, merged = _validated(profile, merged)
-    _apply(claim, {**data, **{f: merged[f] for f in from_parcels.FIELDS}}, parcels)
+    applied = {**data, **{f: merged[f] for f in from_parcels.FIELDS}}
+    # The map's split depends on the parcels, the province and the day of discovery.
+    rederive = bool({"parcels", "province", "discovered_on"} & set(data))
+    if rederive:
+        applied["parcels"] = merged["parcels"]
+    _apply(claim, applied, parcels)
     db.session.flush()
     audit.record(
         "claim.updated", claim, actor=actor, claim_id=claim.id, data={"fields": sorted(data)}
     )
+    if rederive:
+        _record_areas(claim, actor)
     return claim
 
 
@@ -357,7 +441,10 @@ def submit_claim(claim: Claim, actor: User, *, acknowledge_late: bool = False) -
     """Submit a draft: leges due → awaiting_payment, no leges → submitted (receipt follows)."""
     if claim.status != ClaimStatus.DRAFT:
         raise Conflict(_("Alleen een concept kan worden ingediend."))
-    _validated(db.session.get(FarmerProfile, claim.farmer_id), _as_data(claim))
+    parcels, data = _validated(db.session.get(FarmerProfile, claim.farmer_id), _as_data(claim))
+    # The area types as the map stands when the claim is submitted (layers for the day of
+    # discovery may have been published since the draft was saved).
+    _derive_components(claim, data["parcels"], parcels)
     late = is_late(claim)
     if late and not acknowledge_late:
         raise Conflict(
@@ -369,6 +456,7 @@ def submit_claim(claim: Claim, actor: User, *, acknowledge_late: bool = False) -
             code="late_submission",
             fields={"acknowledge_late": [_("Bevestig dat u te laat indient.")]},
         )
+    _record_areas(claim, actor)
     claim.submitted_at = utcnow()
     claim.backstop_deadline = rules.awb_backstop(today())
     claim.leges = _rule_set(claim.province, claim.discovered_on).leges.amount

@@ -106,3 +106,19 @@ def to_rd(shape: BaseGeometry, crs: Crs) -> BaseGeometry:
         return np.column_stack([x, y])
 
     return shapely.transform(shape, project)
+
+
+@lru_cache(maxsize=1)
+def _to_wgs84() -> Transformer:
+    return Transformer.from_crs(RD_NEW, WGS84, always_xy=True)
+
+
+def to_wgs84(shape: BaseGeometry) -> BaseGeometry:
+    """A geometry in RD New in WGS84 (longitude, latitude): what a web map draws."""
+    transformer = _to_wgs84()
+
+    def project(xy: np.ndarray) -> np.ndarray:
+        x, y = transformer.transform(xy[:, 0], xy[:, 1])
+        return np.column_stack([x, y])
+
+    return shapely.transform(shape, project)

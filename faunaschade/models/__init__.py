@@ -13,12 +13,14 @@ from faunaschade.models.assessments import (
 from faunaschade.models.audit import AuditEvent
 from faunaschade.models.authorisations import Authorisation, AuthorisationSource
 from faunaschade.models.claims import (
+    AreaCheck,
     AreaType,
     Attachment,
     AttachmentKind,
     Claim,
     ClaimKind,
     ClaimParcel,
+    ClaimParcelArea,
     ClaimSpecies,
     ClaimStatus,
     CompletionNote,
@@ -67,6 +69,7 @@ from faunaschade.models.users import AuthToken, Role, TokenKind, User, UserProvi
 
 __all__ = [
     "AnimalRecord",
+    "AreaCheck",
     "AreaType",
     "Assessment",
     "AssessmentLine",
@@ -83,6 +86,7 @@ __all__ = [
     "Claim",
     "ClaimKind",
     "ClaimParcel",
+    "ClaimParcelArea",
     "ClaimSpecies",
     "ClaimStatus",
     "CompletionNote",

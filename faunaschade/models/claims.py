@@ -92,6 +92,20 @@ class AreaType(enum.StrEnum):
     NATURA2000 = "natura2000"
 
 
+class AreaCheck(enum.StrEnum):
+    """Where a claim component's area type comes from (issue 16)."""
+
+    #: Derived from the parcel's outline and the province's map layers in force on the day
+    #: of discovery (the overlap figures are in claim_parcel_areas).
+    MAP = "map"
+    #: The farmer's choice: the parcel has no outline (niet op de kaart gecontroleerd).
+    NO_OUTLINE = "no_outline"
+    #: The farmer's choice: the province had no map layer in force on the day of discovery.
+    NO_LAYERS = "no_layers"
+    #: The farmer's choice, on a claim saved before the map was consulted.
+    NOT_CHECKED = "not_checked"
+
+
 class Claim(CreatedMixin, db.Model):
     """A farmer's application for compensation."""
 
@@ -170,6 +184,10 @@ class Claim(CreatedMixin, db.Model):
     )
     parcels: Mapped[list[ClaimParcel]] = relationship(
         back_populates="claim", cascade="all, delete-orphan", lazy="selectin"
+    )
+    #: The overlap figures behind components whose area type follows from the map.
+    parcel_areas: Mapped[list[ClaimParcelArea]] = relationship(
+        back_populates="claim", cascade="all, delete-orphan", order_by="ClaimParcelArea.id"
     )
     attachments: Mapped[list[Attachment]] = relationship(back_populates="claim")
     #: The decision in force, for loading it with a whole page of claims (read-only; within a
@@ -271,9 +289,52 @@ class ClaimParcel(db.Model):
     damaged_area_ha: Mapped[Decimal] = mapped_column(Hectares)
     #: Area type (regular, rustgebied, …).
     area_type: Mapped[AreaType] = mapped_column(enum_type(AreaType, "area_type"))
+    #: Whether the area type follows from the map or is the farmer's (and why).
+    area_check: Mapped[AreaCheck] = mapped_column(
+        enum_type(AreaCheck, "area_check"),
+        default=AreaCheck.NO_OUTLINE,
+        server_default=AreaCheck.NOT_CHECKED.value,
+    )
 
     claim: Mapped[Claim] = relationship(back_populates="parcels")
     parcel = relationship("Parcel")
+
+
+class ClaimParcelArea(db.Model):
+    """The overlap of a claimed parcel's outline with one area type, as the map layers in force
+    on the day of discovery gave it when the claim was saved or submitted: kept with the claim,
+    so the officer and the assessor see why its components have their area types even after
+    the layers or the parcel change."""
+
+    __tablename__ = "claim_parcel_areas"
+    __table_args__ = (
+        UniqueConstraint("claim_id", "parcel_id", "area_type"),
+        positive("area_ha"),
+        positive("outline_area_ha"),
+    )
+
+    #: Surrogate key.
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The claim.
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), index=True)
+    #: The farmer's parcel.
+    parcel_id: Mapped[int] = mapped_column(ForeignKey("parcels.id"))
+    #: The area type of this part of the parcel.
+    area_type: Mapped[AreaType] = mapped_column(enum_type(AreaType, "area_type"))
+    #: The part's area (ha, computed in RD New; the parts of a parcel add up to its outline).
+    area_ha: Mapped[Decimal] = mapped_column(Hectares)
+    #: The whole outline's area (ha) at the time.
+    outline_area_ha: Mapped[Decimal] = mapped_column(Hectares)
+    #: The map layer this part lies in; None for regular land (no layer).
+    layer_id: Mapped[int | None] = mapped_column(ForeignKey("map_layers.id"))
+    #: That layer's first day in force (its version), kept beside the id.
+    layer_valid_from: Mapped[date | None] = mapped_column(Date)
+    #: The part's outline: GeoJSON in RD New (EPSG:28992, with its crs member), for the map.
+    geometry: Mapped[dict] = mapped_column(JSON)
+
+    claim: Mapped[Claim] = relationship(back_populates="parcel_areas")
+    parcel = relationship("Parcel")
+    layer = relationship("MapLayer")
 
 
 class AttachmentKind(enum.StrEnum):

@@ -35,7 +35,9 @@ class ClaimParcelInSchema(LoadSchema):
         error_messages={"required": REQUIRED, "invalid": N_("Geef het nummer van een perceel.")},
     )
     damaged_area_ha = positive_decimal(4, maximum="10000")
-    area_type = choice(AREA_TYPES, N_("gebiedstype"))
+    #: Left out for a parcel on the map (an outline, and layers in force on the day of
+    #: discovery): the map gives it; given, it may not contradict the map.
+    area_type = choice(AREA_TYPES, N_("gebiedstype"), required=False)
 
 
 def _list(inner: fields.Field, *, minimum: int = 0, what: str) -> fields.List:
@@ -119,6 +121,44 @@ class ClaimParcelOutSchema(Schema):
     parcel_name = fields.String(attribute="parcel.name")
     damaged_area_ha = fields.Decimal(as_string=True)
     area_type = fields.String()
+    area_check = fields.String(
+        metadata={
+            "description": "map: the area type follows from the map; no_outline, no_layers, "
+            "not_checked: the farmer's, not checked on the map (and why)"
+        }
+    )
+
+
+class ParcelAreaOutSchema(Schema):
+    """A row of the table beside the claim's map (claims.areas.Figure)."""
+
+    parcel_id = fields.Integer()
+    parcel_name = fields.String()
+    area_type = fields.String()
+    area_ha = fields.Decimal(
+        as_string=True, allow_none=True, metadata={"description": "the part's area on the map"}
+    )
+    outline_area_ha = fields.Decimal(as_string=True, allow_none=True)
+    damaged_area_ha = fields.Decimal(as_string=True)
+    area_check = fields.String()
+    layer_id = fields.Integer(allow_none=True)
+    layer_kind = fields.String(allow_none=True)
+    layer_source = fields.String(allow_none=True)
+    layer_valid_from = fields.Date(allow_none=True)
+    note = fields.String()
+
+
+class ClaimAreasSchema(Schema):
+    """GET /api/v1/claims/{id}/areas: the table and the map of the claim's area types."""
+
+    figures = fields.List(fields.Nested(ParcelAreaOutSchema))
+    map = fields.Dict(
+        metadata={
+            "description": "GeoJSON FeatureCollection in WGS84: properties.role 'parcel' (a "
+            "parcel's part per area type, or the outline of a parcel not checked on the map) "
+            "or 'layer' (a map layer around the parcels)"
+        }
+    )
 
 
 class DeadlinesSchema(Schema):

@@ -9,7 +9,7 @@ from marshmallow import Schema, ValidationError, fields, post_load, pre_dump, va
 
 from faunaschade.i18n import N_
 from faunaschade.provinces import PROVINCE_CODES
-from faunaschade.rules.catalogue import CROPS
+from faunaschade.rules.catalogue import AREA_TYPES, CROPS
 from faunaschade.schemas.base import NOT_A_NUMBER, LoadSchema, choice, iso_date, text
 from faunaschade.schemas.claims import (
     CROP_SPECIES,
@@ -25,6 +25,13 @@ MAX_ESTIMATE = Decimal("1000000")
 MONTH_PATTERN = r"^(20[0-9]{2})-(0[1-9]|1[0-2])$"
 
 
+class ReportParcelInSchema(ClaimParcelInSchema):
+    """A damaged parcel on a melding: its area type is always given (a melding keeps it; the
+    claim made from it takes the map's split where the parcel is on the map)."""
+
+    area_type = choice(AREA_TYPES, N_("gebiedstype"))
+
+
 class ReportInSchema(LoadSchema):
     """POST /api/v1/reports: a melding of crop damage (no leges, no assessment, no payment)."""
 
@@ -34,7 +41,7 @@ class ReportInSchema(LoadSchema):
     crop = choice(CROPS, N_("teelt"), required=False)
     discovered_on = iso_date()
     species = _list(choice(CROP_SPECIES, N_("diersoort")), minimum=1, what=N_("diersoort"))
-    parcels = _list(fields.Nested(ClaimParcelInSchema), minimum=1, what=N_("perceel"))
+    parcels = _list(fields.Nested(ReportParcelInSchema), minimum=1, what=N_("perceel"))
     estimated_damage = fields.Decimal(
         places=2,
         as_string=True,

@@ -16,7 +16,7 @@ from faunaschade.access import (
 )
 from faunaschade.assessments import operations as assessments
 from faunaschade.assessments import zienswijze
-from faunaschade.claims import livestock
+from faunaschade.claims import areas, livestock
 from faunaschade.claims.worklist import make_deadline
 from faunaschade.clock import today
 from faunaschade.errors import Conflict, ValidationFailed
@@ -208,6 +208,7 @@ def report(assessment_id: int):
         saved_total=assessment.counted_total,
         field_labels=assessment_form.FIELD_LABELS,
         due=make_deadline("assessment", N_("Rapport"), assessment.due_on, today()),
+        area_figures=areas.figures(claim),
         **_choices(claim),
         **vocabulary(),
     ), 422 if errors else 200

@@ -11,6 +11,7 @@ from flask import (
     Blueprint,
     abort,
     current_app,
+    jsonify,
     render_template,
     request,
     url_for,
@@ -29,7 +30,7 @@ from faunaschade.access import (
     roles_required,
 )
 from faunaschade.audit.timeline import timeline
-from faunaschade.claims import attachments, completion, livestock
+from faunaschade.claims import areas, attachments, completion, livestock
 from faunaschade.claims import leges as payments
 from faunaschade.claims import operations as claims
 from faunaschade.claims import worklist as queue
@@ -118,7 +119,7 @@ def claim_list():
 
 
 def _claim_values(claim: Any) -> dict[str, Any]:
-    rows = {p.parcel_id: p for p in claim.parcels}
+    lines = {line["parcel_id"]: line for line in claims.lines_of(claim)}
     return {
         "province": claim.province,
         "crop": claim.crop,
@@ -127,8 +128,8 @@ def _claim_values(claim: Any) -> dict[str, Any]:
         "preventive_measures": claim.preventive_measures,
         "description": claim.description,
         "rows": {
-            pid: {"damaged_area_ha": r.damaged_area_ha, "area_type": r.area_type.value}
-            for pid, r in rows.items()
+            pid: {"damaged_area_ha": line["damaged_area_ha"], "area_type": line.get("area_type")}
+            for pid, line in lines.items()
         },
     }
 
@@ -204,6 +205,7 @@ def claim_form(claim_id: int | None):
         errors=errors,
         ask=ask,
         row_labels=parcel_row_labels(own_parcels),
+        map_option=True,
         filing_for=profile,
         filers=filers,
         on_behalf=profile.user_id != current_user.id,
@@ -238,6 +240,16 @@ def filing_for(claim: Claim | None) -> tuple[FarmerProfile, dict[int, str]]:
 def claim_detail(claim_id: int):
     """Status, deadlines, timeline, attachments and letters of one claim."""
     return claim_page(get_claim_in_scope_or_404(claim_id))
+
+
+@bp.route("/aanvragen/<int:claim_id>/kaart.geojson")
+@login_required
+def claim_map(claim_id: int):
+    """The claim's map (parcels, their parts per area type, the layers around them) as GeoJSON
+    in WGS84 for the page's Leaflet map; 404 outside the user's scope."""
+    response = jsonify(areas.map_geojson(get_claim_in_scope_or_404(claim_id)))
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 def policy_rule(version: str) -> dict[str, Any] | None:
@@ -283,6 +295,7 @@ def claim_page(claim: Claim, refused: str = "", failed: Failed | None = None) ->
         objection_form=_objection_form(claim),
         notice_view=notice_view(claim, current_user),
         reported=livestock.report_facts(claim) if claim.kind == ClaimKind.LIVESTOCK else None,
+        area_figures=areas.figures(claim) if claim.kind == ClaimKind.CROP else [],
         # Officers and auditors only: the farmer must not learn of another account's KvK.
         kvk_shared=farmers.sharing_kvk(claim.farmer) if current_user.role in CHECKERS else [],
         applicant=farmers.applicant(claim.farmer) if current_user.role == Role.OFFICER else None,

@@ -78,7 +78,12 @@ def claim_form_data(form: MultiDict, parcel_ids: list[int]) -> dict[str, Any]:
         {
             "parcel_id": parcel_id,
             "damaged_area_ha": form.get(f"damaged_area_{parcel_id}", "").strip().replace(",", "."),
-            "area_type": form.get(f"area_type_{parcel_id}", "regular"),
+            # "" is the claim form's "Volgens de kaart": left out, the map gives it.
+            **(
+                {"area_type": form.get(f"area_type_{parcel_id}", "regular")}
+                if form.get(f"area_type_{parcel_id}", "regular")
+                else {}
+            ),
         }
         for parcel_id in parcel_ids
         if form.get(f"include_{parcel_id}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from flask import Blueprint, Flask, redirect, render_template, url_for
 from flask_babel import gettext
@@ -50,6 +51,11 @@ def reason_text(code: str) -> str:
     return gettext(OFFICER_REASONS[code]) if code in OFFICER_REASONS else code
 
 
+def hectares4(value: Any) -> str:
+    """An area to the square metre, as the map's table shows it: 1,2500 ha."""
+    return gettext("%(ha)s ha", ha=f"{value:.4f}".replace(".", ","))
+
+
 def register_template_helpers(app: Flask) -> None:
     """Filters and globals the templates use."""
     app.jinja_env.filters["eur"] = format_eur
@@ -62,6 +68,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["local_datetime"] = local_datetime
     app.jinja_env.globals["letter_names"] = LETTER_NAMES
     app.jinja_env.filters["reason_text"] = reason_text
+    app.jinja_env.filters["ha4"] = hectares4
     app.jinja_env.globals["PROVINCES"] = PROVINCES
 
     @app.context_processor

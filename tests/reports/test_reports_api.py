@@ -259,6 +259,7 @@ def test_converting_makes_a_draft_claim_with_the_discovery_day_and_its_deadline(
             "parcel_name": "Noord",
             "damaged_area_ha": "1.5000",
             "area_type": "regular",
+            "area_check": "no_outline",  # a typed parcel: the farmer's area type (issue 16)
         }
     ]
     assert claim["description"] == "Wroetschade langs de bosrand."
