@@ -323,6 +323,7 @@ def _claim(
         ordered_by=officer.id,
         urgent=False,
         due_on=today(),
+        status=AssessmentStatus.ORDERED,
         automatic=True,
         preventive_measures_observed=[],
         remarks=(
