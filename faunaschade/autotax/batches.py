@@ -11,6 +11,9 @@ later batch of the same run.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -48,6 +51,11 @@ def open_batch(run: AutotaxRun) -> AutotaxBatch | None:
     )
 
 
+def nothing_open() -> Conflict:
+    """The refusal when a run has no batch waiting for approval."""
+    return Conflict(_("Er ligt geen autotaxbatch die op goedkeuring wacht."), code="no_open_batch")
+
+
 def batches_of(run: AutotaxRun) -> list[AutotaxBatch]:
     """The run's batches, oldest first."""
     return list(
@@ -55,6 +63,24 @@ def batches_of(run: AutotaxRun) -> list[AutotaxBatch]:
             select(AutotaxBatch).where(AutotaxBatch.run_id == run.id).order_by(AutotaxBatch.id)
         )
     )
+
+
+@dataclass(frozen=True)
+class RunFacts:
+    """A run with its batches, as the API answers it (other attributes are the run's)."""
+
+    run: AutotaxRun
+    batches: list[AutotaxBatch]
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "run":
+            raise AttributeError(name)
+        return getattr(self.run, name)
+
+
+def with_batches(run: AutotaxRun) -> RunFacts:
+    """The run and its batches."""
+    return RunFacts(run, batches_of(run))
 
 
 def ready(run: AutotaxRun) -> list[Claim]:
