@@ -61,9 +61,10 @@ def register(data: dict[str, Any]) -> list:
 def withdraw(registration_id: int) -> Any:
     """Withdraw a registration before the deadline (409 after it)."""
     registration = registrations.registration_of(farmers.profile_of(current_user), registration_id)
-    answer = RegistrationOutSchema().dump(registration)
+    parcel = registration.parcel  # loaded now: the answer names the parcel of the row it removes
     registrations.withdraw(registration, current_user)
-    return answer
+    registration.parcel = parcel
+    return registration
 
 
 @bp.route("/runs", methods=["GET"])
