@@ -70,6 +70,7 @@ UNIT_LABELS = {
     Unit.KG_DS: N_("kg droge stof"),
     Unit.PIECES: N_("stuks"),
     Unit.ANIMALS: N_("dieren"),
+    Unit.HA: N_("ha"),
 }
 #: Dutch names of the price sources.
 PRICE_SOURCE_LABELS = {

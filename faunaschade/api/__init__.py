@@ -6,6 +6,7 @@ from faunaschade.api import (
     accounts,
     assessments,
     authorisations,
+    autotax,
     claims,
     decisions,
     events,
@@ -31,6 +32,7 @@ def register(app: Flask) -> None:
     blueprints.append(authorisations.bp)
     blueprints.append(reports.bp)
     blueprints.append(events.bp)
+    blueprints.append(autotax.bp)
     if app.config["PAYMENT_PROVIDER"] == "test":
         blueprints.append(claims.leges_test_bp)
     for bp in blueprints:

@@ -62,6 +62,8 @@ def window(claim: Claim, on: date | None = None) -> Window:
 def zienswijze_settled(claim: Claim, on: date | None = None) -> bool:
     """The officer may propose a decision: the window has closed or the farmer answered."""
     found = window(claim, on)
+    if claim.autotax and found.deadline is None:
+        return True  # an automatic assessment (autotax) opens no window: nobody visited
     return found.answer is not None or (
         found.deadline is not None and (on or today()) > found.deadline
     )

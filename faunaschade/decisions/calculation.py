@@ -171,7 +171,11 @@ def build_case(
         if assessment is not None
         else claim.preventive_measures
     )
-    return {
+    if claim.autotax:
+        # No application: the registration before the deadline stands for it (never late),
+        # and no leges were due (autotax).
+        submitted = claim.discovered_on
+    case = {
         "province": claim.province,
         "kind": "crop",
         "crop": claim.crop,
@@ -182,6 +186,9 @@ def build_case(
         "reduction_pct": str(reduction_pct),
         "own_risk_borne_this_year": str(own_risk_borne(claim)),
     }
+    if claim.autotax:
+        case["leges_exempt"] = True
+    return case
 
 
 def calculate_claim(

@@ -26,6 +26,7 @@ PER_UNIT = {
     "kg_ds": N_("kg droge stof"),
     "pieces": N_("stuk"),
     "animals": N_("dier"),
+    "ha": N_("ha"),
 }
 
 

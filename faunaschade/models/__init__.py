@@ -12,6 +12,14 @@ from faunaschade.models.assessments import (
 )
 from faunaschade.models.audit import AuditEvent
 from faunaschade.models.authorisations import Authorisation, AuthorisationSource
+from faunaschade.models.autotax import (
+    AutotaxBatch,
+    AutotaxBatchItem,
+    AutotaxBatchStatus,
+    AutotaxRegistration,
+    AutotaxRun,
+    AutotaxRunClaim,
+)
 from faunaschade.models.claims import (
     AreaCheck,
     AreaType,
@@ -81,6 +89,12 @@ __all__ = [
     "AuthToken",
     "Authorisation",
     "AuthorisationSource",
+    "AutotaxBatch",
+    "AutotaxBatchItem",
+    "AutotaxBatchStatus",
+    "AutotaxRegistration",
+    "AutotaxRun",
+    "AutotaxRunClaim",
     "BatchItemKind",
     "BatchStatus",
     "Claim",

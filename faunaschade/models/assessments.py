@@ -17,6 +17,7 @@ from sqlalchemy import (
     Numeric,
     String,
     Text,
+    false,
     select,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -75,6 +76,9 @@ class Assessment(CreatedMixin, db.Model):
     submitted_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     #: Optimistic-locking counter.
     version: Mapped[int] = mapped_column(Integer, default=1, nullable=False)
+    #: Made by an autotax run from the table (no field visit); recorded in the name of the
+    #: officer who started the run (assessor_id and ordered_by).
+    automatic: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -153,6 +157,8 @@ class Unit(enum.StrEnum):
     PIECES = "pieces"
     #: Animals.
     ANIMALS = "animals"
+    #: Hectares (an autotax line: the overlap at the table's euros per hectare).
+    HA = "ha"
 
 
 class PriceSource(enum.StrEnum):
@@ -192,7 +198,7 @@ class AssessmentLine(db.Model):
     #: Damaged area (ha), never above the parcel's area.
     damaged_area_ha: Mapped[Decimal] = mapped_column(Hectares)
     #: Quantity lost on this line in total.
-    lost_quantity: Mapped[Decimal] = mapped_column(Numeric(14, 3))
+    lost_quantity: Mapped[Decimal] = mapped_column(Numeric(14, 4))
     #: Unit of the quantity.
     unit: Mapped[Unit] = mapped_column(enum_type(Unit, "unit"))
     #: Euro per unit, up to four decimals (e.g. € 0,1850 per kg).

@@ -173,6 +173,8 @@ class Claim(CreatedMixin, db.Model):
     next_due_at: Mapped[date | None] = mapped_column(Date)
     #: Optimistic-locking counter; a stale write raises StaleDataError.
     version: Mapped[int] = mapped_column(Integer, default=1, nullable=False)
+    #: Made by an autotax run (automatische taxatie): no application, no leges, paid first.
+    autotax: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     #: Last change.
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
 

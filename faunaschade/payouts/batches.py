@@ -108,7 +108,8 @@ def payable(province: str) -> list[tuple[Claim, Decision, FarmerProfile]]:
             ~in_flight,
             ~decision_batched,
         )
-        .order_by(Decision.decided_on, Claim.id)
+        # Autotax claims are paid first (DOMAIN §3.7), then the oldest decisions.
+        .order_by(Claim.autotax.desc(), Decision.decided_on, Claim.id)
     )
     rows = [tuple(row) for row in db.session.execute(query)]
     penalties = _penalties([claim.id for claim, _decision, _profile in rows])

@@ -94,6 +94,9 @@ def _quick_crop_case(data: Mapping[str, Any]) -> CropCase:
     if type(parts) is not list or not parts:
         raise _Unsure
     components = tuple(_component(part) for part in parts)
+    exempt = _get(_CASE, data, "leges_exempt")
+    if type(exempt) is not bool:
+        raise _Unsure
     discovered, submitted = _day(data.get("discovered_on")), _day(data.get("submitted_on"))
     if submitted < discovered or len({(c.species, c.area_type) for c in components}) < len(parts):
         raise _Unsure
@@ -108,6 +111,7 @@ def _quick_crop_case(data: Mapping[str, Any]) -> CropCase:
         own_risk_borne_this_year=_decimal(
             _CASE["own_risk_borne_this_year"], _get(_CASE, data, "own_risk_borne_this_year")
         ),
+        leges_exempt=exempt,
     )
 
 
@@ -175,6 +179,7 @@ def trusted_case(data: Mapping[str, Any]) -> Case:
             ),
             reduction_pct=reduction,
             own_risk_borne_this_year=borne,
+            leges_exempt=bool(data.get("leges_exempt", False)),
         )
     return LivestockCase(
         province=data["province"],

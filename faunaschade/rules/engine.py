@@ -142,7 +142,8 @@ def _crop(case: CropCase, rule_set: RuleSet) -> Result:
     if missing:
         reasons.append("insufficient_prevention")
     steps.append(_step(Step, ("prevention", text, None, "prevention")))
-    return _settle(case, compiled, deadline, late, parts, reasons, steps, rule_set.leges.amount)
+    leges = ZERO if case.leges_exempt else rule_set.leges.amount
+    return _settle(case, compiled, deadline, late, parts, reasons, steps, leges)
 
 
 def _livestock(case: LivestockCase, rule_set: RuleSet) -> Result:

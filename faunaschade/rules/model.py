@@ -248,6 +248,7 @@ class CropCase:
     reduction_pct: Decimal  #: Officer's reduction, 0-100.
     own_risk_borne_this_year: Decimal  #: Own risk the farm already bore this damage year.
     kind: str = "crop"  #: Claim kind.
+    leges_exempt: bool = False  #: No leges were due (an autotax claim has no application).
 
 
 @dataclass(frozen=True, slots=True)

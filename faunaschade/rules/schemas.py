@@ -260,6 +260,7 @@ class CropCaseSchema(_CaseSchema):
     submitted_on = fields.Date(required=True)
     preventive_measures = fields.List(fields.String(validate=_CODE), load_default=list)
     components = fields.List(fields.Nested(CropComponentSchema), required=True, validate=_NON_EMPTY)
+    leges_exempt = fields.Boolean(load_default=False)
 
     @validates_schema
     def _submitted_after_discovery(self, data: dict, **kwargs: Any) -> None:

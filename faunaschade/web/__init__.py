@@ -7,6 +7,7 @@ from faunaschade.web import (
     assessments,
     audit,
     authorisations,
+    autotax,
     claim_panels,
     claims,
     decisions,
@@ -29,7 +30,7 @@ def register(app: Flask) -> None:
         app.register_blueprint(claims.checkout_bp)
     for module in (accounts, farmers, claims, reports, assessments, decisions, payouts, letters):
         app.register_blueprint(module.bp)
-    for module in (statistics, audit, authorisations, events):
+    for module in (statistics, audit, authorisations, events, autotax):
         app.register_blueprint(module.bp)
     claim_panels.register(app)
     reports.register(app)

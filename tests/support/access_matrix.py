@@ -20,6 +20,8 @@ from faunaschade.models import (
     AttachmentKind,
     Authorisation,
     AuthorisationSource,
+    AutotaxRegistration,
+    AutotaxRun,
     Event,
     EventDelivery,
     FarmerProfile,
@@ -194,6 +196,23 @@ MATRIX: dict[str, dict[str, str]] = {
     "GET /meldingen/nieuw": allow(*FARMERS),
     "POST /meldingen/nieuw": allow(*FARMERS),
     "GET /meldingen/<int:report_id>": allow("farmer_own", "officer_own", "auditor"),
+    # Autotax: farmers register parcels; officers run it and decide its batch; auditors read.
+    "GET /autotax": allow(*FARMERS),
+    "POST /autotax": allow(*FARMERS),
+    "POST /autotax/<int:registration_id>/intrekken": allow("farmer_own"),
+    "GET /autotax/rondes": allow(*OFFICERS, "auditor"),
+    "POST /autotax/rondes": allow(*OFFICERS),
+    "GET /autotax/rondes/<int:run_id>": allow("officer_own", "auditor"),
+    "POST /autotax/rondes/<int:run_id>/voorstel": allow("officer_own"),
+    "POST /autotax/rondes/<int:run_id>/goedkeuren": allow("officer_own"),
+    "GET /api/v1/autotax/registrations": allow(*FARMERS),
+    "POST /api/v1/autotax/registrations": allow(*FARMERS),
+    "POST /api/v1/autotax/registrations/<int:registration_id>/withdraw": allow("farmer_own"),
+    "GET /api/v1/autotax/runs": allow(*OFFICERS, "auditor"),
+    "POST /api/v1/autotax/runs": allow(*OFFICERS),
+    "GET /api/v1/autotax/runs/<int:run_id>": allow("officer_own", "auditor"),
+    "POST /api/v1/autotax/runs/<int:run_id>/batch": allow("officer_own"),
+    "POST /api/v1/autotax/runs/<int:run_id>/batch/approve": allow("officer_own"),
     "POST /meldingen/<int:report_id>/aanvraag": allow("farmer_own"),
     # --- API ---
     "POST /api/v1/auth/token": allow(*ALL, public=True),
@@ -452,6 +471,29 @@ def build_world(key, app, session, make_user, monkeypatch) -> dict:
     session.add(delivery)
     session.flush()
 
+    # An autotax registration of farmer_own and a run in Drenthe (rows as the use cases
+    # leave them; Drenthe runs no autotax, so withdrawing and deciding are refused: 409).
+    registration = AutotaxRegistration(
+        farmer_id=profile.id,
+        parcel_id=row.parcel_id,
+        province="DR",
+        damage_year=2026,
+        registered_by=people["farmer_own"].id,
+    )
+    autotax_run = AutotaxRun(
+        province="DR",
+        damage_year=2026,
+        reference_day=date(2026, 3, 1),
+        table_version="AUTOTAX-2025.1",
+        seed=1,
+        sample_pct=Decimal("10"),
+        review_above=Decimal("5000"),
+        started_by=people["officer_own"].id,
+        registrations=1,
+    )
+    session.add_all([registration, autotax_run])
+    session.flush()
+
     values = {
         "claim_id": claim.id,
         "attachment_id": attachment.id,
@@ -467,6 +509,8 @@ def build_world(key, app, session, make_user, monkeypatch) -> dict:
         "report_id": melding.id,
         "subscriber_id": subscriber.id,
         "delivery_id": delivery.id,
+        "registration_id": registration.id,
+        "run_id": autotax_run.id,
         "ref": payment.provider_ref,
         "lang": "en",
         "fmt": "csv",
