@@ -68,6 +68,7 @@ def test_propose_approve_object_in_the_browser(
     a.get_by_label("Motivering").fill("Schade conform taxatie.")
     a.get_by_role("button", name="Voorstel maken").click()
     assert "tweede behandelaar" in a.get_by_role("status").inner_text()
+    a.wait_for_load_state()  # the status is at the top: the rest may still be arriving
     assert "vier-ogenprincipe" in a.content()
     assert a.get_by_role("button", name="Goedkeuren (tweede behandelaar)").count() == 0
     context_a.close()

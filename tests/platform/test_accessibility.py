@@ -18,7 +18,10 @@ import pytest
 from sqlalchemy import select, update
 
 from faunaschade.accounts.users import create_user
+from faunaschade.autotax import runs
 from faunaschade.cli.demo import DEMO_PASSWORD, seed_users
+from faunaschade.events import subscribers
+from faunaschade.events.types import EVENT_TYPES
 from faunaschade.extensions import db
 from faunaschade.models import (
     Assessment,
@@ -44,6 +47,9 @@ from faunaschade.models import (
 from faunaschade.reports import operations as reports
 from faunaschade.seed import seed_claims
 from faunaschade.storage import store_bytes
+from tests.plugins.people import user_maker
+from tests.support.autotax import YEAR as AUTOTAX_YEAR
+from tests.support.autotax import world as autotax_world
 from tests.support.farmers import jpeg_bytes, recent_workday
 
 # What axe-core checks is the pages' markup, the same on either database: checked once.
@@ -173,8 +179,20 @@ def build_world(app) -> dict[str, list[dict]]:
         )
         report_ids = _meldingen(session, demo_farmer)
         _authorisations(session, demo_farmer, decided)
+        run_id = _autotax_run(session)
+        admin = session.scalar(select(User).where(User.email == ROLES["admin"]))
+        subscriber, _secret = subscribers.create_subscriber(
+            {
+                "name": "Zaaksysteem provincie",
+                "url": "https://zaken.example.nl/faunaschade/events",
+                "event_types": list(EVENT_TYPES)[:3],
+            },
+            admin,
+        )
         session.commit()
         return {
+            "subscriber_id": [subscriber.id],
+            "run_id": [run_id],
             "profile_id": [demo_farmer.id],
             "report_id": report_ids,
             "claim_id": ids,
@@ -246,6 +264,16 @@ def _authorisations(session, farmer: FarmerProfile, claim: Claim) -> None:
             ),
         ]
     )
+
+
+def _autotax_run(session) -> int:
+    """An autotax run in Fryslân (the tests' foraging area and registered parcels), started by
+    the demo officer, its sample assigned to the demo assessor."""
+    patch = pytest.MonkeyPatch()
+    autotax_world(session, user_maker(session, first=9000), patch)
+    params = runs.RunParameters("FR", AUTOTAX_YEAR, assessor_email=ROLES["assessor"], seed=20260315)
+    officer = session.scalar(select(User).where(User.email == ROLES["officer"]))
+    return runs.start_run(params, officer).id
 
 
 def candidate_urls(app, world) -> list[tuple[str, str]]:

@@ -14,10 +14,10 @@ from faunaschade.models import FarmerProfile, Role
 from tests.support.app import DEMO_PASSWORD
 
 
-@pytest.fixture
-def make_user(session):
-    """Create a user (farmers get a profile) in the test transaction."""
-    counter = iter(range(1, 10_000))
+def user_maker(session, first: int = 1):
+    """`make(role, provinces, **kwargs)`: a user (farmers get a profile) in `session`, numbered
+    from `first` (their e-mail addresses and KvK numbers follow the number)."""
+    counter = iter(range(first, first + 10_000))
 
     def make(role: str = "farmer", provinces: tuple[str, ...] = (), **kwargs):
         n = next(counter)
@@ -41,6 +41,12 @@ def make_user(session):
         return user
 
     return make
+
+
+@pytest.fixture
+def make_user(session):
+    """Create a user (farmers get a profile) in the test transaction."""
+    return user_maker(session)
 
 
 @pytest.fixture
