@@ -10,6 +10,7 @@ from faunaschade.api import (
     decisions,
     farmers,
     letters,
+    open_data,
     payouts,
     reports,
     statistics,
@@ -29,6 +30,7 @@ def register(app: Flask) -> None:
     blueprints.append(farmers.privacy_bp)
     blueprints.append(authorisations.bp)
     blueprints.append(reports.bp)
+    blueprints.append(open_data.bp)
     if app.config["PAYMENT_PROVIDER"] == "test":
         blueprints.append(claims.leges_test_bp)
     for bp in blueprints:

@@ -13,6 +13,7 @@ from faunaschade.web import (
     farmers,
     health,
     letters,
+    open_data,
     pages,
     payouts,
     reports,
@@ -28,7 +29,7 @@ def register(app: Flask) -> None:
         app.register_blueprint(claims.checkout_bp)
     for module in (accounts, farmers, claims, reports, assessments, decisions, payouts, letters):
         app.register_blueprint(module.bp)
-    for module in (statistics, audit, authorisations):
+    for module in (statistics, audit, authorisations, open_data):
         app.register_blueprint(module.bp)
     claim_panels.register(app)
     reports.register(app)
