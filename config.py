@@ -124,6 +124,19 @@ class Config:
     RATELIMIT_LOGIN_ACCOUNT = _env("RATELIMIT_LOGIN_ACCOUNT", "20 per hour")
     #: Registrations per client address, page and API together.
     RATELIMIT_REGISTER = _env("RATELIMIT_REGISTER", "10 per hour")
+    #: Open data (GET /api/v1/open-data/…, /open-data): figures with claims or meldingen below
+    #: this number are suppressed, and so are those resting on fewer farmers than the second.
+    OPEN_DATA_MIN_CELL = int(_env("OPEN_DATA_MIN_CELL", "5") or 5)
+    OPEN_DATA_MIN_FARMERS = int(_env("OPEN_DATA_MIN_FARMERS", "3") or 3)
+    #: For this long the open data are served as computed, without even asking whether the
+    #: data changed; then they are computed again if they did.
+    OPEN_DATA_MAX_AGE_SECONDS = float(_env("OPEN_DATA_MAX_AGE_SECONDS", "300") or 300)
+    #: Who publishes the open data, and where to ask about them (the DCAT catalogue).
+    OPEN_DATA_PUBLISHER = _env("OPEN_DATA_PUBLISHER", "BIJ12, namens de twaalf provincies")
+    OPEN_DATA_PUBLISHER_URI = _env("OPEN_DATA_PUBLISHER_URI", "https://www.bij12.nl/")
+    OPEN_DATA_CONTACT_EMAIL = _env("OPEN_DATA_CONTACT_EMAIL", "opendata@faunaschade.example")
+    #: Requests per client address to the open data (page, statistics, catalogue together).
+    RATELIMIT_OPEN_DATA = _env("RATELIMIT_OPEN_DATA", "120 per minute")
     #: How many proxies (load balancer, TLS terminator) stand before gunicorn and set
     #: X-Forwarded-For/-Proto/-Host. Only then are those headers believed: the login rate limit
     #: keys on the client's real address, not the balancer's. 0 = serve clients directly.
@@ -189,6 +202,8 @@ class TestConfig(Config):
     PASSWORD_HASHING = "cheap"
     PAYMENT_PROVIDER = "test"
     PROVINCE_ACCOUNTS = _json_setting("PROVINCE_ACCOUNTS_JSON", ILLUSTRATIVE_PROVINCE_ACCOUNTS)
+    #: Tests see every change of the data at once.
+    OPEN_DATA_MAX_AGE_SECONDS = 0.0
 
 
 class ProductionConfig(Config):

@@ -50,6 +50,11 @@ registration_limit = limiter.shared_limit(
     methods=["POST"],
 )
 
+#: The open data (page, statistics, catalogue together) per client address.
+open_data_limit = limiter.shared_limit(
+    lambda: current_app.config["RATELIMIT_OPEN_DATA"], scope="open-data"
+)
+
 
 def load_user_from_request(req: Request) -> User | None:
     """API calls authenticate by bearer token only; pages by the server-side session."""

@@ -12,6 +12,7 @@ from faunaschade.api import (
     events,
     farmers,
     letters,
+    open_data,
     payouts,
     reports,
     statistics,
@@ -33,6 +34,7 @@ def register(app: Flask) -> None:
     blueprints.append(reports.bp)
     blueprints.append(events.bp)
     blueprints.append(autotax.bp)
+    blueprints.append(open_data.bp)
     if app.config["PAYMENT_PROVIDER"] == "test":
         blueprints.append(claims.leges_test_bp)
     for bp in blueprints:

@@ -77,6 +77,15 @@ class StatisticsRowSchema(Schema):
     crop = fields.String(allow_none=True, metadata={"description": "null for livestock"})
     month = fields.Integer(allow_none=True, metadata={"description": "month of discovery, 1–12"})
     outcome = fields.String(allow_none=True, metadata={"description": "null: not decided"})
+    species_group = fields.String(
+        metadata={
+            "description": "ganzen, andere_vogels, zoogdieren, wolf_goudjakhals; meerdere "
+            "when a claim names species of several groups (it counts once)"
+        }
+    )
+    crop_group = fields.String(
+        metadata={"description": "the catalogue's crop group; vee: livestock"}
+    )
     claims = fields.Integer(metadata={"description": "submitted claims"})
     granted = fields.Integer(metadata={"description": "granted or partially granted"})
     rejected = fields.Integer()

@@ -9,6 +9,7 @@ from typing import Any
 from faunaschade.i18n import N_
 from faunaschade.provinces import PROVINCES
 from faunaschade.rules.catalogue import CROPS, SPECIES
+from faunaschade.statistics.groups import CROP_GROUP_LABELS, SPECIES_GROUP_LABELS
 
 #: Group keys as column headings.
 KEY_LABELS = {
@@ -18,6 +19,8 @@ KEY_LABELS = {
     "crop": N_("Teelt"),
     "month": N_("Maand"),
     "outcome": N_("Uitkomst"),
+    "species_group": N_("Soortgroep"),
+    "crop_group": N_("Gewasgroep"),
 }
 #: Measures as column headings; amounts in euros, the handling time in days.
 MEASURE_LABELS = {
@@ -70,4 +73,8 @@ def label(key: str, value: Any) -> str:
         return MONTH_NAMES[value - 1]
     if key == "outcome":
         return OUTCOME_LABELS.get(value, value)
+    if key == "species_group":
+        return SPECIES_GROUP_LABELS.get(value, value)
+    if key == "crop_group":
+        return CROP_GROUP_LABELS.get(value, value)
     return str(value)

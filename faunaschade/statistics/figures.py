@@ -11,6 +11,9 @@ Grouped by species, a claim naming two species counts in both species' rows (its
 each time), so species rows add up to more than the total; every other grouping, and the totals,
 count each claim once. A species filter without species grouping keeps each claim once.
 
+Grouped by species group (statistics/groups.py), a claim counts once: in its species' group, or
+under `meerdere` when it names species of several groups; livestock claims have crop group `vee`.
+
 Meldingen (free damage reports, reports/) are counted beside the claims, in the same groups and
 under the same filters: how many (`reports`), how many became a claim (`reports_converted`; a
 converted melding still counts as a melding) and the farmers' estimates (`reported_damage`). A
@@ -66,9 +69,20 @@ from faunaschade.models import (
     User,
 )
 from faunaschade.models.base import Money
+from faunaschade.statistics import groups
 
-#: What rows may be grouped by, in the order the columns come out.
-GROUP_KEYS = ("damage_year", "province", "species", "crop", "month", "outcome")
+#: What rows may be grouped by, in the order the columns come out. `species_group` and
+#: `crop_group` (statistics/groups.py) partition the claims: each counts in one group.
+GROUP_KEYS = (
+    "damage_year",
+    "province",
+    "species",
+    "crop",
+    "month",
+    "outcome",
+    "species_group",
+    "crop_group",
+)
 #: Counted per group.
 COUNTS = ("claims", "granted", "rejected", "not_processed", "withdrawn", "overdue")
 #: Summed per group (euros).
@@ -147,6 +161,26 @@ def _flag(condition: Any) -> Any:
     return case((condition, 1), else_=0)
 
 
+def crop_group_of(crop: Any) -> Any:
+    """The crop group (statistics/groups.py) of a crop column; `vee` without a crop."""
+    return case(
+        (crop.is_(None), groups.LIVESTOCK),
+        else_=case(dict(groups.CROP_GROUP), value=crop, else_="overig"),
+    )
+
+
+def _species_group_per(owner: Any, species: Any, name: str) -> Any:
+    """Per claim (or melding): its one species group, `meerdere` when its species fall in
+    several groups. `owner` is the id column of the species table, `species` its code."""
+    group = case(dict(groups.SPECIES_GROUP), value=species, else_=None)
+    one = case(
+        (func.min(group).is_(None), groups.UNKNOWN),
+        (func.min(group) == func.max(group), func.min(group)),
+        else_=groups.SEVERAL,
+    )
+    return select(owner.label("owner"), one.label("species_group")).group_by(owner).subquery(name)
+
+
 def _per_claim(
     group_by: Sequence[str], filters: Filters, provinces: Sequence[str] | None, on: date
 ) -> tuple[Any, list[str]]:
@@ -160,7 +194,11 @@ def _per_claim(
         "crop": Claim.crop,
         "month": cast(extract("month", Claim.discovered_on), Integer),
         "outcome": current.outcome,
+        "crop_group": crop_group_of(Claim.crop),
     }
+    if "species_group" in group_by:
+        by_claim = _species_group_per(ClaimSpecies.claim_id, ClaimSpecies.species, "claim_group")
+        keys["species_group"] = func.coalesce(by_claim.c.species_group, groups.UNKNOWN)
     columns = [keys[key].label(key) for key in group_by]
     columns += [
         _flag(current.outcome.in_(GRANTED)).label("granted"),
@@ -186,6 +224,8 @@ def _per_claim(
     )
     if "species" in group_by:
         query = query.join(ClaimSpecies, ClaimSpecies.claim_id == Claim.id)
+    if "species_group" in group_by:
+        query = query.outerjoin(by_claim, by_claim.c.owner == Claim.id)
     query = _filtered(query, filters, provinces, current, "species" in group_by)
     return query, list(group_by)
 
@@ -356,16 +396,10 @@ def _report_statement(
 ) -> Select:
     """The meldingen per group (per species as the claims: a melding naming two, in both)."""
     report = DamageReport
-    keys = {
-        "damage_year": damage_year_of(report.discovered_on),
-        "province": report.province,
-        "species": DamageReportSpecies.species,
-        "crop": report.crop,
-        "month": cast(extract("month", report.discovered_on), Integer),
-    }
-    group = [keys[key].label(key) for key in group_by]
-    query = select(
-        *group,
+    query = _report_rows(
+        group_by,
+        filters,
+        provinces,
         func.count().label("reports"),
         func.coalesce(func.sum(_flag(report.converted_claim_id.is_not(None))), 0).label(
             "reports_converted"
@@ -373,7 +407,31 @@ def _report_statement(
         type_coerce(func.coalesce(func.sum(report.estimated_damage), 0), Money).label(
             "reported_damage"
         ),
-    ).select_from(report)
+    )
+    group = [query.selected_columns[key] for key in group_by]
+    return query.group_by(*group) if group else query
+
+
+def _report_rows(
+    group_by: Sequence[str], filters: Filters, provinces: Sequence[str] | None, *columns: Any
+) -> Select:
+    """The meldingen with their group keys and `columns`, filtered (not yet aggregated)."""
+    report = DamageReport
+    keys = {
+        "damage_year": damage_year_of(report.discovered_on),
+        "province": report.province,
+        "species": DamageReportSpecies.species,
+        "crop": report.crop,
+        "month": cast(extract("month", report.discovered_on), Integer),
+        "crop_group": crop_group_of(report.crop),
+    }
+    if "species_group" in group_by:
+        by_report = _species_group_per(
+            DamageReportSpecies.report_id, DamageReportSpecies.species, "report_group"
+        )
+        keys["species_group"] = func.coalesce(by_report.c.species_group, groups.UNKNOWN)
+    group = [keys[key].label(key) for key in group_by]
+    query = select(*group, *columns).select_from(report)
     named = (DamageReportSpecies.report_id == report.id) & (
         DamageReportSpecies.species == filters.species
     )
@@ -383,6 +441,8 @@ def _report_statement(
             query = query.where(DamageReportSpecies.species == filters.species)
     elif filters.species:
         query = query.where(exists().where(named))
+    if "species_group" in group_by:
+        query = query.outerjoin(by_report, by_report.c.owner == report.id)
     if provinces is not None:
         query = query.where(report.province.in_(provinces))
     if year := filters.damage_year:
@@ -391,7 +451,30 @@ def _report_statement(
         query = query.where(report.province == filters.province)
     if filters.crop:
         query = query.where(report.crop == filters.crop)
-    return query.group_by(*group) if group else query
+    return query
+
+
+def contributors(
+    group_by: Sequence[str], filters: Filters = Filters(), provinces: Sequence[str] | None = None
+) -> tuple[dict[tuple[Any, ...], set[int]], dict[tuple[Any, ...], set[int]]]:
+    """Per group, the farmers whose claims count in it, and those whose meldingen do (the
+    open data's suppression asks how many different farmers stand behind a figure). The groups
+    are exactly those of `rows`; one row per group and farmer comes back from the database."""
+    _without_jit()
+    inner, keys = _per_claim(group_by, filters, provinces, today())
+    claim_rows = inner.with_only_columns(
+        *(inner.selected_columns[key] for key in keys), Claim.farmer_id.label("farmer_id")
+    ).distinct()
+    report_rows = _report_rows(
+        group_by, filters, provinces, DamageReport.farmer_id.label("farmer_id")
+    ).distinct()
+    found: tuple[dict[tuple[Any, ...], set[int]], ...] = ({}, {})
+    for into, query in zip(found, (claim_rows, report_rows), strict=True):
+        for row in db.session.execute(query):
+            data = dict(row._mapping)
+            key = tuple(getattr(data[key], "value", data[key]) for key in group_by)
+            into.setdefault(key, set()).add(data["farmer_id"])
+    return found  # type: ignore[return-value]
 
 
 def with_reports(
@@ -439,6 +522,7 @@ __all__ = [
     "OUTCOMES",
     "REPORT_MEASURES",
     "Filters",
+    "contributors",
     "counts_reports",
     "damage_year_of",
     "grouped",

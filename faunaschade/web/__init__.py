@@ -15,6 +15,7 @@ from faunaschade.web import (
     farmers,
     health,
     letters,
+    open_data,
     pages,
     payouts,
     reports,
@@ -30,7 +31,7 @@ def register(app: Flask) -> None:
         app.register_blueprint(claims.checkout_bp)
     for module in (accounts, farmers, claims, reports, assessments, decisions, payouts, letters):
         app.register_blueprint(module.bp)
-    for module in (statistics, audit, authorisations, events, autotax):
+    for module in (statistics, audit, authorisations, events, autotax, open_data):
         app.register_blueprint(module.bp)
     claim_panels.register(app)
     reports.register(app)

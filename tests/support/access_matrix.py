@@ -107,6 +107,8 @@ MATRIX: dict[str, dict[str, str]] = {
     "GET /healthz": allow(*ALL, public=True),
     "GET /registreren": allow(*ALL, public=True),
     "POST /registreren": allow(*ALL, public=True),
+    # Open data: for everyone, without login (no personal data, small figures suppressed).
+    "GET /open-data": allow(*ALL, public=True),
     "GET /betalen/test/<ref>": allow("farmer_own"),
     "POST /betalen/test/<ref>": allow("farmer_own"),
     # Everyone logged in has a claim list; it shows only the claims in their scope.
@@ -275,6 +277,8 @@ MATRIX: dict[str, dict[str, str]] = {
     "POST /api/v1/payments/<int:payment_id>/test-confirm": allow("farmer_own"),
     "POST /api/v1/payments/<int:payment_id>/webhook": allow(*ALL, public=True),
     "GET /api/v1/statistics": allow(*OFFICERS, "auditor"),
+    "GET /api/v1/open-data/statistics": allow(*ALL, public=True),
+    "GET /api/v1/open-data/catalog": allow(*ALL, public=True),
     "GET /api/v1/reports": allow(*FARMERS, *OFFICERS, "auditor"),
     "POST /api/v1/reports": allow(*FARMERS),
     "GET /api/v1/reports/<int:report_id>": allow("farmer_own", "officer_own", "auditor"),
