@@ -5,6 +5,7 @@ from flask import Flask
 from faunaschade.api import (
     accounts,
     assessments,
+    audit,
     authorisations,
     claims,
     decisions,
@@ -29,6 +30,7 @@ def register(app: Flask) -> None:
     blueprints.append(farmers.privacy_bp)
     blueprints.append(authorisations.bp)
     blueprints.append(reports.bp)
+    blueprints.append(audit.bp)
     if app.config["PAYMENT_PROVIDER"] == "test":
         blueprints.append(claims.leges_test_bp)
     for bp in blueprints:
