@@ -14,6 +14,7 @@ as PDF/A asks.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import datetime as dt
 import io
@@ -22,6 +23,8 @@ import os
 import shutil
 import tempfile
 import warnings
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -352,5 +355,21 @@ def sign_pdf(
     pdf_signer = signers.PdfSigner(
         metadata, signer=_pyhanko_signer(signer), stamp_style=_stamp_style()
     )
-    output = pdf_signer.sign_pdf(writer, appearance_text_params={"moment": dutch_moment(utcnow())})
-    return output.getvalue()
+
+    def sign() -> bytes:
+        moment = dutch_moment(utcnow())
+        return pdf_signer.sign_pdf(writer, appearance_text_params={"moment": moment}).getvalue()
+
+    return _outside_any_event_loop(sign)
+
+
+def _outside_any_event_loop(work: Callable[[], bytes]) -> bytes:
+    """pyHanko's signing runs its own asyncio loop (asyncio.run), which a thread that already
+    runs one refuses (an async server, Playwright's sync API in the browser tests): there, in
+    a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return work()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(work).result()
