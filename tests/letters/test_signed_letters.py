@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import io
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from cryptography.hazmat.primitives import hashes, serialization
@@ -41,7 +42,9 @@ def _validate(pdf: bytes, signer: LetterSigner):
     root = asn1_x509.Certificate.load(signer.certificate.public_bytes(serialization.Encoding.DER))
     context = ValidationContext(trust_roots=[root], allow_fetching=False)
     (signature,) = PdfFileReader(io.BytesIO(pdf)).embedded_signatures
-    return signature, validate_pdf_signature(signature, context)
+    # pyHanko runs its own asyncio loop: in a thread, as Playwright's may run in this one.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return signature, pool.submit(validate_pdf_signature, signature, context).result()
 
 
 @pytest.fixture
