@@ -95,8 +95,18 @@ class Config:
     #: sender fields override LETTER_SENDER_JSON for that province. A province without an entry
     #: gets ILLUSTRATIVE settings (documents/letterhead.py; development and tests only).
     LETTER_PROVINCES = _json_setting("LETTER_PROVINCES_JSON")
-    #: e.g. "pdf/a-3b" for PDF/A letters; unset renders plain PDF.
-    LETTER_PDF_VARIANT = _env("LETTER_PDF_VARIANT")
+    #: Every letter is PDF/A-3b; another WeasyPrint variant only for an experiment.
+    LETTER_PDF_VARIANT = _env("LETTER_PDF_VARIANT", "pdf/a-3b")
+    #: The certificate (PEM file path or PEM text, the signer's first, then its chain) and key
+    #: that sign every letter (PAdES) and audit checkpoint. Required in production; elsewhere a
+    #: self-signed development certificate is made in instance/letter-signing/.
+    LETTER_SIGNING_CERT = _env("LETTER_SIGNING_CERT")
+    LETTER_SIGNING_KEY = _env("LETTER_SIGNING_KEY")
+    LETTER_SIGNING_KEY_PASSPHRASE = _env("LETTER_SIGNING_KEY_PASSPHRASE")
+    #: Largest PDF the public letter check accepts (our letters are well under 200 kB).
+    LETTER_VERIFY_MAX_BYTES = int(_env("LETTER_VERIFY_MAX_BYTES", str(5 * 1024 * 1024)) or 0)
+    #: Letter checks per client address, the page and the API counted together.
+    RATELIMIT_LETTER_VERIFY = _env("RATELIMIT_LETTER_VERIFY", "30 per hour")
     #: "database" keeps files in PostgreSQL/SQLite so every web and worker machine sees them.
     STORAGE_BACKEND = _env("STORAGE_BACKEND", "database")
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
@@ -159,6 +169,10 @@ class Config:
     #: `flask worker` seals every AUDIT_SEAL_INTERVAL_SECONDS; requests never do).
     AUDIT_SEALER = _env("AUDIT_SEALER", "commit")
     AUDIT_SEAL_INTERVAL_SECONDS = float(_env("AUDIT_SEAL_INTERVAL_SECONDS", "0.5") or 0.5)
+    #: How often the workers sign and publish the audit chain's head (a checkpoint).
+    AUDIT_CHECKPOINT_INTERVAL_SECONDS = float(
+        _env("AUDIT_CHECKPOINT_INTERVAL_SECONDS", "3600") or 3600
+    )
     #: Fault injection for the kill-mid-letter test: pause before the letter commits. Never in
     #: production (ProductionConfig pins it to 0).
     LETTER_FAULT_PAUSE_SECONDS = float(_env("LETTER_FAULT_PAUSE_SECONDS", "0") or 0)
@@ -243,6 +257,7 @@ class ProductionConfig(Config):
             missing.append("LETTER_SENDER_JSON (the sender block printed on every letter)")
         missing += _province_account_problems()
         missing += _letter_province_problems()
+        missing += _signing_problems()
         if missing:
             raise RuntimeError("production configuration incomplete: set " + ", ".join(missing))
 
@@ -273,6 +288,23 @@ def _letter_province_problems() -> list[str]:
     except ValueError as exc:
         problems = [f"not JSON: {exc}"]
     return [f"{what}: {'; '.join(problems)})"] if problems else []
+
+
+def _signing_problems() -> list[str]:
+    """What is wrong with the signing certificate and key for production (empty: nothing)."""
+    from faunaschade.documents.signing import SigningUnavailable, load_signer
+
+    cert, key = _env("LETTER_SIGNING_CERT"), _env("LETTER_SIGNING_KEY")
+    if cert is None or key is None:
+        return [
+            "LETTER_SIGNING_CERT and LETTER_SIGNING_KEY (the certificate and key that sign "
+            "every letter and audit checkpoint)"
+        ]
+    try:
+        load_signer(cert, key, _env("LETTER_SIGNING_KEY_PASSPHRASE"))
+    except SigningUnavailable as exc:
+        return [f"a usable signing certificate ({exc})"]
+    return []
 
 
 CONFIGS = {

@@ -43,6 +43,11 @@ account_login_limit = limiter.shared_limit(
     methods=["POST"],
     deduct_when=lambda response: response.status_code == 401,
 )
+#: Public letter checks per client address over the page and the API together (each starts a
+#: child process that parses an uploaded PDF).
+letter_verify_limit = limiter.shared_limit(
+    lambda: current_app.config["RATELIMIT_LETTER_VERIFY"], scope="letter-verify", methods=["POST"]
+)
 #: Sign-ups per client address over the registration page and the API together.
 registration_limit = limiter.shared_limit(
     lambda: current_app.config["RATELIMIT_REGISTER"],

@@ -8,6 +8,8 @@ export FLASK_APP=wsgi
 mkdir -p instance
 "$BIN/pybabel" compile -d faunaschade/translations >/dev/null
 "$BIN/flask" db upgrade
+# Letters are signed: without LETTER_SIGNING_CERT/KEY a development certificate is made once.
+"$BIN/flask" letters signing-certificate
 "$BIN/flask" demo seed --claims "${DEMO_CLAIMS:-300}" --if-empty
 echo "Faunaschade: http://${HOST:-127.0.0.1}:${PORT:-5000}/ (jobs: ${REDIS_URL:+rq via $REDIS_URL}${REDIS_URL:-in-process})"
 exec "$BIN/flask" run --host "${HOST:-127.0.0.1}" --port "${PORT:-5000}"

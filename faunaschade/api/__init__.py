@@ -5,6 +5,7 @@ from flask import Flask
 from faunaschade.api import (
     accounts,
     assessments,
+    audit,
     authorisations,
     autotax,
     claims,
@@ -35,6 +36,7 @@ def register(app: Flask) -> None:
     blueprints.append(events.bp)
     blueprints.append(autotax.bp)
     blueprints.append(open_data.bp)
+    blueprints.append(audit.bp)
     if app.config["PAYMENT_PROVIDER"] == "test":
         blueprints.append(claims.leges_test_bp)
     for bp in blueprints:

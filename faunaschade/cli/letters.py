@@ -1,10 +1,11 @@
-"""flask letters regenerate ID."""
+"""flask letters regenerate ID | signing-certificate."""
 
 from __future__ import annotations
 
 import click
 from flask.cli import AppGroup
 
+from faunaschade.documents.signing import SigningUnavailable, current_signer
 from faunaschade.errors import Conflict
 from faunaschade.extensions import db
 from faunaschade.letters.operations import regenerate_letter
@@ -30,3 +31,16 @@ def regenerate(letter_id: int, reason: str) -> None:
         raise SystemExit(1) from None
     db.session.commit()
     click.echo(f"letter {new.id}: version {new.version} of {new.subject_key} queued for rendering")
+
+
+@letters.command("signing-certificate")
+def signing_certificate() -> None:
+    """Show the certificate that signs letters (outside production: make the development one)."""
+    try:
+        signer = current_signer()
+    except SigningUnavailable as exc:
+        click.echo(f"error: {exc}", err=True)
+        raise SystemExit(1) from None
+    kind = "self-signed DEVELOPMENT certificate" if signer.development else "certificate"
+    click.echo(f"letters are signed with the {kind} {signer.subject!r}")
+    click.echo(f"SHA-256 fingerprint {signer.fingerprint}")

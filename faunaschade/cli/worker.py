@@ -15,6 +15,7 @@ from rq import Worker
 from faunaschade import create_app
 from faunaschade import jobs as jobs_module
 from faunaschade.audit import chain as audit_chain
+from faunaschade.audit import checkpoints as audit_checkpoints
 from faunaschade.documents import samples as documents_samples
 from faunaschade.extensions import db
 from faunaschade.jobs.core import (
@@ -74,6 +75,12 @@ def worker(burst: bool, sweep_interval: int) -> None:
         target=audit_chain.seal_continuously, args=(app, stop, background_work), daemon=True
     )
     sealer.start()
+    # And publishes a signed checkpoint of the chain's head every so often (one worker at a time).
+    threading.Thread(
+        target=audit_checkpoints.checkpoint_continuously,
+        args=(app, stop, background_work),
+        daemon=True,
+    ).start()
     try:
         _work_through_outages(disp, burst)
     finally:

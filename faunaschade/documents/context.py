@@ -95,6 +95,8 @@ class Common:
     version: int  #: Letter version (1, or more after regeneration).
     #: Representatives (gemachtigden) who get a copy: "Afschrift aan" under the letter.
     copy_to: tuple[str, ...] = ()
+    #: The public page where anyone checks the letter's signature (PUBLIC_BASE_URL).
+    verify_url: str = "https://faunaschade.example/brieven/controleren"
 
 
 @dataclass(frozen=True)
@@ -142,6 +144,14 @@ def _letter_kenmerk(letter: Letter, claim: Claim) -> str:
     return kenmerk(claim.reference, letter.kind, letter.version)
 
 
+def letter_kenmerk(letter: Letter) -> str:
+    """The kenmerk printed on a letter (a decision letter's is its decision's)."""
+    claim = db.session.get(Claim, letter.claim_id)
+    if claim is None:
+        raise LookupError(f"letter {letter.id} has no claim")
+    return _letter_kenmerk(letter, claim)
+
+
 def _common(letter: Letter, claim: Claim) -> Common:
     profile = db.session.get(FarmerProfile, claim.farmer_id)
     if profile is None:
@@ -176,7 +186,14 @@ def _common(letter: Letter, claim: Claim) -> Common:
             user.name or user.email
             for user in representatives_of(claim.farmer_id, claim.id, today())
         ),
+        verify_url=verify_url(),
     )
+
+
+def verify_url() -> str:
+    """Where the public checks a letter: /brieven/controleren under PUBLIC_BASE_URL."""
+    base = str(current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
+    return f"{base}/brieven/controleren"
 
 
 def _name(lookup: Callable[[str], Any], code: str) -> str:

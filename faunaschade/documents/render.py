@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import io
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 from babel.numbers import format_decimal
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from weasyprint import CSS, HTML
+from weasyprint.css import ColorProfile
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError
 
@@ -20,6 +24,14 @@ from faunaschade.money import dutch_date, dutch_moment, format_eur
 LETTER_CSS = "letter-asset:letter.css"
 #: The templates folder shared with the web pages; letters live in ``letters/``.
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
+#: Every letter is PDF/A-3b (ISO 19005-3, level B: the look is preserved; fonts embedded).
+PDF_VARIANT = "pdf/a-3b"
+#: The element of the closing that reserves the visible signature's place (letters/base.html).
+SIGNATURE_ANCHOR = "handtekening"
+#: The colour profile a PDF/A letter declares as its output intent, under our own key: with
+#: WeasyPrint's "srgb" it opens its sRGB2014.icc anew for every PDF and never closes it
+#: (a ResourceWarning, which our tests make an error). The same profile, read once here.
+OUTPUT_INTENT = "letter-srgb"
 
 
 class RenderError(RuntimeError):
@@ -76,20 +88,86 @@ def _letter_css() -> CSS:
 _IMAGES: dict[str, Any] = {}
 
 
-def html_to_pdf(html: str, *, pdf_variant: str | None = None) -> bytes:
-    """Lay out HTML as an A4 PDF; only ``letter-asset:`` URLs are fetched."""
+@cache
+def _srgb_profile() -> bytes:
+    with (files("weasyprint.pdf") / "sRGB2014.icc").open("rb") as profile:
+        return profile.read()
+
+
+def _pdfa_options(pdf_variant: str | None) -> dict[str, Any]:
+    """WeasyPrint options for the variant; PDF/A with the output intent read above."""
+    if not pdf_variant or not pdf_variant.startswith("pdf/a"):
+        return {"pdf_variant": pdf_variant}
+    # A fresh ColorProfile per letter: WeasyPrint writes the PDF object's reference into it.
+    profile = ColorProfile(
+        io.BytesIO(_srgb_profile()), "sRGB2014.icc", "relative-colorimetric", (["r"], ["g"], ["b"])
+    )
+    return {
+        "pdf_variant": pdf_variant,
+        "output_intent": OUTPUT_INTENT,
+        "color_profiles": {OUTPUT_INTENT: profile},
+    }
+
+
+@dataclass(frozen=True)
+class SignatureBox:
+    """Where the visible signature goes: a page (0-based) and a box in PDF points
+    (x1, y1, x2, y2 from the page's lower left corner)."""
+
+    page: int
+    box: tuple[int, int, int, int]
+
+
+@dataclass(frozen=True)
+class RenderedLetter:
+    """A rendered letter: the PDF and the place its closing reserved for the signature."""
+
+    pdf: bytes
+    signature_box: SignatureBox | None
+
+
+def _signature_box(document: Any) -> SignatureBox | None:
+    # WeasyPrint's anchors are the element's border box in CSS px from the page's top left;
+    # PDF points (0.75 per px) count from the bottom left.
+    for number, page in enumerate(document.pages):
+        if SIGNATURE_ANCHOR in page.anchors:
+            left, top, right, bottom = (value * 0.75 for value in page.anchors[SIGNATURE_ANCHOR])
+            height = page.height * 0.75
+            return SignatureBox(
+                number, (round(left), round(height - bottom), round(right), round(height - top))
+            )
+    return None
+
+
+def html_to_letter(html: str, *, pdf_variant: str | None = PDF_VARIANT) -> RenderedLetter:
+    """Lay out HTML as an A4 PDF (PDF/A-3b unless told otherwise) and find the signature's
+    place; only ``letter-asset:`` URLs are fetched."""
+    options = _pdfa_options(pdf_variant)
     try:
-        pdf = HTML(string=html, url_fetcher=AssetFetcher()).write_pdf(
-            stylesheets=[_letter_css()],
-            pdf_variant=pdf_variant,
-            font_config=_fonts(),
-            cache=_IMAGES,
+        document = HTML(string=html, url_fetcher=AssetFetcher()).render(
+            stylesheets=[_letter_css()], font_config=_fonts(), cache=_IMAGES, **options
         )
+        options.pop("color_profiles", None)  # the document keeps them
+        pdf = document.write_pdf(**options)
     except FatalURLFetchingError as exc:  # a BaseException in WeasyPrint; make it ordinary
         raise RenderError(f"{exc} ({exc.__cause__})") from exc
-    return bytes(pdf)
+    return RenderedLetter(bytes(pdf), _signature_box(document))
 
 
-def render_pdf(template: str, context: dict[str, Any], *, pdf_variant: str | None = None) -> bytes:
-    """Render a letter template with plain values to PDF bytes (optionally e.g. "pdf/a-3b")."""
-    return html_to_pdf(render_html(template, context), pdf_variant=pdf_variant)
+def html_to_pdf(html: str, *, pdf_variant: str | None = PDF_VARIANT) -> bytes:
+    """Lay out HTML as an A4 PDF (PDF/A-3b unless told otherwise), unsigned."""
+    return html_to_letter(html, pdf_variant=pdf_variant).pdf
+
+
+def render_letter(
+    template: str, context: dict[str, Any], *, pdf_variant: str | None = PDF_VARIANT
+) -> RenderedLetter:
+    """Render a letter template with plain values: the PDF and the signature's place."""
+    return html_to_letter(render_html(template, context), pdf_variant=pdf_variant)
+
+
+def render_pdf(
+    template: str, context: dict[str, Any], *, pdf_variant: str | None = PDF_VARIANT
+) -> bytes:
+    """Render a letter template with plain values to PDF bytes (PDF/A-3b unless told), unsigned."""
+    return render_letter(template, context, pdf_variant=pdf_variant).pdf

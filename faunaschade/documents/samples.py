@@ -12,6 +12,8 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+from flask import has_app_context
+
 from faunaschade.documents.assessment_letters import (
     AssessmentConfirmation,
     CompletionRequestLetter,
@@ -31,7 +33,8 @@ from faunaschade.documents.delay_context import DelayNotice
 from faunaschade.documents.letterhead import province_letters
 from faunaschade.documents.objection_context import ObjectionLetter
 from faunaschade.documents.penalty_context import PenaltyLetter, PenaltyRow
-from faunaschade.documents.render import render_pdf
+from faunaschade.documents.render import render_letter
+from faunaschade.documents.signing import current_signer, sign_pdf
 from faunaschade.models import LetterKind
 
 _REFERENCE = "FS-2025-000123"
@@ -266,5 +269,8 @@ def warm_up() -> None:
     `flask worker` calls this before it forks a work-horse per job: the libraries' types,
     fontconfig and the font map, the compiled templates and the decoded assets are then the
     parent's, shared with every child, instead of being set up again in each one."""
+    rendered = None
     for template, context in sample_letters().values():
-        render_pdf(template, context)
+        rendered = render_letter(template, context)
+    if rendered is not None and has_app_context():  # the key, the stamp's font and pyHanko
+        sign_pdf(rendered.pdf, current_signer(), rendered.signature_box, reason="-", location="-")

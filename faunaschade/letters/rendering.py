@@ -10,7 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from faunaschade.audit import chain as audit
-from faunaschade.documents import build_context, render_pdf, template_for
+from faunaschade.documents import build_context, template_for
+from faunaschade.documents import render as letter_render
+from faunaschade.documents.signing import current_signer, sign_pdf
 from faunaschade.extensions import db
 from faunaschade.jobs.core import job
 from faunaschade.models import Claim, FarmerProfile, Letter, LetterStatus
@@ -42,8 +44,21 @@ def render_letter(letter_id: int) -> None:
     if letter.status == LetterStatus.READY:
         return
     try:
-        variant = current_app.config.get("LETTER_PDF_VARIANT")  # e.g. "pdf/a-3b"; None: plain
-        pdf = render_pdf(template_for(letter.kind), build_context(letter), pdf_variant=variant)
+        variant = current_app.config.get("LETTER_PDF_VARIANT") or letter_render.PDF_VARIANT
+        context = build_context(letter)
+        rendered = letter_render.render_letter(
+            template_for(letter.kind), context, pdf_variant=variant
+        )
+        # Signed before it is stored: the stored bytes and their SHA-256 are the signed PDF.
+        signer = current_signer()
+        common = context["letter"]
+        pdf = sign_pdf(
+            rendered.pdf,
+            signer,
+            rendered.signature_box,
+            reason=f"{common.title.capitalize()}, kenmerk {common.kenmerk}",
+            location=f"Provincie {common.province_name}",
+        )
         stored = store_bytes(pdf, "application/pdf")
         letter.file_id, letter.sha256 = stored.id, stored.sha256
         LETTER_LIFECYCLE.transition(letter, LetterStatus.READY)
@@ -52,7 +67,12 @@ def render_letter(letter_id: int) -> None:
             "letter.stored",
             letter,
             claim_id=letter.claim_id,
-            data={"sha256": stored.sha256, "kind": letter.kind.value, "version": letter.version},
+            data={
+                "sha256": stored.sha256,
+                "kind": letter.kind.value,
+                "version": letter.version,
+                "certificate_sha256": signer.fingerprint,
+            },
         )
         db.session.flush()
         if pause := current_app.config.get("LETTER_FAULT_PAUSE_SECONDS", 0):

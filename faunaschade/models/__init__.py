@@ -10,7 +10,7 @@ from faunaschade.models.assessments import (
     PriceSource,
     Unit,
 )
-from faunaschade.models.audit import AuditEvent
+from faunaschade.models.audit import AuditCheckpoint, AuditEvent
 from faunaschade.models.authorisations import Authorisation, AuthorisationSource
 from faunaschade.models.autotax import (
     AutotaxBatch,
@@ -85,6 +85,7 @@ __all__ = [
     "AssessmentVisit",
     "Attachment",
     "AttachmentKind",
+    "AuditCheckpoint",
     "AuditEvent",
     "AuthToken",
     "Authorisation",

@@ -80,3 +80,27 @@ class AuditEvent(db.Model):
     prev_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     #: SHA-256 over seq, prev_hash and content_hash; NULL until sealed.
     hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+
+
+class AuditCheckpoint(db.Model):
+    """The chain's head as it stood at a moment, signed with the service's certificate.
+
+    Published (GET /api/v1/audit/checkpoints/latest, the application log) so that a chain whose
+    newest events were deleted shows against it (`flask audit verify --against`)."""
+
+    __tablename__ = "audit_checkpoints"
+
+    #: Surrogate key.
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The head's place in the chain (0 for an empty chain); one checkpoint per head.
+    seq: Mapped[int] = mapped_column(Integer, unique=True)
+    #: The head's hash (the genesis hash for an empty chain).
+    head_hash: Mapped[str] = mapped_column(String(64))
+    #: When the head was signed (UTC, whole microseconds as in the statement).
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    #: "rsa-sha256" or "ecdsa-sha256".
+    algorithm: Mapped[str] = mapped_column(String(20))
+    #: Base64 signature over the statement (audit.checkpoints.statement).
+    signature: Mapped[str] = mapped_column(Text)
+    #: SHA-256 of the signing certificate (DER), hex.
+    certificate_sha256: Mapped[str] = mapped_column(String(64))

@@ -66,6 +66,8 @@ def register_template_helpers(app: Flask) -> None:
     # time through this one filter, in the reader's language; letters register `dutch_moment`
     # under the same name (documents/render.py), which this filter writes for Dutch.
     app.jinja_env.filters["local_datetime"] = local_datetime
+    # A moment published as ISO 8601 text (an audit checkpoint), for `local_datetime`.
+    app.jinja_env.filters["from_iso"] = datetime.fromisoformat
     app.jinja_env.globals["letter_names"] = LETTER_NAMES
     app.jinja_env.filters["reason_text"] = reason_text
     app.jinja_env.filters["ha4"] = hectares4

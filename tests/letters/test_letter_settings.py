@@ -23,7 +23,7 @@ from faunaschade.money import dutch_date
 from faunaschade.provinces import PROVINCE_CODES
 from faunaschade.rules import rule_set_for
 from tests.support.decisions import assessed_claim
-from tests.support.production import LETTER_PROVINCES_JSON
+from tests.support.production import LETTER_PROVINCES_JSON, signing_env
 
 DRENTHE = {
     "sender": {
@@ -153,6 +153,8 @@ def test_production_refuses_missing_or_illustrative_letter_settings(monkeypatch)
         "PROVINCE_ACCOUNTS_JSON", json.dumps({code: account for code in PROVINCE_CODES})
     )
     monkeypatch.delenv("LETTER_PROVINCES_JSON", raising=False)
+    for name, value in signing_env().items():
+        monkeypatch.setenv(name, value)
     with pytest.raises(RuntimeError, match=r"LETTER_PROVINCES_JSON.*no settings for GR, FR"):
         ProductionConfig.check()
     monkeypatch.setenv("LETTER_PROVINCES_JSON", json.dumps(ILLUSTRATIVE_LETTER_PROVINCES))

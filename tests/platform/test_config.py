@@ -5,7 +5,7 @@ import pytest
 from config import ProductionConfig, get_config
 from faunaschade import create_app
 from faunaschade.provinces import PROVINCE_CODES
-from tests.support.production import LETTER_PROVINCES_JSON
+from tests.support.production import LETTER_PROVINCES_JSON, signing_env
 
 
 def test_production_refuses_without_secret_database_and_redis(monkeypatch):
@@ -44,6 +44,8 @@ def test_production_accepts_complete_settings(monkeypatch):
     accounts = ", ".join(f'"{code}": {account}' for code in PROVINCE_CODES)
     monkeypatch.setenv("PROVINCE_ACCOUNTS_JSON", "{" + accounts + "}")
     monkeypatch.setenv("LETTER_PROVINCES_JSON", LETTER_PROVINCES_JSON)
+    for name, value in signing_env().items():
+        monkeypatch.setenv(name, value)
     ProductionConfig.check()
 
 

@@ -48,6 +48,8 @@ def test_run_script_serves_healthz_and_login_on_sqlite_without_redis(tmp_path):
         for role in ("farmer", "assessor", "officer", "auditor", "admin"):
             assert f"  {role}" in output, output
         assert "demo-wachtwoord-2026" in output
+        # Letters are signed: without settings, with the development certificate (instance/).
+        assert "letters are signed with the self-signed DEVELOPMENT certificate" in output
     finally:
         server.terminate()
         server.wait(10)

@@ -26,7 +26,7 @@ from tests.support.access_matrix import MATRIX, OK, ROLES, _path, build_world, u
 from tests.support.app import DEMO_PASSWORD, FreshContextClient, csrf_token_from
 from tests.support.farmers import PASSWORD, registration
 from tests.support.notifications import make_claim
-from tests.support.production import LETTER_PROVINCES_JSON
+from tests.support.production import LETTER_PROVINCES_JSON, signing_env
 from tests.support.redis_server import free_port
 
 LOGIN_FAILED = "E-mailadres of wachtwoord onjuist."
@@ -80,6 +80,8 @@ def production_app(monkeypatch, database_url, redis_url, session):
     accounts = ", ".join(f'"{code}": {account}' for code in PROVINCE_CODES)
     monkeypatch.setenv("PROVINCE_ACCOUNTS_JSON", "{" + accounts + "}")
     monkeypatch.setenv("LETTER_PROVINCES_JSON", LETTER_PROVINCES_JSON)
+    for name, value in signing_env().items():
+        monkeypatch.setenv(name, value)
     app = create_app(
         "production",
         {

@@ -13,6 +13,7 @@ from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import select
 
 from faunaschade.accounts import users as user_service
+from faunaschade.audit import checkpoints as audit_checkpoints
 from faunaschade.models import (
     AreaType,
     Assessment,
@@ -109,6 +110,9 @@ MATRIX: dict[str, dict[str, str]] = {
     "POST /registreren": allow(*ALL, public=True),
     # Open data: for everyone, without login (no personal data, small figures suppressed).
     "GET /open-data": allow(*ALL, public=True),
+    # The public letter check (issue 17): anyone, logged in or not.
+    "GET /brieven/controleren": allow(*ALL, public=True),
+    "POST /brieven/controleren": allow(*ALL, public=True),
     "GET /betalen/test/<ref>": allow("farmer_own"),
     "POST /betalen/test/<ref>": allow("farmer_own"),
     # Everyone logged in has a claim list; it shows only the claims in their scope.
@@ -219,6 +223,8 @@ MATRIX: dict[str, dict[str, str]] = {
     # --- API ---
     "POST /api/v1/auth/token": allow(*ALL, public=True),
     "POST /api/v1/register": allow(*ALL, public=True),
+    "POST /api/v1/letters/verify": allow(*ALL, public=True),
+    "GET /api/v1/audit/checkpoints/latest": allow(*ALL, public=True),
     "GET /api/v1/me": allow(*ALL),
     "GET /api/v1/me/export": allow(*FARMERS),
     "POST /api/v1/admin/farmers/<int:profile_id>/erase": allow("admin"),
@@ -563,6 +569,8 @@ def build_world(key, app, session, make_user, monkeypatch) -> dict:
             headers={"Authorization": f"Bearer {raw}"},
         )
         assert answer.status_code in (200, 201), answer.json
+    # A published audit checkpoint, so its public endpoint has one to answer with.
+    audit_checkpoints.write_checkpoint()
     session.expire_all()
     return {
         "values": values,

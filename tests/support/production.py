@@ -8,6 +8,8 @@ runs one command, `Gunicorn` and `Worker` are long-running processes a test can 
 from __future__ import annotations
 
 import contextlib
+import datetime
+import functools
 import json
 import os
 import secrets
@@ -38,6 +40,40 @@ LETTER_PROVINCES_JSON = json.dumps(
 )
 
 
+@functools.cache
+def signing_env() -> dict[str, str]:
+    """LETTER_SIGNING_CERT, _KEY and _KEY_PASSPHRASE as production accepts them: PEM text in
+    the environment, the key encrypted (a certificate of its own, not the development one)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Provincies (productietest)")])
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=30))
+        .sign(key, hashes.SHA256())
+    )
+    passphrase = "productie-wachtwoord"
+    return {
+        "LETTER_SIGNING_CERT": certificate.public_bytes(serialization.Encoding.PEM).decode(),
+        "LETTER_SIGNING_KEY": key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.BestAvailableEncryption(passphrase.encode()),
+        ).decode(),
+        "LETTER_SIGNING_KEY_PASSPHRASE": passphrase,
+    }
+
+
 def production_env(database_url: str, redis_url: str, **extra: str) -> dict[str, str]:
     """Everything production refuses to start without, plus `extra`."""
     inherited = {k: v for k, v in os.environ.items() if not k.startswith(("FLASK_", "TEST_"))}
@@ -54,6 +90,7 @@ def production_env(database_url: str, redis_url: str, **extra: str) -> dict[str,
         "LETTER_PROVINCES_JSON": LETTER_PROVINCES_JSON,
         "MAIL_SERVER": "127.0.0.1",
         "MAIL_PORT": str(free_port()),  # nothing listens: mail jobs fail and retry, harmlessly
+        **signing_env(),
     }
     env.update(extra)
     return env
