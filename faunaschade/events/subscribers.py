@@ -56,11 +56,22 @@ def _checked_name(name: Any) -> str:
     return name
 
 
+_LABEL = re.compile(r"(?!-)[a-z0-9_-]{1,63}(?<!-)")
+
+
 def _ascii_host(host: str) -> str:
-    """The host name as it is looked up: an IDN label in its xn-- form (IDNA 2008, UTS 46)."""
-    if host.isascii():
+    """The host name as it is looked up: an IDN label in its xn-- form (IDNA 2008, UTS 46);
+    idna.IDNAError when it is no host name (an empty or too long label, a stray character)."""
+    try:
+        ipaddress.ip_address(host)
         return host
-    return idna.encode(host, uts46=True).decode()
+    except ValueError:
+        pass
+    name = host if host.isascii() else idna.encode(host, uts46=True).decode()
+    labels = name.lower().removesuffix(".").split(".")
+    if len(name) > 253 or not all(_LABEL.fullmatch(label) for label in labels):
+        raise idna.IDNAError(host)
+    return name
 
 
 def internal_address(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:

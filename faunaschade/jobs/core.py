@@ -177,11 +177,10 @@ class InProcessDispatcher:
     def dispatch(self, job_ids: list[str], bind: Any) -> None:
         app = current_app._get_current_object()  # type: ignore[attr-defined]
         with _connection(bind) as conn:
-            names = dict(
-                conn.execute(select(JobRecord.id, JobRecord.name).where(JobRecord.id.in_(job_ids)))
-                .tuples()
-                .all()
-            )
+            found = conn.execute(
+                select(JobRecord.id, JobRecord.name).where(JobRecord.id.in_(job_ids))
+            ).all()
+        names = {job_id: name for job_id, name in found}
         later = [i for i in job_ids if i in names and REGISTRY[names[i]].background]
         self.run([i for i in job_ids if i not in later], app)
         if later:

@@ -52,3 +52,10 @@ def test_production_start_judges_the_secret_it_is_given(
     answer = flask(env, "db", "current")
     assert ("set SECRET_KEY" in answer.stdout) is named, answer.stdout
     assert (answer.returncode != 0) is named, answer.stdout
+
+
+def test_production_start_refuses_events_over_http(production_database, redis_url):
+    env = production_env(production_database, redis_url, EVENTS_ALLOW_HTTP="true")
+    answer = flask(env, "db", "current")
+    assert answer.returncode != 0, answer.stdout
+    assert "EVENTS_ALLOW_HTTP (unset it: production sends events over https only)" in answer.stdout
