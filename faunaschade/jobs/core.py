@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from flask import Flask, current_app, has_app_context
+from flask import Flask, current_app, has_app_context, has_request_context
 from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue, Retry, get_current_job
@@ -181,7 +181,13 @@ class InProcessDispatcher:
                 select(JobRecord.id, JobRecord.name).where(JobRecord.id.in_(job_ids))
             ).all()
         names = {job_id: name for job_id, name in found}
-        later = [i for i in job_ids if i in names and REGISTRY[names[i]].background]
+        # Only a request hands work to a thread: a command (flask jobs sweep) would end, and
+        # its daemon thread with it, before the work is done.
+        later = [
+            i
+            for i in job_ids
+            if has_request_context() and i in names and REGISTRY[names[i]].background
+        ]
         self.run([i for i in job_ids if i not in later], app)
         if later:
             thread = threading.Thread(
