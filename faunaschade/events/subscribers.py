@@ -147,12 +147,15 @@ def checked_url(url: Any) -> str:
     if not isinstance(url, str):
         _refuse("url", summary, _("Verwacht tekst."))
     url = url.strip()
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. an unclosed [ of an IPv6 address
+        _refuse("url", summary, _("De servernaam in het adres klopt niet."))
     if problem := _text_problem(url) or _parts_problem(url, parts):
         _refuse("url", summary, problem)
     try:
         host = _ascii_host(parts.hostname)
-    except idna.IDNAError:
+    except UnicodeError:  # idna.IDNAError is one
         _refuse("url", summary, _("De servernaam in het adres klopt niet."))
     if problem := _host_problem(host):
         _refuse("url", summary, problem)

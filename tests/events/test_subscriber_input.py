@@ -75,6 +75,8 @@ BAD_URLS = [
     ("https://zaken.example.nl/ev\nents", "regeleinden"),
     ("https://zaken.example.nl/\x00", "regeleinden"),
     ("https://a..b.nl/", "servernaam"),
+    ("https://[zaken.example.nl/events", "servernaam"),
+    ("https://[::1/events", "servernaam"),
     ("https://" + "ü" * 70 + ".nl/", "servernaam"),  # an IDN label too long for DNS
     ("", "1 tot 2000"),
     ("   ", "verplicht"),
