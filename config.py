@@ -191,6 +191,20 @@ class Config:
     EVENTS_RETRY_MAX_SECONDS = float(_env("EVENTS_RETRY_MAX_SECONDS", "21600") or 21600)
     #: Subscribers may have an http:// URL (development, tests); production only https.
     EVENTS_ALLOW_HTTP = _env("EVENTS_ALLOW_HTTP", "true") == "true"
+    #: Subscribers may be at internal addresses (localhost, private networks, link-local such as
+    #: a cloud's metadata service): development and tests only; production refuses them (SSRF),
+    #: except inside EVENTS_ALLOWED_NETWORKS.
+    EVENTS_ALLOW_INTERNAL_ADDRESSES = _env("EVENTS_ALLOW_INTERNAL_ADDRESSES", "true") == "true"
+    #: Internal networks production may send events to all the same (comma-separated CIDR, e.g.
+    #: "10.20.0.0/16" for the province's own case system); empty: none.
+    EVENTS_ALLOWED_NETWORKS = [
+        n.strip() for n in (_env("EVENTS_ALLOWED_NETWORKS", "") or "").split(",") if n.strip()
+    ]
+    #: Earlier SECRET_KEYs (comma-separated) during a rotation: sessions signed and subscriber
+    #: secrets sealed with them still open (README "Event notifications").
+    SECRET_KEY_FALLBACKS = [
+        k for k in (_env("SECRET_KEY_FALLBACKS", "") or "").split(",") if k.strip()
+    ]
 
     @classmethod
     def check(cls) -> None:
@@ -231,6 +245,9 @@ class ProductionConfig(Config):
     LETTER_FAULT_PAUSE_SECONDS = 0
     #: Signed events carry claim data: only over TLS in production.
     EVENTS_ALLOW_HTTP = False
+    #: No events to this machine, private networks or metadata services (SSRF), except inside
+    #: EVENTS_ALLOWED_NETWORKS.
+    EVENTS_ALLOW_INTERNAL_ADDRESSES = False
     # Requests leave sealing to the workers (bench/audit.py: 16 writers, see README).
     AUDIT_SEALER = _env("AUDIT_SEALER", "worker")
 
@@ -258,8 +275,33 @@ class ProductionConfig(Config):
         missing += _province_account_problems()
         missing += _letter_province_problems()
         missing += _signing_problems()
+        missing += _event_problems()
         if missing:
             raise RuntimeError("production configuration incomplete: set " + ", ".join(missing))
+
+
+def _event_problems() -> list[str]:
+    """Event settings production refuses to start with (rather than silently ignore)."""
+    import ipaddress
+
+    problems = []
+    if _env("EVENTS_ALLOW_HTTP", "false") != "false":
+        problems.append("EVENTS_ALLOW_HTTP (unset it: production sends events over https only)")
+    if _env("EVENTS_ALLOW_INTERNAL_ADDRESSES", "false") != "false":
+        problems.append(
+            "EVENTS_ALLOW_INTERNAL_ADDRESSES (unset it: name the internal networks events may "
+            "go to in EVENTS_ALLOWED_NETWORKS)"
+        )
+    for network in (_env("EVENTS_ALLOWED_NETWORKS", "") or "").split(","):
+        if not network.strip():
+            continue
+        try:
+            ipaddress.ip_network(network.strip(), strict=False)
+        except ValueError:
+            problems.append(
+                f"EVENTS_ALLOWED_NETWORKS ({network.strip()!r} is not a network, e.g. 10.20.0.0/16)"
+            )
+    return problems
 
 
 def _province_account_problems() -> list[str]:

@@ -19,8 +19,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import http.client
+import ipaddress
 import logging
 import random
+import socket
 import ssl
 import time
 from datetime import timedelta
@@ -32,6 +34,8 @@ from sqlalchemy.orm import aliased
 
 from faunaschade.audit import chain as audit
 from faunaschade.events.outbox import DELIVER_JOB, delivery_job_id, enqueue_current
+from faunaschade.events.secret_box import SecretUnreadable, unseal
+from faunaschade.events.subscribers import address_refused
 from faunaschade.extensions import db
 from faunaschade.jobs import system
 from faunaschade.jobs.core import job
@@ -73,7 +77,7 @@ def back_off(attempts: int) -> float:
     return delay / 2 + random.uniform(0, delay / 2)
 
 
-@job(DELIVER_JOB, queue="default", timeout=300, retries=0)
+@job(DELIVER_JOB, queue="default", timeout=300, retries=0, background=True)
 def deliver(delivery_id: int) -> None:
     """Send the stream of this delivery from its head, in order, until one fails or waits."""
     delivery = db.session.get(EventDelivery, delivery_id)
@@ -137,15 +141,24 @@ def attempt(delivery_id: int) -> bool:
     """One POST of a leased delivery; records the outcome. True when it was accepted."""
     delivery = db.session.get(EventDelivery, delivery_id, populate_existing=True)
     subscriber, body = delivery.subscriber, delivery.event.body.encode()
+    url = subscriber.url
     timestamp = str(int(time.time()))
-    headers = {
-        "Content-Type": CONTENT_TYPE,
-        TIMESTAMP_HEADER: timestamp,
-        SIGNATURE_HEADER: signature(subscriber.secret, timestamp, body),
-        "User-Agent": "Faunaschade-events/1",
-    }
+    try:
+        secret = unseal(subscriber.secret_sealed)
+    except SecretUnreadable:
+        secret = None
     db.session.commit()  # no transaction stays open while the receiver takes its time
-    error = post(subscriber.url, body, headers, current_app.config["EVENTS_TIMEOUT_SECONDS"])
+    if secret is None:
+        # Not sent: SECRET_KEY changed without the old one in SECRET_KEY_FALLBACKS.
+        error = "secret unreadable under SECRET_KEY: give the subscriber a new secret"
+    else:
+        headers = {
+            "Content-Type": CONTENT_TYPE,
+            TIMESTAMP_HEADER: timestamp,
+            SIGNATURE_HEADER: signature(secret, timestamp, body),
+            "User-Agent": "Faunaschade-events/1",
+        }
+        error = post(url, body, headers, current_app.config["EVENTS_TIMEOUT_SECONDS"])
     delivery = db.session.get(EventDelivery, delivery_id, populate_existing=True)
     now = utcnow()
     delivery.attempts += 1
@@ -183,17 +196,50 @@ def _audit(action: str, delivery: EventDelivery, was: DeliveryStatus, **kwargs) 
     )
 
 
+class Refused(Exception):
+    """The URL may not be used under this configuration (http, an internal address)."""
+
+
+def _checked_address(scheme: str, host: str, port: int) -> tuple[str, int] | None:
+    """The address to connect to, checked now (a name is resolved once, and every address it
+    has must be allowed, so a DNS answer that changes between check and connect cannot point
+    the POST inside); None: connect by name (internal addresses are allowed here)."""
+    config = current_app.config
+    if scheme != "https" and not config["EVENTS_ALLOW_HTTP"]:
+        raise Refused("refused: http is not allowed here (https only)")
+    if config["EVENTS_ALLOW_INTERNAL_ADDRESSES"]:
+        return None
+    found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    addresses = [info[4][0] for info in found]
+    for address in addresses:
+        if address_refused(ipaddress.ip_address(address.split("%", 1)[0])):
+            raise Refused(f"refused: {host} has the internal address {address}")
+    if not addresses:
+        raise Refused(f"refused: {host} has no address")
+    return addresses[0], port
+
+
 def post(url: str, body: bytes, headers: dict[str, str], timeout: float) -> str | None:
     """POST the body; None when the receiver answered 2xx, else what went wrong (a redirect
-    counts as wrong: it is not followed). `timeout` bounds the connect and every read."""
+    counts as wrong: it is not followed). `timeout` bounds the connect and every read. The
+    URL is checked again here (http and internal addresses, as the configuration allows): a
+    subscriber stored under other settings, or a name now pointing inside, is not posted to."""
     parts = urlsplit(url)
     try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        pinned = _checked_address(parts.scheme, parts.hostname or "", port)
         if parts.scheme == "https":
             connection: http.client.HTTPConnection = http.client.HTTPSConnection(
                 parts.hostname, parts.port, timeout=timeout, context=ssl.create_default_context()
             )
         else:
             connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+        if pinned is not None:
+            # Connect to the address checked above; TLS still verifies the certificate for
+            # the name (HTTPSConnection wraps the socket with server_hostname=host).
+            connection._create_connection = (  # type: ignore[attr-defined]
+                lambda _address, wait, source=None: socket.create_connection(pinned, wait, source)
+            )
         try:
             target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
             connection.request("POST", target, body=body, headers=headers)
@@ -201,7 +247,9 @@ def post(url: str, body: bytes, headers: dict[str, str], timeout: float) -> str 
             text = answer.read(_ANSWER_KEPT).decode("utf-8", "replace")
         finally:
             connection.close()
-    except (OSError, http.client.HTTPException) as exc:
+    except Refused as exc:
+        return str(exc)[:500]
+    except (OSError, http.client.HTTPException, ValueError) as exc:
         return f"{type(exc).__name__}: {exc}"[:500] or type(exc).__name__
     if 200 <= answer.status < 300:
         return None

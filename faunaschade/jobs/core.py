@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from flask import Flask, current_app, has_app_context
+from flask import Flask, current_app, has_app_context, has_request_context
 from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue, Retry, get_current_job
@@ -58,18 +58,29 @@ class JobSpec:
     timeout: int
     #: Retries after the first failure.
     retries: int
+    #: Without Redis: run in a short-lived thread of the web process, not inside the request
+    #: (work that waits on another system, such as an event delivery's POST).
+    background: bool = False
 
 
 REGISTRY: dict[str, JobSpec] = {}
 
 
-def job(name: str, *, queue: str = "default", timeout: int = 300, retries: int = 3):
-    """Register a function as a background job under `name`."""
+def job(
+    name: str,
+    *,
+    queue: str = "default",
+    timeout: int = 300,
+    retries: int = 3,
+    background: bool = False,
+):
+    """Register a function as a background job under `name` (`background`: in-process, it
+    runs in a thread of its own instead of in the request that committed it)."""
     if queue not in QUEUES:
         raise ValueError(f"unknown queue {queue!r}")
 
     def register(func: Callable[..., Any]) -> Callable[..., Any]:
-        REGISTRY[name] = JobSpec(name, func, queue, timeout, retries)
+        REGISTRY[name] = JobSpec(name, func, queue, timeout, retries, background)
         return func
 
     return register
@@ -160,14 +171,48 @@ class RqDispatcher:
 
 
 class InProcessDispatcher:
-    """No Redis: run each committed job right away in its own app context."""
+    """No Redis: run each committed job right away in its own app context; a `background`
+    job in a short-lived thread, so that the request does not wait for it."""
 
     def dispatch(self, job_ids: list[str], bind: Any) -> None:
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        with _connection(bind) as conn:
+            found = conn.execute(
+                select(JobRecord.id, JobRecord.name).where(JobRecord.id.in_(job_ids))
+            ).all()
+        names = {job_id: name for job_id, name in found}
+        # Only a request hands work to a thread: a command (flask jobs sweep) would end, and
+        # its daemon thread with it, before the work is done.
+        later = [
+            i
+            for i in job_ids
+            if has_request_context() and i in names and REGISTRY[names[i]].background
+        ]
+        self.run([i for i in job_ids if i not in later], app)
+        if later:
+            thread = threading.Thread(
+                target=self.run, args=(later, app), name="in-process-jobs", daemon=True
+            )
+            thread.start()
+            _threads.add(thread)
+
+    @staticmethod
+    def run(job_ids: list[str], app: Flask) -> None:
         for job_id in job_ids:
             try:
-                execute(job_id, current_app._get_current_object())  # type: ignore[attr-defined]
+                execute(job_id, app)
             except Exception:  # the job row records the failure; the request goes on
                 log.exception("in-process job %s failed", job_id)
+
+
+#: The in-process dispatcher's threads that are still running (tests wait for them).
+_threads: weakref.WeakSet[threading.Thread] = weakref.WeakSet()
+
+
+def wait_for_background_jobs(timeout: float = 30) -> None:
+    """Wait until the in-process dispatcher's background threads have finished."""
+    for thread in list(_threads):
+        thread.join(timeout)
 
 
 class _connection:

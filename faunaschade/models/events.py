@@ -42,9 +42,9 @@ class Subscriber(CreatedMixin, db.Model):
     url: Mapped[str] = mapped_column(String(2000))
     #: The CloudEvent types it wants (events/types.py), sorted.
     event_types: Mapped[list[str]] = mapped_column(JSON, default=list)
-    #: The HMAC key, stored as it is (see README "Event notifications"): needed to sign every
-    #: delivery, shown to the admin once, replaced with a new one on request.
-    secret: Mapped[str] = mapped_column(String(100))
+    #: The HMAC key, sealed (events/secret_box.py: Fernet under a key derived from SECRET_KEY):
+    #: needed to sign every delivery, shown to the admin once, replaced with a new one on request.
+    secret_sealed: Mapped[str] = mapped_column(String(255))
     #: Inactive: no new deliveries are made for it, and waiting ones are not sent.
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     #: The admin who registered it.

@@ -2,23 +2,66 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from collections import Counter
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate
 
 from faunaschade.events.types import EVENT_TYPES
 from faunaschade.i18n import N_
 from faunaschade.models import DeliveryStatus
 from faunaschade.schemas.base import REQUIRED, LoadSchema, choice, text
 
-_TYPES = fields.List(
-    choice(EVENT_TYPES, N_("soort gebeurtenis")),
-    validate=validate.Length(
-        min=1, max=len(EVENT_TYPES), error=N_("Kies ten minste één soort gebeurtenis.")
-    ),
-    error_messages={"required": REQUIRED, "null": REQUIRED, "invalid": N_("Verwacht een lijst.")},
-)
-_ACTIVE = fields.Boolean(
-    error_messages={"invalid": N_("Verwacht true of false."), "null": REQUIRED}
-)
+
+class _TypeList(fields.List):
+    """A list of event types whose problems are all told at `event_types` (not per position)."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> list[str]:
+        try:
+            return super()._deserialize(value, attr, data, **kwargs)
+        except ValidationError as exc:
+            if not isinstance(exc.messages, dict):
+                raise
+            told: list[str] = []
+            for messages in exc.messages.values():
+                told += [m for m in messages if m not in told]
+            raise ValidationError(told) from exc
+
+
+def _no_duplicates(types: list[str]) -> None:
+    if any(n > 1 for n in Counter(types).values()):
+        raise ValidationError(N_("Kies elke soort gebeurtenis één keer."))
+
+
+class _StrictBoolean(fields.Boolean):
+    """JSON true or false, nothing else ("yes", 1 or "on" are refused, not guessed)."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> bool:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
+
+
+def _types(required: bool) -> _TypeList:
+    return _TypeList(
+        choice(EVENT_TYPES, N_("soort gebeurtenis")),
+        required=required,
+        validate=[
+            validate.Length(min=1, error=N_("Kies ten minste één soort gebeurtenis.")),
+            _no_duplicates,
+        ],
+        error_messages={
+            "required": REQUIRED,
+            "null": REQUIRED,
+            "invalid": N_("Verwacht een lijst."),
+        },
+    )
+
+
+def _active() -> _StrictBoolean:
+    return _StrictBoolean(
+        error_messages={"invalid": N_("Verwacht true of false."), "null": REQUIRED}
+    )
 
 
 class SubscriberInSchema(LoadSchema):
@@ -26,8 +69,8 @@ class SubscriberInSchema(LoadSchema):
 
     name = text(120)
     url = text(2000)
-    event_types = _TYPES
-    active = _ACTIVE
+    event_types = _types(required=True)
+    active = _active()
 
 
 class SubscriberPatchSchema(LoadSchema):
@@ -35,12 +78,8 @@ class SubscriberPatchSchema(LoadSchema):
 
     name = text(120, required=False)
     url = text(2000, required=False)
-    event_types = fields.List(
-        choice(EVENT_TYPES, N_("soort gebeurtenis")),
-        validate=_TYPES.validate,
-        error_messages=_TYPES.error_messages,
-    )
-    active = _ACTIVE
+    event_types = _types(required=False)
+    active = _active()
 
 
 class SubscriberOutSchema(Schema):

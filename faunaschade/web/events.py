@@ -11,6 +11,7 @@ from flask_login import current_user
 from faunaschade.access import roles_required
 from faunaschade.errors import Conflict, ValidationFailed
 from faunaschade.events import subscribers as service
+from faunaschade.events.secret_box import SecretUnreadable, seal, unseal
 from faunaschade.events.types import EVENT_TYPES
 from faunaschade.models import DeliveryStatus, Role
 from faunaschade.web.use_case import Failed, run
@@ -31,13 +32,9 @@ def _form_data() -> dict[str, Any]:
     }
 
 
-def _checked_name(data: dict[str, Any]) -> dict[str, Any]:
-    name = data["name"].strip()
-    if not 1 <= len(name) <= 120:
-        raise ValidationFailed(
-            _("Controleer de naam."), fields={"name": [_("Gebruik 1 tot 120 tekens.")]}
-        )
-    return data
+def _show_once(subscriber_id: int, secret: str) -> None:
+    # The session is a signed cookie, readable by whoever holds it: the secret goes in sealed.
+    session[_SHOW_SECRET] = {"id": subscriber_id, "sealed": seal(secret)}
 
 
 def _page(template: str, **context: Any) -> str:
@@ -59,8 +56,8 @@ def subscribers():
         values = _form_data()
 
         def create():
-            subscriber, secret = service.create_subscriber(_checked_name(values), current_user)
-            session[_SHOW_SECRET] = {"id": subscriber.id, "secret": secret}
+            subscriber, secret = service.create_subscriber(values, current_user)
+            _show_once(subscriber.id, secret)
             return subscriber
 
         outcome = run(
@@ -83,7 +80,12 @@ def subscribers():
 
 def _secret_once(subscriber_id: int) -> str | None:
     shown = session.pop(_SHOW_SECRET, None)
-    return shown["secret"] if shown and shown.get("id") == subscriber_id else None
+    if not shown or shown.get("id") != subscriber_id or "sealed" not in shown:
+        return None
+    try:
+        return unseal(shown["sealed"])
+    except SecretUnreadable:
+        return None
 
 
 @bp.route("/koppelingen/<int:subscriber_id>", methods=["GET", "POST"])
@@ -101,7 +103,7 @@ def subscriber(subscriber_id: int):
     if request.method == "POST":
         values = _form_data()
         outcome = run(
-            lambda: service.update_subscriber(found, _checked_name(values), current_user),
+            lambda: service.update_subscriber(found, values, current_user),
             done=_("De koppeling is gewijzigd."),
             redirect=url_for("events_web.subscriber", subscriber_id=subscriber_id),
             expected=(ValidationFailed,),
@@ -129,10 +131,7 @@ def replace_secret(subscriber_id: int):
     found = service.subscriber_or_404(subscriber_id)
 
     def replace():
-        session[_SHOW_SECRET] = {
-            "id": found.id,
-            "secret": service.replace_secret(found, current_user),
-        }
+        _show_once(found.id, service.replace_secret(found, current_user))
         return found
 
     return run(

@@ -20,8 +20,6 @@ from sqlalchemy import select, update
 from faunaschade.accounts.users import create_user
 from faunaschade.autotax import runs
 from faunaschade.cli.demo import DEMO_PASSWORD, seed_users
-from faunaschade.events import subscribers
-from faunaschade.events.types import EVENT_TYPES
 from faunaschade.extensions import db
 from faunaschade.models import (
     Assessment,
@@ -180,18 +178,9 @@ def build_world(app) -> dict[str, list[dict]]:
         report_ids = _meldingen(session, demo_farmer)
         _authorisations(session, demo_farmer, decided)
         run_id = _autotax_run(session)
-        admin = session.scalar(select(User).where(User.email == ROLES["admin"]))
-        subscriber, _secret = subscribers.create_subscriber(
-            {
-                "name": "Zaaksysteem provincie",
-                "url": "https://zaken.example.nl/faunaschade/events",
-                "event_types": list(EVENT_TYPES)[:3],
-            },
-            admin,
-        )
+        subscriber_ids = _subscriber(session, decided)
         session.commit()
         return {
-            "subscriber_id": [subscriber.id],
             "run_id": [run_id],
             "profile_id": [demo_farmer.id],
             "report_id": report_ids,
@@ -200,7 +189,49 @@ def build_world(app) -> dict[str, list[dict]]:
             "batch_id": [b.id for b in batches],
             "ref": list(payment_refs),
             "parcel_id": [parcel],
+            "subscriber_id": subscriber_ids,
         }
+
+
+def _subscriber(session, claim: Claim) -> list[int]:
+    """A subscriber (koppeling) with a delivered and a failed delivery (its retry button)."""
+    from faunaschade.events.secret_box import seal
+    from faunaschade.models import DeliveryStatus, Event, EventDelivery, Subscriber
+
+    subscriber = Subscriber(
+        name="Zaaksysteem (a11y)",
+        url="https://zaken.example.nl/events",
+        event_types=["nl.faunaschade.claim.created", "nl.faunaschade.claim.decided"],
+        secret_sealed=seal("x" * 43),
+    )
+    session.add(subscriber)
+    session.flush()
+    for sequence, status in enumerate([DeliveryStatus.DELIVERED, DeliveryStatus.FAILED], 1):
+        event = Event(
+            event_id=f"00000000-0000-4000-8000-00000000a11{sequence}",
+            type="nl.faunaschade.claim.decided",
+            subject=claim.reference,
+            sequence=sequence,
+            time=claim.created_at,
+            claim_id=claim.id,
+            body="{}",
+        )
+        session.add(event)
+        session.flush()
+        session.add(
+            EventDelivery(
+                subscriber_id=subscriber.id,
+                event_id=event.id,
+                subject=claim.reference,
+                sequence=sequence,
+                status=status,
+                attempts=2,
+                dispatches=1,
+                last_error="HTTP 500: nope!" if status == DeliveryStatus.FAILED else None,
+                delivered_at=claim.created_at if status == DeliveryStatus.DELIVERED else None,
+            )
+        )
+    return [subscriber.id]
 
 
 def _meldingen(session, farmer: FarmerProfile) -> list[int]:

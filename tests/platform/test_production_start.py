@@ -75,3 +75,10 @@ def test_production_refuses_to_start_without_a_usable_signing_certificate(
             env[name] = value
     answer = flask(env, "db", "current")
     assert answer.returncode != 0 and named in answer.stdout, answer.stdout
+
+
+def test_production_start_refuses_events_over_http(production_database, redis_url):
+    env = production_env(production_database, redis_url, EVENTS_ALLOW_HTTP="true")
+    answer = flask(env, "db", "current")
+    assert answer.returncode != 0, answer.stdout
+    assert "EVENTS_ALLOW_HTTP (unset it: production sends events over https only)" in answer.stdout

@@ -460,7 +460,7 @@ def build_world(key, app, session, make_user, monkeypatch) -> dict:
     )
     # A subscriber with one delivery of an event about the claim (event notifications).
     subscriber = Subscriber(
-        name="Matrix", url="https://example.nl/events", event_types=[], secret="x" * 43
+        name="Matrix", url="https://example.nl/events", event_types=[], secret_sealed="x" * 43
     )
     session.add(subscriber)
     session.flush()
