@@ -26,7 +26,7 @@ from faunaschade.models import (
 )
 from faunaschade.payouts.sepa import account_problems
 from tests.support.decisions import assessed_claim
-from tests.support.production import LETTER_PROVINCES_JSON
+from tests.support.production import LETTER_PROVINCES_JSON, signing_env
 
 XSD = Path(sepaxml.__file__).parent / "schemas" / "pain.001.001.03.xsd"
 NS = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"}
@@ -464,6 +464,8 @@ def test_debtor_accounts_illustrative_in_development_required_in_production(monk
     monkeypatch.setenv("ALLOW_TEST_PAYMENTS", "true")
     monkeypatch.setenv("LETTER_SENDER_JSON", '{"name": "BIJ12"}')
     monkeypatch.setenv("LETTER_PROVINCES_JSON", LETTER_PROVINCES_JSON)
+    for name, value in signing_env().items():
+        monkeypatch.setenv(name, value)
     monkeypatch.delenv("PROVINCE_ACCOUNTS_JSON", raising=False)
     with pytest.raises(RuntimeError, match="PROVINCE_ACCOUNTS_JSON"):
         ProductionConfig.check()

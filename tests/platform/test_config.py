@@ -80,6 +80,8 @@ def _complete_production_env(monkeypatch):
     accounts = ", ".join(f'"{code}": {account}' for code in PROVINCE_CODES)
     monkeypatch.setenv("PROVINCE_ACCOUNTS_JSON", "{" + accounts + "}")
     monkeypatch.setenv("LETTER_PROVINCES_JSON", LETTER_PROVINCES_JSON)
+    for name, value in signing_env().items():
+        monkeypatch.setenv(name, value)
 
 
 def test_production_sends_events_over_https_only_and_never_inside(monkeypatch):
