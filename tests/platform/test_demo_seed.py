@@ -54,7 +54,7 @@ from faunaschade.models import (
 )
 from faunaschade.seed import seed_claims
 from faunaschade.seed.sampling import skeletons
-from tests.support.app import rollback_session, truncate_all
+from tests.support.app import rollback_session, truncate_all, web_client
 from tests.support.statistics import NOW
 
 N = 300
@@ -443,3 +443,47 @@ def test_a_second_seed_adds_nothing(seeded, session, app):
         assert "Demo stories" not in result.output
         session.expire_all()
         assert counts() == before
+
+
+def test_each_demo_user_sees_the_stories_on_their_pages(seeded, session, app):
+    claims = {claim.status: claim for claim in _demo_claims(session) if not claim.autotax}
+    run = session.scalar(select(AutotaxRun))
+    pages = {
+        "boer@demo.faunaschade.nl": [
+            "/percelen",
+            "/meldingen",
+            "/machtigingen",
+            "/autotax",
+            *(f"/aanvragen/{claim.id}" for claim in claims.values()),
+        ],
+        "gemachtigde@demo.faunaschade.nl": [
+            "/ik-handel-namens",
+            f"/aanvragen/{claims[ClaimStatus.OBJECTION].id}",
+        ],
+        "behandelaar-a@demo.faunaschade.nl": [
+            "/behandeling",
+            "/meldingen",
+            f"/autotax/rondes/{run.id}",
+            *(f"/aanvragen/{claim.id}" for claim in claims.values()),
+        ],
+        "beheerder@demo.faunaschade.nl": ["/koppelingen"],
+    }
+    seen = {}
+    for email, paths in pages.items():
+        client = web_client(app, email, "demo-wachtwoord-2026")
+        for path in paths:
+            response = client.get(path)
+            assert response.status_code == 200, (email, path)
+            seen[(email, path)] = response.get_data(as_text=True)
+    farmer_claim = seen[
+        ("boer@demo.faunaschade.nl", f"/aanvragen/{claims[ClaimStatus.DECIDED].id}")
+    ]
+    assert "niet op de kaart gecontroleerd" not in farmer_claim
+    assert "kaart.geojson" in farmer_claim
+    queue = seen[("behandelaar-a@demo.faunaschade.nl", "/behandeling")]
+    assert "Ingebreke gesteld" in queue
+    assert "Loonbedrijf Hoekstra" in seen[("boer@demo.faunaschade.nl", "/machtigingen")]
+    assert (
+        "Melkveebedrijf De Vries" in seen[("gemachtigde@demo.faunaschade.nl", "/ik-handel-namens")]
+    )
+    assert "zaaksysteem.example.org" in seen[("beheerder@demo.faunaschade.nl", "/koppelingen")]
