@@ -202,6 +202,8 @@ def seal_after_commit(session: Session) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _seal_after_commit(session: Session) -> None:
+    if session.in_nested_transaction():  # a savepoint: the events are not committed yet
+        return
     if not session.info.pop(_RECORDED, False):
         return
     if has_app_context() and current_app.config.get("AUDIT_SEALER", "commit") != "commit":

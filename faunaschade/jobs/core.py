@@ -104,6 +104,9 @@ def enqueue(name: str, job_id: str, **kwargs: Any) -> JobRecord:
 
 @event.listens_for(Session, "after_commit")
 def _dispatch_after_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        # A savepoint was released (a letter's insert): the jobs' rows are not committed yet.
+        return
     job_ids = session.info.pop(_PENDING_KEY, [])
     if not job_ids or not has_app_context():
         return

@@ -1,10 +1,11 @@
-"""flask demo seed --claims N: national proportions, every status, engine amounts, the chain."""
+"""flask demo seed --claims N: national proportions, every status, engine amounts, the chain;
+and the demo farmer's stories of every feature of issues 15–17 (seed/stories.py), told once."""
 
 from __future__ import annotations
 
 import random
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -12,25 +13,48 @@ from sqlalchemy import func, select
 
 from faunaschade import rules
 from faunaschade.audit import chain as audit
-from faunaschade.clock import damage_year
+from faunaschade.claims.decision_term import term_passed
+from faunaschade.clock import damage_year, today
 from faunaschade.decisions.calculation import calculate_claim
 from faunaschade.models import (
+    AreaCheck,
+    AreaType,
     Assessment,
+    AuditCheckpoint,
     AuditEvent,
+    Authorisation,
+    AutotaxRegistration,
+    AutotaxRun,
+    AutotaxRunClaim,
     Claim,
     ClaimKind,
+    ClaimParcel,
+    ClaimParcelArea,
     ClaimSpecies,
     ClaimStatus,
+    DamageReport,
     Decision,
+    DefaultNotice,
+    EventDelivery,
+    FarmerProfile,
+    Letter,
+    LetterKind,
     LivestockItem,
+    Objection,
+    ObjectionStatus,
     Outcome,
+    Parcel,
     PaymentBatch,
     PaymentBatchItem,
+    PenaltyDecision,
     Proposal,
+    Role,
+    Subscriber,
+    User,
 )
 from faunaschade.seed import seed_claims
 from faunaschade.seed.sampling import skeletons
-from tests.support.app import rollback_session, truncate_all
+from tests.support.app import rollback_session, truncate_all, web_client
 from tests.support.statistics import NOW
 
 N = 300
@@ -55,11 +79,14 @@ def test_the_command_prints_the_logins_and_what_it_wrote(seeded):
 def test_every_status_is_present(seeded, session):
     statuses = set(session.scalars(select(Claim.status).distinct()))
     assert statuses == set(ClaimStatus)
-    assert session.scalar(select(func.count()).select_from(Claim)) == N
+    # The N generated claims, beside the demo farmer's stories.
+    generated = select(func.count()).where(Claim.farmer_id != _demo_profile(session).id)
+    assert session.scalar(generated) == N
 
 
 def test_claims_follow_the_national_proportions(seeded, session):
-    provinces = Counter(session.scalars(select(Claim.province)))
+    demo = _demo_profile(session).id
+    provinces = Counter(session.scalars(select(Claim.province).where(Claim.farmer_id != demo)))
     assert len(provinces) >= 10
     assert {code for code, _ in provinces.most_common(2)} == {"FR", "NH"}
     crops = Counter(session.scalars(select(Claim.crop).where(Claim.kind == ClaimKind.CROP)))
@@ -226,3 +253,237 @@ def test_nothing_happens_in_the_future(seeded, session):
     assert session.scalar(select(func.max(Claim.submitted_at))) <= now
     assert session.scalar(select(func.max(PaymentBatch.paid_at))) <= now
     assert session.scalar(select(func.max(Decision.decided_on))) <= now.date()
+
+
+# -- the demo farmer's stories (seed/stories.py) ---------------------------------------------------
+
+
+def _demo_profile(session) -> FarmerProfile:
+    farmer = session.scalar(select(User).where(User.email == "boer@demo.faunaschade.nl"))
+    return session.scalar(select(FarmerProfile).where(FarmerProfile.user_id == farmer.id))
+
+
+def _demo_claims(session) -> list[Claim]:
+    return list(
+        session.scalars(
+            select(Claim).where(Claim.farmer_id == _demo_profile(session).id).order_by(Claim.id)
+        )
+    )
+
+
+def _actions(session, claim: Claim) -> list[str]:
+    return list(
+        session.scalars(
+            select(AuditEvent.action).where(AuditEvent.claim_id == claim.id).order_by(AuditEvent.id)
+        )
+    )
+
+
+def test_the_command_prints_the_representative_and_the_stories(seeded):
+    assert "gemachtigde@demo.faunaschade.nl (gemachtigde van boer@demo.faunaschade.nl)" in seeded
+    assert "Demo stories of 4 parcels" in seeded
+    for told in ("machtiging:", "meldingen:", "bezwaar met hoorzitting", "ingebrekestelling:"):
+        assert told in seeded, seeded
+    assert "dwangsombeschikking:" in seeded and "audit checkpoint: seq" in seeded
+
+
+def test_the_demo_farmers_parcels_lie_on_the_map(seeded, session):
+    parcels = session.scalars(
+        select(Parcel).where(Parcel.farmer_id == _demo_profile(session).id)
+    ).all()
+    assert len(parcels) == 4 and all(p.geometry is not None for p in parcels)
+    checked = session.execute(
+        select(Claim.reference, ClaimParcel.area_type, ClaimParcel.area_check)
+        .join(ClaimParcel, ClaimParcel.claim_id == Claim.id)
+        .where(Claim.farmer_id == _demo_profile(session).id, Claim.autotax.is_(False))
+    ).all()
+    assert {check for *_, check in checked} == {AreaCheck.MAP}
+    # The parcel across the foraging area's edge is split: two components of one claim.
+    by_claim = Counter(reference for reference, *_ in checked)
+    assert 2 in by_claim.values()
+    types = {area_type for _, area_type, _ in checked}
+    assert {AreaType.FOERAGEERGEBIED, AreaType.REGULAR} <= types
+    assert session.scalar(select(func.count()).select_from(ClaimParcelArea)) >= 3
+
+
+def test_the_representative_is_authorised_by_the_demo_farmer(seeded, session):
+    representative = session.scalar(
+        select(User).where(User.email == "gemachtigde@demo.faunaschade.nl")
+    )
+    assert representative.role == Role.FARMER
+    granted = session.scalars(select(Authorisation)).all()
+    assert [(a.farmer_id, a.representative_id, a.claim_id, a.revoked_at) for a in granted] == [
+        (_demo_profile(session).id, representative.id, None, None)
+    ]
+    # The representative acted: reported a melding and objected for the farmer.
+    acted = session.scalars(
+        select(AuditEvent.action).where(AuditEvent.actor_id == representative.id)
+    ).all()
+    assert {"report.created", "report.converted", "objection.filed"} <= set(acted)
+
+
+def test_two_meldingen_one_turned_into_a_claim(seeded, session):
+    reports = session.scalars(select(DamageReport).order_by(DamageReport.id)).all()
+    assert len(reports) == 2
+    assert reports[0].converted_claim_id is None
+    claim = session.get(Claim, reports[1].converted_claim_id)
+    assert claim.status == ClaimStatus.DRAFT and claim.farmer_id == _demo_profile(session).id
+
+
+def test_a_claim_in_objection_with_a_hearing_planned(seeded, session):
+    objection = session.scalar(
+        select(Objection)
+        .join(Claim, Claim.id == Objection.claim_id)
+        .where(Claim.farmer_id == _demo_profile(session).id)
+    )
+    assert objection.status == ObjectionStatus.HEARING_SCHEDULED
+    assert objection.hearing_at > datetime.now(UTC) and objection.hearing_place
+    claim = session.get(Claim, objection.claim_id)
+    assert claim.status == ClaimStatus.OBJECTION
+    kinds = set(session.scalars(select(Letter.kind).where(Letter.claim_id == claim.id)))
+    assert {
+        LetterKind.DECISION,
+        LetterKind.OBJECTION_RECEIPT,
+        LetterKind.HEARING_INVITATION,
+    } <= kinds
+    decision = session.scalar(select(Decision).where(Decision.claim_id == claim.id))
+    assert decision.prepared_by != decision.approved_by
+
+
+def test_a_late_claim_with_a_notice_of_default_and_one_with_a_penalty_decision(seeded, session):
+    notices = {
+        n.claim_id: n
+        for n in session.scalars(select(DefaultNotice).where(DefaultNotice.premature.is_(False)))
+    }
+    assert len(notices) == 2
+    claims = {claim_id: session.get(Claim, claim_id) for claim_id in notices}
+    waiting = [c for c in claims.values() if c.status == ClaimStatus.ASSESSMENT_ORDERED]
+    decided = [c for c in claims.values() if c.status == ClaimStatus.DECIDED]
+    assert len(waiting) == len(decided) == 1
+    # Still waiting: first in the officers' queue, the dwangsom running from 15 days on.
+    assert waiting[0].penalty_from == notices[waiting[0].id].received_on + timedelta(days=15)
+    assert term_passed(waiting[0])
+    penalty = session.scalar(
+        select(PenaltyDecision).where(PenaltyDecision.claim_id == decided[0].id)
+    )
+    assert penalty.days == 15 and penalty.amount == Decimal("357.00")  # 14 × € 23 + € 35
+    assert penalty.kenmerk == f"{decided[0].reference}-D1"
+    assert "penalty_decision.taken" in _actions(session, decided[0])
+    kinds = set(session.scalars(select(Letter.kind).where(Letter.claim_id == decided[0].id)))
+    assert LetterKind.PENALTY_DECISION in kinds
+
+
+def test_autotax_registrations_and_a_run_for_the_year_whose_deadline_passed(seeded, session):
+    registered = session.execute(
+        select(AutotaxRegistration.damage_year, func.count())
+        .where(AutotaxRegistration.farmer_id == _demo_profile(session).id)
+        .group_by(AutotaxRegistration.damage_year)
+    ).all()
+    year = damage_year(today())
+    closed = year if today() > date(year, 3, 15) else year - 1
+    assert dict(registered)[closed] == 2
+    assert sum(count for _, count in registered) >= 2
+    run = session.scalar(select(AutotaxRun))
+    assert (run.province, run.damage_year, run.seed) == ("FR", closed, 2026)
+    rows = session.scalars(select(AutotaxRunClaim).where(AutotaxRunClaim.run_id == run.id)).all()
+    assert len(rows) == 2 and sum(row.sampled for row in rows) == 1
+    assert "autotax.run" in session.scalars(select(AuditEvent.action)).all()
+
+
+def test_an_inactive_subscriber_and_a_signed_checkpoint(seeded, session):
+    subscriber = session.scalar(select(Subscriber))
+    assert subscriber.active is False and subscriber.url.startswith("https://")
+    assert ".example.org/" in subscriber.url
+    assert session.scalar(select(func.count()).select_from(EventDelivery)) == 0
+    checkpoint = session.scalar(select(AuditCheckpoint).order_by(AuditCheckpoint.id.desc()))
+    assert checkpoint is not None and checkpoint.signature
+    assert checkpoint.seq == session.scalar(select(func.max(AuditEvent.seq)))
+
+
+def test_the_stories_went_through_the_use_cases(seeded, session):
+    claims = _demo_claims(session)
+    assert len(claims) == 6
+    for claim in claims:
+        assert _actions(session, claim)[0] == "claim.created", claim.reference
+    letters = session.scalar(
+        select(func.count()).where(Letter.claim_id.in_([c.id for c in claims]))
+    )
+    assert letters >= 10
+
+
+TABLES = (
+    Claim,
+    Parcel,
+    DamageReport,
+    Authorisation,
+    DefaultNotice,
+    PenaltyDecision,
+    Objection,
+    AutotaxRegistration,
+    AutotaxRun,
+    Subscriber,
+    AuditCheckpoint,
+    Letter,
+    AuditEvent,
+    User,
+)
+
+
+def test_a_second_seed_adds_nothing(seeded, session, app):
+    def counts():
+        return {
+            model.__tablename__: session.scalar(select(func.count()).select_from(model))
+            for model in TABLES
+        }
+
+    before = counts()
+    for args in (["--claims", "20", "--if-empty"], []):
+        result = app.test_cli_runner().invoke(args=["demo", "seed", *args])
+        assert result.exit_code == 0, result.output
+        assert "Demo stories" not in result.output
+        session.expire_all()
+        assert counts() == before
+
+
+def test_each_demo_user_sees_the_stories_on_their_pages(seeded, session, app):
+    claims = {claim.status: claim for claim in _demo_claims(session) if not claim.autotax}
+    run = session.scalar(select(AutotaxRun))
+    pages = {
+        "boer@demo.faunaschade.nl": [
+            "/percelen",
+            "/meldingen",
+            "/machtigingen",
+            "/autotax",
+            *(f"/aanvragen/{claim.id}" for claim in claims.values()),
+        ],
+        "gemachtigde@demo.faunaschade.nl": [
+            "/ik-handel-namens",
+            f"/aanvragen/{claims[ClaimStatus.OBJECTION].id}",
+        ],
+        "behandelaar-a@demo.faunaschade.nl": [
+            "/behandeling",
+            "/meldingen",
+            f"/autotax/rondes/{run.id}",
+            *(f"/aanvragen/{claim.id}" for claim in claims.values()),
+        ],
+        "beheerder@demo.faunaschade.nl": ["/koppelingen"],
+    }
+    seen = {}
+    for email, paths in pages.items():
+        client = web_client(app, email, "demo-wachtwoord-2026")
+        for path in paths:
+            response = client.get(path)
+            assert response.status_code == 200, (email, path)
+            seen[(email, path)] = response.get_data(as_text=True)
+    farmer_claim = seen[
+        ("boer@demo.faunaschade.nl", f"/aanvragen/{claims[ClaimStatus.DECIDED].id}")
+    ]
+    assert "niet op de kaart gecontroleerd" not in farmer_claim
+    assert "kaart.geojson" in farmer_claim
+    queue = seen[("behandelaar-a@demo.faunaschade.nl", "/behandeling")]
+    assert "Ingebreke gesteld" in queue
+    assert "Loonbedrijf Hoekstra" in seen[("boer@demo.faunaschade.nl", "/machtigingen")]
+    assert (
+        "Melkveebedrijf De Vries" in seen[("gemachtigde@demo.faunaschade.nl", "/ik-handel-namens")]
+    )
+    assert "zaaksysteem.example.org" in seen[("beheerder@demo.faunaschade.nl", "/koppelingen")]

@@ -39,6 +39,19 @@ def test_job_is_enqueued_only_after_commit_and_run_by_a_real_worker(
     assert (record.status, record.attempts, CALLS) == (JobStatus.FINISHED, 1, ["hallo"])
 
 
+def test_a_released_savepoint_is_not_the_commit(session, redis_conn, run_worker):
+    """A letter's insert takes a savepoint: releasing it hands no job over (its row is not
+    committed yet); the transaction's commit does."""
+    jobs.enqueue("test.remember", "remember-sp", word="later")
+    with session.begin_nested():
+        session.execute(select(1))
+    assert len(Queue("default", connection=redis_conn)) == 0
+    session.commit()
+    assert Queue("default", connection=redis_conn).job_ids == ["remember-sp"]
+    run_worker()
+    assert CALLS == ["later"]
+
+
 def test_rolled_back_job_is_never_enqueued(session, redis_conn):
     jobs.enqueue("test.remember", "remember-2", word="weg")
     session.rollback()
