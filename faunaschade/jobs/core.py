@@ -35,8 +35,9 @@ from faunaschade.models.jobs import JobRecord, JobStatus
 
 log = logging.getLogger(__name__)
 
-#: Queue names, most urgent first (a worker listens to them in this order).
-QUEUES = ("high", "letters", "default")
+#: Queue names, most urgent first (a worker listens to them in this order). "checks" holds the
+#: public letter check's work: anyone may ask for it, so it never goes before the service's own.
+QUEUES = ("high", "letters", "default", "checks")
 _PENDING_KEY = "jobs_after_commit"
 #: What rq calls for each job: the worker command's entry, which makes sure an app exists.
 JOB_ENTRY = "faunaschade.cli.worker.run_job"
@@ -58,18 +59,28 @@ class JobSpec:
     timeout: int
     #: Retries after the first failure.
     retries: int
+    #: Without Redis (make run), run it in a thread of its own instead of before the request
+    #: answers: for work a request must not wait for (the public letter check).
+    background: bool = False
 
 
 REGISTRY: dict[str, JobSpec] = {}
 
 
-def job(name: str, *, queue: str = "default", timeout: int = 300, retries: int = 3):
+def job(
+    name: str,
+    *,
+    queue: str = "default",
+    timeout: int = 300,
+    retries: int = 3,
+    background: bool = False,
+):
     """Register a function as a background job under `name`."""
     if queue not in QUEUES:
         raise ValueError(f"unknown queue {queue!r}")
 
     def register(func: Callable[..., Any]) -> Callable[..., Any]:
-        REGISTRY[name] = JobSpec(name, func, queue, timeout, retries)
+        REGISTRY[name] = JobSpec(name, func, queue, timeout, retries, background)
         return func
 
     return register
@@ -160,14 +171,25 @@ class RqDispatcher:
 
 
 class InProcessDispatcher:
-    """No Redis: run each committed job right away in its own app context."""
+    """No Redis: run each committed job right away in its own app context; a `background`
+    job in a thread of its own, so that the request answers without waiting for it."""
 
     def dispatch(self, job_ids: list[str], bind: Any) -> None:
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
         for job_id in job_ids:
-            try:
-                execute(job_id, current_app._get_current_object())  # type: ignore[attr-defined]
-            except Exception:  # the job row records the failure; the request goes on
-                log.exception("in-process job %s failed", job_id)
+            with _connection(bind) as conn:
+                name = conn.execute(select(JobRecord.name).where(JobRecord.id == job_id)).scalar()
+            if name is not None and REGISTRY[name].background:
+                threading.Thread(target=self.run, args=(job_id, app), daemon=True).start()
+            else:
+                self.run(job_id, app)
+
+    @staticmethod
+    def run(job_id: str, app: Flask) -> None:
+        try:
+            execute(job_id, app)
+        except Exception:  # the job row records the failure; the request goes on
+            log.exception("in-process job %s failed", job_id)
 
 
 class _connection:
