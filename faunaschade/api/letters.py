@@ -78,7 +78,7 @@ def verify_letter():
 def letter_check(token: str):
     """A letter check by its id: pending (poll again; `Retry-After`), done with the verdict, or
     failed (upload it again). 404 once purged (after about an hour) or for an unknown id."""
-    answer = checks.answer(token) if len(token) <= 64 else None
+    answer = checks.answer(token)
     if answer is None:
         raise NotFound(_("Deze controle bestaat niet (meer): wij bewaren een controle een uur."))
     if answer.status == "pending":

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -35,6 +36,8 @@ from faunaschade.models.letter_checks import LETTER_CHECK_LIFECYCLE
 log = logging.getLogger(__name__)
 
 CHECK_JOB = "letters.check"
+#: What secrets.token_urlsafe(32) gives (43 characters); the column allows 64.
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 @dataclass(frozen=True)
@@ -75,7 +78,9 @@ def start_check(data: bytes | None) -> CheckAnswer:
 
 
 def answer(token: str) -> CheckAnswer | None:
-    """The check with this token, or None (unknown, or purged)."""
+    """The check with this token, or None (unknown, purged, or no token of ours at all)."""
+    if not _TOKEN.fullmatch(token):
+        return None  # also keeps a NUL byte, which PostgreSQL refuses, out of the query
     check = db.session.scalar(select(LetterCheck).where(LetterCheck.token == token))
     if check is None:
         return None

@@ -14,6 +14,8 @@ import pytest
 import requests
 from sqlalchemy import select, update
 
+from faunaschade.accounts.users import create_user
+from faunaschade.extensions import db
 from faunaschade.jobs import system
 from faunaschade.jobs.core import enqueue
 from faunaschade.letters import checks
@@ -26,6 +28,7 @@ from faunaschade.models import (
     LetterCheck,
     LetterCheckStatus,
     LetterKind,
+    Role,
 )
 from faunaschade.models.base import utcnow
 from faunaschade.storage import read_bytes
@@ -201,10 +204,6 @@ def test_a_check_that_breaks_says_failed_and_the_page_asks_to_try_again(
 @pytest.fixture
 def committed_letter(committed) -> bytes:
     """A signed receipt, committed (for a live server and another app on the database)."""
-    from faunaschade.accounts.users import create_user
-    from faunaschade.extensions import db
-    from faunaschade.models import Role
-
     with committed.app_context():
         user = create_user("jan@melkvee.nl", DEMO_PASSWORD, Role.FARMER, name="Jan")
         profile = FarmerProfile(
@@ -259,8 +258,6 @@ def test_a_hostile_check_holds_no_request(committed, live_server, run_worker):
     done = requests.get(f"{live_server}{location}", timeout=10).json()
     assert done["status"] == "done" and done["result"]["outcome"] == "unreadable"
     with committed.app_context():
-        from faunaschade.extensions import db
-
         job = db.session.scalar(select(JobRecord).where(JobRecord.name == checks.CHECK_JOB))
         checked_in = (job.finished_at - job.started_at).total_seconds()
         db.session.remove()
