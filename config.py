@@ -105,6 +105,8 @@ class Config:
     LETTER_SIGNING_KEY_PASSPHRASE = _env("LETTER_SIGNING_KEY_PASSPHRASE")
     #: Largest PDF the public letter check accepts (our letters are well under 200 kB).
     LETTER_VERIFY_MAX_BYTES = int(_env("LETTER_VERIFY_MAX_BYTES", str(5 * 1024 * 1024)) or 0)
+    #: How long a letter check (its answer, under its token) is kept before the sweep purges it.
+    LETTER_CHECK_KEEP_SECONDS = int(_env("LETTER_CHECK_KEEP_SECONDS", "3600") or 3600)
     #: Letter checks per client address, the page and the API counted together.
     RATELIMIT_LETTER_VERIFY = _env("RATELIMIT_LETTER_VERIFY", "30 per hour")
     #: "database" keeps files in PostgreSQL/SQLite so every web and worker machine sees them.

@@ -7,7 +7,9 @@ is ready. Prints, in one run:
   - letters per CPU-second of the worker (its own CPU and its forked children's): "per core",
   - letters per wall-second,
   - the baseline: the same letter jobs run in this (warm) process, per CPU-second,
-  - the ratio forked / warm.
+  - the ratio forked / warm,
+  - the same letters once more in a second `flask worker` whose letters are not signed (the
+    signing step replaced by a pass-through in that worker only): what signing costs.
 Drops the database afterwards.
 
     python bench/worker_letters.py [--n 40] [--json]
@@ -32,7 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 ADMIN_URL = "postgresql://faunaschade:faunaschade@127.0.0.1:5432/postgres"
-DATABASE = "faunaschade_bench_worker_letters"
+DATABASE = os.environ.get("BENCH_DATABASE", "faunaschade_bench_worker_letters")
 GOAL = 5.0  # letters per second per core in the real worker (issue 13)
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -123,6 +125,89 @@ def _in_process(app, letter_ids: list[int]) -> float:
     return spent
 
 
+#: Starts `flask worker` with the letter job's signing step replaced by a pass-through: the
+#: "not signed" variant (only in that process and its forked children).
+UNSIGNED_WORKER = (
+    "import sys; import faunaschade.letters.rendering as r; "
+    "r.sign_pdf = lambda pdf, *a, **k: pdf; "
+    "from flask.cli import main; sys.argv[0] = 'flask'; main()"
+)
+
+
+def _run_worker(app, env: dict, log_path: Path, n: int, *, signed: bool) -> tuple[float, float]:
+    """Start a worker, hand it the letter jobs, wait for all; (CPU seconds, wall seconds)."""
+    from sqlalchemy import func, select
+
+    from faunaschade.extensions import db
+    from faunaschade.models import JobRecord, JobStatus
+
+    start = ["-m", "flask"] if signed else ["-c", UNSIGNED_WORKER]
+    log = open(log_path, "w")  # noqa: SIM115 - the worker writes it until the end
+    worker = subprocess.Popen(
+        [sys.executable, *start, "worker", "--sweep-interval", "3600"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while "worker starting" not in log_path.read_text() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(1.5)  # idle: start-up (imports, app, any warm-up) is not counted
+        idle_cpu = _cpu_seconds(worker.pid)
+        began = time.perf_counter()
+        _hand_over(app)
+        ready = 0
+        with app.app_context():
+            deadline = time.monotonic() + 600
+            while time.monotonic() < deadline and worker.poll() is None:
+                ready = db.session.scalar(
+                    select(func.count())
+                    .select_from(JobRecord)
+                    .where(
+                        JobRecord.name == "letters.render",
+                        JobRecord.status == JobStatus.FINISHED,
+                    )
+                )
+                db.session.rollback()
+                if ready >= n:
+                    break
+                time.sleep(0.05)
+        wall = time.perf_counter() - began
+        time.sleep(0.5)  # rq waits for the last work-horse; its CPU then counts as the worker's
+        cpu = _cpu_seconds(worker.pid) - idle_cpu
+        if ready < n:
+            raise SystemExit(f"only {ready} of {n} letters were rendered ({log_path})")
+    finally:
+        worker.terminate()
+        worker.wait(30)
+        log.close()
+    return cpu, wall
+
+
+def _reset_letters(app) -> None:
+    """Every decision letter pending again, its job not yet run (for the second worker)."""
+    from sqlalchemy import update
+
+    from faunaschade.extensions import db
+    from faunaschade.models import JobRecord, JobStatus, Letter, LetterKind, LetterStatus
+
+    with app.app_context():
+        db.session.execute(
+            update(Letter)
+            .where(Letter.kind == LetterKind.DECISION)
+            .values(status=LetterStatus.PENDING, file_id=None, sha256=None, rendered_at=None)
+        )
+        db.session.execute(
+            update(JobRecord)
+            .where(JobRecord.name == "letters.render")
+            .values(status=JobStatus.FINISHED, attempts=0)
+        )
+        db.session.commit()
+        db.session.remove()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=40, help="letters")
@@ -144,7 +229,6 @@ def main() -> None:
     database_url = ADMIN_URL.rsplit("/", 1)[0].replace("postgresql:", "postgresql+psycopg:")
     database_url += f"/{DATABASE}"
     redis_url = f"redis://127.0.0.1:{port}/0"
-    worker = None
     try:
         time.sleep(0.3)
         app = create_app(
@@ -169,52 +253,12 @@ def main() -> None:
             "REDIS_URL": redis_url,
             "MAIL_PORT": "1",
         }
-        log_path = workdir / "worker.log"
-        log = open(log_path, "w")  # noqa: SIM115 - the worker writes it until the end
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "flask", "worker", "--sweep-interval", "3600"],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
+        cpu, wall = _run_worker(app, env, workdir / "worker.log", len(letter_ids), signed=True)
+        _reset_letters(app)
+        cpu_unsigned, wall_unsigned = _run_worker(
+            app, env, workdir / "worker-unsigned.log", len(letter_ids), signed=False
         )
-        deadline = time.monotonic() + 60
-        while "worker starting" not in log_path.read_text() and time.monotonic() < deadline:
-            time.sleep(0.1)
-        time.sleep(1.5)  # idle: start-up (imports, app, any warm-up) is not counted
-        idle_cpu = _cpu_seconds(worker.pid)
-        began = time.perf_counter()
-        _hand_over(app)
-        from sqlalchemy import func, select
-
-        from faunaschade.extensions import db
-        from faunaschade.models import JobRecord, JobStatus
-
-        ready = 0
-        with app.app_context():
-            deadline = time.monotonic() + 600
-            while time.monotonic() < deadline and worker.poll() is None:
-                ready = db.session.scalar(
-                    select(func.count())
-                    .select_from(JobRecord)
-                    .where(
-                        JobRecord.name == "letters.render",
-                        JobRecord.status == JobStatus.FINISHED,
-                    )
-                )
-                db.session.rollback()
-                if ready >= len(letter_ids):
-                    break
-                time.sleep(0.05)
-        wall = time.perf_counter() - began
-        time.sleep(0.5)  # rq waits for the last work-horse; its CPU then counts as the worker's
-        cpu = _cpu_seconds(worker.pid) - idle_cpu
-        if ready < len(letter_ids):
-            raise SystemExit(f"only {ready} of {len(letter_ids)} letters were rendered")
     finally:
-        if worker is not None:
-            worker.terminate()
-            worker.wait(30)
         redis_server.terminate()
         _admin(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
         shutil.rmtree(workdir, ignore_errors=True)
@@ -227,6 +271,15 @@ def main() -> None:
     print(f"  worker, wall:           {wall:6.2f} s      {n / wall:6.2f} letters/s")
     print(f"  baseline, warm process: {warm_cpu:6.2f} s CPU  {warm:6.2f} letters/s per core")
     print(f"  ratio worker / warm: {per_core / warm:.2f}   goal >= {GOAL:g}/s per core")
+    unsigned = n / cpu_unsigned
+    signing_ms = (cpu - cpu_unsigned) / n * 1000
+    print(
+        f"  worker, not signed:     {cpu_unsigned:6.2f} s CPU  {unsigned:6.2f} letters/s per core"
+    )
+    print(
+        f"  not signed, wall:       {wall_unsigned:6.2f} s      {n / wall_unsigned:6.2f} letters/s"
+    )
+    print(f"  signing costs {signing_ms:.0f} ms CPU per letter in the worker")
     if args.json:
         rows = [
             {
@@ -237,7 +290,16 @@ def main() -> None:
                 "baseline_label": "the same letter jobs in a warm process (CPU)",
                 "ratio": round(per_core / warm, 3),
                 "goal": f">= {GOAL:g}/s per core",
-            }
+            },
+            {
+                "figure": "decision letters in a real flask worker, signed vs not signed",
+                "value": round(per_core, 2),
+                "unit": "letters/s/core",
+                "baseline": round(unsigned, 2),
+                "baseline_label": "the same worker with signing replaced by a pass-through",
+                "ratio": round(per_core / unsigned, 3),
+                "goal": "",
+            },
         ]
         print(json.dumps({"rows": rows}))
 

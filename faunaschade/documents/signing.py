@@ -28,6 +28,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TypeVar
 
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
@@ -52,8 +53,12 @@ with warnings.catch_warnings():
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.pdf_utils.text import TextBoxStyle
     from pyhanko.sign import fields, signers
+    from pyhanko.sign.general import get_pyca_cryptography_hash
+    from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
     from pyhanko.stamp import TextStampStyle
     from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+T = TypeVar("T")
 
 # fontTools says which tables of DejaVu it leaves out of the subset, once per signature.
 logging.getLogger("fontTools.subset").setLevel(logging.ERROR)
@@ -258,7 +263,8 @@ def _font_bytes() -> bytes:
     pyHanko 0.38 writes glyph widths (/W) and kerning in the font's own units, which PDF reads
     as thousandths of the font size: DejaVu's 2048 units per em spaced the stamp's letters
     twice as wide, and PDF/A requires /W to agree with the embedded font. At 1000 units both
-    are right. Made once per process (about half a second)."""
+    are right. Made once per process (about half a second); without the layout tables (GSUB,
+    GPOS, GDEF), which pyHanko decompiled and subset anew for every signature."""
     for candidate in FONT_CANDIDATES:
         if Path(candidate).exists():
             font = TTFont(candidate)
@@ -266,7 +272,11 @@ def _font_bytes() -> bytes:
     else:
         raise SigningUnavailable("DejaVu Sans is not installed (fonts-dejavu-core)")
     options = subset.Options()
-    options.name_IDs, options.layout_features, options.notdef_outline = ["*"], ["*"], True
+    options.name_IDs, options.notdef_outline = ["*"], True
+    # No layout tables (kerning, ligatures): the stamp is three short lines, and pyHanko
+    # parses and subsets them again for every signature (they were most of its cost).
+    options.layout_features = []
+    options.drop_tables += ["GSUB", "GPOS", "GDEF"]
     cutter = subset.Subsetter(options)
     cutter.populate(unicodes=STAMP_CHARACTERS)
     cutter.subset(font)
@@ -292,8 +302,32 @@ class _FontInMemory(GlyphAccumulatorFactory):
         )
 
 
+class _LoadedKeySigner(signers.SimpleSigner):
+    """pyHanko's SimpleSigner with the key loaded once.
+
+    SimpleSigner keeps the key as ASN.1 and loads it into `cryptography` for every raw
+    signature, twice per letter (the size estimate signs too): loading checks a 3072-bit RSA
+    key, about 140 ms each time, most of what signing cost. Here the loaded key signs."""
+
+    def __init__(self, *, loaded_key: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(**kwargs)
+        self._loaded_key = loaded_key
+
+    def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+        mechanism = self.get_signature_mechanism_for_digest(digest_algorithm).signature_algo
+        algorithm = get_pyca_cryptography_hash(digest_algorithm)
+        key = self._loaded_key
+        if mechanism == "rsassa_pkcs1v15" and isinstance(key, rsa.RSAPrivateKey):
+            return key.sign(data, padding.PKCS1v15(), algorithm)
+        if mechanism == "ecdsa" and isinstance(key, ec.EllipticCurvePrivateKey):
+            return key.sign(data, ec.ECDSA(algorithm))
+        return super().sign_raw(data, digest_algorithm)
+
+
 @cache
 def _pyhanko_signer(signer: LetterSigner) -> signers.SimpleSigner:
+    """pyHanko's signer for our certificate and key: built once per process (the worker builds
+    it before it forks, in documents.samples.warm_up)."""
     der = serialization.Encoding.DER
     certificates = [asn1_x509.Certificate.load(c.public_bytes(der)) for c in signer.chain]
     key = asn1_keys.PrivateKeyInfo.load(
@@ -301,11 +335,35 @@ def _pyhanko_signer(signer: LetterSigner) -> signers.SimpleSigner:
             der, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
         )
     )
-    return signers.SimpleSigner(
+    return _LoadedKeySigner(
         signing_cert=certificates[0],
         signing_key=key,
         cert_registry=SimpleCertificateStore.from_certs(certificates),
+        loaded_key=signer.key,
     )
+
+
+@cache
+def _reserved_bytes(signer: LetterSigner) -> int:
+    """Room for the signature's CMS (hex) in the PDF, worked out once per process.
+
+    pyHanko estimates it for every letter by making a whole trial signature first. For a
+    B-B signature without a timestamp the size depends only on the certificate (chain) and
+    key, so one trial per process is enough; the same margin as pyHanko's (half again)."""
+    pyhanko_signer = _pyhanko_signer(signer)
+    attributes = PdfCMSSignedAttributes(signing_time=dt.datetime.now(dt.UTC))
+    digest = hashes.Hash(hashes.SHA256()).finalize()
+
+    def trial() -> int:
+        container = asyncio.run(
+            pyhanko_signer.async_sign(
+                digest, "sha256", dry_run=True, use_pades=True, signed_attr_settings=attributes
+            )
+        )
+        return len(container.dump()) * 2
+
+    size = _outside_any_event_loop(trial)
+    return size + 2 * (size // 4)
 
 
 @cache
@@ -356,14 +414,20 @@ def sign_pdf(
         metadata, signer=_pyhanko_signer(signer), stamp_style=_stamp_style()
     )
 
+    reserved = _reserved_bytes(signer)
+
     def sign() -> bytes:
         moment = dutch_moment(utcnow())
-        return pdf_signer.sign_pdf(writer, appearance_text_params={"moment": moment}).getvalue()
+        return pdf_signer.sign_pdf(
+            writer,
+            appearance_text_params={"moment": moment},
+            bytes_reserved=reserved,
+        ).getvalue()
 
     return _outside_any_event_loop(sign)
 
 
-def _outside_any_event_loop(work: Callable[[], bytes]) -> bytes:
+def _outside_any_event_loop(work: Callable[[], T]) -> T:
     """pyHanko's signing runs its own asyncio loop (asyncio.run), which a thread that already
     runs one refuses (an async server, Playwright's sync API in the browser tests): there, in
     a thread of its own."""

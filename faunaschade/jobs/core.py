@@ -35,8 +35,9 @@ from faunaschade.models.jobs import JobRecord, JobStatus
 
 log = logging.getLogger(__name__)
 
-#: Queue names, most urgent first (a worker listens to them in this order).
-QUEUES = ("high", "letters", "default")
+#: Queue names, most urgent first (a worker listens to them in this order). "checks" holds the
+#: public letter check's work: anyone may ask for it, so it never goes before the service's own.
+QUEUES = ("high", "letters", "default", "checks")
 _PENDING_KEY = "jobs_after_commit"
 #: What rq calls for each job: the worker command's entry, which makes sure an app exists.
 JOB_ENTRY = "faunaschade.cli.worker.run_job"

@@ -61,6 +61,7 @@ from faunaschade.models.files import StoredFile
 from faunaschade.models.gis import LayerKind, MapLayer, ParcelImport
 from faunaschade.models.idempotency import IdempotencyKey
 from faunaschade.models.jobs import JobRecord, JobStatus
+from faunaschade.models.letter_checks import LetterCheck, LetterCheckStatus
 from faunaschade.models.next_due import refresh_next_due  # also its flush hook, for every session
 from faunaschade.models.payments import (
     BatchItemKind,
@@ -120,6 +121,8 @@ __all__ = [
     "JobStatus",
     "LayerKind",
     "Letter",
+    "LetterCheck",
+    "LetterCheckStatus",
     "LetterKind",
     "LetterStatus",
     "LivestockItem",

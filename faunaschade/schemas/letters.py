@@ -51,7 +51,7 @@ class LetterVerificationSchema(Schema):
         required=True,
         metadata={
             "description": "ours_unchanged | ours_appended | ours_unsigned | changed | unknown "
-            "| not_ours"
+            "| not_ours | unreadable (pyHanko could not read it, or gave up on it)"
         },
     )
     message = fields.String(required=True)
@@ -59,3 +59,21 @@ class LetterVerificationSchema(Schema):
     signer = fields.String(allow_none=True)
     signed_at = fields.String(allow_none=True)
     letter = fields.Nested(VerifiedLetterSchema, allow_none=True)
+
+
+class LetterCheckSchema(Schema):
+    """A letter check: pending while the worker checks the signature, then done with the
+    verdict (or failed: the check broke, not the file; upload it again)."""
+
+    id = fields.String(
+        attribute="token",
+        required=True,
+        metadata={"description": "the check's token: GET /api/v1/letters/verify/{id}"},
+    )
+    status = fields.String(required=True, metadata={"description": "pending | done | failed"})
+    result = fields.Nested(
+        LetterVerificationSchema,
+        attribute="verdict",
+        allow_none=True,
+        metadata={"description": "the verdict, once done"},
+    )

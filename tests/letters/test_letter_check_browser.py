@@ -1,5 +1,6 @@
 """Anyone, not logged in, checks a letter in a real Chromium: the genuine PDF is ours and
-unchanged, a copy with one byte changed is not, and a file that is no PDF is named."""
+unchanged (at once), a copy with one byte changed shows "bezig met controleren…" until a real
+rq worker has checked it and then is not ours, and a file that is no PDF is named."""
 
 import pytest
 from playwright.sync_api import expect
@@ -38,7 +39,9 @@ def letter_pdf(committed) -> bytes:
         return read_bytes(db.session.get(type(letter), letter.id).file_id)
 
 
-def test_anyone_checks_a_letter_and_a_changed_copy(live_server, page, letter_pdf, tmp_path):
+def test_anyone_checks_a_letter_and_a_changed_copy(
+    live_server, page, letter_pdf, tmp_path, run_worker
+):
     genuine = tmp_path / "ontvangstbevestiging.pdf"
     genuine.write_bytes(letter_pdf)
     edited = bytearray(letter_pdf)
@@ -64,9 +67,14 @@ def test_anyone_checks_a_letter_and_a_changed_copy(live_server, page, letter_pdf
 
     page.get_by_label("Brief (PDF)").set_input_files(str(changed))
     page.get_by_role("button", name="Controleren").click()
+    # The worker has not run: the page says so, and asks again by itself.
+    expect(page.get_by_role("status")).to_contain_text("Bezig met controleren…")
+    expect(page.get_by_role("region", name="Uitslag")).to_have_count(0)
+    run_worker()
     expect(page.get_by_role("region", name="Uitslag")).to_contain_text(
-        "Dit bestand is gewijzigd nadat wij het ondertekenden"
+        "Dit bestand is gewijzigd nadat wij het ondertekenden", timeout=15_000
     )
+    expect(page.get_by_role("status")).to_have_count(0)
 
     page.get_by_label("Brief (PDF)").set_input_files(str(not_pdf))
     page.get_by_role("button", name="Controleren").click()

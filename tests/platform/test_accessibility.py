@@ -21,6 +21,7 @@ from faunaschade.accounts.users import create_user
 from faunaschade.autotax import runs
 from faunaschade.cli.demo import DEMO_PASSWORD, seed_users
 from faunaschade.extensions import db
+from faunaschade.letters.verification import Verdict
 from faunaschade.models import (
     Assessment,
     AssessmentStatus,
@@ -33,6 +34,8 @@ from faunaschade.models import (
     ClaimStatus,
     FarmerProfile,
     Letter,
+    LetterCheck,
+    LetterCheckStatus,
     LetterKind,
     LetterStatus,
     Parcel,
@@ -179,8 +182,10 @@ def build_world(app) -> dict[str, list[dict]]:
         _authorisations(session, demo_farmer, decided)
         run_id = _autotax_run(session)
         subscriber_ids = _subscriber(session, decided)
+        tokens = _letter_checks(session)
         session.commit()
         return {
+            "token": tokens,
             "run_id": [run_id],
             "profile_id": [demo_farmer.id],
             "report_id": report_ids,
@@ -232,6 +237,33 @@ def _subscriber(session, claim: Claim) -> list[int]:
             )
         )
     return [subscriber.id]
+
+
+def _letter_checks(session) -> list[str]:
+    """Public letter checks: one waiting for the worker, one answered, one that broke."""
+    verdict = Verdict(
+        ours=False,
+        unchanged=False,
+        signed=True,
+        intact=False,
+        outcome="changed",
+        sha256="0" * 64,
+        signer="Faunaschade ontwikkelcertificaat (niet voor productie)",
+        signed_at="2026-12-07T10:00:00+00:00",
+        letter=None,
+    )
+    rows = [
+        LetterCheck(token="a11y-pending", sha256="0" * 64, status=LetterCheckStatus.PENDING),
+        LetterCheck(
+            token="a11y-done",
+            sha256="0" * 64,
+            status=LetterCheckStatus.DONE,
+            result=verdict.to_json(),
+        ),
+        LetterCheck(token="a11y-failed", sha256="0" * 64, status=LetterCheckStatus.FAILED),
+    ]
+    session.add_all(rows)
+    return [row.token for row in rows]
 
 
 def _meldingen(session, farmer: FarmerProfile) -> list[int]:

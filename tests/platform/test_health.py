@@ -10,7 +10,7 @@ def test_healthz_reports_database_and_redis(client, redis_conn):
     assert body["queue"] == {
         "ok": True,
         "mode": "rq",
-        "queues": {"high": 0, "letters": 0, "default": 0},
+        "queues": {"high": 0, "letters": 0, "default": 0, "checks": 0},
     }
 
 

@@ -27,6 +27,8 @@ from faunaschade.models import (
     EventDelivery,
     FarmerProfile,
     Letter,
+    LetterCheck,
+    LetterCheckStatus,
     LetterKind,
     LetterStatus,
     Payment,
@@ -113,6 +115,7 @@ MATRIX: dict[str, dict[str, str]] = {
     # The public letter check (issue 17): anyone, logged in or not.
     "GET /brieven/controleren": allow(*ALL, public=True),
     "POST /brieven/controleren": allow(*ALL, public=True),
+    "GET /brieven/controleren/<token>": allow(*ALL, public=True),
     "GET /betalen/test/<ref>": allow("farmer_own"),
     "POST /betalen/test/<ref>": allow("farmer_own"),
     # Everyone logged in has a claim list; it shows only the claims in their scope.
@@ -224,6 +227,7 @@ MATRIX: dict[str, dict[str, str]] = {
     "POST /api/v1/auth/token": allow(*ALL, public=True),
     "POST /api/v1/register": allow(*ALL, public=True),
     "POST /api/v1/letters/verify": allow(*ALL, public=True),
+    "GET /api/v1/letters/verify/<token>": allow(*ALL, public=True),
     "GET /api/v1/audit/checkpoints/latest": allow(*ALL, public=True),
     "GET /api/v1/me": allow(*ALL),
     "GET /api/v1/me/export": allow(*FARMERS),
@@ -502,6 +506,11 @@ def build_world(key, app, session, make_user, monkeypatch) -> dict:
         registrations=1,
     )
     session.add_all([registration, autotax_run])
+    # A public letter check waiting for the worker (anyone with its token may read it).
+    letter_check = LetterCheck(
+        token="matrix-check-token", sha256="0" * 64, status=LetterCheckStatus.PENDING
+    )
+    session.add(letter_check)
     session.flush()
 
     values = {
@@ -524,6 +533,7 @@ def build_world(key, app, session, make_user, monkeypatch) -> dict:
         "ref": payment.provider_ref,
         "lang": "en",
         "fmt": "csv",
+        "token": letter_check.token,
     }
     secrets = [
         claim.reference,
