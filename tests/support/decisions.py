@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import urllib.error
 import urllib.request
+import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from datetime import date, timedelta
 from decimal import Decimal
@@ -153,6 +154,46 @@ def decided_claim(users: dict) -> Claim:
     proposal = decisions.propose_decision(claim, users["a"], motivation="Conform taxatie.")
     decisions.approve_proposal(proposal, users["b"])
     return claim
+
+
+def decided_by_api(
+    client, session, users: dict, tokens: dict, motivation: str = "Conform taxatie.", **options
+) -> Claim:
+    """An assessed claim of users["farmer"] (`options` as for assessed_claim) decided through
+    the API: officer "a" proposes, "b" approves (`tokens`: their bearer headers)."""
+    claim = assessed_claim(session, users["farmer"], users["a"], users["assessor"], **options)
+    body = {"motivation": motivation}
+    proposed = client.post(f"/api/v1/claims/{claim.id}/proposal", json=body, headers=tokens["a"])
+    assert proposed.status_code == 201, proposed.json
+    approved = client.post(f"/api/v1/claims/{claim.id}/approve", json={}, headers=tokens["b"])
+    assert approved.status_code == 200, approved.json
+    session.expire_all()
+    return claim
+
+
+PAIN = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"}
+
+
+def pay_a_batch(client, tokens: dict) -> tuple[dict, dict[str, str]]:
+    """Through the API officer "a" builds, "b" approves, "a" exports and marks paid a Drenthe
+    batch: the batch, and its transfers from the pain.001 (end-to-end id → amount)."""
+    built = client.post("/api/v1/payment-batches", json={"province": "DR"}, headers=tokens["a"])
+    assert built.status_code == 201, built.json
+    batch = built.json["id"]
+    approved = client.post(f"/api/v1/payment-batches/{batch}/approve", headers=tokens["b"])
+    assert approved.status_code == 200, approved.json
+    exported = client.get(f"/api/v1/payment-batches/{batch}/pain001.xml", headers=tokens["a"])
+    assert exported.status_code == 200
+    info = ET.fromstring(exported.data).find("p:CstmrCdtTrfInitn/p:PmtInf", PAIN)
+    transfers = {
+        tx.findtext("p:PmtId/p:EndToEndId", namespaces=PAIN): tx.findtext(
+            "p:Amt/p:InstdAmt", namespaces=PAIN
+        )
+        for tx in info.findall("p:CdtTrfTxInf", PAIN)
+    }
+    paid = client.post(f"/api/v1/payment-batches/{batch}/paid", headers=tokens["a"])
+    assert paid.status_code == 200, paid.json
+    return built.json, transfers
 
 
 def post_json(url: str, body: dict | None = None, token: str | None = None) -> tuple[int, dict]:
