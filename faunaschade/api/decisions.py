@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -44,6 +45,21 @@ from faunaschade.schemas.letters import LetterSchema
 
 bp = Blueprint("decisions", __name__, url_prefix="/api/v1/claims", description="Decisions")
 officer_only = roles_required(Role.OFFICER)
+T = TypeVar("T")
+
+
+def _on_claim(use_case: Callable[..., T], claim_id: int, *args: Any, **kwargs: Any) -> T:
+    """Run a step of the procedure on the claim in scope (404 outside it) as the current
+    officer or farmer, and flush: the answer is built from what is stored, and @idempotent or
+    @commits commits it with the answer."""
+    result = use_case(get_claim_in_scope_or_404(claim_id), current_user, *args, **kwargs)
+    db.session.flush()
+    return result
+
+
+def _hearing(data: dict[str, Any]) -> tuple[Any, ...]:
+    """A hearing's moment, place and video link, as planning and moving it take them."""
+    return data["hearing_at"], data.get("place"), data.get("video_link")
 
 
 @bp.route("/<int:claim_id>/proposal", methods=["POST"])
@@ -53,9 +69,7 @@ officer_only = roles_required(Role.OFFICER)
 @bp.response(201, ProposalOutSchema)
 def propose(data: dict[str, Any], claim_id: int) -> Proposal:
     """Propose a decision; the rules engine calculates it."""
-    proposal = decisions.propose_decision(get_claim_in_scope_or_404(claim_id), current_user, **data)
-    db.session.flush()  # @idempotent commits with the answer
-    return proposal
+    return _on_claim(decisions.propose_decision, claim_id, **data)
 
 
 @bp.route("/<int:claim_id>/proposal", methods=["GET"])
@@ -109,11 +123,7 @@ def get_decision(claim_id: int) -> Decision:
 @bp.response(201, ObjectionOutSchema)
 def object_to(data: dict[str, Any], claim_id: int) -> Objection:
     """Object to the decision (within six weeks)."""
-    objection = objections.file_objection(
-        get_claim_in_scope_or_404(claim_id), current_user, data["text"]
-    )
-    db.session.flush()  # @idempotent commits with the answer
-    return objection
+    return _on_claim(objections.file_objection, claim_id, data["text"])
 
 
 @bp.route("/<int:claim_id>/objection", methods=["GET"])
@@ -138,15 +148,7 @@ def get_objection(claim_id: int) -> dict[str, Any]:
 @bp.response(201, ObjectionOutSchema)
 def schedule_hearing(data: dict[str, Any], claim_id: int) -> Objection:
     """Plan the hearing (hoorzitting) on the objection; the invitation letter follows."""
-    objection = objections.schedule_hearing(
-        get_claim_in_scope_or_404(claim_id),
-        current_user,
-        data["hearing_at"],
-        data.get("place"),
-        data.get("video_link"),
-    )
-    db.session.flush()  # @idempotent commits with the answer
-    return objection
+    return _on_claim(objections.schedule_hearing, claim_id, *_hearing(data))
 
 
 @bp.route("/<int:claim_id>/objection/hearing", methods=["PUT"])
@@ -156,15 +158,7 @@ def schedule_hearing(data: dict[str, Any], claim_id: int) -> Objection:
 @bp.response(200, ObjectionOutSchema)
 def reschedule_hearing(data: dict[str, Any], claim_id: int) -> Objection:
     """Move the planned hearing before it takes place; a new invitation replaces the old one."""
-    objection = objections.reschedule_hearing(
-        get_claim_in_scope_or_404(claim_id),
-        current_user,
-        data["hearing_at"],
-        data.get("place"),
-        data.get("video_link"),
-    )
-    db.session.flush()  # @commits commits after the answer is built
-    return objection
+    return _on_claim(objections.reschedule_hearing, claim_id, *_hearing(data))
 
 
 @bp.route("/<int:claim_id>/objection/hearing-report", methods=["POST"])
@@ -174,11 +168,7 @@ def reschedule_hearing(data: dict[str, Any], claim_id: int) -> Objection:
 @bp.response(200, ObjectionOutSchema)
 def hearing_report(data: dict[str, Any], claim_id: int) -> Objection:
     """Record the report of the hearing."""
-    objection = objections.record_hearing_report(
-        get_claim_in_scope_or_404(claim_id), current_user, data["report"]
-    )
-    db.session.flush()  # @commits commits after the answer is built
-    return objection
+    return _on_claim(objections.record_hearing_report, claim_id, data["report"])
 
 
 @bp.route("/<int:claim_id>/objection/extension", methods=["POST"])
@@ -188,9 +178,7 @@ def hearing_report(data: dict[str, Any], claim_id: int) -> Objection:
 @bp.response(200, ObjectionOutSchema)
 def extend_objection(data: dict[str, Any], claim_id: int) -> Objection:
     """Postpone the decision on objection once by six weeks (Awb 7:10 lid 3), with a letter."""
-    objection = objections.extend(get_claim_in_scope_or_404(claim_id), current_user, data["reason"])
-    db.session.flush()  # @commits commits after the answer is built
-    return objection
+    return _on_claim(objections.extend, claim_id, data["reason"])
 
 
 @bp.route("/<int:claim_id>/delay-notice", methods=["POST"])
@@ -200,11 +188,7 @@ def extend_objection(data: dict[str, Any], claim_id: int) -> Objection:
 @bp.response(201, LetterSchema)
 def delay_notice(data: dict[str, Any], claim_id: int) -> Letter:
     """Send the verdagingsbericht with the date the decision will follow."""
-    letter = delays.send_delay_notice(
-        get_claim_in_scope_or_404(claim_id), current_user, data.get("expected_on")
-    )
-    db.session.flush()  # @idempotent commits with the answer
-    return letter
+    return _on_claim(delays.send_delay_notice, claim_id, data.get("expected_on"))
 
 
 @bp.route("/<int:claim_id>/default-notice", methods=["POST"])
@@ -215,8 +199,7 @@ def delay_notice(data: dict[str, Any], claim_id: int) -> Letter:
 def default_notice(data: dict[str, Any], claim_id: int) -> dict[str, Any]:
     """Give notice of default (ingebrekestelling, Awb 4:17): the decision is late. Before the
     decision term has passed it is recorded as premature and gives no dwangsom."""
-    notice = penalties.send_default_notice(get_claim_in_scope_or_404(claim_id), current_user)
-    db.session.flush()  # @idempotent commits with the answer
+    notice = _on_claim(penalties.send_default_notice, claim_id)
     return {
         "id": notice.id,
         "claim_id": notice.claim_id,

@@ -35,7 +35,7 @@ from faunaschade.claims import leges as payments
 from faunaschade.claims import operations as claims
 from faunaschade.claims import worklist as queue
 from faunaschade.claims.from_parcels import FIELDS as FROM_PARCELS
-from faunaschade.claims.from_parcels import derived, undecided
+from faunaschade.claims.from_parcels import derived
 from faunaschade.clock import AMSTERDAM, today
 from faunaschade.decisions import objection_view
 from faunaschade.decisions.calculation import assessed_components
@@ -64,14 +64,11 @@ from faunaschade.schemas.claims import (
     QueueQuerySchema,
     WolfFindingInSchema,
 )
+from faunaschade.web import damage_form
 from faunaschade.web.formdata import (
     claim_form_data,
     load,
-    load_all,
-    merge_errors,
     number_or_text,
-    parcel_row_errors,
-    parcel_row_labels,
     present,
     whole_number,
 )
@@ -134,19 +131,6 @@ def _claim_values(claim: Any) -> dict[str, Any]:
     }
 
 
-def _form_values(form: Any, data: dict[str, Any]) -> dict[str, Any]:
-    values = dict(data)
-    # Each row as typed (a decimal comma stays a comma), not as the schema was given it.
-    values["rows"] = {
-        line["parcel_id"]: {
-            **line,
-            "damaged_area_ha": form.get(f"damaged_area_{line['parcel_id']}", "").strip(),
-        }
-        for line in data.get("parcels", [])
-    }
-    return values
-
-
 @bp.route("/aanvragen/nieuw", methods=["GET", "POST"], defaults={"claim_id": None})
 @bp.route("/aanvragen/<int:claim_id>/bewerken", methods=["GET", "POST"])
 @farmer_only
@@ -164,24 +148,17 @@ def claim_form(claim_id: int | None):
     ask = {f: bool(claim) and derived(chosen, f) != getattr(claim, f) for f in FROM_PARCELS}
     if request.method == "POST":
         data = claim_form_data(request.form, [p.id for p in own_parcels])
-        values = _form_values(request.form, data)
-        loaded, valid, errors = load_all(ClaimInSchema(), data)
-        if loaded is None:
-            # One round: the business rules on the fields that passed the schema, too (the
-            # rows only while they still line up with the form's, which the paths count on).
-            if len(valid.get("parcels") or []) != len(data["parcels"]):
-                valid.pop("parcels", None)
-            errors = merge_errors(errors, claims.claim_problems(profile, valid))
-        else:
+        values = damage_form.typed_values(request.form, data)
 
-            def save() -> Claim:
+        def save(loaded: dict[str, Any]) -> Any:
+            def store() -> Claim:
                 if claim is None:
                     return claims.create_claim(profile, loaded, current_user)
                 claims.update_claim(claim, loaded, current_user)
                 return claim
 
-            outcome = run(
-                save,
+            return run(
+                store,
                 done=_(
                     "De aanvraag is opgeslagen als concept. "
                     "U kunt foto's toevoegen en daarna indienen."
@@ -189,28 +166,22 @@ def claim_form(claim_id: int | None):
                 redirect=lambda saved: claim_url(saved.id),
                 expected=(ValidationFailed, Conflict),
             )
-            if not isinstance(outcome, Failed):
-                return outcome
-            errors = outcome.fields
-        errors = parcel_row_errors(errors, data)
-        by_id = {p.id: p for p in own_parcels}
-        chosen = [by_id[line["parcel_id"]] for line in data["parcels"]]
-        # Once shown (asked, or answered), a question stays until the answer is saved.
-        ask = {f: f in errors or f in data or undecided(chosen, f) for f in FROM_PARCELS}
-    return render_template(
+
+        posted = damage_form.submit(profile, own_parcels, ClaimInSchema(), data, save)
+        if posted.response is not None:
+            return posted.response
+        errors, ask = posted.errors, posted.ask
+    return damage_form.page(
         "claims/form.html",
+        profile,
+        filers,
+        own_parcels,
+        values,
+        errors,
+        ask,
         claim=claim,
-        parcels=own_parcels,
-        values=values,
-        errors=errors,
-        ask=ask,
-        row_labels=parcel_row_labels(own_parcels),
         map_option=True,
-        filing_for=profile,
-        filers=filers,
-        on_behalf=profile.user_id != current_user.id,
-        **vocabulary(),
-    ), 422 if errors else 200
+    )
 
 
 def filing_for(claim: Claim | None) -> tuple[FarmerProfile, dict[int, str]]:

@@ -15,23 +15,19 @@ from sqlalchemy.orm import selectinload
 from faunaschade.access import get_report_in_scope_or_404, reports_in_scope, roles_required
 from faunaschade.claims import operations as claims
 from faunaschade.claims.from_parcels import FIELDS as FROM_PARCELS
-from faunaschade.claims.from_parcels import undecided
 from faunaschade.errors import Conflict, ValidationFailed
 from faunaschade.extensions import db
 from faunaschade.i18n import translate
 from faunaschade.models import Claim, DamageReport, DamageReportParcel, Role
 from faunaschade.reports import operations as reports
 from faunaschade.schemas.reports import ReportInSchema, ReportListQuerySchema
+from faunaschade.web import damage_form
 from faunaschade.web.claims import filing_for
 from faunaschade.web.formdata import (
     claim_form_data,
-    load_all,
-    merge_errors,
-    parcel_row_errors,
-    parcel_row_labels,
     present,
 )
-from faunaschade.web.use_case import Failed, run
+from faunaschade.web.use_case import run
 from faunaschade.web.vocab import vocabulary
 
 bp = Blueprint("reports_web", __name__)
@@ -75,24 +71,16 @@ def report_form():
     ask = {field: False for field in FROM_PARCELS}
     if request.method == "POST":
         data = report_form_data(request.form, [p.id for p in own_parcels])
-        values = {**data, "estimated_damage": request.form.get("estimated_damage", "").strip()}
-        values["rows"] = {
-            line["parcel_id"]: {
-                **line,
-                "damaged_area_ha": request.form.get(
-                    f"damaged_area_{line['parcel_id']}", ""
-                ).strip(),
-            }
-            for line in data["parcels"]
+        values = {
+            **damage_form.typed_values(request.form, data),
+            "estimated_damage": request.form.get("estimated_damage", "").strip(),
         }
-        loaded, valid, errors = load_all(ReportInSchema(), data)
-        if loaded is None:
-            # One round, as the claim form: the parcels' rules on what passed the schema too.
-            if len(valid.get("parcels") or []) != len(data["parcels"]):
-                valid.pop("parcels", None)
-            errors = merge_errors(errors, claims.claim_problems(profile, valid))
-        else:
-            outcome = run(
+        posted = damage_form.submit(
+            profile,
+            own_parcels,
+            ReportInSchema(),
+            data,
+            lambda loaded: run(
                 lambda: reports.create_report(profile, loaded, current_user),
                 done=lambda report: _(
                     "Uw melding %(reference)s is opgeslagen. Wilt u een tegemoetkoming, dien "
@@ -101,26 +89,12 @@ def report_form():
                 ),
                 redirect=lambda report: report_url(report.id),
                 expected=(ValidationFailed, Conflict),
-            )
-            if not isinstance(outcome, Failed):
-                return outcome
-            errors = outcome.fields
-        errors = parcel_row_errors(errors, data)
-        by_id = {p.id: p for p in own_parcels}
-        chosen = [by_id[line["parcel_id"]] for line in data["parcels"]]
-        ask = {f: f in errors or f in data or undecided(chosen, f) for f in FROM_PARCELS}
-    return render_template(
-        "reports/form.html",
-        parcels=own_parcels,
-        values=values,
-        errors=errors,
-        ask=ask,
-        row_labels=parcel_row_labels(own_parcels),
-        filers=filers,
-        filing_for=profile,
-        on_behalf=profile.user_id != current_user.id,
-        **vocabulary(),
-    ), 422 if errors else 200
+            ),
+        )
+        if posted.response is not None:
+            return posted.response
+        errors, ask = posted.errors, posted.ask
+    return damage_form.page("reports/form.html", profile, filers, own_parcels, values, errors, ask)
 
 
 def _filters() -> tuple[dict[str, Any], dict[str, list[str]]]:

@@ -14,11 +14,12 @@ from faunaschade.accounts.users import create_user
 from faunaschade.claims import operations as claims
 from faunaschade.clock import today
 from faunaschade.extensions import db
-from faunaschade.models import FarmerProfile, Parcel, Role, Tenure
+from faunaschade.models import Parcel, Role, Tenure
 from faunaschade.money import dutch_date
 from faunaschade.rules import zienswijze_deadline
 from tests.support.app import DEMO_PASSWORD
-from tests.support.farmers import recent_workday
+from tests.support.browser import log_in
+from tests.support.farmers import make_farm, recent_workday
 
 pytestmark = pytest.mark.browser
 
@@ -32,18 +33,9 @@ def shot(page, name: str) -> None:
 def seeded(committed, redis_conn):
     """A submitted claim in Limburg, an officer there and two assessors (committed)."""
     with committed.app_context():
-        farmer = create_user("boer@example.nl", DEMO_PASSWORD, Role.FARMER, name="Boer")
-        profile = FarmerProfile(
-            user_id=farmer.id,
-            name="Maatschap Peters",
-            kvk="01234567",
-            iban="NL91ABNA0417164300",
-            address="Maasdijk 4",
-            postcode="6071 AB",
-            city="Swalmen",
+        profile = make_farm(
+            "boer@example.nl", "Boer", "Maatschap Peters", "Maasdijk 4", "6071 AB", "Swalmen"
         )
-        db.session.add(profile)
-        db.session.flush()
         parcel = Parcel(
             farmer_id=profile.id,
             name="Uiterwaard",
@@ -64,20 +56,13 @@ def seeded(committed, redis_conn):
             "preventive_measures": ["acoustic", "visual"],
             "description": "Ganzen op het grasland.",
         }
-        claim = claims.create_claim(profile, body, farmer)
-        claims.submit_claim(claim, farmer)
+        claim = claims.create_claim(profile, body, profile.user)
+        claims.submit_claim(claim, profile.user)
         create_user("behandelaar@example.nl", DEMO_PASSWORD, Role.OFFICER, ["LI"], name="Bea")
         create_user("tim@bureau.nl", DEMO_PASSWORD, Role.ASSESSOR, name="Tim Taxateur")
         create_user("ander@bureau.nl", DEMO_PASSWORD, Role.ASSESSOR, name="Ander Bureau")
         db.session.commit()
         return {"claim_id": claim.id, "reference": claim.reference}
-
-
-def login(page, base: str, email: str) -> None:
-    page.goto(f"{base}/login")
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
 
 
 def logout(page) -> None:
@@ -86,7 +71,7 @@ def logout(page) -> None:
 
 def test_order_report_submit_zienswijze_in_the_browser(live_server, page, seeded):
     reference = seeded["reference"]
-    login(page, live_server, "behandelaar@example.nl")
+    log_in(page, live_server, "behandelaar@example.nl")
     page.get_by_role("link", name="Werkvoorraad").click()
     page.get_by_label("Diersoort").select_option(label="kolgans")
     page.get_by_role("button", name="Filteren").click()
@@ -102,12 +87,12 @@ def test_order_report_submit_zienswijze_in_the_browser(live_server, page, seeded
     assert "Taxatie opgedragen" in page.locator(".status-line").inner_text()
     logout(page)
 
-    login(page, live_server, "ander@bureau.nl")
+    log_in(page, live_server, "ander@bureau.nl")
     page.get_by_role("link", name="Mijn taxaties").click()
     expect(page.locator("main")).to_contain_text("U heeft geen open opdrachten.")
     logout(page)
 
-    login(page, live_server, "tim@bureau.nl")
+    log_in(page, live_server, "tim@bureau.nl")
     page.get_by_role("link", name="Mijn taxaties").click()
     assert "Spoedtaxatie" in page.locator("table.work-list").inner_text()
     page.get_by_role("link", name=re.compile("^Rapport invullen")).click()
@@ -142,7 +127,7 @@ def test_order_report_submit_zienswijze_in_the_browser(live_server, page, seeded
     assert f"{closes:%d-%m-%Y}" in page.get_by_role("status").inner_text()
     logout(page)
 
-    login(page, live_server, "behandelaar@example.nl")
+    log_in(page, live_server, "behandelaar@example.nl")
     page.goto(f"{live_server}/aanvragen/{seeded['claim_id']}")
     assert "Getaxeerd" in page.locator(".status-line").inner_text()
     lines = page.locator("table.assessment-lines").inner_text()
@@ -153,7 +138,7 @@ def test_order_report_submit_zienswijze_in_the_browser(live_server, page, seeded
     shot(page, "claim_with_preview")
     logout(page)
 
-    login(page, live_server, "boer@example.nl")
+    log_in(page, live_server, "boer@example.nl")
     page.goto(f"{live_server}/aanvragen/{seeded['claim_id']}")
     page.get_by_role("link", name="Zienswijze geven").click()
     page.get_by_label("Uw zienswijze").fill("Op de kolganzenkant is meer schade.")

@@ -10,18 +10,16 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from faunaschade.accounts.users import create_user
 from faunaschade.extensions import db
 from faunaschade.gis.geometry import area_ha, rd_geojson
 from faunaschade.models import (
     AutotaxRegistration,
-    FarmerProfile,
     Parcel,
     ParcelSource,
-    Role,
     Tenure,
 )
-from tests.support.app import DEMO_PASSWORD
+from tests.support.browser import logged_in
+from tests.support.farmers import make_farm
 from tests.support.gis import rd_box
 
 pytestmark = pytest.mark.browser
@@ -30,18 +28,9 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def farm(committed) -> None:
     with committed.app_context():
-        user = create_user("boer@example.nl", DEMO_PASSWORD, Role.FARMER, name="Boer")
-        profile = FarmerProfile(
-            user_id=user.id,
-            name="Boerderij De Greide",
-            kvk="01234567",
-            iban="NL91ABNA0417164300",
-            address="Greide 1",
-            postcode="8501 AA",
-            city="Joure",
+        profile = make_farm(
+            "boer@example.nl", "Boer", "Boerderij De Greide", "Greide 1", "8501 AA", "Joure"
         )
-        db.session.add(profile)
-        db.session.flush()
         shape = rd_box(180_100, 570_100, 200, 100)
         db.session.add_all(
             [
@@ -71,12 +60,7 @@ def farm(committed) -> None:
 def test_the_farmer_registers_a_parcel_for_autotax_and_withdraws_it(
     browser, live_server, committed, farm
 ):
-    context = browser.new_context(locale="nl-NL")
-    page = context.new_page()
-    page.goto(f"{live_server}/login")
-    page.get_by_label("E-mailadres").fill("boer@example.nl")
-    page.get_by_label("Wachtwoord").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
+    context, page = logged_in(browser, live_server, "boer@example.nl")
     page.get_by_role("link", name="Autotax").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Autotax: percelen aanmelden")
 

@@ -15,8 +15,10 @@ from faunaschade.accounts.users import create_user
 from faunaschade.claims import operations as claims
 from faunaschade.extensions import db
 from faunaschade.gis import layers
-from faunaschade.models import FarmerProfile, Parcel, ParcelSource, Role, Tenure
+from faunaschade.models import Parcel, ParcelSource, Role, Tenure
 from tests.support.app import DEMO_PASSWORD
+from tests.support.browser import log_in
+from tests.support.farmers import make_farm
 from tests.support.gis import feature_collection, rd_box
 
 pytestmark = pytest.mark.browser
@@ -39,19 +41,10 @@ def claim_on_the_map(committed):
             source="Provincie Fryslân, ganzenfoerageergebieden 2024",
             imported_by="test",
         )
-        user = create_user("jan@melkvee.nl", DEMO_PASSWORD, Role.FARMER, name="Jan")
-        create_user("olga@fryslan.nl", DEMO_PASSWORD, Role.OFFICER, ("FR",), name="Olga")
-        profile = FarmerProfile(
-            user_id=user.id,
-            name="Melkveebedrijf Jan",
-            kvk="01234567",
-            iban="NL91ABNA0417164300",
-            address="Dijkweg 1",
-            postcode="8501 AA",
-            city="Joure",
+        profile = make_farm(
+            "jan@melkvee.nl", "Jan", "Melkveebedrijf Jan", "Dijkweg 1", "8501 AA", "Joure"
         )
-        db.session.add(profile)
-        db.session.flush()
+        create_user("olga@fryslan.nl", DEMO_PASSWORD, Role.OFFICER, ("FR",), name="Olga")
         parcel = Parcel(
             farmer_id=profile.id,
             name="Half",
@@ -73,16 +66,9 @@ def claim_on_the_map(committed):
             "parcels": [{"parcel_id": parcel.id, "damaged_area_ha": Decimal("2")}],
             "preventive_measures": ["acoustic", "visual"],
         }
-        claim = claims.create_claim(profile, body, user)
+        claim = claims.create_claim(profile, body, profile.user)
         db.session.commit()
         return claim.id
-
-
-def _log_in(page, live_server, email):
-    page.goto(f"{live_server}/login")
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
 
 
 def _sees_the_map_and_its_table(page, live_server, claim_id):
@@ -109,7 +95,7 @@ def _sees_the_map_and_its_table(page, live_server, claim_id):
 
 
 def test_the_farmer_and_the_officer_see_the_map_and_its_table(live_server, page, claim_on_the_map):
-    _log_in(page, live_server, "jan@melkvee.nl")
+    log_in(page, live_server, "jan@melkvee.nl")
     _sees_the_map_and_its_table(page, live_server, claim_on_the_map)
     # The farmer's form leaves the area type to the map and says so.
     page.goto(f"{live_server}/aanvragen/{claim_on_the_map}/bewerken")
@@ -118,5 +104,5 @@ def test_the_farmer_and_the_officer_see_the_map_and_its_table(live_server, page,
     expect(select.locator("option:checked")).to_have_text("Volgens de kaart")
     page.context.clear_cookies()
 
-    _log_in(page, live_server, "olga@fryslan.nl")
+    log_in(page, live_server, "olga@fryslan.nl")
     _sees_the_map_and_its_table(page, live_server, claim_on_the_map)

@@ -8,6 +8,7 @@ from faunaschade.accounts.users import create_user
 from faunaschade.extensions import db
 from faunaschade.models import ClaimStatus, FarmerProfile, Role
 from tests.support.app import DEMO_PASSWORD
+from tests.support.browser import log_in
 from tests.support.decisions import assessed_claim
 from tests.support.farmers import jpeg_bytes
 
@@ -38,10 +39,7 @@ def claim_id(committed):
 
 
 def test_a_refused_upload_shows_its_error_at_the_file_field(live_server, page, claim_id):
-    page.goto(f"{live_server}/login")
-    page.get_by_label("E-mailadres").fill("farmer@example.nl")
-    page.get_by_label("Wachtwoord").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
+    log_in(page, live_server, "farmer@example.nl")
     page.goto(f"{live_server}/aanvragen/{claim_id}")
     file_field = page.get_by_label("Foto of document toevoegen")
     file_field.set_input_files(

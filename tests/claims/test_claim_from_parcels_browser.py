@@ -12,6 +12,7 @@ from faunaschade.accounts.users import create_user
 from faunaschade.extensions import db
 from faunaschade.models import Claim, FarmerProfile, Parcel, Role, Tenure
 from tests.support.app import DEMO_PASSWORD
+from tests.support.browser import logged_in
 from tests.support.farmers import recent_workday
 
 pytestmark = pytest.mark.browser
@@ -50,12 +51,9 @@ def parcel_ids(committed) -> dict[str, int]:
 
 
 def _new_claim(browser, live_server: str, *, javascript: bool):
-    context = browser.new_context(locale="nl-NL", java_script_enabled=javascript)
-    page = context.new_page()
-    page.goto(f"{live_server}/login")
-    page.get_by_label("E-mailadres").fill("boer@example.nl")
-    page.get_by_label("Wachtwoord").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
+    context, page = logged_in(
+        browser, live_server, "boer@example.nl", java_script_enabled=javascript
+    )
     page.goto(f"{live_server}/aanvragen/nieuw")
     page.get_by_label("Datum waarop u de schade ontdekte").fill(recent_workday().isoformat())
     page.get_by_label("wild zwijn").check()

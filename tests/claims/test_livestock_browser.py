@@ -21,6 +21,7 @@ from faunaschade.models import FarmerProfile, Role
 from faunaschade.money import format_eur
 from faunaschade.rules.prices import price_table_for
 from tests.support.app import DEMO_PASSWORD
+from tests.support.browser import logged_in
 
 pytestmark = pytest.mark.browser
 
@@ -44,11 +45,6 @@ def people(committed, redis_conn):
         create_user("b@gelderland.nl", DEMO_PASSWORD, Role.OFFICER, ["GE"], name="Bas")
         create_user("tim@bureau.nl", DEMO_PASSWORD, Role.ASSESSOR, name="Tim Taxateur")
         db.session.commit()
-
-
-def _login(browser, base: str, email: str):
-    context = browser.new_context(locale="nl-NL")
-    return context, _login_in(context, base, email)
 
 
 def _facts(page) -> str:
@@ -80,7 +76,7 @@ def test_wolf_claim_from_report_to_decision_letter_in_the_web_pages(
     browser, live_server, people, run_worker, smtp_server, pdf_text
 ):
     # The keeper reports the attack: the claim is submitted at once (no leges).
-    farmer_context, farmer = _login(browser, live_server, "herder@example.nl")
+    farmer_context, farmer = logged_in(browser, live_server, "herder@example.nl")
     farmer.get_by_role("link", name="Schade aan dieren melden (wolf)").click()
     farmer.get_by_label("Provincie").select_option(label="Gelderland")
     found = datetime.now(AMSTERDAM) - timedelta(hours=2)
@@ -97,7 +93,7 @@ def test_wolf_claim_from_report_to_decision_letter_in_the_web_pages(
     assert "Teelt" not in facts and "None" not in facts and "Percelen met schade" not in facts
 
     # The officer records the DNA outcome and orders the assessment.
-    officer_context, officer = _login(browser, live_server, "a@gelderland.nl")
+    officer_context, officer = logged_in(browser, live_server, "a@gelderland.nl")
     officer.goto(claim_url)
     officer.get_by_label("Uitkomst", exact=True).select_option(label="Wolf (zeker)")
     officer.get_by_label("Datum veldbezoek").fill(today().isoformat())
@@ -111,7 +107,7 @@ def test_wolf_claim_from_report_to_decision_letter_in_the_web_pages(
     officer_context.close()
 
     # The assessor fills in the livestock report: the value shows as the animal is chosen.
-    assessor_context, assessor = _login(browser, live_server, "tim@bureau.nl")
+    assessor_context, assessor = logged_in(browser, live_server, "tim@bureau.nl")
     assessor.get_by_role("link", name="Mijn taxaties").click()
     assessor.locator("table").get_by_role("link").first.click()
     expect(assessor.get_by_role("heading", level=1)).to_contain_text("schade aan dieren")
@@ -174,12 +170,12 @@ def test_wolf_claim_from_report_to_decision_letter_in_the_web_pages(
     farmer.get_by_role("button", name="Zienswijze versturen").click()
 
     # Two officers decide.
-    officer_context, officer = _login(browser, live_server, "a@gelderland.nl")
+    officer_context, officer = logged_in(browser, live_server, "a@gelderland.nl")
     officer.goto(claim_url)
     officer.get_by_label("Motivering").fill("Wolf zeker; taxatie volgens de prijstabel.")
     officer.get_by_role("button", name="Voorstel maken").click()
     officer_context.close()
-    second_context, second = _login(browser, live_server, "b@gelderland.nl")
+    second_context, second = logged_in(browser, live_server, "b@gelderland.nl")
     second.goto(claim_url)
     assert format_eur(total) in second.locator("table.calculation").inner_text()
     second.get_by_role("button", name="Goedkeuren (tweede behandelaar)").click()
@@ -255,8 +251,7 @@ def test_the_wolf_pages_have_no_wcag_21_aa_violations(browser, live_server, peop
         ("a@gelderland.nl", ("claim",)),
     ):
         # axe comes in as a script tag, which the CSP (script-src 'self') would block.
-        context = browser.new_context(locale="nl-NL", bypass_csp=True)
-        page = _login_in(context, base, email)
+        context, page = logged_in(browser, base, email, bypass_csp=True)
         for language in ("nl", "en"):
             for check in checks:
                 if check == "claim":
@@ -292,12 +287,3 @@ def test_the_wolf_pages_have_no_wcag_21_aa_violations(browser, live_server, peop
                 assert page.locator("html").get_attribute("lang") == "en"
         context.close()
     assert problems == []
-
-
-def _login_in(context, base: str, email: str):
-    page = context.new_page()
-    page.goto(f"{base}/login")
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    return page

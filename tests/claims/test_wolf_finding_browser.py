@@ -14,6 +14,7 @@ from faunaschade.extensions import db
 from faunaschade.models import FarmerProfile, Role
 from faunaschade.models.base import utcnow
 from tests.support.app import DEMO_PASSWORD
+from tests.support.browser import logged_in
 
 pytestmark = pytest.mark.browser
 
@@ -44,12 +45,7 @@ def claim_id(committed, redis_conn):
 def test_a_refused_finding_shows_its_error_in_view_and_keeps_what_was_typed(
     browser, live_server, claim_id
 ):
-    context = browser.new_context(locale="nl-NL")
-    page = context.new_page()
-    page.goto(f"{live_server}/login")
-    page.get_by_label("E-mailadres").fill("o@example.nl")
-    page.get_by_label("Wachtwoord").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
+    context, page = logged_in(browser, live_server, "o@example.nl")
     page.goto(f"{live_server}/aanvragen/{claim_id}")
     page.get_by_label("Uitkomst", exact=True).select_option(label="Hond")
     page.get_by_label("Opmerkingen").fill("Pootafdrukken van een hond.")

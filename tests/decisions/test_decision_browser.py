@@ -5,12 +5,11 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from faunaschade.accounts.users import create_user
 from faunaschade.clock import today
 from faunaschade.extensions import db
-from faunaschade.models import Claim, FarmerProfile, Role
-from tests.support.app import DEMO_PASSWORD
-from tests.support.decisions import assessed_claim
+from faunaschade.models import Claim
+from tests.support.browser import logged_in
+from tests.support.decisions import assessed_claim, bakker_and_officers
 
 pytestmark = pytest.mark.browser
 
@@ -18,26 +17,7 @@ pytestmark = pytest.mark.browser
 def _world(committed, *, window_open: bool = False) -> int:
     """Farmer, officers A and B and an assessed claim (its zienswijze window open or closed)."""
     with committed.app_context():
-        users = {
-            n: create_user(f"{n}@example.nl", DEMO_PASSWORD, r, p, name=name)
-            for n, r, p, name in [
-                ("farmer", Role.FARMER, (), "Boer Bakker"),
-                ("a", Role.OFFICER, ("DR",), "Anna A"),
-                ("b", Role.OFFICER, ("DR",), "Bert B"),
-                ("assessor", Role.ASSESSOR, (), "T"),
-            ]
-        }
-        db.session.add(
-            FarmerProfile(
-                user_id=users["farmer"].id,
-                name="Boer Bakker",
-                kvk="01234567",
-                iban="NL91ABNA0417164300",
-                address="Dijk 1",
-                postcode="9401 AA",
-                city="Assen",
-            )
-        )
+        users = bakker_and_officers()
         claim = assessed_claim(db.session, users["farmer"], users["a"], users["assessor"])
         if window_open:
             claim.zienswijze_deadline = today() + timedelta(days=5)
@@ -50,20 +30,10 @@ def claim_id(committed):
     return _world(committed)
 
 
-def _login(browser, live_server: str, who: str):
-    context = browser.new_context(locale="nl-NL")
-    page = context.new_page()
-    page.goto(f"{live_server}/login")
-    page.get_by_label("E-mailadres").fill(f"{who}@example.nl")
-    page.get_by_label("Wachtwoord").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    return context, page
-
-
 def test_propose_approve_object_in_the_browser(
     browser, live_server, claim_id, redis_conn, run_worker, smtp_server
 ):
-    context_a, a = _login(browser, live_server, "a")
+    context_a, a = logged_in(browser, live_server, "a@example.nl")
     a.goto(f"{live_server}/aanvragen/{claim_id}")
     a.get_by_label("Motivering").fill("Schade conform taxatie.")
     a.get_by_role("button", name="Voorstel maken").click()
@@ -73,7 +43,7 @@ def test_propose_approve_object_in_the_browser(
     assert a.get_by_role("button", name="Goedkeuren (tweede behandelaar)").count() == 0
     context_a.close()
 
-    context_b, b = _login(browser, live_server, "b")
+    context_b, b = logged_in(browser, live_server, "b@example.nl")
     b.goto(f"{live_server}/aanvragen/{claim_id}")
     assert "€ 2.950,00" in b.locator("table.calculation").inner_text()
     b.get_by_role("button", name="Goedkeuren (tweede behandelaar)").click()
@@ -81,7 +51,7 @@ def test_propose_approve_object_in_the_browser(
     context_b.close()
 
     run_worker()
-    context_f, farmer = _login(browser, live_server, "farmer")
+    context_f, farmer = logged_in(browser, live_server, "farmer@example.nl")
     farmer.goto(f"{live_server}/aanvragen/{claim_id}")
     assert "Toegekend" in farmer.locator("#besluit").locator("..").inner_text()
     assert farmer.get_by_role("link", name="PDF downloaden").count() >= 1
@@ -97,7 +67,7 @@ def test_a_refused_proposal_shows_its_error_in_view_and_keeps_the_reduction(
 ):
     """Issue 14: the error was flashed at the top of the page, out of sight of the form at
     #besluit, and the reduction the officer typed was reset to 0."""
-    context, a = _login(browser, live_server, "a")
+    context, a = logged_in(browser, live_server, "a@example.nl")
     a.goto(f"{live_server}/aanvragen/{claim_id}")
     a.get_by_label("Korting (%)").fill("12,5")
     a.get_by_role("button", name="Voorstel maken").click()
@@ -126,13 +96,13 @@ def test_the_farmer_agrees_and_the_officer_proposes_at_once(browser, live_server
     """Issue 14: "akkoord met de taxatie" closes the zienswijze window; before, the officer
     had to wait for its last day."""
     claim_id = _world(committed, window_open=True)
-    context_a, a = _login(browser, live_server, "a")
+    context_a, a = logged_in(browser, live_server, "a@example.nl")
     a.goto(f"{live_server}/aanvragen/{claim_id}")
     a.get_by_label("Motivering").fill("Schade conform taxatie.")
     a.get_by_role("button", name="Voorstel maken").click()
     expect(a.locator("#voorstel-errors")).to_contain_text("termijn voor een zienswijze loopt nog")
 
-    context_f, farmer = _login(browser, live_server, "farmer")
+    context_f, farmer = logged_in(browser, live_server, "farmer@example.nl")
     farmer.goto(f"{live_server}/aanvragen/{claim_id}")
     farmer.get_by_role("button", name="Akkoord met de taxatie").click()
     assert "U bent akkoord met de taxatie" in farmer.get_by_role("status").inner_text()
@@ -159,7 +129,7 @@ def test_a_refused_delay_notice_shows_its_error_at_the_date_and_keeps_it(
         claim = db.session.get(Claim, claim_id)
         claim.backstop_deadline = today() + timedelta(days=5)  # a delay notice is due
         db.session.commit()
-    context, a = _login(browser, live_server, "a")
+    context, a = logged_in(browser, live_server, "a@example.nl")
     a.goto(f"{live_server}/aanvragen/{claim_id}")
     a.get_by_label("Besluit uiterlijk op").fill((today() - timedelta(days=1)).isoformat())
     a.get_by_role("button", name="Verdagingsbericht versturen").click()

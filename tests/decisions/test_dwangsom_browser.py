@@ -11,6 +11,7 @@ from faunaschade.extensions import db
 from faunaschade.models import FarmerProfile, Role
 from faunaschade.money import dutch_date
 from tests.support.app import DEMO_PASSWORD
+from tests.support.browser import logged_in
 from tests.support.decisions import assessed_claim
 
 pytestmark = pytest.mark.browser
@@ -52,21 +53,11 @@ def _world(committed) -> tuple[int, int]:
         return late.id, urgent.id
 
 
-def _login(browser, live_server: str, who: str):
-    context = browser.new_context(locale="nl-NL")
-    page = context.new_page()
-    page.goto(f"{live_server}/login")
-    page.get_by_label("E-mailadres").fill(f"{who}@example.nl")
-    page.get_by_label("Wachtwoord").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    return context, page
-
-
 def test_the_farmer_gives_notice_and_the_officer_sees_it_first(browser, live_server, committed):
     late_id, urgent_id = _world(committed)
     first_day = dutch_date(today() + timedelta(days=15))
 
-    context, farmer = _login(browser, live_server, "farmer")
+    context, farmer = logged_in(browser, live_server, "farmer@example.nl")
     farmer.goto(f"{live_server}/aanvragen/{late_id}")
     section = farmer.locator("section[aria-labelledby=ingebrekestelling]")
     assert "De beslistermijn is verstreken op" in section.inner_text()
@@ -77,7 +68,7 @@ def test_the_farmer_gives_notice_and_the_officer_sees_it_first(browser, live_ser
     assert "de dwangsom loopt vanaf" in farmer.locator("ol.timeline").inner_text()
     context.close()
 
-    context, officer = _login(browser, live_server, "a")
+    context, officer = logged_in(browser, live_server, "a@example.nl")
     officer.goto(f"{live_server}/behandeling")
     rows = officer.locator("table.queue tbody tr")
     assert rows.count() == 2

@@ -11,28 +11,24 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from faunaschade.accounts.users import create_user
 from faunaschade.clock import today
 from faunaschade.decisions import objections
-from faunaschade.decisions import operations as decisions
 from faunaschade.extensions import db
 from faunaschade.models import (
     AuditEvent,
     Claim,
     ClaimStatus,
     Decision,
-    FarmerProfile,
     Letter,
     LetterKind,
     PaymentBatchItem,
     Proposal,
-    Role,
     User,
 )
 from faunaschade.money import format_eur
 from faunaschade.payouts import batches
-from tests.support.app import DEMO_PASSWORD
-from tests.support.decisions import assessed_claim
+from tests.support.browser import logged_in
+from tests.support.decisions import bakker_and_officers, decided_claim
 
 pytestmark = pytest.mark.browser
 
@@ -58,43 +54,12 @@ def _pay_a_batch() -> int:
 def claim_id(committed, redis_conn):
     """A claim decided (payout € 2.950,00) and paid in a batch, committed."""
     with committed.app_context():
-        users = {
-            n: create_user(f"{n}@example.nl", DEMO_PASSWORD, r, p, name=name)
-            for n, r, p, name in [
-                ("farmer", Role.FARMER, (), "Boer Bakker"),
-                ("a", Role.OFFICER, ("DR",), "Anna A"),
-                ("b", Role.OFFICER, ("DR",), "Bert B"),
-                ("assessor", Role.ASSESSOR, (), "T"),
-            ]
-        }
-        db.session.add(
-            FarmerProfile(
-                user_id=users["farmer"].id,
-                name="Boer Bakker",
-                kvk="01234567",
-                iban="NL91ABNA0417164300",
-                address="Dijk 1",
-                postcode="9401 AA",
-                city="Assen",
-            )
-        )
-        claim = assessed_claim(db.session, users["farmer"], users["a"], users["assessor"])
-        proposal = decisions.propose_decision(claim, users["a"], motivation="Conform taxatie.")
-        decisions.approve_proposal(proposal, users["b"])
+        users = bakker_and_officers()
+        claim = decided_claim(users)
         db.session.commit()
         _pay_a_batch()
         assert db.session.get(Claim, claim.id).status == ClaimStatus.PAID
         return claim.id
-
-
-def _login(browser, live_server: str, who: str):
-    context = browser.new_context(locale="nl-NL")
-    page = context.new_page()
-    page.goto(f"{live_server}/login")
-    page.get_by_label("E-mailadres").fill(f"{who}@example.nl")
-    page.get_by_label("Wachtwoord").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    return context, page
 
 
 def _section(page):
@@ -106,7 +71,7 @@ def test_objection_on_a_paid_claim_heard_and_decided_deels_gegrond_in_the_browse
 ):
     claim_url = f"{live_server}/aanvragen/{claim_id}"
     # The farmer objects on the paid claim.
-    context, farmer = _login(browser, live_server, "farmer")
+    context, farmer = logged_in(browser, live_server, "farmer@example.nl")
     farmer.goto(claim_url)
     farmer.get_by_label("Waarom bent u het niet eens met het besluit?").fill(
         "De opbrengstderving is te laag getaxeerd; de facturen laten meer zien."
@@ -120,7 +85,7 @@ def test_objection_on_a_paid_claim_heard_and_decided_deels_gegrond_in_the_browse
 
     # Officer A plans the hearing; a missing time is refused in place, the input kept.
     hearing_day = today() + timedelta(days=7)
-    context, a = _login(browser, live_server, "a")
+    context, a = logged_in(browser, live_server, "a@example.nl")
     a.goto(claim_url)
     section = _section(a)
     section.get_by_label("Datum van de hoorzitting").fill(hearing_day.isoformat())
@@ -178,7 +143,7 @@ def test_objection_on_a_paid_claim_heard_and_decided_deels_gegrond_in_the_browse
     assert difference > 0
 
     # Officer B sees the outcome, old and new amounts and the difference, and approves.
-    context, b = _login(browser, live_server, "b")
+    context, b = logged_in(browser, live_server, "b@example.nl")
     b.goto(claim_url)
     effect = " ".join(b.locator("dl.objection-effect").inner_text().split())
     assert "Deels gegrond" in effect
@@ -191,7 +156,7 @@ def test_objection_on_a_paid_claim_heard_and_decided_deels_gegrond_in_the_browse
 
     # The farmer sees the decision on objection, its outcome, the difference and the letter.
     run_worker()
-    context, farmer = _login(browser, live_server, "farmer")
+    context, farmer = logged_in(browser, live_server, "farmer@example.nl")
     farmer.goto(claim_url)
     section = _section(farmer)
     assert "Deels gegrond" in section.locator("dd.objection-outcome").inner_text()

@@ -4,7 +4,6 @@ representative), and the officer's forms on an objection claim — the proposal 
 and corrections (refused on objection claims before), hostile input named in Dutch."""
 
 import re
-import xml.etree.ElementTree as ET
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
@@ -23,9 +22,7 @@ from faunaschade.models import (
 )
 from faunaschade.models.base import utcnow
 from tests.support.app import DEMO_PASSWORD, csrf_token_from
-from tests.support.decisions import assessed_claim
-
-NS = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"}
+from tests.support.decisions import decided_by_api, pay_a_batch
 
 
 @pytest.fixture
@@ -47,15 +44,7 @@ def people(make_user, api_token):
 def decided(client, session, people, redis_conn):
     """A claim decided through the API (A proposes, B approves); payout € 2.950,00."""
     users, tokens = people
-    claim = assessed_claim(session, users["farmer"], users["a"], users["assessor"])
-    proposed = client.post(
-        f"/api/v1/claims/{claim.id}/proposal", json={"motivation": "Conform."}, headers=tokens["a"]
-    )
-    assert proposed.status_code == 201, proposed.json
-    approved = client.post(f"/api/v1/claims/{claim.id}/approve", json={}, headers=tokens["b"])
-    assert approved.status_code == 200, approved.json
-    session.expire_all()
-    return claim
+    return decided_by_api(client, session, users, tokens, motivation="Conform.")
 
 
 def _object(client, claim, tokens, who="farmer"):
@@ -82,25 +71,6 @@ def _hearing(client, claim, tokens, method="post", **body):
     )
 
 
-def _pay(client, tokens) -> dict[str, str]:
-    """Build, approve, export and mark paid a Drenthe batch; its transfers from the pain.001."""
-    built = client.post("/api/v1/payment-batches", json={"province": "DR"}, headers=tokens["a"])
-    assert built.status_code == 201, built.json
-    batch = built.json["id"]
-    approved = client.post(f"/api/v1/payment-batches/{batch}/approve", headers=tokens["b"])
-    assert approved.status_code == 200, approved.json
-    exported = client.get(f"/api/v1/payment-batches/{batch}/pain001.xml", headers=tokens["a"])
-    info = ET.fromstring(exported.data).find("p:CstmrCdtTrfInitn/p:PmtInf", NS)
-    paid = client.post(f"/api/v1/payment-batches/{batch}/paid", headers=tokens["a"])
-    assert paid.status_code == 200, paid.json
-    return {
-        tx.findtext("p:PmtId/p:EndToEndId", namespaces=NS): tx.findtext(
-            "p:Amt/p:InstdAmt", namespaces=NS
-        )
-        for tx in info.findall("p:CdtTrfTxInf", NS)
-    }
-
-
 def test_get_objection_is_scoped_and_tells_terms_hearing_outcome_and_reclaims(
     client, session, people, decided
 ):
@@ -109,7 +79,7 @@ def test_get_objection_is_scoped_and_tells_terms_hearing_outcome_and_reclaims(
     url = f"/api/v1/claims/{claim.id}/objection"
     none_yet = client.get(url, headers=tokens["farmer"])  # in scope, but no objection yet
     assert none_yet.status_code == 409 and none_yet.json["error"]["code"] == "no_objection"
-    _pay(client, tokens)
+    pay_a_batch(client, tokens)
     filed = _object(client, claim, tokens)
     planned = _hearing(client, claim, tokens, video_link="https://video.example.nl/1")
     assert planned.status_code == 201, planned.json

@@ -1,7 +1,6 @@
 """The objection procedure (bezwaar, issue 15 part 4): receipt, hearing, one postponement, the
 decision on objection with its outcome, and payment of only the difference (or a reclaim)."""
 
-import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 
@@ -19,9 +18,7 @@ from faunaschade.models import (
     Objection,
     Reclaim,
 )
-from tests.support.decisions import assessed_claim
-
-NS = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"}
+from tests.support.decisions import decided_by_api, pay_a_batch
 
 
 @pytest.fixture
@@ -41,16 +38,7 @@ def decided(client, session, people, redis_conn):
     users, tokens = people
 
     def make(**kwargs) -> Claim:
-        claim = assessed_claim(session, users["farmer"], users["a"], users["assessor"], **kwargs)
-        body = {"motivation": "Conform taxatie."}
-        proposed = client.post(
-            f"/api/v1/claims/{claim.id}/proposal", json=body, headers=tokens["a"]
-        )
-        assert proposed.status_code == 201, proposed.json
-        approved = client.post(f"/api/v1/claims/{claim.id}/approve", json={}, headers=tokens["b"])
-        assert approved.status_code == 200, approved.json
-        session.expire_all()
-        return claim
+        return decided_by_api(client, session, users, tokens, **kwargs)
 
     return make
 
@@ -63,27 +51,6 @@ def _decision(session, claim) -> Decision:
 def _status(session, claim) -> ClaimStatus:
     session.expire_all()
     return session.get(Claim, claim.id).status
-
-
-def _pay(client, tokens) -> tuple[dict, dict[str, str]]:
-    """Build, approve, export and mark paid a Drenthe batch; its transfers from the pain.001."""
-    built = client.post("/api/v1/payment-batches", json={"province": "DR"}, headers=tokens["a"])
-    assert built.status_code == 201, built.json
-    batch = built.json["id"]
-    approved = client.post(f"/api/v1/payment-batches/{batch}/approve", headers=tokens["b"])
-    assert approved.status_code == 200, approved.json
-    exported = client.get(f"/api/v1/payment-batches/{batch}/pain001.xml", headers=tokens["a"])
-    assert exported.status_code == 200
-    info = ET.fromstring(exported.data).find("p:CstmrCdtTrfInitn/p:PmtInf", NS)
-    transfers = {
-        tx.findtext("p:PmtId/p:EndToEndId", namespaces=NS): tx.findtext(
-            "p:Amt/p:InstdAmt", namespaces=NS
-        )
-        for tx in info.findall("p:CdtTrfTxInf", NS)
-    }
-    paid = client.post(f"/api/v1/payment-batches/{batch}/paid", headers=tokens["a"])
-    assert paid.status_code == 200, paid.json
-    return built.json, transfers
 
 
 def _object(client, claim, tokens, text="De opbrengstderving is te laag getaxeerd."):
@@ -307,7 +274,7 @@ def test_paid_claim_heard_and_decided_deels_gegrond_pays_exactly_the_difference(
     _, tokens = people
     claim = decided()
     first = _decision(session, claim)
-    _pay(client, tokens)
+    pay_a_batch(client, tokens)
     assert _status(session, claim) == ClaimStatus.PAID
     # Paid, yet within the objection period (6 weeks from the decision date).
     filed = _object(client, claim, tokens)
@@ -357,7 +324,7 @@ def test_paid_claim_heard_and_decided_deels_gegrond_pays_exactly_the_difference(
     assert second.supersedes_id == first.id and second.payout > first.payout
     assert _status(session, claim) == ClaimStatus.DECIDED
 
-    batch, transfers = _pay(client, tokens)
+    batch, transfers = pay_a_batch(client, tokens)
     difference = second.payout - first.payout
     # Exactly the difference, traced to the new decision; the leges were refunded already.
     assert transfers == {f"FS-B{batch['id']}-D{second.id}-UIT": f"{difference:.2f}"}
@@ -384,7 +351,7 @@ def test_an_ongegrond_objection_on_a_paid_claim_pays_nothing(client, session, pe
     _, tokens = people
     claim = decided()
     first = _decision(session, claim)
-    _pay(client, tokens)
+    pay_a_batch(client, tokens)
     _object(client, claim, tokens)
     proposed = client.post(
         f"/api/v1/claims/{claim.id}/proposal",
@@ -409,7 +376,7 @@ def test_a_lower_amount_on_objection_records_a_reclaim(client, session, people, 
     _, tokens = people
     claim = decided()
     first = _decision(session, claim)
-    _pay(client, tokens)
+    pay_a_batch(client, tokens)
     _object(client, claim, tokens)
     proposed = client.post(
         f"/api/v1/claims/{claim.id}/proposal",

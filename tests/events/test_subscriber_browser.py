@@ -15,6 +15,7 @@ from faunaschade.accounts.users import create_user
 from faunaschade.extensions import db
 from faunaschade.models import Role
 from tests.support.app import DEMO_PASSWORD
+from tests.support.browser import log_in
 from tests.support.farmers import claim_body, parcel_body, register_and_login
 from tests.support.receiver import Receiver
 
@@ -42,17 +43,10 @@ def quick(committed, monkeypatch):
     return committed
 
 
-def log_in(page, live_server: str) -> None:
-    page.goto(f"{live_server}/login")
-    page.get_by_label("E-mailadres").fill(ADMIN)
-    page.get_by_label("Wachtwoord").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-
-
 def test_register_see_the_secret_once_fail_and_retry(
     quick, live_server, page, receiver, run_worker
 ):
-    log_in(page, live_server)
+    log_in(page, live_server, ADMIN)
     page.goto(f"{live_server}/koppelingen")
     form = page.locator("form.form")
     form.get_by_label("Naam").fill("Zaaksysteem Drenthe")

@@ -13,6 +13,7 @@ from faunaschade.accounts.users import create_user
 from faunaschade.extensions import db
 from faunaschade.models import AuditEvent, Claim, Parcel, Role, Tenure
 from tests.support.app import DEMO_PASSWORD
+from tests.support.browser import logged_in
 from tests.support.claims import claim_in_status
 from tests.support.decisions import drenthe_people
 from tests.support.farmers import recent_workday
@@ -40,18 +41,8 @@ def world(committed) -> dict:
         return {"claim_id": claim.id, "farmer_id": claim.farmer_id, "parcel_id": parcel.id}
 
 
-def _login(browser, live_server: str, email: str):
-    context = browser.new_context(locale="nl-NL")
-    page = context.new_page()
-    page.goto(f"{live_server}/login")
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    return context, page
-
-
 def test_representative_files_and_objects_then_loses_access(browser, live_server, world, committed):
-    farmer_context, farmer = _login(browser, live_server, "farmer@example.nl")
+    farmer_context, farmer = logged_in(browser, live_server, "farmer@example.nl")
     farmer.get_by_role("link", name="Machtigingen").click()
     # A typing error first: named on the field, nothing stored.
     farmer.get_by_label("E-mailadres van de gemachtigde").fill("niemand@example.nl")
@@ -62,7 +53,7 @@ def test_representative_files_and_objects_then_loses_access(browser, live_server
     assert "De machtiging is vastgelegd" in farmer.get_by_role("status").inner_text()
     assert "Loonbedrijf Jansen" in farmer.locator("table.authorisations").inner_text()
 
-    rep_context, rep = _login(browser, live_server, "loon@example.nl")
+    rep_context, rep = logged_in(browser, live_server, "loon@example.nl")
     rep.goto(f"{live_server}/ik-handel-namens")
     assert "Maatschap Akkerland" in rep.locator("main").inner_text()
     rep.get_by_role("link", name="Nieuwe aanvraag voor Maatschap Akkerland").click()

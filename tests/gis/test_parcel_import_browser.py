@@ -8,6 +8,7 @@ from faunaschade.accounts.users import create_user
 from faunaschade.extensions import db
 from faunaschade.models import FarmerProfile, Role
 from tests.support.app import DEMO_PASSWORD
+from tests.support.browser import log_in
 from tests.support.gis import rvo_gml
 
 pytestmark = pytest.mark.browser
@@ -34,10 +35,7 @@ def farmer(committed):
 def test_farmer_imports_a_gml_file_and_adds_two_parcels(live_server, page, farmer, tmp_path):
     gml = tmp_path / "Mijn percelen.gml"
     gml.write_bytes(rvo_gml())
-    page.goto(f"{live_server}/login")
-    page.get_by_label("E-mailadres").fill("jan@melkvee.nl")
-    page.get_by_label("Wachtwoord").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
+    log_in(page, live_server, "jan@melkvee.nl")
     page.get_by_role("link", name="Mijn percelen").click()
 
     page.get_by_role("link", name="Percelen inlezen uit RVO-bestand").click()

@@ -5,14 +5,13 @@ rq worker has checked it and then is not ours, and a file that is no PDF is name
 import pytest
 from playwright.sync_api import expect
 
-from faunaschade.accounts.users import create_user
 from faunaschade.extensions import db
 from faunaschade.letters.operations import request_letter
 from faunaschade.letters.rendering import render_letter
-from faunaschade.models import FarmerProfile, LetterKind, Role
+from faunaschade.models import LetterKind
 from faunaschade.storage import read_bytes
 from tests.letters.test_letters import make_claim
-from tests.support.app import DEMO_PASSWORD
+from tests.support.farmers import make_farm
 
 pytestmark = pytest.mark.browser
 
@@ -20,18 +19,9 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def letter_pdf(committed) -> bytes:
     with committed.app_context():
-        user = create_user("jan@melkvee.nl", DEMO_PASSWORD, Role.FARMER, name="Jan")
-        profile = FarmerProfile(
-            user_id=user.id,
-            name="Melkveebedrijf Jan",
-            kvk="01234567",
-            iban="NL91ABNA0417164300",
-            address="Dijkweg 1",
-            postcode="8501 AA",
-            city="Joure",
+        profile = make_farm(
+            "jan@melkvee.nl", "Jan", "Melkveebedrijf Jan", "Dijkweg 1", "8501 AA", "Joure"
         )
-        db.session.add(profile)
-        db.session.flush()
         letter = request_letter(make_claim(db.session, profile.id), LetterKind.RECEIPT)
         db.session.commit()
         render_letter(letter.id)

@@ -6,12 +6,10 @@ import pytest
 import sepaxml
 import xmlschema
 
-from faunaschade.accounts.users import create_user
-from faunaschade.decisions import operations as decisions
 from faunaschade.extensions import db
-from faunaschade.models import Claim, ClaimStatus, FarmerProfile, Role
-from tests.support.app import DEMO_PASSWORD
-from tests.support.decisions import assessed_claim
+from faunaschade.models import Claim, ClaimStatus
+from tests.support.browser import logged_in
+from tests.support.decisions import bakker_and_officers, decided_claim
 
 pytestmark = pytest.mark.browser
 XSD = Path(sepaxml.__file__).parent / "schemas" / "pain.001.001.03.xsd"
@@ -21,47 +19,16 @@ XSD = Path(sepaxml.__file__).parent / "schemas" / "pain.001.001.03.xsd"
 def claim_id(committed, redis_conn):
     """A decided claim in Drenthe (payout € 2.950,00, leges refund € 300,00), committed."""
     with committed.app_context():
-        users = {
-            n: create_user(f"{n}@example.nl", DEMO_PASSWORD, r, p, name=name)
-            for n, r, p, name in [
-                ("farmer", Role.FARMER, (), "Boer Bakker"),
-                ("a", Role.OFFICER, ("DR",), "Anna A"),
-                ("b", Role.OFFICER, ("DR",), "Bert B"),
-                ("assessor", Role.ASSESSOR, (), "T"),
-            ]
-        }
-        db.session.add(
-            FarmerProfile(
-                user_id=users["farmer"].id,
-                name="Boer Bakker",
-                kvk="01234567",
-                iban="NL91ABNA0417164300",
-                address="Dijk 1",
-                postcode="9401 AA",
-                city="Assen",
-            )
-        )
-        claim = assessed_claim(db.session, users["farmer"], users["a"], users["assessor"])
-        proposal = decisions.propose_decision(claim, users["a"], motivation="Conform taxatie.")
-        decisions.approve_proposal(proposal, users["b"])
+        users = bakker_and_officers()
+        claim = decided_claim(users)
         db.session.commit()
         return claim.id
-
-
-def _login(browser, live_server: str, who: str):
-    context = browser.new_context(locale="nl-NL", accept_downloads=True)
-    page = context.new_page()
-    page.goto(f"{live_server}/login")
-    page.get_by_label("E-mailadres").fill(f"{who}@example.nl")
-    page.get_by_label("Wachtwoord").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    return context, page
 
 
 def test_build_approve_download_and_pay_in_the_browser(
     browser, live_server, claim_id, committed, tmp_path
 ):
-    context_a, a = _login(browser, live_server, "a")
+    context_a, a = logged_in(browser, live_server, "a@example.nl", accept_downloads=True)
     a.get_by_role("link", name="Betaalbatches").click()
     a.get_by_label("Provincie").select_option(label="Drenthe")
     a.get_by_role("button", name="Betaalbatch samenstellen").click()
@@ -74,7 +41,7 @@ def test_build_approve_download_and_pay_in_the_browser(
     batch_url = a.url
     context_a.close()
 
-    context_b, b = _login(browser, live_server, "b")
+    context_b, b = logged_in(browser, live_server, "b@example.nl", accept_downloads=True)
     b.goto(batch_url)
     b.get_by_role("button", name="Goedkeuren (tweede behandelaar)").click()
     assert "goedgekeurd" in b.get_by_role("status").inner_text()

@@ -16,9 +16,11 @@ from sqlalchemy import select
 from faunaschade import rules
 from faunaschade.accounts.users import create_user
 from faunaschade.extensions import db
-from faunaschade.models import Claim, DamageReport, FarmerProfile, Parcel, Role, Tenure
+from faunaschade.models import Claim, DamageReport, Parcel, Role, Tenure
 from faunaschade.rules.amounts import dutch_date
 from tests.support.app import DEMO_PASSWORD
+from tests.support.browser import logged_in
+from tests.support.farmers import make_farm
 
 pytestmark = pytest.mark.browser
 
@@ -27,19 +29,10 @@ pytestmark = pytest.mark.browser
 def farm(committed) -> dict[str, int]:
     """A farmer with parcel Bosrand (Gelderland, snijmaïs) and a Gelderland officer."""
     with committed.app_context():
-        user = create_user("boer@example.nl", DEMO_PASSWORD, Role.FARMER, name="Boer")
-        create_user("behandelaar@example.nl", DEMO_PASSWORD, Role.OFFICER, ("GE",), name="Els")
-        profile = FarmerProfile(
-            user_id=user.id,
-            name="Boerderij De Bosrand",
-            kvk="01234567",
-            iban="NL91ABNA0417164300",
-            address="Bosweg 1",
-            postcode="6700 AA",
-            city="Wageningen",
+        profile = make_farm(
+            "boer@example.nl", "Boer", "Boerderij De Bosrand", "Bosweg 1", "6700 AA", "Wageningen"
         )
-        db.session.add(profile)
-        db.session.flush()
+        create_user("behandelaar@example.nl", DEMO_PASSWORD, Role.OFFICER, ("GE",), name="Els")
         parcel = Parcel(
             farmer_id=profile.id,
             name="Bosrand",
@@ -61,21 +54,12 @@ def nine_working_days_ago(today: date) -> date:
     return day
 
 
-def login(page, base: str, email: str) -> None:
-    page.goto(f"{base}/login")
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-
-
 def test_the_farmer_reports_then_turns_the_melding_into_a_late_claim(
     browser, live_server, committed, farm
 ):
     discovered = nine_working_days_ago(date.today())
     deadline = rules.submission_deadline(discovered)
-    context = browser.new_context(locale="nl-NL")
-    page = context.new_page()
-    login(page, live_server, "boer@example.nl")
+    context, page = logged_in(browser, live_server, "boer@example.nl")
     page.get_by_role("link", name="Mijn aanvragen").click()
     page.get_by_role("link", name="Schade melden (zonder aanvraag)").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Schade melden")
@@ -145,9 +129,7 @@ def test_the_farmer_reports_then_turns_the_melding_into_a_late_claim(
     context.close()
 
     # The officer of Gelderland reads it among the province's meldingen, filtered.
-    staff = browser.new_context(locale="nl-NL")
-    officer = staff.new_page()
-    login(officer, live_server, "behandelaar@example.nl")
+    staff, officer = logged_in(browser, live_server, "behandelaar@example.nl")
     officer.get_by_role("link", name="Meldingen").click()
     officer.get_by_label("Diersoort", exact=True).select_option(label="wild zwijn")
     officer.get_by_label("Maand van ontdekking").fill(f"{discovered:%Y-%m}")

@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from faunaschade.cli.demo import DEMO_PASSWORD, seed_users
 from faunaschade.extensions import db
 from faunaschade.seed import seed_claims
+from tests.support.browser import log_in
 from tests.support.statistics import AUDITOR, NOW, OFFICER_FR
 
 pytestmark = pytest.mark.browser
@@ -32,15 +33,8 @@ def seeded_server(live_server, committed):
     return live_server
 
 
-def login(page, base: str, email: str) -> None:
-    page.goto(f"{base}/login")
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-
-
 def test_the_auditor_filters_reads_the_charts_and_downloads(seeded_server, page):
-    login(page, seeded_server, AUDITOR)
+    log_in(page, seeded_server, AUDITOR, DEMO_PASSWORD)
     page.get_by_role("link", name="Statistieken").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Statistieken faunaschade"
 
@@ -85,7 +79,7 @@ def test_the_auditor_filters_reads_the_charts_and_downloads(seeded_server, page)
 
 
 def test_an_officer_sees_only_their_province(seeded_server, page):
-    login(page, seeded_server, OFFICER_FR)
+    log_in(page, seeded_server, OFFICER_FR, DEMO_PASSWORD)
     page.get_by_role("link", name="Statistieken").click()
     page.wait_for_url("**/statistieken")
     options = page.get_by_label("Provincie", exact=True).locator("option").all_inner_texts()

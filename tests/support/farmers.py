@@ -1,4 +1,4 @@
-"""Builders for the farmer-journey tests (API level)."""
+"""Builders for the farmer-journey tests (API level), and a farm made directly in the database."""
 
 from __future__ import annotations
 
@@ -8,7 +8,11 @@ from typing import Any
 
 from PIL import Image
 
+from faunaschade.accounts.users import create_user
+from faunaschade.extensions import db
+from faunaschade.models import FarmerProfile, Role
 from faunaschade.rules import add_working_days
+from tests.support.app import DEMO_PASSWORD
 
 PASSWORD = "lange-wachtwoord-2026"
 
@@ -74,3 +78,23 @@ def register_and_login(client, **overrides: Any) -> dict[str, str]:
     assert response.status_code == 202, response.json
     token = client.post("/api/v1/auth/token", json={"email": body["email"], "password": PASSWORD})
     return {"Authorization": f"Bearer {token.json['token']}"}
+
+
+def make_farm(
+    email: str, name: str, farm_name: str, address: str, postcode: str, city: str
+) -> FarmerProfile:
+    """A farmer `name` (password DEMO_PASSWORD) and the profile of the farm, flushed in
+    db.session; the farmer is its `user`."""
+    user = create_user(email, DEMO_PASSWORD, Role.FARMER, name=name)
+    profile = FarmerProfile(
+        user_id=user.id,
+        name=farm_name,
+        kvk="01234567",
+        iban="NL91ABNA0417164300",
+        address=address,
+        postcode=postcode,
+        city=city,
+    )
+    db.session.add(profile)
+    db.session.flush()
+    return profile
