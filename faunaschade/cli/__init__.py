@@ -1,5 +1,5 @@
 """flask commands: users, audit, worker, jobs, demo, rules, letters, privacy, layers, gis,
-autotax."""
+autotax, open-data."""
 
 from __future__ import annotations
 
@@ -10,7 +10,18 @@ def register(app: Flask) -> None:
     """Add every command group to `flask`."""
     # Imported here: the command modules import create_app (cli.worker), and create_app
     # imports this package.
-    from faunaschade.cli import audit, autotax, demo, gis, letters, privacy, rules, users, worker
+    from faunaschade.cli import (
+        audit,
+        autotax,
+        demo,
+        gis,
+        letters,
+        open_data,
+        privacy,
+        rules,
+        users,
+        worker,
+    )
 
     for command in (users.users, audit.audit, worker.worker, worker.jobs, demo.demo, rules.rules):
         app.cli.add_command(command)
@@ -19,3 +30,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(gis.layers)
     app.cli.add_command(gis.gis)
     app.cli.add_command(autotax.autotax)
+    app.cli.add_command(open_data.open_data)
