@@ -39,7 +39,7 @@ from itertools import combinations
 from typing import Any
 
 from flask import Flask, current_app
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from faunaschade.audit import chain as audit
@@ -229,7 +229,10 @@ def history() -> Iterable[tuple[Snapshot, set[Aggregate]]]:
 def _consistent_read() -> None:
     """On PostgreSQL the cut reads in one snapshot (REPEATABLE READ) when it starts the
     transaction itself, so claims and meldingen are counted as of the same moment."""
-    if db.session.get_bind().dialect.name == "postgresql" and not db.session().in_transaction():
+    bind = db.session.get_bind()
+    # (A session bound to a connection, as in the tests, is inside its caller's transaction.)
+    fresh = isinstance(bind, Engine) and not db.session().in_transaction()
+    if bind.dialect.name == "postgresql" and fresh:
         db.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
 
 
