@@ -41,7 +41,7 @@ class OpenDataRelease(db.Model):
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     #: Never published: per claim and melding its farmer, cell and contribution at the cut, so
     #: that the next release can tell which aggregates changed by too few of them (JSON).
-    contributions: Mapped[str] = deferred(mapped_column(Text))
+    contributions: Mapped[str] = deferred(mapped_column(Text, nullable=False))
 
 
 class ReleaseImmutable(RuntimeError):
