@@ -140,9 +140,13 @@ class Config:
     #: this number are suppressed, and so are those resting on fewer farmers than the second.
     OPEN_DATA_MIN_CELL = int(_env("OPEN_DATA_MIN_CELL", "5") or 5)
     OPEN_DATA_MIN_FARMERS = int(_env("OPEN_DATA_MIN_FARMERS", "3") or 3)
-    #: For this long the open data are served as computed, without even asking whether the
-    #: data changed; then they are computed again if they did.
+    #: For this long a web process serves the newest release it knows, without asking whether
+    #: a newer one was published.
     OPEN_DATA_MAX_AGE_SECONDS = float(_env("OPEN_DATA_MAX_AGE_SECONDS", "300") or 300)
+    #: How often every `flask worker` cuts a release of the open data (the figures everyone
+    #: sees until the next): daily, weekly, monthly (on the 1st, Dutch time), quarterly, or off
+    #: (only `flask open-data release`). No release is made when nothing changed.
+    OPEN_DATA_RELEASE_INTERVAL = _env("OPEN_DATA_RELEASE_INTERVAL", "monthly")
     #: Who publishes the open data, and where to ask about them (the DCAT catalogue).
     OPEN_DATA_PUBLISHER = _env("OPEN_DATA_PUBLISHER", "BIJ12, namens de twaalf provincies")
     OPEN_DATA_PUBLISHER_URI = _env("OPEN_DATA_PUBLISHER_URI", "https://www.bij12.nl/")
@@ -232,8 +236,9 @@ class TestConfig(Config):
     PASSWORD_HASHING = "cheap"
     PAYMENT_PROVIDER = "test"
     PROVINCE_ACCOUNTS = _json_setting("PROVINCE_ACCOUNTS_JSON", ILLUSTRATIVE_PROVINCE_ACCOUNTS)
-    #: Tests see every change of the data at once.
+    #: Tests see every new release at once, and cut releases themselves (no worker thread).
     OPEN_DATA_MAX_AGE_SECONDS = 0.0
+    OPEN_DATA_RELEASE_INTERVAL = "off"
 
 
 class ProductionConfig(Config):

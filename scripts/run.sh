@@ -11,5 +11,7 @@ mkdir -p instance
 # Letters are signed: without LETTER_SIGNING_CERT/KEY a development certificate is made once.
 "$BIN/flask" letters signing-certificate
 "$BIN/flask" demo seed --claims "${DEMO_CLAIMS:-300}" --if-empty
+# The open data show a release (cut here; a worker cuts one each OPEN_DATA_RELEASE_INTERVAL).
+"$BIN/flask" open-data release
 echo "Faunaschade: http://${HOST:-127.0.0.1}:${PORT:-5000}/ (jobs: ${REDIS_URL:+rq via $REDIS_URL}${REDIS_URL:-in-process})"
 exec "$BIN/flask" run --host "${HOST:-127.0.0.1}" --port "${PORT:-5000}"

@@ -1,5 +1,5 @@
 """flask commands: users, audit, worker, jobs, demo, rules, letters, privacy, layers, gis,
-autotax, events."""
+autotax, events, open-data."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ def register(app: Flask) -> None:
         events,
         gis,
         letters,
+        open_data,
         privacy,
         rules,
         users,
@@ -31,3 +32,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(gis.gis)
     app.cli.add_command(autotax.autotax)
     app.cli.add_command(events.events)
+    app.cli.add_command(open_data.open_data)

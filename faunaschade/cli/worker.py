@@ -28,6 +28,7 @@ from faunaschade.jobs.core import (
     set_worker_app,
 )
 from faunaschade.models.base import utcnow
+from faunaschade.statistics import releases as open_data_releases
 
 
 def run_job(job_id: str) -> None:
@@ -65,6 +66,10 @@ def worker(burst: bool, sweep_interval: int) -> None:
     # collections don't touch (and so copy) every page it shares with this parent.
     gc.collect()
     gc.freeze()
+    try:
+        open_data_releases.check_interval(current_app.config["OPEN_DATA_RELEASE_INTERVAL"])
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
     click.echo(f"worker starting on {', '.join(QUEUES)}; {swept} pending job(s) handed over")
     stop = threading.Event()
     app = current_app._get_current_object()
@@ -78,6 +83,12 @@ def worker(burst: bool, sweep_interval: int) -> None:
     # And publishes a signed checkpoint of the chain's head every so often (one worker at a time).
     threading.Thread(
         target=audit_checkpoints.checkpoint_continuously,
+        args=(app, stop, background_work),
+        daemon=True,
+    ).start()
+    # And cuts a release of the open data each OPEN_DATA_RELEASE_INTERVAL (one at a time).
+    threading.Thread(
+        target=open_data_releases.release_continuously,
         args=(app, stop, background_work),
         daemon=True,
     ).start()

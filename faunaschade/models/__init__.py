@@ -63,6 +63,7 @@ from faunaschade.models.idempotency import IdempotencyKey
 from faunaschade.models.jobs import JobRecord, JobStatus
 from faunaschade.models.letter_checks import LetterCheck, LetterCheckStatus
 from faunaschade.models.next_due import refresh_next_due  # also its flush hook, for every session
+from faunaschade.models.open_data import OpenDataRelease
 from faunaschade.models.payments import (
     BatchItemKind,
     BatchStatus,
@@ -130,6 +131,7 @@ __all__ = [
     "Objection",
     "ObjectionOutcome",
     "ObjectionStatus",
+    "OpenDataRelease",
     "Outcome",
     "Parcel",
     "ParcelImport",

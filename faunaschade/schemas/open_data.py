@@ -28,6 +28,13 @@ class OpenDataQuerySchema(Schema):
             "total alone. Subtotals over every smaller grouping come along."
         },
     )
+    release = fields.Integer(
+        load_default=None,
+        strict=False,
+        validate=validate.Range(min=1, max=2**31 - 1, error=N_("Geen bestaand releasenummer.")),
+        error_messages={"invalid": N_("Geef het nummer van een release.")},
+        metadata={"description": "an earlier release (see the catalogue); default the newest"},
+    )
     format = fields.String(
         load_default="json",
         validate=validate.OneOf(FORMATS, error=N_("Onbekend formaat: {input}.")),
@@ -76,10 +83,25 @@ class OpenDataLevelSchema(Schema):
     rows = fields.List(fields.Nested(OpenDataRowSchema))
 
 
-class OpenDataSchema(Schema):
-    """The open statistics (format=json)."""
+class OpenDataPeriodSchema(Schema):
+    start = fields.Date()
+    end = fields.Date()
 
-    modified = fields.DateTime(allow_none=True, metadata={"description": "last change of data"})
+
+class OpenDataReleaseSchema(Schema):
+    """Which release the figures are."""
+
+    id = fields.Integer()
+    created_at = fields.DateTime(metadata={"description": "when it was cut"})
+    sha256 = fields.String(metadata={"description": "of the stored, suppressed cube"})
+    period = fields.Nested(OpenDataPeriodSchema, allow_none=True)
+
+
+class OpenDataSchema(Schema):
+    """The open statistics (format=json) of one release."""
+
+    modified = fields.DateTime(metadata={"description": "when the release was cut"})
+    release = fields.Nested(OpenDataReleaseSchema)
     license = fields.String(metadata={"description": "CC0 1.0"})
     group_by = fields.List(fields.String())
     min_cell = fields.Integer(metadata={"description": "fewer claims or meldingen: suppressed"})

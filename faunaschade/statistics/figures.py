@@ -477,6 +477,42 @@ def contributors(
     return found  # type: ignore[return-value]
 
 
+def contributions(
+    group_by: Sequence[str],
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Every submitted claim with its farmer, its keys and what it adds to `granted`, `paid`
+    and `assessed_damage` (the same per-claim rows as `rows` sums), and every melding with its
+    farmer and keys: the open data's releases are tabulated from these (statistics/releases.py)
+    and compare them from one release to the next. Not for species (a claim would repeat)."""
+    if "species" in group_by:
+        raise ValueError("contributions are per claim, not per claim and species")
+    _without_jit()
+    inner, keys = _per_claim(group_by, Filters(), None, today())
+    claims = inner.with_only_columns(
+        Claim.id.label("id"),
+        Claim.farmer_id.label("farmer_id"),
+        *(inner.selected_columns[key] for key in [*keys, "granted", "paid", "assessed_damage"]),
+    ).order_by(Claim.id)
+    reports = _report_rows(
+        group_by,
+        Filters(),
+        None,
+        DamageReport.id.label("id"),
+        DamageReport.farmer_id.label("farmer_id"),
+    ).order_by(DamageReport.id)
+
+    def plain(query: Select) -> list[dict[str, Any]]:
+        found = []
+        for row in db.session.execute(query):
+            data = dict(row._mapping)
+            for key in group_by:
+                data[key] = getattr(data[key], "value", data[key])
+            found.append(data)
+        return found
+
+    return plain(claims), plain(reports)
+
+
 def with_reports(
     group_by: Sequence[str],
     found: list[dict[str, Any]],
@@ -522,6 +558,7 @@ __all__ = [
     "OUTCOMES",
     "REPORT_MEASURES",
     "Filters",
+    "contributions",
     "contributors",
     "counts_reports",
     "damage_year_of",

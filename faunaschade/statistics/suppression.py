@@ -103,9 +103,15 @@ def primary(sizes: Mapping[Aggregate, Size], min_cell: int, min_farmers: int) ->
     }
 
 
-def suppress(sizes: Mapping[Aggregate, Size], min_cell: int, min_farmers: int) -> set[Aggregate]:
+def suppress(
+    sizes: Mapping[Aggregate, Size],
+    min_cell: int,
+    min_farmers: int,
+    forced: Iterable[Aggregate] = (),
+) -> set[Aggregate]:
     """Primary and complementary suppression over every aggregate of the cube (`sizes` holds
-    every non-zero aggregate, cells and margins alike)."""
+    every non-zero aggregate, cells and margins alike). `forced` aggregates are suppressed as
+    if too small (the releases' rule against differencing, statistics/releases.py)."""
     found = equations(sizes)
     containing: dict[Aggregate, list[Equation]] = defaultdict(list)
     for equation in found:
@@ -116,7 +122,7 @@ def suppress(sizes: Mapping[Aggregate, Size], min_cell: int, min_farmers: int) -
         size = sizes[aggregate]
         return (size.claims == 0, size.claims, size.reports, repr(aggregate))
 
-    hidden = primary(sizes, min_cell, min_farmers)
+    hidden = primary(sizes, min_cell, min_farmers) | (set(forced) & set(sizes))
     while True:
         _complete_lines(found, hidden, order)
         recoverable = determined(found, hidden)

@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint, render_template, request
 from flask_babel import gettext
 
+from faunaschade.audit import checkpoints
 from faunaschade.i18n import N_
 from faunaschade.provinces import PROVINCES
 from faunaschade.security import open_data_limit
@@ -45,25 +46,36 @@ def label(key: str, value: Any) -> str:
 @bp.route("/open-data")
 @open_data_limit
 def page():
-    """The figures with suppressed cells marked, the subtotals, links to JSON, CSV and the
-    catalogue, and the licence."""
+    """The figures of the newest release (or `?release=`) with suppressed cells marked, the
+    subtotals, the earlier releases, links to JSON, CSV and the catalogue, the licence and the
+    audit log's latest signed checkpoint."""
     chosen = request.args.get("group_by", DEFAULT)
     chosen = chosen if chosen in GROUPINGS else DEFAULT
     group_by = chosen.split(",")
-    cube = open_data.current()
-    key_labels = translated(KEY_LABELS)
-    return render_template(
-        "open_data/page.html",
-        cube=cube,
-        chosen=chosen,
-        group_by=group_by,
-        groupings=translated(GROUPINGS),
-        rows=cube.level(group_by),
-        subtotals=[(keys, cube.level(keys)) for keys in open_data.subsets(group_by)],
-        totals=cube.totals(),
-        key_labels=key_labels,
-        subtotal_names=lambda keys: ", ".join(key_labels[key].lower() for key in keys),
-        label=label,
-        period=cube.period(),
-        license=open_data.CC0,
-    )
+    asked = request.args.get("release", type=int)
+    cube = open_data.served(asked)
+    status = 404 if cube is None and asked is not None else 200
+    latest = checkpoints.latest()
+    context: dict[str, Any] = {
+        "cube": cube,
+        "asked": asked if cube is not None else None,
+        "missing": status == 404,
+        "releases": open_data.listing(),
+        "chosen": chosen,
+        "group_by": group_by,
+        "groupings": translated(GROUPINGS),
+        "license": open_data.CC0,
+        "checkpoint": checkpoints.published(latest) if latest else None,
+    }
+    if cube is not None:
+        key_labels = translated(KEY_LABELS)
+        context.update(
+            rows=cube.level(group_by),
+            subtotals=[(keys, cube.level(keys)) for keys in open_data.subsets(group_by)],
+            totals=cube.totals(),
+            key_labels=key_labels,
+            subtotal_names=lambda keys: ", ".join(key_labels[key].lower() for key in keys),
+            label=label,
+            period=cube.period(),
+        )
+    return render_template("open_data/page.html", **context), status

@@ -1,7 +1,8 @@
 """Open data through the API, without login (issue 17): the same figures as the auditor's
 statistics where nothing is suppressed, small cells and their complements suppressed so that
 no published total gives them back, JSON and CSV, the DCAT-AP-NL catalogue, caching (304,
-a new ETag after a change) and the rate limit."""
+a new ETag with a new release, not with a change of the data) and the rate limit. The figures
+are those of a release cut by the test (statistics/releases.py)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from sqlalchemy import select
 from faunaschade.extensions import limiter
 from faunaschade.models import FarmerProfile, Parcel, Tenure
 from faunaschade.reports import operations as reports
+from faunaschade.statistics import releases
 from faunaschade.statistics.open_data import KEYS, MEASURES
 from tests.support.disclosure import ALL, by_algebra, by_subtraction, published
 from tests.support.statistics import AUDITOR, seeded_database, token_for
@@ -73,6 +75,21 @@ def world(seeded, session, make_user):
     return seeded
 
 
+def cut(session):
+    """Publish a release of the data as they are now (as `flask open-data release` does)."""
+    release, _new = releases.publish_release()
+    session.flush()
+    assert release is not None
+    return release
+
+
+@pytest.fixture
+def released(world, session):
+    """The world, with a release cut from it."""
+    cut(session)
+    return world
+
+
 @pytest.fixture
 def auditor(client, seeded):
     return token_for(client, AUDITOR)
@@ -104,7 +121,7 @@ def levels(answer):
 
 
 def test_open_totals_equal_the_auditors_statistics_where_nothing_is_suppressed(
-    client, world, auditor
+    client, released, auditor
 ):
     answer = get_open(client)
     assert answer["group_by"] == list(KEYS) and answer["license"].endswith("/zero/1.0/")
@@ -130,10 +147,11 @@ def test_open_totals_equal_the_auditors_statistics_where_nothing_is_suppressed(
 
 
 def test_with_the_threshold_at_one_every_figure_is_the_auditors(
-    client, world, auditor, app, monkeypatch
+    client, world, auditor, app, monkeypatch, session
 ):
     monkeypatch.setitem(app.config, "OPEN_DATA_MIN_CELL", 1)
     monkeypatch.setitem(app.config, "OPEN_DATA_MIN_FARMERS", 1)
+    cut(session)
     answer = get_open(client, "group_by=province,species_group")
     for group_by, rows in levels(answer):
         theirs = keyed(internal(client, auditor, group_by)["rows"], group_by)
@@ -148,7 +166,7 @@ def test_with_the_threshold_at_one_every_figure_is_the_auditors(
 
 
 def test_a_cell_of_three_claims_is_suppressed_with_complements_and_cannot_be_recovered(
-    client, world, auditor
+    client, released, auditor
 ):
     cells = internal(client, auditor, KEYS)["rows"]
     three = next(row for row in cells if row["claims"] == 3 and row["reports"] == 0)
@@ -186,12 +204,13 @@ def test_a_cell_of_three_claims_is_suppressed_with_complements_and_cannot_be_rec
     assert hidden and not (by_algebra(small) & hidden)
 
 
-def test_the_threshold_is_a_setting(client, world, app, monkeypatch):
+def test_the_threshold_is_a_setting(client, released, app, monkeypatch, session):
     default = get_open(client, "group_by=damage_year,province")
     rows = keyed(default["rows"], ["damage_year", "province"])
     assert default["min_cell"] == 5 and default["min_farmers"] == 3
     assert all(row["claims"] is None or row["claims"] >= 5 for row in rows.values())
     monkeypatch.setitem(app.config, "OPEN_DATA_MIN_CELL", 40)
+    cut(session)
     strict = get_open(client, "group_by=damage_year,province")
     assert strict["min_cell"] == 40
     strict_rows = keyed(strict["rows"], ["damage_year", "province"])
@@ -201,6 +220,7 @@ def test_the_threshold_is_a_setting(client, world, app, monkeypatch):
     assert all(row["claims"] is None or row["claims"] >= 40 for row in strict_rows.values())
     monkeypatch.setitem(app.config, "OPEN_DATA_MIN_CELL", 1)
     monkeypatch.setitem(app.config, "OPEN_DATA_MIN_FARMERS", 1)
+    cut(session)
     none = get_open(client, "group_by=damage_year,province")
     assert not any(row["suppressed"] for _, level in levels(none) for row in level)
 
@@ -208,7 +228,7 @@ def test_the_threshold_is_a_setting(client, world, app, monkeypatch):
 # --- formats and bad input ---
 
 
-def test_csv_has_the_json_figures_with_suppressed_cells_empty_and_flagged(client, world):
+def test_csv_has_the_json_figures_with_suppressed_cells_empty_and_flagged(client, released):
     answer = get_open(client, "group_by=damage_year,province")
     response = client.get(f"{OPEN}?group_by=damage_year,province&format=csv")
     assert response.status_code == 200 and response.mimetype == "text/csv"
@@ -241,6 +261,11 @@ def test_csv_has_the_json_figures_with_suppressed_cells_empty_and_flagged(client
         ("group_by=province%3Bdrop%20table", "group_by", "Onbekende groepering"),
         ("format=xlsx", "format", "Onbekend formaat: xlsx"),
         ("format=csv-nl", "format", "Onbekend formaat"),
+        ("release=abc", "release", "Geef het nummer van een release"),
+        ("release=1.5", "release", "Geef het nummer van een release"),
+        ("release=0", "release", "Geen bestaand releasenummer"),
+        ("release=-3", "release", "Geen bestaand releasenummer"),
+        ("release=99999999999999", "release", "Geen bestaand releasenummer"),
     ],
 )
 def test_bad_input_is_refused_by_name_in_dutch(client, seeded, query, field, words):
@@ -249,7 +274,7 @@ def test_bad_input_is_refused_by_name_in_dutch(client, seeded, query, field, wor
     assert words in " ".join(response.json["error"]["fields"][field])
 
 
-def test_everyone_reads_it_without_login_cookies_or_personal_data(client, world):
+def test_everyone_reads_it_without_login_cookies_or_personal_data(client, released):
     response = client.get(OPEN)
     assert response.status_code == 200 and "Set-Cookie" not in response.headers
     allowed = {*KEYS, *MEASURES, "suppressed"}
@@ -257,9 +282,10 @@ def test_everyone_reads_it_without_login_cookies_or_personal_data(client, world)
         for row in rows:
             assert set(row) <= allowed
     assert set(response.json) == {
-        "modified", "license", "group_by", "min_cell", "min_farmers", "rows", "subtotals",
-        "totals",
+        "modified", "release", "license", "group_by", "min_cell", "min_farmers", "rows",
+        "subtotals", "totals",
     }  # fmt: skip
+    assert set(response.json["release"]) == {"id", "created_at", "sha256", "period"}
     page = client.get("/open-data")
     assert page.status_code == 200
     assert 'rel="license"' in page.get_data(as_text=True)
@@ -281,7 +307,7 @@ def _compact_iris(value):
             yield from _compact_iris(item)
 
 
-def test_the_catalogue_describes_the_dataset_in_dcat_ap_nl(client, world, session):
+def test_the_catalogue_describes_the_dataset_in_dcat_ap_nl(client, released, session):
     response = client.get("/api/v1/open-data/catalog")
     assert response.status_code == 200 and response.mimetype == "application/ld+json"
     dataset = json.loads(response.get_data(as_text=True))
@@ -320,11 +346,10 @@ def test_the_catalogue_describes_the_dataset_in_dcat_ap_nl(client, world, sessio
 # --- caching ---
 
 
-def test_a_repeated_request_is_not_modified_until_the_data_change(
-    client, world, session, app, monkeypatch, make_user
-):
+def test_the_etag_follows_the_release_not_the_data(client, released, session, make_user):
     first = client.get(OPEN)
     etag = first.headers["ETag"]
+    release = first.json["release"]
     assert first.headers["Cache-Control"].startswith("public, max-age=")
     assert first.headers["Last-Modified"]
     again = client.get(OPEN, headers={"If-None-Match": etag})
@@ -333,9 +358,7 @@ def test_a_repeated_request_is_not_modified_until_the_data_change(
     assert since.status_code == 304
     as_csv = client.get(f"{OPEN}?format=csv", headers={"If-None-Match": etag})
     assert as_csv.status_code == 200 and as_csv.headers["ETag"] != etag
-    # Within OPEN_DATA_MAX_AGE_SECONDS the computed figures are served as they are ...
-    monkeypatch.setitem(app.config, "OPEN_DATA_MAX_AGE_SECONDS", 3600)
-    client.get(OPEN)
+    # A change of the data changes nothing published until the next release ...
     farmer = make_user("farmer")
     profile = session.scalar(select(FarmerProfile).where(FarmerProfile.user_id == farmer.id))
     parcel = Parcel(
@@ -344,26 +367,54 @@ def test_a_repeated_request_is_not_modified_until_the_data_change(
     )  # fmt: skip
     session.add(parcel)
     session.flush()
-    reports.create_report(
-        profile,
-        {
-            "discovered_on": date(2026, 3, 9),
-            "species": ["grauwe_gans"],
-            "parcels": [
-                {"parcel_id": parcel.id, "damaged_area_ha": Decimal("1"), "area_type": "regular"}
-            ],
-            "estimated_damage": None,
-        },
-        farmer,
-    )
+    for _ in range(5):  # five meldingen of one farmer
+        reports.create_report(
+            profile,
+            {
+                "discovered_on": date(2026, 3, 9),
+                "species": ["grauwe_gans"],
+                "parcels": [
+                    {
+                        "parcel_id": parcel.id,
+                        "damaged_area_ha": Decimal("1"),
+                        "area_type": "regular",
+                    }
+                ],
+                "estimated_damage": None,
+            },
+            farmer,
+        )
     session.flush()
     cached = client.get(OPEN, headers={"If-None-Match": etag})
     assert cached.status_code == 304
-    # ... after it, a change of the data gives new figures and a new ETag.
-    monkeypatch.setitem(app.config, "OPEN_DATA_MAX_AGE_SECONDS", 0)
+    assert client.get(OPEN).json == first.json
+    # ... the new release has a new ETag; the old one stays served, unchanged, by its number.
+    newer = cut(session)
+    assert newer.id != release["id"]
     changed = client.get(OPEN, headers={"If-None-Match": etag})
     assert changed.status_code == 200 and changed.headers["ETag"] != etag
-    assert changed.json["totals"]["reports"] == first.json["totals"]["reports"] + 1
+    assert changed.json["release"]["id"] == newer.id
+    old = client.get(f"{OPEN}?release={release['id']}")
+    assert old.json == first.json and old.headers["ETag"] == etag
+    assert "immutable" in old.headers["Cache-Control"]
+    assert (
+        client.get(f"{OPEN}?release={release['id']}", headers={"If-None-Match": etag}).status_code
+        == 304
+    )
+
+
+def test_an_unknown_release_is_404_and_before_any_release_nothing_is_served(client, seeded):
+    before = client.get(OPEN)
+    assert before.status_code == 404
+    assert "nog geen open data" in before.json["error"]["message"]
+    assert client.get("/api/v1/open-data/catalog").status_code == 404
+    page = client.get("/open-data")
+    assert page.status_code == 200
+    assert "Er zijn nog geen open data gepubliceerd." in page.get_data(as_text=True)
+    unknown = client.get(f"{OPEN}?release=4242")
+    assert unknown.status_code == 404
+    assert unknown.json["error"]["fields"]["release"] == ["Geen bestaand releasenummer."]
+    assert client.get("/open-data?release=4242").status_code == 404
 
 
 @pytest.fixture
@@ -377,8 +428,9 @@ def limited(session, other_app):
 
 def test_the_open_data_are_rate_limited_per_client_over_page_and_api(limited, seeded):
     client = limited(RATELIMIT_OPEN_DATA="3 per minute").test_client()
-    assert client.get(OPEN).status_code == 200
-    assert client.get("/api/v1/open-data/catalog").status_code == 200
+    # No release is committed here: 404 for the figures, the page without them; then 429.
+    assert client.get(OPEN).status_code == 404
+    assert client.get("/api/v1/open-data/catalog").status_code == 404
     assert client.get("/open-data").status_code == 200
     assert client.get(OPEN).status_code == 429
     assert client.get("/open-data").status_code == 429

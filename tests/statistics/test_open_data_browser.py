@@ -1,5 +1,6 @@
 """The open data page in a real Chromium, without login: the table with suppressed cells
-marked, another grouping, the CSV download, the catalogue and the English page."""
+marked, another grouping, the CSV download, the catalogue, an earlier release, the audit log's
+signed checkpoint and the English page."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ import json
 import pytest
 from playwright.sync_api import expect
 
+from faunaschade.audit import checkpoints
 from faunaschade.cli.demo import DEMO_PASSWORD, seed_users
 from faunaschade.extensions import db
 from faunaschade.seed import seed_claims
+from faunaschade.statistics import releases
 from tests.support.statistics import NOW
 
 pytestmark = pytest.mark.browser
@@ -22,6 +25,14 @@ def seeded_server(live_server, committed):
     with committed.app_context():
         seed_users()
         seed_claims(200, now=NOW, password=DEMO_PASSWORD)
+        db.session.commit()
+        releases.publish_release()  # release 1, then a change, then release 2
+        db.session.commit()
+        seed_claims(30, seed=7, now=NOW, password=DEMO_PASSWORD)
+        releases.publish_release()
+        db.session.commit()
+        checkpoints.write_checkpoint()
+        db.session.commit()
         db.session.remove()
     committed.extensions.pop("open_data", None)
     return live_server
@@ -66,6 +77,29 @@ def test_a_visitor_reads_the_open_data_downloads_them_and_reads_the_catalogue(se
     dataset = json.loads(page.locator("body").inner_text())
     assert dataset["@type"] == "dcat:Dataset"
 
+    # The newest release is shown; the first one can be chosen, and stays as it was.
+    page.goto(f"{seeded_server}/open-data")
+    expect(page.locator("#release-note")).to_contain_text("Dit is release 2")
+    newest = table.locator("tfoot").inner_text()
+    page.get_by_label("Release", exact=True).select_option(value="1")
+    page.get_by_role("button", name="Toon tabel").click()
+    expect(page.locator("#release-note")).to_contain_text("Dit is release 1")
+    expect(page.locator("#release-note")).to_contain_text("Er is een nieuwere release.")
+    assert table.locator("tfoot").inner_text() != newest
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Deze cijfers als CSV").click()
+    assert download.value.suggested_filename == "faunaschade-open-data-release-1.csv"
+
+    # The audit log's latest signed checkpoint, with its number and hash.
+    checkpoint = page.locator("section.checkpoint")
+    expect(checkpoint.get_by_role("heading")).to_have_text("Controlepunt van het auditlog")
+    latest = page.request.get(f"{seeded_server}/api/v1/audit/checkpoints/latest").json()
+    expect(checkpoint).to_contain_text(latest["head_hash"])
+    expect(checkpoint.locator("dd").first).to_have_text(str(latest["seq"]))
+
     page.goto(f"{seeded_server}/open-data?lang=en")
     expect(page.get_by_role("heading", level=1)).to_have_text("Wildlife damage open data")
     expect(page.locator("#suppression-note")).to_contain_text("fewer than 5 claims")
+    expect(page.locator("#release-note")).to_contain_text("This is release 2")
+    expect(checkpoint.get_by_role("heading")).to_have_text("Audit log checkpoint")
+    expect(checkpoint).to_contain_text("Signed on")

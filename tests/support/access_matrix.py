@@ -38,6 +38,7 @@ from faunaschade.models import (
 )
 from faunaschade.reports import operations as reports
 from faunaschade.security import SESSION_KEY
+from faunaschade.statistics import releases as open_data_releases
 from faunaschade.storage import store_bytes
 from tests.support.decisions import assessed_claim
 from tests.support.farmers import jpeg_bytes
@@ -581,6 +582,8 @@ def build_world(key, app, session, make_user, monkeypatch) -> dict:
         assert answer.status_code in (200, 201), answer.json
     # A published audit checkpoint, so its public endpoint has one to answer with.
     audit_checkpoints.write_checkpoint()
+    # And an open-data release, so the open data have figures to serve.
+    open_data_releases.publish_release()
     session.expire_all()
     return {
         "values": values,
