@@ -1,5 +1,7 @@
 """Configuration: production refuses to start without its secrets and services."""
 
+import re
+
 import pytest
 
 from config import ProductionConfig, get_config
@@ -82,6 +84,29 @@ def _complete_production_env(monkeypatch):
     monkeypatch.setenv("LETTER_PROVINCES_JSON", LETTER_PROVINCES_JSON)
     for name, value in signing_env().items():
         monkeypatch.setenv(name, value)
+
+
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        ({"LETTER_SIGNING_KEY": None}, "set LETTER_SIGNING_CERT and LETTER_SIGNING_KEY"),
+        ({"LETTER_SIGNING_KEY_PASSPHRASE": "fout"}, "wrong passphrase"),
+        ({"LETTER_SIGNING_CERT": "/nergens/certificaat.pem"}, "cannot read '/nergens"),
+    ],
+    ids=["no-key", "wrong-passphrase", "missing-file"],
+)
+def test_production_refuses_an_unusable_signing_certificate(monkeypatch, change, named):
+    """The start check names what is wrong with the signing settings (the process-level start
+    without a certificate: tests/platform/test_production_start.py)."""
+    _complete_production_env(monkeypatch)
+    ProductionConfig.check()
+    for name, value in change.items():
+        if value is None:
+            monkeypatch.delenv(name)
+        else:
+            monkeypatch.setenv(name, value)
+    with pytest.raises(RuntimeError, match=re.escape(named)):
+        ProductionConfig.check()
 
 
 def test_production_sends_events_over_https_only_and_never_inside(monkeypatch):
