@@ -54,7 +54,7 @@ from tests.support.autotax import world as autotax_world
 from tests.support.farmers import jpeg_bytes, recent_workday
 
 # What axe-core checks is the pages' markup, the same on either database: checked once.
-pytestmark = [pytest.mark.browser, pytest.mark.sqlite_pass_only]
+pytestmark = [pytest.mark.browser, pytest.mark.postgres_pass_only]
 
 AXE = Path(__file__).parent / "a11y" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
