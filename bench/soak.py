@@ -51,6 +51,7 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT))
 
+from faunaschade.documents.signing import development_certificate  # noqa: E402
 from faunaschade.provinces import PROVINCE_CODES  # noqa: E402
 from faunaschade.rules import add_working_days  # noqa: E402
 
@@ -137,7 +138,10 @@ class Child:
                 self.kill()
 
 
-def environment(database_url: str, redis_url: str, smtp_port: int) -> dict[str, str]:
+def environment(database_url: str, redis_url: str, smtp_port: int, workdir: Path) -> dict[str, str]:
+    # Production refuses to start without a signing certificate: a self-signed one of the soak's
+    # own (made as `make run` makes the development one), in its working directory.
+    cert, key = development_certificate(workdir / "signing")
     return {
         **{k: v for k, v in os.environ.items() if not k.startswith(("FLASK_", "TEST_"))},
         "FLASK_APP": "wsgi",
@@ -149,6 +153,8 @@ def environment(database_url: str, redis_url: str, smtp_port: int) -> dict[str, 
         "LETTER_SENDER_JSON": json.dumps({"name": "Provincie (soak)", "email": "s@example.nl"}),
         "PROVINCE_ACCOUNTS_JSON": json.dumps({code: ACCOUNT for code in PROVINCE_CODES}),
         "LETTER_PROVINCES_JSON": json.dumps(LETTER_PROVINCES),
+        "LETTER_SIGNING_CERT": str(cert),
+        "LETTER_SIGNING_KEY": str(key),
         "MAIL_SERVER": "127.0.0.1",
         "MAIL_PORT": str(smtp_port),
         # All clients share one loopback address: lift the per-address limits, keep the rest.
@@ -445,7 +451,9 @@ class Deployment:
     def start(self) -> None:
         self.redis.start()
         self.sink.controller.start()
-        self.env = environment(self.database_url, self.redis.url, self.sink.controller.port)
+        self.env = environment(
+            self.database_url, self.redis.url, self.sink.controller.port, self.workdir
+        )
         for command in (("db", "upgrade"), ("demo", "seed")):
             done = flask(self.env, *command)
             if done.returncode:
@@ -524,8 +532,10 @@ CHECKS = {
         "SELECT count(*) FROM decisions d WHERE (SELECT count(*) FROM letters l "
         "WHERE l.decision_id = d.id AND l.status = 'ready') <> 1"
     ),
+    # An autotax claim is no application: it gets no receipt (Awb 4:3a), only its decision.
     "submitted claims without exactly one ready receipt": (
-        "SELECT count(*) FROM claims c WHERE c.submitted_at IS NOT NULL AND (SELECT count(*) "
+        "SELECT count(*) FROM claims c WHERE c.submitted_at IS NOT NULL AND NOT c.autotax "
+        "AND (SELECT count(*) "
         "FROM letters l WHERE l.claim_id = c.id AND l.kind = 'receipt' AND l.status = 'ready') "
         "<> 1"
     ),
