@@ -90,10 +90,20 @@ def _dwangsom_due() -> ColumnElement[bool]:
     return exists().where(PenaltyDecision.claim_id == Claim.id, PenaltyDecision.amount > 0)
 
 
+#: One transfer a decision still pays: kind, amount, and the kenmerk its remittance names.
+Transfer = tuple[BatchItemKind, Decimal, str]
+
+
 def payable(province: str) -> list[tuple[Claim, Decision, FarmerProfile]]:
     """Decided claims of the province whose decision in force has money due (a dwangsom alone
     counts too: a rejected claim decided late) and is in no open or paid batch, and which have
     no money in flight in an open batch, oldest first."""
+    return [(claim, decision, profile) for claim, decision, profile, _ in _due(province)]
+
+
+def _due(province: str) -> list[tuple[Claim, Decision, FarmerProfile, list[Transfer]]]:
+    """`payable()`'s rows with the transfers each still pays, worked out once (the penalties
+    in one statement, what earlier decisions paid once per decision on objection)."""
     in_flight = exists().where(PaymentBatchClaim.live_claim_id == Claim.id)
     decision_batched = exists().where(PaymentBatchClaim.live_decision_id == Decision.id)
     query = (
@@ -111,14 +121,16 @@ def payable(province: str) -> list[tuple[Claim, Decision, FarmerProfile]]:
         # Autotax claims are paid first (DOMAIN §3.7), then the oldest decisions.
         .order_by(Claim.autotax.desc(), Decision.decided_on, Claim.id)
     )
-    rows = [tuple(row) for row in db.session.execute(query)]
+    rows = db.session.execute(query).all()
     penalties = _penalties([claim.id for claim, _decision, _profile in rows])
-    return [row for row in rows if _transfers(row[1], penalties.get(row[0].id))]
+    due = [
+        (claim, decision, profile, _transfers(decision, penalties.get(claim.id)))
+        for claim, decision, profile in rows
+    ]
+    return [row for row in due if row[3]]
 
 
-def _transfers(
-    decision: Decision, penalty: PenaltyDecision | None = None
-) -> list[tuple[BatchItemKind, Decimal, str]]:
+def _transfers(decision: Decision, penalty: PenaltyDecision | None = None) -> list[Transfer]:
     """Kind, amount and the kenmerk its remittance names, of each transfer the decision still
     pays: its amounts (and the claim's dwangsom), less what the claim's earlier decisions had
     transferred (a decision on objection pays only the difference; a lower amount is a reclaim,
@@ -163,7 +175,7 @@ def build_batch(province: str, officer: User) -> PaymentBatch:
             },
         )
     debtor_account(province)
-    rows = payable(province)
+    rows = _due(province)
     if not rows:
         raise Conflict(
             _("Er is in %(province)s niets uit te betalen.", province=PROVINCES[province])
@@ -172,9 +184,7 @@ def build_batch(province: str, officer: User) -> PaymentBatch:
     db.session.add(batch)
     db.session.flush()
     room = MAX_BATCH_TOTAL
-    penalties = _penalties([claim.id for claim, _decision, _profile in rows])
-    for claim, decision, profile in rows:
-        transfers = _transfers(decision, penalties.get(claim.id))
+    for claim, decision, profile, transfers in rows:
         amount = sum((a for _, a, _ in transfers), ZERO)
         if amount > room:
             continue  # it does not fit this batch's total: it waits for the next batch
