@@ -6,7 +6,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from flask import current_app, request
+from flask import Response, current_app, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import Blueprint
@@ -60,6 +60,7 @@ from faunaschade.schemas.claims import (
     SubmitSchema,
     TestConfirmSchema,
     WolfFindingInSchema,
+    queue_page_json,
 )
 
 bp = Blueprint("claims", __name__, url_prefix="/api/v1/claims", description="Claims")
@@ -272,10 +273,11 @@ worklist_bp = Blueprint(
 @officer_only
 @worklist_bp.arguments(QueueQuerySchema, location="query")
 @worklist_bp.response(200, QueuePageSchema)
-def officer_queue(args: dict[str, Any]) -> queue.QueuePage:
+def officer_queue(args: dict[str, Any]) -> Response:
     """Claims of the officer's provinces with running deadlines, most urgent first."""
     page, per_page = args.pop("page"), args.pop("per_page")
-    return queue.officer_queue(current_user, args, page, per_page)
+    # QueuePageSchema's answer, written without marshmallow (see queue_page_json).
+    return jsonify(queue_page_json(queue.officer_queue(current_user, args, page, per_page)))
 
 
 # -- Livestock damage by wolf or golden jackal: the keeper's report and the officer's finding --

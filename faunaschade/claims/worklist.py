@@ -6,9 +6,19 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask_babel import gettext, ngettext
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
-from sqlalchemy.orm import joinedload, lazyload, load_only, selectinload
+from flask_babel import get_translations, gettext
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    Integer,
+    Select,
+    and_,
+    any_,
+    bindparam,
+    func,
+    or_,
+    select,
+)
 
 from faunaschade import rules
 from faunaschade.access import claims_in_scope
@@ -72,29 +82,72 @@ class Deadline:
         return gettext(STATE_WORDS[self.state])
 
 
-def state_of(due: date, on: date) -> str:
-    """overdue (passed), soon (within 3 working days) or ok."""
-    if due < on:
-        return "overdue"
-    return "soon" if due <= rules.add_working_days(on, SOON_WORKING_DAYS) else "ok"
+class DeadlineWords:
+    """The states and texts of the deadlines of one page, on one day, in the page's language.
+
+    flask-babel looks the request's translations up on every call; a queue page of 50 claims
+    writes well over a hundred deadline texts, most of them alike ("nog 3 dagen"). This looks
+    the translations up once and writes each distinct text once.
+    """
+
+    def __init__(self, on: date) -> None:
+        self.on = on
+        self._soon_until = rules.add_working_days(on, SOON_WORKING_DAYS)
+        self._translations = get_translations()
+        self._texts: dict[tuple[str, int], str] = {}
+
+    def gettext(self, msgid: str, **values: Any) -> str:
+        """As flask-babel's gettext, with the translations looked up once."""
+        text = self._translations.ugettext(msgid)
+        return text % values if values else text
+
+    def state(self, due: date) -> str:
+        """overdue (passed), soon (within 3 working days) or ok."""
+        if due < self.on:
+            return "overdue"
+        return "soon" if due <= self._soon_until else "ok"
+
+    def text(self, kind: str, days: int) -> str:
+        """ "3 dagen te laat" (late), "3 dagen geleden" (ago), "nog 3 dagen" (left), "vandaag"."""
+        key = (kind, days)
+        if (text := self._texts.get(key)) is None:
+            if kind == "left" and days == 0:
+                text = self.gettext("vandaag")
+            else:
+                n = self._translations.ungettext("%(num)d dag", "%(num)d dagen", days)
+                text = self.gettext(_DAY_TEXTS[kind], days=n % {"num": days})
+            self._texts[key] = text
+        return text
 
 
-def _days(n: int) -> str:
-    return ngettext("%(num)d dag", "%(num)d dagen", n)
+#: Texts around a number of days (Dutch message ids).
+_DAY_TEXTS = {
+    "late": N_("%(days)s te laat"),
+    "ago": N_("%(days)s geleden"),
+    "left": N_("nog %(days)s"),
+}
 
 
-def make_deadline(code: str, label: str, due: date, on: date, *, closes: bool = False) -> Deadline:
-    """A deadline with its state and text; `closes`: passing it closes a window, nobody is late."""
-    state = state_of(due, on)
+def make_deadline(
+    code: str,
+    label: str,
+    due: date,
+    on: date,
+    *,
+    closes: bool = False,
+    words: DeadlineWords | None = None,
+) -> Deadline:
+    """A deadline with its state and text; `closes`: passing it closes a window, nobody is late.
+    `words`: the page's (for many deadlines on one page); one of its own otherwise."""
+    words = words if words is not None and words.on == on else DeadlineWords(on)
+    state = words.state(due)
     if state == "overdue":
-        ago = _days((on - due).days)
         if closes:
-            state, text = "closed", gettext("%(days)s geleden", days=ago)
+            state, text = "closed", words.text("ago", (on - due).days)
         else:
-            text = gettext("%(days)s te laat", days=ago)
+            text = words.text("late", (on - due).days)
     else:
-        left = _days((due - on).days)
-        text = gettext("vandaag") if due == on else gettext("nog %(days)s", days=left)
+        text = words.text("left", (due - on).days)
     return Deadline(code, label, due, state, text)
 
 
@@ -103,40 +156,56 @@ def make_deadline(code: str, label: str, due: date, on: date, *, closes: bool = 
 RESPONSE_WORDS = {"agreed": N_("akkoord met de taxatie"), "given": N_("zienswijze gegeven")}
 
 
-def objection_deadlines(objection: Objection, on: date) -> list[Deadline]:
+def objection_deadlines(
+    objection: Objection, on: date, words: DeadlineWords | None = None
+) -> list[Deadline]:
     """The hearing (while planned) and the decision on objection (Awb 7:10, postponed or not)."""
     found = []
     if objection.status == ObjectionStatus.HEARING_SCHEDULED and objection.hearing_at:
         found.append(
-            make_deadline("hearing", N_("Hoorzitting"), local_day(objection.hearing_at), on)
+            make_deadline(
+                "hearing", N_("Hoorzitting"), local_day(objection.hearing_at), on, words=words
+            )
         )
     if objection.extended_until:
         label = N_("Beslissing op bezwaar (verdaagd)")
-        found.append(make_deadline("objection_decision", label, objection.extended_until, on))
+        found.append(
+            make_deadline("objection_decision", label, objection.extended_until, on, words=words)
+        )
     else:
         label = N_("Beslissing op bezwaar")
-        found.append(make_deadline("objection_decision", label, objection.decide_by, on))
+        found.append(
+            make_deadline("objection_decision", label, objection.decide_by, on, words=words)
+        )
     return found
 
 
 def running_deadlines(
-    claim: Claim,
+    claim: Claim | QueueClaim,
     assessment_due: date | None = None,
     on: date | None = None,
     response: str | None = None,
     objection: Objection | None = None,
+    words: DeadlineWords | None = None,
 ) -> list[Deadline]:
     """The deadlines that run for the claim in its current status; `response` ("agreed" or
     "given"): the farmer answered the assessment, so its zienswijze window is closed;
-    `objection`: the objection being handled (status objection)."""
+    `objection`: the objection being handled (status objection); `words`: the page's."""
     on = on or today()
+    words = words if words is not None and words.on == on else DeadlineWords(on)
     found = []
     if claim.status == S.OBJECTION and objection is not None:
-        found.extend(objection_deadlines(objection, on))
+        found.extend(objection_deadlines(objection, on, words))
     if claim.status == S.INCOMPLETE and claim.completion_deadline:
-        found.append(make_deadline("completion", N_("Aanvulling"), claim.completion_deadline, on))
+        found.append(
+            make_deadline(
+                "completion", N_("Aanvulling"), claim.completion_deadline, on, words=words
+            )
+        )
     if claim.status == S.ASSESSMENT_ORDERED and assessment_due:
-        found.append(make_deadline("assessment", N_("Taxatierapport"), assessment_due, on))
+        found.append(
+            make_deadline("assessment", N_("Taxatierapport"), assessment_due, on, words=words)
+        )
     if claim.status == S.ASSESSED and claim.zienswijze_deadline and response:
         found.append(
             Deadline(
@@ -144,23 +213,34 @@ def running_deadlines(
                 N_("Zienswijze"),
                 claim.zienswijze_deadline,
                 "closed",
-                gettext(RESPONSE_WORDS[response]),
+                words.gettext(RESPONSE_WORDS[response]),
             )
         )
     elif claim.status == S.ASSESSED and claim.zienswijze_deadline:
         found.append(
             make_deadline(
-                "zienswijze", N_("Zienswijze"), claim.zienswijze_deadline, on, closes=True
+                "zienswijze",
+                N_("Zienswijze"),
+                claim.zienswijze_deadline,
+                on,
+                closes=True,
+                words=words,
             )
         )
     if claim.status in (S.ASSESSED, S.PROPOSED) and claim.decision_target:
         found.append(
-            make_deadline("decision", N_("Besluit (streefdatum)"), claim.decision_target, on)
+            make_deadline(
+                "decision", N_("Besluit (streefdatum)"), claim.decision_target, on, words=words
+            )
         )
     if claim.status in BACKSTOP_STATUSES and claim.backstop_deadline:
         found.append(
             make_deadline(
-                "decision_backstop", N_("Besluit of verdaging (Awb)"), claim.backstop_deadline, on
+                "decision_backstop",
+                N_("Besluit of verdaging (Awb)"),
+                claim.backstop_deadline,
+                on,
+                words=words,
             )
         )
     return found
@@ -215,12 +295,43 @@ def queue_query(user: User, filters: dict[str, Any], on: date | None = None) -> 
     )
 
 
+@dataclass(frozen=True, slots=True)
+class QueueClaim:
+    """What a queue row shows of a claim and works its deadlines out from (not an ORM object:
+    the queue is read in plain rows, the officers' most read page)."""
+
+    id: int
+    reference: str | None
+    status: ClaimStatus
+    province: str
+    crop: str | None
+    completion_deadline: date | None
+    zienswijze_deadline: date | None
+    decision_target: date | None
+    backstop_deadline: date | None
+    penalty_from: date | None
+    farmer_name: str  #: The farmer's name (not the profile: no IBAN read for a queue).
+    farmer_city: str | None
+    species: tuple[str, ...]  #: Species codes, sorted.
+
+
+@dataclass(frozen=True, slots=True)
+class QueueAssessment:
+    """The claim's newest assessment, as far as the queue shows it."""
+
+    id: int
+    due_on: date | None
+    status: AssessmentStatus
+    urgent: bool
+    assessor: str | None = None  #: Name (or e-mail) of the assessor, when asked for.
+
+
 @dataclass(frozen=True)
 class QueueRow:
     """One claim in the queue."""
 
-    claim: Claim  #: The claim.
-    assessment: Assessment | None  #: Its newest assessment.
+    claim: QueueClaim  #: The claim.
+    assessment: QueueAssessment | None  #: Its newest assessment.
     deadlines: list[Deadline]  #: Running deadlines, coloured.
     proposer_id: int | None = None  #: Who made the open proposal, if there is one.
     proposer: str | None = None  #: Their name (or e-mail address).
@@ -257,7 +368,7 @@ class QueuePage:
     per_page: int  #: Page size.
 
 
-#: The claim columns a queue row shows or works its deadlines out from.
+#: The claim columns a queue row shows or works its deadlines out from (QueueClaim's order).
 ROW_COLUMNS = (
     Claim.id,
     Claim.reference,
@@ -269,6 +380,8 @@ ROW_COLUMNS = (
     Claim.decision_target,
     Claim.backstop_deadline,
     Claim.penalty_from,
+    FarmerProfile.name,
+    FarmerProfile.city,
 )
 
 
@@ -282,50 +395,29 @@ def officer_queue(
 ) -> QueuePage:
     """A page of the officer's queue, in the same few statements however long the queue is.
 
-    Only what a row shows is read: the farmer's name and place (not the whole profile with its
-    IBAN), the species, the newest assessment's due date and status; its assessor only when
-    asked (`with_assessors`: the page shows who assesses, the API does not).
+    Only what a row shows is read, in plain rows (no ORM objects): the farmer's name and place
+    (not the whole profile with its IBAN), the species, the newest assessment's due date and
+    status; its assessor only when asked (`with_assessors`: the page shows who assesses, the
+    API does not).
     """
     on = today()
     query = queue_query(user, filters, on)
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    claims = db.session.scalars(
-        query.options(
-            load_only(*ROW_COLUMNS),
-            joinedload(Claim.farmer).load_only(FarmerProfile.name, FarmerProfile.city),
-            selectinload(Claim.species),
-            lazyload(Claim.parcels),
-        )
+    counted = query.with_only_columns(Claim.id).order_by(None).subquery()
+    total = db.session.scalar(select(func.count()).select_from(counted))
+    found = db.session.execute(
+        query.with_only_columns(*ROW_COLUMNS, maintain_column_froms=False)
+        .select_from(Claim)
+        .join(FarmerProfile, FarmerProfile.id == Claim.farmer_id)
         .offset((page - 1) * per_page)
         .limit(per_page)
     ).all()
-    newest: dict[int, Assessment] = {}
-    if claims:
-        assessor = (
-            selectinload(Assessment.assessor).options(
-                load_only(User.name, User.email), lazyload(User.province_scopes)
-            )
-            if with_assessors
-            else lazyload(Assessment.assessor)
-        )
-        for assessment in db.session.scalars(
-            select(Assessment)
-            .where(Assessment.claim_id.in_([c.id for c in claims]))
-            .options(
-                load_only(
-                    Assessment.id,
-                    Assessment.claim_id,
-                    Assessment.due_on,
-                    Assessment.status,
-                    Assessment.urgent,
-                ),
-                assessor,
-            )
-            .order_by(Assessment.id)
-        ):
-            newest[assessment.claim_id] = assessment
-    proposers, responses = _proposers(claims), _responses(claims, newest)
+    ids = [row[0] for row in found]
+    species = _species(ids)
+    claims = [QueueClaim(*row, species.get(row[0], ())) for row in found]
+    newest = _newest_assessments(ids, with_assessors)
+    proposers, responses = _proposers(ids), _responses(claims, newest)
     objected = _objections(claims)
+    words = DeadlineWords(on)
     rows = []
     for claim in claims:
         assessment = newest.get(claim.id)
@@ -340,7 +432,7 @@ def officer_queue(
             QueueRow(
                 claim,
                 assessment,
-                running_deadlines(claim, due, on, response, objected.get(claim.id)),
+                running_deadlines(claim, due, on, response, objected.get(claim.id), words),
                 proposer_id,
                 proposer,
                 response,
@@ -349,22 +441,69 @@ def officer_queue(
     return QueuePage(rows, total or 0, page, per_page)
 
 
-def _proposers(claims: list[Claim]) -> dict[int, tuple[int, str]]:
+def _among(column: ColumnElement[int], ids: list[int]) -> ColumnElement[bool]:
+    """SQL: the column is one of the ids. On PostgreSQL one array parameter (`= ANY(%s)`): the
+    statement's text is the same for every page, so it is compiled and prepared once, where an
+    IN list of 50 parameters is rendered again for every page size."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, ids, type_=ARRAY(Integer)))
+    return column.in_(ids)
+
+
+def _species(ids: list[int]) -> dict[int, tuple[str, ...]]:
+    """Claim id → its species codes, sorted: one statement per page."""
+    if not ids:
+        return {}
+    found: dict[int, list[str]] = {}
+    for claim_id, code in db.session.execute(
+        select(ClaimSpecies.claim_id, ClaimSpecies.species).where(
+            _among(ClaimSpecies.claim_id, ids)
+        )
+    ):
+        found.setdefault(claim_id, []).append(code)
+    return {claim_id: tuple(sorted(codes)) for claim_id, codes in found.items()}
+
+
+def _newest_assessments(ids: list[int], with_assessors: bool) -> dict[int, QueueAssessment]:
+    """Claim id → its newest assessment (with its assessor's name when asked): one statement."""
+    if not ids:
+        return {}
+    columns = [
+        Assessment.claim_id,
+        Assessment.id,
+        Assessment.due_on,
+        Assessment.status,
+        Assessment.urgent,
+    ]
+    query = select(*columns)
+    if with_assessors:
+        query = query.add_columns(func.coalesce(User.name, User.email)).outerjoin(
+            User, User.id == Assessment.assessor_id
+        )
+    newest = {}
+    for claim_id, *values in db.session.execute(
+        query.where(_among(Assessment.claim_id, ids)).order_by(Assessment.id)
+    ):
+        newest[claim_id] = QueueAssessment(*values)
+    return newest
+
+
+def _proposers(ids: list[int]) -> dict[int, tuple[int, str]]:
     """Claim id → (id, name) of the officer whose proposal is open: one statement per page."""
-    if not claims:
+    if not ids:
         return {}
     found = db.session.execute(
         select(Proposal.claim_id, User.id, User.name, User.email)
         .join(User, User.id == Proposal.proposed_by)
         .where(
-            Proposal.claim_id.in_([c.id for c in claims]),
+            _among(Proposal.claim_id, ids),
             Proposal.status == ProposalStatus.OPEN,
         )
     )
     return {claim_id: (user_id, name or email) for claim_id, user_id, name, email in found}
 
 
-def _responses(claims: list[Claim], newest: dict[int, Assessment]) -> dict[int, str]:
+def _responses(claims: list[QueueClaim], newest: dict[int, QueueAssessment]) -> dict[int, str]:
     """Claim id → "agreed" or "given" for assessed claims whose farmer answered the newest
     assessment: one statement per page."""
     assessed = [c.id for c in claims if c.status == S.ASSESSED and c.id in newest]
@@ -372,7 +511,7 @@ def _responses(claims: list[Claim], newest: dict[int, Assessment]) -> dict[int, 
         return {}
     found = db.session.execute(
         select(Zienswijze.claim_id, Zienswijze.assessment_id, Zienswijze.agreed).where(
-            Zienswijze.claim_id.in_(assessed)
+            _among(Zienswijze.claim_id, assessed)
         )
     )
     return {
@@ -382,14 +521,14 @@ def _responses(claims: list[Claim], newest: dict[int, Assessment]) -> dict[int, 
     }
 
 
-def _objections(claims: list[Claim]) -> dict[int, Objection]:
+def _objections(claims: list[QueueClaim]) -> dict[int, Objection]:
     """Claim id → the objection being handled, for claims objected to: one statement per page."""
     objected = [c.id for c in claims if c.status == S.OBJECTION]
     if not objected:
         return {}
     found = db.session.scalars(
         select(Objection).where(
-            Objection.claim_id.in_(objected), Objection.status != ObjectionStatus.DECIDED
+            _among(Objection.claim_id, objected), Objection.status != ObjectionStatus.DECIDED
         )
     )
     return {objection.claim_id: objection for objection in found}

@@ -9,11 +9,13 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from flask_login import login_user
 from sqlalchemy import func, select
 
 from faunaschade import rules
 from faunaschade.audit import chain as audit
 from faunaschade.claims.decision_term import term_passed
+from faunaschade.claims.worklist import QUEUE_STATUSES, officer_queue
 from faunaschade.clock import damage_year, today
 from faunaschade.decisions.calculation import calculate_claim
 from faunaschade.models import (
@@ -52,6 +54,7 @@ from faunaschade.models import (
     Subscriber,
     User,
 )
+from faunaschade.schemas.claims import QueuePageSchema, queue_page_json
 from faunaschade.seed import seed_claims
 from faunaschade.seed.sampling import skeletons
 from tests.support.app import rollback_session, truncate_all, web_client
@@ -487,3 +490,35 @@ def test_each_demo_user_sees_the_stories_on_their_pages(seeded, session, app):
         "Melkveebedrijf De Vries" in seen[("gemachtigde@demo.faunaschade.nl", "/ik-handel-namens")]
     )
     assert "zaaksysteem.example.org" in seen[("beheerder@demo.faunaschade.nl", "/koppelingen")]
+
+
+def test_the_queue_answer_is_its_schemas_dump_on_every_kind_of_row(seeded, session, app):
+    """GET /api/v1/queue writes QueuePageSchema's answer without marshmallow (issue 13): on
+    the demo queue, every page and status, in Dutch and in English, the written answer is the
+    schema's dump of the same page, and the pages hold every kind of row the schema knows."""
+    officer = session.scalar(select(User).where(User.email == "behandelaar-a@demo.faunaschade.nl"))
+    seen = Counter()
+    for language in ("nl", "en"):
+        for status in (None, *(s.value for s in QUEUE_STATUSES)):
+            filters = {"status": status} if status else {}
+            with app.test_request_context(f"/?lang={language}"):
+                login_user(officer)
+                page = officer_queue(officer, filters, 1, 200)
+                written, dumped = queue_page_json(page), QueuePageSchema().dump(page)
+                for mine, theirs in zip(written['rows'], dumped['rows'], strict=True):
+                    assert mine == theirs
+                assert written == dumped
+            for row in page.rows:
+                seen["rows"] += 1
+                seen["penalty"] += row.penalty_from is not None
+                seen["proposer"] += row.proposer is not None
+                seen["response"] += row.response is not None
+                seen["assessment"] += row.assessment is not None
+                seen["species"] += bool(row.claim.species)
+                seen["crop"] += row.claim.crop is not None
+                seen.update(d.code for d in row.deadlines)
+                seen.update(d.state for d in row.deadlines)
+    every = {"penalty", "proposer", "response", "assessment", "species", "crop"}
+    every |= {"completion", "assessment", "zienswijze", "decision", "decision_backstop"}
+    every |= {"objection_decision", "hearing", "overdue", "soon", "ok", "closed"}
+    assert not every - set(seen), f"no row with {sorted(every - set(seen))}"
