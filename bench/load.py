@@ -1,8 +1,10 @@
 """Load benchmark: a real gunicorn under concurrent API requests, next to a bare Flask INSERT.
 
 Creates its own PostgreSQL database (migrated), the demo users, N seeded claims for the officer's
-queue and F farmers with a parcel each; starts `gunicorn -w W wsgi:app` on a free loopback port
-(Redis database 14, flushed) and, with the same gunicorn settings on another port, a bare Flask
+queue and F farmers with a parcel each; starts the product as an operator does (production
+settings, set before Python starts: `gunicorn -w W wsgi:app` on a free loopback port and `flask
+worker`, which seals the audit chain; Redis database 14, flushed) and, with the same gunicorn
+settings on another port, a bare Flask
 app defined here (not part of the product) whose one endpoint does one INSERT into a tiny table
 through Flask-SQLAlchemy. A thread pool of http.client connections, bounded in requests and
 seconds, then drives four scenarios in one run, interleaved in rounds so that other load on the
@@ -34,7 +36,6 @@ import http.client
 import itertools
 import json
 import os
-import secrets
 import shutil
 import signal
 import socket
@@ -56,6 +57,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from bench.soak import environment as soak_environment  # noqa: E402
 
 ADMIN_URL = "postgresql+psycopg://faunaschade:faunaschade@127.0.0.1:5432/postgres"
 DATABASE = "faunaschade_load"
@@ -157,6 +160,7 @@ def prepare(farmers: int, queue_claims: int) -> list[int]:
         db.session.commit()
         parcel_ids = [parcel.id for parcel in parcels]
         db.session.remove()
+    app.config["AUDIT_SEALER"] = "worker"  # as in production: no sealing in the request
     counts = statement_counts(app, parcel_ids[0])  # each request in an app context of its own
     with app.app_context():
         db.engine.dispose()
@@ -269,16 +273,16 @@ class Server:
         return [line for line in self.log.read_text().splitlines() if any(w in line for w in words)]
 
 
-def start(name: str, app: str, workers: int, logdir: Path) -> Server:
+def production_environment(logdir: Path) -> dict[str, str]:
+    """The product's environment as an operator starts it (FAUNASCHADE_ENV=production, set before
+    Python starts; bench/soak.py's, with its own signing certificate), on this bench's database
+    and Redis database. Production seals the audit chain in `flask worker`, not in the request."""
+    return soak_environment(DATABASE_URL, REDIS_URL, free_port(), logdir)
+
+
+def start(name: str, app: str, workers: int, logdir: Path, env: dict[str, str]) -> Server:
     """Start gunicorn on 127.0.0.1 and wait until /healthz answers 200."""
     port = free_port()
-    env = {
-        **os.environ,
-        "FAUNASCHADE_ENV": "development",
-        "DATABASE_URL": DATABASE_URL,
-        "REDIS_URL": REDIS_URL,
-        "SECRET_KEY": secrets.token_urlsafe(48),
-    }
     log = logdir / f"{name}.log"
     command = [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}"]
     command += ["--chdir", str(ROOT), app]
@@ -297,6 +301,36 @@ def start(name: str, app: str, workers: int, logdir: Path) -> Server:
         time.sleep(0.2)
     server.stop()
     raise RuntimeError(f"{name}: /healthz did not answer 200 within 60 s")
+
+
+def start_servers(
+    workers: int, logdir: Path, servers: list[Server], env: dict[str, str]
+) -> tuple[Server, Server]:
+    """The product (production settings) and the bare app, each under gunicorn -w `workers`;
+    each is added to `servers` as soon as it runs, so that it is stopped whatever follows."""
+    app = start("faunaschade", "wsgi:app", workers, logdir, env)
+    servers.append(app)
+    bare = {**os.environ, "DATABASE_URL": DATABASE_URL}
+    servers.append(start("baseline", "bench.load:baseline_app()", workers, logdir, bare))
+    return app, servers[-1]
+
+
+def stop_all(worker: subprocess.Popen | None, servers: list[Server]) -> None:
+    """Stop the worker and the servers; print what their logs say went wrong."""
+    if worker is not None:
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(60)
+    for server in reversed(servers):
+        server.stop()
+        for line in server.problems()[:20]:
+            print(f"  {server.name} log: {line}")
+
+
+def start_worker(env: dict[str, str], logdir: Path) -> subprocess.Popen:
+    """`flask worker` as production runs it beside gunicorn (it seals the audit chain)."""
+    out = (logdir / "worker.log").open("wb")
+    command = [str(Path(sys.executable).parent / "flask"), "worker"]
+    return subprocess.Popen(command, env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
 
 
 # --- the client -------------------------------------------------------------------------------
@@ -558,6 +592,7 @@ def main() -> None:
     _admin(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
     _admin(f'CREATE DATABASE "{DATABASE}"')
     servers: list[Server] = []
+    worker = None
     logdir = Path(tempfile.mkdtemp(prefix="faunaschade-load-"))
     errors = 0
     rows: list[dict] = []
@@ -565,10 +600,9 @@ def main() -> None:
         parcel_ids, counts = prepare(args.farmers, args.queue_claims)
         create_baseline_table()
         flush_redis()
-        app = start("faunaschade", "wsgi:app", args.workers, logdir)
-        servers.append(app)
-        base = start("baseline", "bench.load:baseline_app()", args.workers, logdir)
-        servers.append(base)
+        env = production_environment(logdir)
+        worker = start_worker(env, logdir)
+        app, base = start_servers(args.workers, logdir, servers, env)
         print(f"ready in {time.perf_counter() - started:.0f} s")
         sends = scenarios(app.port, base.port, parcel_ids)
         # Warm every worker up (imports, pool connections) before timing.
@@ -587,10 +621,7 @@ def main() -> None:
                 errors += len(warm.errors)
                 print(f"  ERROR during warm-up of {warm.name}: {len(warm.errors)}")
     finally:
-        for server in reversed(servers):
-            server.stop()
-            for line in server.problems()[:20]:
-                print(f"  {server.name} log: {line}")
+        stop_all(worker, servers)
         flush_redis()
         if not args.keep:
             _admin(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')

@@ -56,7 +56,7 @@ def report_livestock_damage(profile: FarmerProfile, data: dict[str, Any], actor:
         ) from None
     deadline = rules.livestock_deadline(discovered_at, rule_set.livestock.report_hours)
     claim = Claim(
-        farmer_id=profile.id,
+        farmer=profile,  # the relationship: its profile stays loaded for the answer
         province=data["province"],
         kind=ClaimKind.LIVESTOCK,
         crop=None,

@@ -287,7 +287,7 @@ def create_claim(profile: FarmerProfile, data: dict[str, Any], actor: User) -> C
     """A new crop claim in draft; without a province or crop, its parcels' (when they agree)."""
     parcels, data = _validated(profile, data)
     claim = Claim(
-        farmer_id=profile.id,
+        farmer=profile,  # the relationship: its profile stays loaded for the answer
         kind=ClaimKind.CROP,
         description=data.get("description") or "",
         attachments=[],  # a new draft has none: known without asking the database

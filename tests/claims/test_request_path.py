@@ -164,10 +164,12 @@ def test_creating_a_claim_asks_nothing_it_knows_already(app, client, session, ap
     parcel = add_parcel(profile, parcel_body(area_ha=Decimal("4.2")), user)
     session.flush()
     headers = {**api_token(user), "Idempotency-Key": str(uuid.uuid4())}
+    body = claim_body(parcel.id)
+    session.expunge_all()  # nothing of the farmer's held in memory: the request reads its own
     with app.app_context():
         engine = db.engine
     with Statements(engine) as counted:
-        answer = client.post("/api/v1/claims", json=claim_body(parcel.id), headers=headers)
+        answer = client.post("/api/v1/claims", json=body, headers=headers)
     assert answer.status_code == 201, answer.json
     claim = answer.json
     assert claim["reference"] == f"FS-{claim['discovered_on'][:4]}-{claim['id']:06d}"
@@ -182,6 +184,8 @@ def test_creating_a_claim_asks_nothing_it_knows_already(app, client, session, ap
     assert not [s for s in sent if "FROM idempotency_keys" in s], "the key is one INSERT"
     assert not [s for s in sent if "FROM decisions" in s or "FROM attachments" in s]
     assert len([s for s in sent if "FROM parcels" in s]) == 1
+    # The claim holds its farmer's profile: the answer's farmer_name asks no second time.
+    assert len([s for s in sent if "FROM farmer_profiles" in s]) == 1
 
 
 def _farmer_id(session, api_token) -> int:
