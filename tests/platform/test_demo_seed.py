@@ -505,7 +505,7 @@ def test_the_queue_answer_is_its_schemas_dump_on_every_kind_of_row(seeded, sessi
                 login_user(officer)
                 page = officer_queue(officer, filters, 1, 200)
                 written, dumped = queue_page_json(page), QueuePageSchema().dump(page)
-                for mine, theirs in zip(written['rows'], dumped['rows'], strict=True):
+                for mine, theirs in zip(written["rows"], dumped["rows"], strict=True):
                     assert mine == theirs
                 assert written == dumped
             for row in page.rows:
