@@ -88,7 +88,11 @@ def calculate_command(source: TextIO) -> None:
             gc.enable()
     if problems:
         _fail(problems)
-    click.echo(results_json(results if many else results[0]))
+    # UTF-8 bytes, which click.echo writes to the binary stream as they are: given the text, it
+    # would copy it (tens of MB at 20,000 cases) to add the newline and search it for terminal
+    # colour codes, of which JSON has none (it writes ESC as \u001b).
+    click.echo(results_json(results if many else results[0]).encode(), nl=False)
+    click.echo(b"\n", nl=False)
 
 
 @rules.command("dwangsom")
