@@ -103,3 +103,25 @@ def test_defaults_match() -> None:
     quick = _quick(case)
     assert quick is not None
     _same(quick, _marshmallow(case))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("text", ["0.00", "12.30", "7.05", "9" * 26 + ".99", "١٢.٣٠"])
+def test_whole_cents_read_as_the_money_field_reads_them(text: str) -> None:
+    """The quick path reads whole cents with Decimal(text): what the field returns for them."""
+    case = json.loads(EXAMPLES.read_text(encoding="utf-8"))[0]["case"]
+    case["components"][0]["assessed_damage"] = text
+    quick = _quick(case)
+    assert quick is not None
+    _same(quick, _marshmallow(case))  # type: ignore[arg-type]
+    assert repr(quick.components[0].assessed_damage) == repr(
+        Decimal(text).quantize(Decimal("0.01"))
+    )
+
+
+@pytest.mark.parametrize("text", ["0", "3", "0.5", "12.25", "1.0000", "12345678901234567890.1234"])
+def test_hectares_read_as_the_area_field_reads_them(text: str) -> None:
+    case = json.loads(EXAMPLES.read_text(encoding="utf-8"))[0]["case"]
+    case["components"][0]["damaged_area_ha"] = text
+    quick = _quick(case)
+    assert quick is not None
+    _same(quick, _marshmallow(case))  # type: ignore[arg-type]
