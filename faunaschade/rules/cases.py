@@ -22,13 +22,26 @@ from faunaschade.rules.model import (
     LivestockCase,
     LivestockComponent,
 )
-from faunaschade.rules.schemas import CropCaseSchema, CropComponentSchema, LivestockCaseSchema
+from faunaschade.rules.schemas import (
+    ITEM_TYPES,
+    WOLF_FINDINGS,
+    CropCaseSchema,
+    CropComponentSchema,
+    ItemSchema,
+    LivestockCaseSchema,
+    LivestockComponentSchema,
+)
 
 _SCHEMAS: dict[str, Schema] = {"crop": CropCaseSchema(), "livestock": LivestockCaseSchema()}
-# The quick path reads the very field objects of the schemas: the same code tables, decimal
-# rules and defaults. tests/rules/test_rules_input.py checks that both paths agree.
+# The quick paths read the very field objects of the schemas: the same code tables, decimal
+# rules, date-time parsing and defaults. tests/rules/test_rules_input.py checks that both paths
+# agree.
 _CASE = _SCHEMAS["crop"].fields
 _PART = CropComponentSchema().fields
+_LIVE = _SCHEMAS["livestock"].fields
+_LIVE_PART = LivestockComponentSchema().fields
+_ITEM = ItemSchema().fields
+_ITEM_TYPES, _FINDINGS = frozenset(ITEM_TYPES), frozenset(WOLF_FINDINGS)
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -140,15 +153,127 @@ def _quick_crop_case(data: Mapping[str, Any]) -> CropCase:
     )
 
 
+def _money(field: StrictDecimal, value: Any) -> Decimal:
+    if type(value) is str and _WHOLE_CENTS.fullmatch(value):
+        return Decimal(value)
+    return _decimal(field, value)
+
+
+def _moment(field: Any, value: Any) -> datetime:
+    """A date-time as the schema's own field reads it."""
+    if type(value) is not str:
+        raise _Unsure
+    try:
+        return field.deserialize(value)
+    except ValidationError:
+        raise _Unsure from None
+
+
+_ABSENT = object()
+_ITEM_VALUE = _default(_ITEM["animal_value"])
+_LIVE_AREA = _default(_LIVE_PART["area_type"])
+_LIVE_REDUCTION = _default(_LIVE["reduction_pct"])
+_LIVE_BORNE = _default(_LIVE["own_risk_borne_this_year"])
+_PREDATORS, _LIVE_AREAS = _LIVE_PART["species"].table, _LIVE_PART["area_type"].table
+
+
+def _item(data: Any) -> Item:
+    if type(data) is not dict or not data.keys() <= _ITEM.keys():
+        raise _Unsure
+    kind, animal = data.get("type"), data.get("animal")
+    if type(kind) is not str or kind not in _ITEM_TYPES or type(animal) is not str or not animal:
+        raise _Unsure
+    value = data.get("animal_value", _ABSENT)  # given as null: the schema decides
+    if value is _ABSENT:
+        value = _ITEM_VALUE
+    else:
+        value = _money(_ITEM["animal_value"], value)
+        if kind != "vet_costs":
+            raise _Unsure
+    return Item(kind, animal, _money(_ITEM["amount"], data.get("amount")), value)
+
+
+def _check_caps(items: tuple[Item, ...]) -> None:
+    """Each animal valued once; vet costs capped by a value given for their animal, and never
+    by a different one (the rules of LivestockComponentSchema): else ``_Unsure``."""
+    values: dict[str, Decimal] = {}
+    for item in items:
+        if item.type == "animal_value":
+            if item.animal in values:
+                raise _Unsure
+            values[item.animal] = item.amount
+    for item in items:
+        if item.type == "vet_costs" and item.animal_value is not None:
+            values.setdefault(item.animal, item.animal_value)
+    for item in items:
+        if item.type == "vet_costs":
+            known = values.get(item.animal)
+            if known is None or item.animal_value not in (None, known):
+                raise _Unsure
+
+
+def _livestock_component(data: Any) -> LivestockComponent:
+    if type(data) is not dict or not data.keys() <= _LIVE_PART.keys():
+        raise _Unsure
+    species, area_type = data.get("species"), data.get("area_type", _LIVE_AREA)
+    if type(species) is not str or species not in _PREDATORS:
+        raise _Unsure
+    if type(area_type) is not str or area_type not in _LIVE_AREAS:
+        raise _Unsure
+    given = data.get("items")
+    if type(given) is not list or not given:
+        raise _Unsure
+    items = tuple(map(_item, given))
+    _check_caps(items)
+    return LivestockComponent(species, area_type, items)
+
+
+def _quick_livestock_case(data: Mapping[str, Any]) -> LivestockCase:
+    """The case when ``data`` is a plainly valid livestock case; ``_Unsure`` otherwise."""
+    if data.get("kind") != "livestock" or not data.keys() <= _LIVE.keys():
+        raise _Unsure
+    province, finding = data.get("province"), data.get("wolf_finding")
+    if type(province) is not str or province not in _LIVE["province"].table:
+        raise _Unsure
+    if type(finding) is not str or finding not in _FINDINGS:
+        raise _Unsure
+    parts = data.get("components")
+    if type(parts) is not list or not parts:
+        raise _Unsure
+    components = tuple(map(_livestock_component, parts))
+    if len(components) > 1 and len({(c.species, c.area_type) for c in components}) < len(parts):
+        raise _Unsure
+    found = _moment(_LIVE["discovered_at"], data.get("discovered_at"))
+    reported = _moment(_LIVE["reported_at"], data.get("reported_at"))
+    if (found.tzinfo is None) != (reported.tzinfo is None) or reported < found:
+        raise _Unsure
+    return LivestockCase(
+        province,
+        found,
+        reported,
+        finding,
+        components,
+        _decimal(_LIVE["reduction_pct"], data.get("reduction_pct", _LIVE_REDUCTION)),
+        _decimal(
+            _LIVE["own_risk_borne_this_year"], data.get("own_risk_borne_this_year", _LIVE_BORNE)
+        ),
+    )
+
+
+_QUICK = {"crop": _quick_crop_case, "livestock": _quick_livestock_case}
+
+
 def parse_case(data: Any) -> Case:
     """Validate one calculation input; ``CaseError`` names every invalid field."""
     if not isinstance(data, Mapping):
         raise CaseError({"_schema": ["A case must be a JSON object."]})
     kind = data.get("kind")
-    try:
-        return _quick_crop_case(data)
-    except _Unsure:
-        pass
+    quick = _QUICK.get(kind) if type(kind) is str else None
+    if quick is not None:
+        try:
+            return quick(data)
+        except _Unsure:
+            pass
     schema = _SCHEMAS.get(kind) if isinstance(kind, str) else None
     if schema is None:
         message = "Missing data for required field." if "kind" not in data else None
