@@ -327,20 +327,13 @@ def _result_template(pad: str) -> str:
     return "{\n" + ",\n".join(f"{pad}  {line}" for line in lines)
 
 
-class _StepFrame(NamedTuple):
-    """The fixed text of one step code and rule, around the step's description and amount."""
-
-    head: str  #: Up to the description.
-    no_amount: str  #: After the description, for a step without an amount.
-    amount_open: str  #: After the description, up to the amount's digits.
-    amount_close: str  #: After the amount's digits, to the end of the step.
-
-
-def _step_frame(code: str, rule: str | None, inner: str) -> _StepFrame:
+def _step_frame(code: str, rule: str | None, inner: str) -> tuple[str, str, str, str]:
+    """The fixed text of one step code and rule: up to the description; after it for a step
+    without an amount; after it up to the amount's digits; after the digits to the step's end."""
     q = encode_basestring
     field = ",\n" + inner + "  "
     end = f'{field}"rule": {"null" if rule is None else q(rule)}\n{inner}}}'
-    return _StepFrame(
+    return (
         f'{inner}{{\n{inner}  "code": {q(code)}{field}"description": ',
         f'{field}"amount": null{end}',
         f'{field}"amount": "',
@@ -355,7 +348,7 @@ def _results_parts(results: list[Result], pad: str, parts: list[str]) -> None:
     inner = pad + "    "
     reasons_open, reasons_apart, reasons_close = "[\n" + inner, ",\n" + inner, "\n" + pad + "  ]"
     step_apart, steps_close, result_close = ",\n", "\n" + pad + "  ]", "\n" + pad + "}"
-    frames: dict[tuple[str, str | None], _StepFrame] = {}
+    frames: dict[str, dict[str | None, tuple[str, str, str, str]]] = {}  # by code, then rule
     append, extend = parts.append, parts.extend
     for index, result in enumerate(results):
         if index:
@@ -392,18 +385,21 @@ def _results_parts(results: list[Result], pad: str, parts: list[str]) -> None:
             continue
         append("[\n")
         for position, (code, description, amount, rule) in enumerate(steps):
-            frame = frames.get((code, rule))
+            by_rule = frames.get(code)
+            if by_rule is None:
+                by_rule = frames[code] = {}
+            frame = by_rule.get(rule)
             if frame is None:
-                frame = frames[code, rule] = _step_frame(code, rule, inner)
+                frame = by_rule[rule] = _step_frame(code, rule, inner)
             if position:
                 append(step_apart)
             if amount is None:
-                extend((frame.head, q(description), frame.no_amount))
+                extend((frame[0], q(description), frame[1]))
                 continue
             text = str(amount)
             if text[-3:-2] != "." or "E" in text:
                 text = f"{amount:.2f}"
-            extend((frame.head, q(description), frame.amount_open, text, frame.amount_close))
+            extend((frame[0], q(description), frame[2], text, frame[3]))
         extend((steps_close, result_close))
 
 
