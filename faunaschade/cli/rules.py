@@ -24,7 +24,7 @@ from faunaschade.rules import (
 from faunaschade.rules import dwangsom as penalties
 from faunaschade.rules.amounts import eur, pct
 from faunaschade.rules.catalogue import PROVINCES
-from faunaschade.rules.engine import results_json
+from faunaschade.rules.engine import results_json, results_json_pieces
 from faunaschade.rules.model import Sourced
 
 BAD_INPUT = 2
@@ -57,12 +57,12 @@ def _problems(error: CaseError | NoRuleSetError, case: Case | None, prefix: str)
     return [f"{_path(prefix, field)}: {error}"]
 
 
-def _calculate_all(data: Any) -> str:
-    """The results' JSON text; exit 2 naming every bad field when any case has one."""
-    many = isinstance(data, list)
+def _calculate_all(data: Any) -> list[Result]:
+    """The result of each case; exit 2 naming every bad field when any case has one."""
     results: list[Result] = []
     problems: list[str] = []
     append = results.append
+    many = isinstance(data, list)
     for index, item in enumerate(data if many else [data]):
         case = None
         try:
@@ -72,7 +72,7 @@ def _calculate_all(data: Any) -> str:
             problems += _problems(error, case, f"[{index}]" if many else "")
     if problems:
         _fail(problems)
-    return results_json(results if many else results[0])
+    return results
 
 
 @rules.command("calculate")
@@ -90,15 +90,18 @@ def calculate_command(source: TextIO) -> None:
             data = json.load(source, parse_float=Decimal)
         except ValueError as error:  # JSONDecodeError, or bytes that are not UTF-8
             _fail([f"input: not valid JSON: {error}"])
-        text = _calculate_all(data)
+        results = _calculate_all(data)
+        many = isinstance(data, list)
+        pieces = results_json_pieces(results) if many else [results_json(results[0])]
+        # UTF-8 bytes, which click.echo writes to the binary stream as they are: given text, it
+        # would copy it to add the newline and search it for terminal colour codes, of which
+        # JSON has none (it writes ESC as \u001b).
+        for piece in pieces:
+            click.echo(piece.encode(), nl=False)
+        click.echo(b"\n", nl=False)
     finally:
         if collecting:
             gc.enable()
-    # UTF-8 bytes, which click.echo writes to the binary stream as they are: given the text, it
-    # would copy it (tens of MB at 20,000 cases) to add the newline and search it for terminal
-    # colour codes, of which JSON has none (it writes ESC as \u001b).
-    click.echo(text.encode(), nl=False)
-    click.echo(b"\n", nl=False)
 
 
 @rules.command("dwangsom")

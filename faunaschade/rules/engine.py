@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -403,15 +403,25 @@ def _results_parts(results: list[Result], pad: str, parts: list[str]) -> None:
         extend((steps_close, result_close))
 
 
+def results_json_pieces(results: list[Result], size: int = 500) -> Iterator[str]:
+    """The text of ``results_json(results)`` in pieces of ``size`` results: written piece by
+    piece, tens of MB of text (and their bytes) are never built at once, which took a third of
+    the time of writing them."""
+    if not results:
+        yield "[]"
+        return
+    for start in range(0, len(results), size):
+        parts = ["[\n  " if start == 0 else ",\n  "]
+        _results_parts(results[start : start + size], "  ", parts)
+        if start + size >= len(results):
+            parts.append("\n]")
+        yield "".join(parts)
+
+
 def results_json(results: Result | list[Result]) -> str:
     """``json.dumps`` of the results' ``to_dict()`` with ``ensure_ascii=False, indent=2``."""
     if isinstance(results, Result):
         parts: list[str] = []
         _results_parts([results], "", parts)
         return "".join(parts)
-    if not results:
-        return "[]"
-    parts = ["[\n  "]
-    _results_parts(results, "  ", parts)
-    parts.append("\n]")
-    return "".join(parts)
+    return "".join(results_json_pieces(results))
