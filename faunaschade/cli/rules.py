@@ -12,6 +12,7 @@ from typing import Any, NoReturn, TextIO
 import click
 
 from faunaschade.rules import (
+    Case,
     CaseError,
     NoRuleSetError,
     Result,
@@ -23,7 +24,7 @@ from faunaschade.rules import (
 from faunaschade.rules import dwangsom as penalties
 from faunaschade.rules.amounts import eur, pct
 from faunaschade.rules.catalogue import PROVINCES
-from faunaschade.rules.engine import results_json
+from faunaschade.rules.engine import results_json, results_json_pieces
 from faunaschade.rules.model import Sourced
 
 BAD_INPUT = 2
@@ -48,47 +49,59 @@ def _path(prefix: str, field: str) -> str:
     return f"{prefix}.{field}" if prefix else field
 
 
-def _calculate_one(data: Any, prefix: str) -> tuple[Result | None, list[str]]:
-    """The result of one case, or the problems that name its bad fields."""
-    try:
-        case = parse_case(data)
-    except CaseError as error:
-        return None, [f"{_path(prefix, f)}: {' '.join(m)}" for f, m in error.fields.items()]
-    try:
-        return calculate(case), []
-    except NoRuleSetError as error:
-        field = "discovered_at" if case.kind == "livestock" else "discovered_on"
-        return None, [f"{_path(prefix, field)}: {error}"]
+def _problems(error: CaseError | NoRuleSetError, case: Case | None, prefix: str) -> list[str]:
+    """The lines that name a case's bad fields, or the day no rule set covers."""
+    if isinstance(error, CaseError):
+        return [f"{_path(prefix, f)}: {' '.join(m)}" for f, m in error.fields.items()]
+    field = "discovered_at" if case is not None and case.kind == "livestock" else "discovered_on"
+    return [f"{_path(prefix, field)}: {error}"]
+
+
+def _calculate_all(data: Any) -> list[Result]:
+    """The result of each case; exit 2 naming every bad field when any case has one."""
+    results: list[Result] = []
+    problems: list[str] = []
+    append = results.append
+    many = isinstance(data, list)
+    for index, item in enumerate(data if many else [data]):
+        case = None
+        try:
+            case = parse_case(item)
+            append(calculate(case))
+        except (CaseError, NoRuleSetError) as error:
+            problems += _problems(error, case, f"[{index}]" if many else "")
+    if problems:
+        _fail(problems)
+    return results
 
 
 @rules.command("calculate")
 @click.argument("source", type=click.File("r", encoding="utf-8"), default="-")
 def calculate_command(source: TextIO) -> None:
     """Read a case or a JSON list of cases (stdin, or SOURCE); write the results as JSON."""
-    try:
-        data = json.load(source, parse_float=Decimal)
-    except ValueError as error:  # JSONDecodeError, or bytes that are not UTF-8
-        _fail([f"input: not valid JSON: {error}"])
-    many = isinstance(data, list)
-    results: list[Result] = []
-    problems: list[str] = []
-    # Every result is kept until all are known good (nothing is printed otherwise), and the
-    # engine makes no reference cycles: the cyclic collector, which would walk the growing list
-    # of results again and again (a third of the time at 20,000 cases), waits until the end.
+    # The input, the cases and every result are kept until all are known good (nothing is
+    # printed otherwise), and neither they nor the engine make reference cycles: the cyclic
+    # collector, which would walk them again and again as they grow (a third of the time at
+    # 20,000 cases), waits until the text is written.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        for index, item in enumerate(data if many else [data]):
-            result, found = _calculate_one(item, f"[{index}]" if many else "")
-            if result is not None:
-                results.append(result)
-            problems += found
+        try:
+            data = json.load(source, parse_float=Decimal)
+        except ValueError as error:  # JSONDecodeError, or bytes that are not UTF-8
+            _fail([f"input: not valid JSON: {error}"])
+        results = _calculate_all(data)
+        many = isinstance(data, list)
+        pieces = results_json_pieces(results) if many else [results_json(results[0])]
+        # UTF-8 bytes, which click.echo writes to the binary stream as they are: given text, it
+        # would copy it to add the newline and search it for terminal colour codes, of which
+        # JSON has none (it writes ESC as \u001b).
+        for piece in pieces:
+            click.echo(piece.encode(), nl=False)
+        click.echo(b"\n", nl=False)
     finally:
         if collecting:
             gc.enable()
-    if problems:
-        _fail(problems)
-    click.echo(results_json(results if many else results[0]))
 
 
 @rules.command("dwangsom")

@@ -9,11 +9,11 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from marshmallow import Schema, ValidationError, missing
+from marshmallow import Schema, ValidationError
 
 from faunaschade.rules.amounts import CENT
 from faunaschade.rules.errors import CaseError
-from faunaschade.rules.fields import CODE, Code, StrictDecimal, flatten_errors
+from faunaschade.rules.fields import CODE, StrictDecimal, flatten_errors
 from faunaschade.rules.model import (
     Case,
     CropCase,
@@ -22,34 +22,31 @@ from faunaschade.rules.model import (
     LivestockCase,
     LivestockComponent,
 )
-from faunaschade.rules.schemas import CropCaseSchema, CropComponentSchema, LivestockCaseSchema
+from faunaschade.rules.schemas import (
+    ITEM_TYPES,
+    WOLF_FINDINGS,
+    CropCaseSchema,
+    CropComponentSchema,
+    ItemSchema,
+    LivestockCaseSchema,
+    LivestockComponentSchema,
+)
 
 _SCHEMAS: dict[str, Schema] = {"crop": CropCaseSchema(), "livestock": LivestockCaseSchema()}
-# The quick path reads the very field objects of the schemas: the same code tables, decimal
-# rules and defaults. tests/rules/test_rules_input.py checks that both paths agree.
+# The quick paths read the very field objects of the schemas: the same code tables, decimal
+# rules, date-time parsing and defaults. tests/rules/test_rules_input.py checks that both paths
+# agree.
 _CASE = _SCHEMAS["crop"].fields
 _PART = CropComponentSchema().fields
+_LIVE = _SCHEMAS["livestock"].fields
+_LIVE_PART = LivestockComponentSchema().fields
+_ITEM = ItemSchema().fields
+_ITEM_TYPES, _FINDINGS = frozenset(ITEM_TYPES), frozenset(WOLF_FINDINGS)
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class _Unsure(Exception):
     """The quick path cannot vouch for the input; the schema decides and explains."""
-
-
-def _get(fields: Mapping[str, Any], data: Mapping[str, Any], name: str) -> Any:
-    """The value of ``name``, or the field's default; ``_Unsure`` when a required one is absent."""
-    if name in data:
-        return data[name]
-    default = fields[name].load_default
-    if default is missing:
-        raise _Unsure
-    return default() if callable(default) else default
-
-
-def _code(field: Code, value: Any) -> str:
-    if type(value) is not str or value not in field.table:
-        raise _Unsure
-    return value
 
 
 def _decimal(field: StrictDecimal, value: Any) -> Decimal:
@@ -68,51 +65,202 @@ def _day(value: Any) -> date:
         raise _Unsure from None
 
 
+def _default(field: Any) -> Any:
+    """The value marshmallow loads when the field is absent (a shared list: only read)."""
+    default = field.load_default
+    return default() if callable(default) else default
+
+
+# Defaults of the optional fields, read off the schemas' fields; a required field is read with
+# ``dict.get``, and None is refused by the checks of the quick path as absence is.
+_HARVESTED = _default(_PART["harvested_before_assessment"])
+_MEASURES = _default(_CASE["preventive_measures"])
+_REDUCTION = _default(_CASE["reduction_pct"])
+_BORNE = _default(_CASE["own_risk_borne_this_year"])
+_EXEMPT = _default(_CASE["leges_exempt"])
+_SPECIES, _AREA_TYPES = _PART["species"].table, _PART["area_type"].table
+_PROVINCES, _CROPS = _CASE["province"].table, _CASE["crop"].table
+_DAMAGE, _AREA = _PART["assessed_damage"], _PART["damaged_area_ha"]
+# Amounts as most input gives them: whole cents, or hectares with at most four decimals, never
+# negative. The field would return Decimal(text) itself for these (its quantize to cents leaves
+# whole cents as they are: at most 26 digits before the point, as quantize within the default
+# 28 digits of precision allows); any other form goes through the field.
+_WHOLE_CENTS = re.compile(r"\d{1,26}\.\d\d")
+_AREA_TEXT = re.compile(r"\d+(?:\.\d{1,4})?")
+
+
 def _component(data: Any) -> CropComponent:
     if type(data) is not dict or not data.keys() <= _PART.keys():
         raise _Unsure
-    harvested = _get(_PART, data, "harvested_before_assessment")
+    harvested = data.get("harvested_before_assessment", _HARVESTED)
     if harvested is not True and harvested is not False:
         raise _Unsure
-    return CropComponent(
-        species=_code(_PART["species"], _get(_PART, data, "species")),
-        area_type=_code(_PART["area_type"], _get(_PART, data, "area_type")),
-        assessed_damage=_decimal(_PART["assessed_damage"], _get(_PART, data, "assessed_damage")),
-        damaged_area_ha=_decimal(_PART["damaged_area_ha"], _get(_PART, data, "damaged_area_ha")),
-        harvested_before_assessment=harvested,
-    )
+    species, area_type = data.get("species"), data.get("area_type")
+    if type(species) is not str or type(area_type) is not str:
+        raise _Unsure
+    if species not in _SPECIES or area_type not in _AREA_TYPES:
+        raise _Unsure
+    damage, area = data.get("assessed_damage"), data.get("damaged_area_ha")
+    if type(damage) is str and _WHOLE_CENTS.fullmatch(damage):
+        damage = Decimal(damage)
+    else:
+        damage = _decimal(_DAMAGE, damage)
+    if type(area) is str and _AREA_TEXT.fullmatch(area):
+        area = Decimal(area)
+    else:
+        area = _decimal(_AREA, area)
+    return CropComponent(species, area_type, damage, area, harvested)
 
 
 def _quick_crop_case(data: Mapping[str, Any]) -> CropCase:
     """The case when ``data`` is a plainly valid crop case; ``_Unsure`` otherwise."""
     if data.get("kind") != "crop" or not data.keys() <= _CASE.keys():
         raise _Unsure
-    measures = _get(_CASE, data, "preventive_measures")
-    if type(measures) is not list or not all(type(m) is str and CODE.match(m) for m in measures):
+    measures = data.get("preventive_measures", _MEASURES)
+    if type(measures) is not list:
         raise _Unsure
-    parts = _get(_CASE, data, "components")
+    for measure in measures:
+        if type(measure) is not str or not CODE.match(measure):
+            raise _Unsure
+    parts = data.get("components")
     if type(parts) is not list or not parts:
         raise _Unsure
-    components = tuple(_component(part) for part in parts)
-    exempt = _get(_CASE, data, "leges_exempt")
+    components = tuple(map(_component, parts))
+    exempt = data.get("leges_exempt", _EXEMPT)
     if type(exempt) is not bool:
         raise _Unsure
     discovered, submitted = _day(data.get("discovered_on")), _day(data.get("submitted_on"))
-    if submitted < discovered or len({(c.species, c.area_type) for c in components}) < len(parts):
+    if submitted < discovered:
+        raise _Unsure
+    if len(components) > 1 and len({(c.species, c.area_type) for c in components}) < len(parts):
+        raise _Unsure
+    province, crop = data.get("province"), data.get("crop")
+    if type(province) is not str or province not in _PROVINCES:
+        raise _Unsure
+    if type(crop) is not str or crop not in _CROPS:
         raise _Unsure
     return CropCase(
-        province=_code(_CASE["province"], data.get("province")),
-        crop=_code(_CASE["crop"], data.get("crop")),
-        discovered_on=discovered,
-        submitted_on=submitted,
-        preventive_measures=frozenset(measures),
-        components=components,
-        reduction_pct=_decimal(_CASE["reduction_pct"], _get(_CASE, data, "reduction_pct")),
-        own_risk_borne_this_year=_decimal(
-            _CASE["own_risk_borne_this_year"], _get(_CASE, data, "own_risk_borne_this_year")
-        ),
-        leges_exempt=exempt,
+        province,
+        crop,
+        discovered,
+        submitted,
+        frozenset(measures),
+        components,
+        _decimal(_CASE["reduction_pct"], data.get("reduction_pct", _REDUCTION)),
+        _decimal(_CASE["own_risk_borne_this_year"], data.get("own_risk_borne_this_year", _BORNE)),
+        "crop",
+        exempt,
     )
+
+
+def _money(field: StrictDecimal, value: Any) -> Decimal:
+    if type(value) is str and _WHOLE_CENTS.fullmatch(value):
+        return Decimal(value)
+    return _decimal(field, value)
+
+
+def _moment(field: Any, value: Any) -> datetime:
+    """A date-time as the schema's own field reads it."""
+    if type(value) is not str:
+        raise _Unsure
+    try:
+        return field.deserialize(value)
+    except ValidationError:
+        raise _Unsure from None
+
+
+_ABSENT = object()
+_ITEM_VALUE = _default(_ITEM["animal_value"])
+_LIVE_AREA = _default(_LIVE_PART["area_type"])
+_LIVE_REDUCTION = _default(_LIVE["reduction_pct"])
+_LIVE_BORNE = _default(_LIVE["own_risk_borne_this_year"])
+_PREDATORS, _LIVE_AREAS = _LIVE_PART["species"].table, _LIVE_PART["area_type"].table
+
+
+def _item(data: Any) -> Item:
+    if type(data) is not dict or not data.keys() <= _ITEM.keys():
+        raise _Unsure
+    kind, animal = data.get("type"), data.get("animal")
+    if type(kind) is not str or kind not in _ITEM_TYPES or type(animal) is not str or not animal:
+        raise _Unsure
+    value = data.get("animal_value", _ABSENT)  # given as null: the schema decides
+    if value is _ABSENT:
+        value = _ITEM_VALUE
+    else:
+        value = _money(_ITEM["animal_value"], value)
+        if kind != "vet_costs":
+            raise _Unsure
+    return Item(kind, animal, _money(_ITEM["amount"], data.get("amount")), value)
+
+
+def _check_caps(items: tuple[Item, ...]) -> None:
+    """Each animal valued once; vet costs capped by a value given for their animal, and never
+    by a different one (the rules of LivestockComponentSchema): else ``_Unsure``."""
+    values: dict[str, Decimal] = {}
+    for item in items:
+        if item.type == "animal_value":
+            if item.animal in values:
+                raise _Unsure
+            values[item.animal] = item.amount
+    for item in items:
+        if item.type == "vet_costs" and item.animal_value is not None:
+            values.setdefault(item.animal, item.animal_value)
+    for item in items:
+        if item.type == "vet_costs":
+            known = values.get(item.animal)
+            if known is None or item.animal_value not in (None, known):
+                raise _Unsure
+
+
+def _livestock_component(data: Any) -> LivestockComponent:
+    if type(data) is not dict or not data.keys() <= _LIVE_PART.keys():
+        raise _Unsure
+    species, area_type = data.get("species"), data.get("area_type", _LIVE_AREA)
+    if type(species) is not str or species not in _PREDATORS:
+        raise _Unsure
+    if type(area_type) is not str or area_type not in _LIVE_AREAS:
+        raise _Unsure
+    given = data.get("items")
+    if type(given) is not list or not given:
+        raise _Unsure
+    items = tuple(map(_item, given))
+    _check_caps(items)
+    return LivestockComponent(species, area_type, items)
+
+
+def _quick_livestock_case(data: Mapping[str, Any]) -> LivestockCase:
+    """The case when ``data`` is a plainly valid livestock case; ``_Unsure`` otherwise."""
+    if data.get("kind") != "livestock" or not data.keys() <= _LIVE.keys():
+        raise _Unsure
+    province, finding = data.get("province"), data.get("wolf_finding")
+    if type(province) is not str or province not in _LIVE["province"].table:
+        raise _Unsure
+    if type(finding) is not str or finding not in _FINDINGS:
+        raise _Unsure
+    parts = data.get("components")
+    if type(parts) is not list or not parts:
+        raise _Unsure
+    components = tuple(map(_livestock_component, parts))
+    if len(components) > 1 and len({(c.species, c.area_type) for c in components}) < len(parts):
+        raise _Unsure
+    found = _moment(_LIVE["discovered_at"], data.get("discovered_at"))
+    reported = _moment(_LIVE["reported_at"], data.get("reported_at"))
+    if (found.tzinfo is None) != (reported.tzinfo is None) or reported < found:
+        raise _Unsure
+    return LivestockCase(
+        province,
+        found,
+        reported,
+        finding,
+        components,
+        _decimal(_LIVE["reduction_pct"], data.get("reduction_pct", _LIVE_REDUCTION)),
+        _decimal(
+            _LIVE["own_risk_borne_this_year"], data.get("own_risk_borne_this_year", _LIVE_BORNE)
+        ),
+    )
+
+
+_QUICK = {"crop": _quick_crop_case, "livestock": _quick_livestock_case}
 
 
 def parse_case(data: Any) -> Case:
@@ -120,10 +268,12 @@ def parse_case(data: Any) -> Case:
     if not isinstance(data, Mapping):
         raise CaseError({"_schema": ["A case must be a JSON object."]})
     kind = data.get("kind")
-    try:
-        return _quick_crop_case(data)
-    except _Unsure:
-        pass
+    quick = _QUICK.get(kind) if type(kind) is str else None
+    if quick is not None:
+        try:
+            return quick(data)
+        except _Unsure:
+            pass
     schema = _SCHEMAS.get(kind) if isinstance(kind, str) else None
     if schema is None:
         message = "Missing data for required field." if "kind" not in data else None

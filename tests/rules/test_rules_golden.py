@@ -10,7 +10,7 @@ import pytest
 from golden_cases import answer, cli, load
 
 from faunaschade.rules import calculate, parse_case, trusted_case
-from faunaschade.rules.engine import results_json
+from faunaschade.rules.engine import results_json, results_json_pieces
 
 # The rules engine reads no database: once, in the SQLite pass.
 pytestmark = pytest.mark.sqlite_pass_only
@@ -78,3 +78,14 @@ def test_results_json_is_json_dumps_of_to_dict() -> None:
     assert results_json(results) == json.dumps(dicts, ensure_ascii=False, indent=2)
     assert results_json(results[0]) == json.dumps(dicts[0], ensure_ascii=False, indent=2)
     assert results_json([]) == "[]"
+
+
+@pytest.mark.parametrize("size", [1, 7, 20, 21, 500])
+def test_results_json_pieces_make_the_same_text(size: int) -> None:
+    results = [calculate(case) for case, expected in PAIRS[:60] if "out" in expected][:21]
+    assert len(results) == 21
+    pieces = list(results_json_pieces(results, size))
+    assert len(pieces) == -(-21 // size)
+    dicts = [result.to_dict() for result in results]
+    assert "".join(pieces) == json.dumps(dicts, ensure_ascii=False, indent=2)
+    assert list(results_json_pieces([], size)) == ["[]"]
