@@ -4,7 +4,8 @@ Creates its own PostgreSQL database (migrated) with one farmer and parcel per wr
 
 1. Writers: W processes (default 16) each create draft claims through the product's own
    `claims.operations.create_claim` + commit (the transaction of POST /api/v1/claims) as fast as
-   they can for S seconds, started together. Three variants, interleaved in rounds:
+   they can for S seconds, started together (--variants picks some). Five variants,
+   interleaved in rounds; what a round leaves unsealed is sealed before the next one starts:
      - off:    audit.record() writes nothing (the baseline: the same work without the chain),
      - unsealed: events written in the transaction and never sealed: the floor of any design
                that commits the event with its change,
@@ -15,12 +16,15 @@ Creates its own PostgreSQL database (migrated) with one farmer and parcel per wr
      - locked: the first release's design, emulated here: record() takes the chain's advisory
                lock, reads the head and writes the sealed event, holding the lock to COMMIT.
    Prints transactions/s, p50/p99 latency and each as a ratio of `off` (goal: chain >= 0.8x),
-   then checks that every event ended up sealed and the chain verifies.
+   and the CPU one transaction costs (the writers, the sealer and their PostgreSQL backends,
+   read from /proc): a figure that other load on the machine moves far less than the rates.
+   Then checks that every event ended up sealed and the chain verifies.
 2. Verify: N sealed events (default 200,000; --events 1100000 for the issue's size) written by
    COPY through the seed's writer, then `flask audit verify`'s function timed, in PostgreSQL and
    the Python walk, beside a plain fetch of every event row (the floor of any walk in Python).
 
-    python bench/audit.py [--writers 16] [--seconds 8] [--rounds 2] [--events 200000] [--json]
+    python bench/audit.py [--writers 16] [--seconds 8] [--rounds 2] [--events 200000]
+                          [--variants off,unsealed,chain,commit,locked] [--json]
 """
 
 from __future__ import annotations
@@ -39,7 +43,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine, func, select, text  # noqa: E402
+from sqlalchemy import create_engine, event, func, select, text  # noqa: E402
 
 ADMIN_URL = "postgresql+psycopg://faunaschade:faunaschade@127.0.0.1:5432/postgres"
 DATABASE = "faunaschade_bench_audit"
@@ -131,11 +135,51 @@ def _old_design_record():
     return record
 
 
-def _sealer(stop) -> None:
+class _Cpu:
+    """CPU seconds of this process and of the PostgreSQL backends it talks to (same machine:
+    read from /proc), from a start mark on: a figure other helpers' load hardly moves."""
+
+    def __init__(self, engine) -> None:
+        self.backends: dict[int, float] = {}  # pid -> its CPU at the mark (0: connected since)
+        self.mark = 0.0
+        event.listen(engine, "checkout", self._seen)
+
+    def _seen(self, dbapi_connection, _record, _proxy) -> None:
+        self.backends.setdefault(dbapi_connection.info.backend_pid, 0.0)
+
+    @staticmethod
+    def _backend(pid: int) -> float:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def _own(self) -> float:
+        times = os.times()
+        return times.user + times.system
+
+    def start(self) -> None:
+        self.mark = self._own()
+        self.backends = {pid: self._backend(pid) for pid in self.backends}
+
+    def used(self) -> float:
+        backends = sum(self._backend(pid) - before for pid, before in self.backends.items())
+        return self._own() - self.mark + backends
+
+
+def _sealer(stop, start, cpu_used) -> None:
+    """The workers' sealer, as `flask worker` runs it, from the writers' start on."""
     from faunaschade.audit import chain
+    from faunaschade.extensions import db
 
     app = _app()
+    with app.app_context():
+        cpu = _Cpu(db.engine)
+    start.wait()
+    cpu.start()
     chain.seal_continuously(app, stop)
+    cpu_used.put(cpu.used())
 
 
 def _writer(n: int, variant: str, seconds: float, start, results) -> None:
@@ -152,6 +196,7 @@ def _writer(n: int, variant: str, seconds: float, start, results) -> None:
         chain.record = _old_design_record()
     latencies: list[float] = []
     with app.app_context():
+        cpu = _Cpu(db.engine)
         user = db.session.scalar(select(User).where(User.email == f"boer{n}@bench.nl"))
         profile = db.session.scalar(select(FarmerProfile).where(FarmerProfile.user_id == user.id))
         parcel_id = profile.parcels[0].id
@@ -169,39 +214,62 @@ def _writer(n: int, variant: str, seconds: float, start, results) -> None:
         }
         db.session.commit()
         start.wait()
+        cpu.start()
         until = time.perf_counter() + seconds
         while (began := time.perf_counter()) < until:
             claims.create_claim(profile, data, user)
             db.session.commit()
             latencies.append(time.perf_counter() - began)
+        used = cpu.used()
         db.engine.dispose()
-    results.put(latencies)
+    results.put((latencies, used))
+
+
+def _seal_leftovers() -> None:
+    """What an earlier round left unsealed ("unsealed") is sealed before the next round starts,
+    so that no round pays for another's events."""
+    from faunaschade.audit import chain
+    from faunaschade.extensions import db
+
+    with _app().app_context():
+        chain.seal()
+        db.engine.dispose()
 
 
 def _round(variant: str, writers: int, seconds: float) -> dict[str, float]:
     ctx = mp.get_context("fork")
-    start, results = ctx.Barrier(writers + 1), ctx.Queue()
+    sealing = ctx.Process(target=_seal_leftovers)
+    sealing.start()
+    sealing.join()
+    sealer = variant == "chain"
+    start, results = ctx.Barrier(writers + 1 + sealer), ctx.Queue()
     procs = [
         ctx.Process(target=_writer, args=(n, variant, seconds, start, results))
         for n in range(writers)
     ]
-    stop = ctx.Event()
-    if variant == "chain":
-        procs.append(ctx.Process(target=_sealer, args=(stop,)))
+    stop, sealer_cpu = ctx.Event(), ctx.Queue()
+    if sealer:
+        procs.append(ctx.Process(target=_sealer, args=(stop, start, sealer_cpu)))
     for proc in procs:
         proc.start()
     start.wait()
     began = time.perf_counter()
     latencies: list[float] = []
+    cpu = 0.0
     for _ in range(writers):
-        latencies += results.get(timeout=seconds + 120)
+        got, used = results.get(timeout=seconds + 120)
+        latencies += got
+        cpu += used
     elapsed = max(time.perf_counter() - began, seconds)
     stop.set()
+    if sealer:
+        cpu += sealer_cpu.get(timeout=120)
     for proc in procs:
         proc.join()
     latencies.sort()
     return {
         "tx": len(latencies),
+        "cpu_ms": 1000 * cpu / len(latencies),
         "per_s": len(latencies) / elapsed,
         "p50_ms": 1000 * statistics.median(latencies),
         "p99_ms": 1000 * latencies[int(0.99 * (len(latencies) - 1))],
@@ -209,28 +277,34 @@ def _round(variant: str, writers: int, seconds: float) -> dict[str, float]:
 
 
 def _writers(args) -> list[dict]:
-    totals = {v: {"tx": 0, "seconds": 0.0, "p50": [], "p99": []} for v in VARIANTS}
+    variants = ["off", *(v for v in args.variants.split(",") if v != "off")]
+    totals = {v: {"tx": 0, "seconds": 0.0, "cpu": 0.0, "p50": [], "p99": []} for v in variants}
     for number in range(args.rounds):
-        for variant in VARIANTS:
+        for variant in variants:
             got = _round(variant, args.writers, args.seconds)
             totals[variant]["tx"] += got["tx"]
             totals[variant]["seconds"] += got["tx"] / got["per_s"]
+            totals[variant]["cpu"] += got["cpu_ms"] * got["tx"]
             totals[variant]["p50"].append(got["p50_ms"])
             totals[variant]["p99"].append(got["p99_ms"])
             print(
                 f"  round {number + 1} {variant:<7} {got['per_s']:8.1f} tx/s  "
-                f"p50 {got['p50_ms']:6.1f} ms  p99 {got['p99_ms']:7.1f} ms",
+                f"p50 {got['p50_ms']:6.1f} ms  p99 {got['p99_ms']:7.1f} ms  "
+                f"CPU {got['cpu_ms']:5.1f} ms/tx",
                 flush=True,
             )
     rate = {v: t["tx"] / t["seconds"] for v, t in totals.items()}
     print(f"\n{args.writers} concurrent writers, {args.rounds} x {args.seconds:.0f} s each:")
     rows = []
-    for variant in VARIANTS:
+    cpu = {v: t["cpu"] / t["tx"] for v, t in totals.items()}
+    for variant in variants:
         t = totals[variant]
         ratio = rate[variant] / rate["off"]
+        p50, p99 = statistics.median(t["p50"]), statistics.median(t["p99"])
         print(
             f"  {variant:<7} {rate[variant]:8.1f} tx/s  {ratio:5.2f}x off  "
-            f"p50 {statistics.median(t['p50']):6.1f} ms  p99 {statistics.median(t['p99']):7.1f} ms"
+            f"p50 {p50:6.1f} ms  p99 {p99:7.1f} ms  "
+            f"CPU {cpu[variant]:5.1f} ms/tx  {cpu['off'] / cpu[variant]:5.2f}x off"
         )
         if variant != "off":
             rows.append(
@@ -351,6 +425,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=8)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--events", type=int, default=200_000)
+    parser.add_argument(
+        "--variants",
+        default=",".join(VARIANTS),
+        help=f"Writer variants to run, comma-separated (off always runs): {','.join(VARIANTS)}",
+    )
     parser.add_argument("--skip-writers", action="store_true")
     parser.add_argument("--keep", action="store_true", help="Keep the database afterwards.")
     parser.add_argument("--json", action="store_true", help="End with one line of JSON rows.")

@@ -22,7 +22,6 @@ the database; the seal lag (`pending()`, in /healthz) bounds how long an event i
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import threading
 from collections.abc import Callable, Iterator
@@ -42,6 +41,7 @@ from sqlalchemy import (
     cast,
     event,
     func,
+    inspect,
     literal,
     or_,
     select,
@@ -50,10 +50,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from faunaschade.extensions import db
 from faunaschade.models import Claim, FarmerProfile, Role
-from faunaschade.models.audit import AuditEvent, canonical_json
+from faunaschade.models.audit import AuditEvent, CanonicalData, canonical_json
 from faunaschade.models.base import utcnow
 
 GENESIS = "0" * 64
@@ -139,7 +140,8 @@ def event_content_hash(event_: AuditEvent) -> str:
 
 def _values(event_: AuditEvent) -> tuple[Any, ...]:
     values = [getattr(event_, name) for name in CONTENT_FIELDS]
-    values[-1] = canonical_json(values[-1])
+    data = values[-1]
+    values[-1] = data.text if type(data) is CanonicalData else canonical_json(data)
     return tuple(values)
 
 
@@ -154,43 +156,85 @@ def record(
     reason: str | None = None,
     data: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Write one event in the caller's transaction (flushed); it is sealed after the commit.
+    """Add one event to the caller's transaction; it is sealed after the commit.
+
+    The event's INSERT goes with the session's next flush (at the latest the commit's), in one
+    statement with the transaction's other events: it is committed with the change it records,
+    or not at all. Its content hash is taken now, over exactly the text that is stored.
 
     A farmer acting on another farmer's claim (a representative, issue 15) is recorded as
     such: the event's data names the claim's farmer as `on_behalf_of` (their profile id)."""
     session = db.session()
-    if (farmer_id := _on_behalf_of(session, actor, claim_id)) is not None:
+    actor_id = _id_of(actor)
+    if (farmer_id := _on_behalf_of(session, actor, actor_id, claim_id)) is not None:
         data = {**(data or {}), "on_behalf_of": farmer_id}
-    stored = canonical_json(data or {})
     event_ = AuditEvent(
         occurred_at=utcnow(),
-        actor_id=getattr(actor, "id", None),
+        actor_id=actor_id,
         action=action,
         object_type=type(obj).__name__.lower() if obj is not None else "system",
-        object_id=getattr(obj, "id", None),
+        object_id=_id_of(obj),
         claim_id=claim_id,
         from_status=from_status,
         to_status=to_status,
         reason=reason,
-        # Exactly what the database stores (Decimals and dates as text), so reads agree.
-        data=json.loads(stored),
+        # Read as the database will answer it (Decimals and dates as text); written as the
+        # text hashed here, without dumping it again.
+        data=CanonicalData(canonical_json(data or {})),
     )
-    event_.content_hash = content_hash(*_values(event_)[:-1], stored)
+    event_.content_hash = content_hash(*_values(event_))
     session.add(event_)
-    session.flush()
     seal_after_commit(session)
     return event_
 
 
-def _on_behalf_of(session: Session, actor: Any, claim_id: int | None) -> int | None:
+def _id_of(obj: Any) -> int | None:
+    """An object's id; a persistent one's from its identity, without refreshing it when a
+    commit has expired it (the event needs no more than the id)."""
+    if obj is None:
+        return None
+    state = inspect(obj, raiseerr=False)
+    if state is not None and state.has_identity and "id" not in state.dict:
+        (key,) = state.mapper.primary_key
+        if state.mapper.get_property_by_column(key).key == "id":
+            return state.identity[0]
+    return getattr(obj, "id", None)
+
+
+def _loaded(obj: Any, name: str) -> Any:
+    """An attribute's value if it is at hand without a query, else None."""
+    state = inspect(obj, raiseerr=False)
+    return getattr(obj, name, None) if state is None else state.dict.get(name)
+
+
+def _in_session(session: Session, cls: type, ident: int | None, name: str) -> Any:
+    """An attribute of an object the session holds loaded, else None (never a query)."""
+    if ident is None:
+        return None
+    return _loaded(session.identity_map.get(identity_key(cls, ident)), name)
+
+
+def _on_behalf_of(
+    session: Session, actor: Any, actor_id: int | None, claim_id: int | None
+) -> int | None:
     """The claim's farmer profile id when a farmer-role actor is not that farmer, else None.
 
-    Usually no query: the claim and its farmer's profile are in the session already."""
-    if claim_id is None or getattr(actor, "role", None) != Role.FARMER:
+    Usually no query: the claim and its farmer's profile are in the session already, and so is
+    the actor's role (or, for an actor the session expired, the claim shows it is their own)."""
+    if claim_id is None or actor is None:
+        return None
+    role = _loaded(actor, "role")
+    if role is None:  # expired by a commit: no query when the claim shows it is their own
+        farmer_id = _in_session(session, Claim, claim_id, "farmer_id")
+        user_id = _in_session(session, FarmerProfile, farmer_id, "user_id")
+        if actor_id is not None and user_id == actor_id:
+            return None
+        role = getattr(actor, "role", None)
+    if role != Role.FARMER:
         return None
     claim = session.get(Claim, claim_id)
     farmer = session.get(FarmerProfile, claim.farmer_id) if claim is not None else None
-    if farmer is None or farmer.user_id == actor.id:
+    if farmer is None or farmer.user_id == actor_id:
         return None
     return farmer.id
 
@@ -230,11 +274,16 @@ def _transaction(bind: Engine | Connection) -> Iterator[Connection]:
         yield connection
 
 
-def seal(bind: Engine | Connection | None = None, batch: int = 2000) -> int:
+def seal(
+    bind: Engine | Connection | None = None, batch: int = 2000, *, look_again: bool = True
+) -> int:
     """Give the committed unsealed events their place in the chain; returns how many.
 
     Returns at once when another sealer is at work: it looks for unsealed events again after
-    letting go of the lock, so what was committed before this call is sealed by one of us."""
+    letting go of the lock, so what was committed before this call is sealed by one of us.
+    `look_again=False` is for a sealer that is back in a moment anyway (the workers', when
+    requests do not seal): it seals what waits and stops, instead of turning, under a steady
+    stream of commits, into a loop of tiny batches and a look after each."""
     bind = bind if bind is not None else db.session.get_bind()
     total = 0
     while True:
@@ -242,7 +291,7 @@ def seal(bind: Engine | Connection | None = None, batch: int = 2000) -> int:
         if done is None:
             return total
         total += done
-        if done < batch and not _has_unsealed(bind):
+        if done < batch and (not look_again or not _has_unsealed(bind)):
             return total
 
 
@@ -252,12 +301,17 @@ def seal_continuously(
     guard: Callable[[], AbstractContextManager[Any]] = nullcontext,
 ) -> None:
     """Seal every AUDIT_SEAL_INTERVAL_SECONDS until `stop` is set (a thread of flask worker);
-    each round runs inside `guard()` (the worker's: no fork while a round holds a connection)."""
+    each round runs inside `guard()` (the worker's: no fork while a round holds a connection).
+
+    Where requests seal too (AUDIT_SEALER=commit), one that found this sealer at work relies on
+    it to look again before it lets go; otherwise a round seals what waits and the next round
+    takes what came in meanwhile."""
     interval = app.config["AUDIT_SEAL_INTERVAL_SECONDS"]
+    look_again = app.config.get("AUDIT_SEALER", "commit") == "commit"
     while not stop.wait(interval):
         with guard(), app.app_context():
             try:
-                seal()
+                seal(look_again=look_again)
             except SQLAlchemyError:  # the database is away: the next round tries again
                 log.exception("sealing the audit chain failed")
 
@@ -278,12 +332,10 @@ def _seal_once(bind: Engine | Connection, batch: int) -> int | None:
                 select(c.seq, c.hash).where(c.seq.is_not(None)).order_by(c.seq.desc()).limit(1)
             ).first()
             seq, prev = (head.seq, head.hash) if head else (0, GENESIS)
+            # No row locks: sealers take turns by the advisory lock (PostgreSQL) or by SQLite's
+            # one writer, and nothing else changes an event.
             waiting = connection.execute(
-                select(c.id, c.content_hash)
-                .where(c.seq.is_(None))
-                .order_by(c.id)
-                .limit(batch)
-                .with_for_update()
+                select(c.id, c.content_hash).where(c.seq.is_(None)).order_by(c.id).limit(batch)
             ).all()
             if not waiting:
                 return 0

@@ -51,10 +51,14 @@ def enqueue_current(delivery: EventDelivery) -> None:
     enqueue(DELIVER_JOB, delivery_job_id(delivery), delivery_id=delivery.id)
 
 
+def _announced(obj: object) -> bool:
+    return isinstance(obj, AuditEvent) and obj.action in BUILDERS
+
+
 @event.listens_for(Session, "after_flush")
 def _note(session: Session, _context: Any) -> None:
     # In after_flush, `session.new` still lists what this flush inserted.
-    noted = [o for o in session.new if isinstance(o, AuditEvent) and o.action in BUILDERS]
+    noted = [o for o in session.new if _announced(o)]
     if noted:
         session.info.setdefault(_NOTED, []).extend(noted)
 
@@ -68,7 +72,10 @@ def _drop_rolled_back(session: Session, _previous: Any) -> None:
 
 @event.listens_for(Session, "before_commit")
 def _write_outbox(session: Session) -> None:
-    if _NOTED not in session.info or not has_app_context():
+    # audit.record() leaves its events to the next flush: the commit's own comes after this.
+    if not has_app_context():
+        return
+    if _NOTED not in session.info and not any(_announced(o) for o in session.new):
         return
     session.flush()
     noted = [e for e in session.info.pop(_NOTED, []) if inspect(e).persistent]

@@ -19,10 +19,22 @@ def canonical_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
 
 
+class CanonicalData(dict):
+    """The value of a canonical JSON object as read back, which keeps the text it came from:
+    written as that text, not dumped again (audit.chain.record hashes the same text)."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        super().__init__(json.loads(text))
+        self.text = text
+
+
 class CanonicalJSON(TypeDecorator):
     """JSON kept as the exact text the content hash was taken over (a text column).
 
-    A `str` is taken as already canonical (the seed writes it so); anything else is dumped."""
+    A `str` is taken as already canonical (the seed writes it so), and so is the text a
+    `CanonicalData` came from; anything else is dumped."""
 
     impl = Text
     cache_ok = True
@@ -30,6 +42,8 @@ class CanonicalJSON(TypeDecorator):
     def process_bind_param(self, value: Any, dialect: Any) -> str | None:
         if value is None or isinstance(value, str):
             return value
+        if type(value) is CanonicalData:
+            return value.text
         return canonical_json(value)
 
     def process_result_value(self, value: str | None, dialect: Any) -> Any:
