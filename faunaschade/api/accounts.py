@@ -2,11 +2,11 @@
 
 from flask import current_app
 from flask_login import current_user
-from flask_smorest import Blueprint
 
 from faunaschade.access import login_required
 from faunaschade.accounts import users
 from faunaschade.api.answers import commits
+from faunaschade.api.blueprint import Blueprint
 from faunaschade.extensions import db
 from faunaschade.models import TokenKind
 from faunaschade.schemas.accounts import MeSchema, TokenRequestSchema, TokenSchema

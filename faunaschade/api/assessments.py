@@ -7,7 +7,6 @@ from typing import Any
 from flask import request
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_smorest import Blueprint
 from marshmallow import ValidationError
 from sqlalchemy import select
 from werkzeug.exceptions import UnsupportedMediaType
@@ -18,6 +17,7 @@ from faunaschade.access import (
     roles_required,
 )
 from faunaschade.api.answers import commits
+from faunaschade.api.blueprint import Blueprint
 from faunaschade.api.idempotency import idempotent
 from faunaschade.assessments import operations as assessments
 from faunaschade.assessments import zienswijze

@@ -1,8 +1,8 @@
 """GET /api/v1/audit/checkpoints/latest: the audit chain's last signed head, for anyone."""
 
 from flask_babel import gettext as _
-from flask_smorest import Blueprint
 
+from faunaschade.api.blueprint import Blueprint
 from faunaschade.audit import checkpoints
 from faunaschade.errors import NotFound
 from faunaschade.schemas.audit import CheckpointSchema

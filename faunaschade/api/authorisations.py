@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask_login import current_user
-from flask_smorest import Blueprint
 
 from faunaschade.access import get_farmer_in_scope_or_404, roles_required
 from faunaschade.api.answers import commits
+from faunaschade.api.blueprint import Blueprint
 from faunaschade.api.idempotency import idempotent
 from faunaschade.extensions import db
 from faunaschade.farmers import authorisations

@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask_login import current_user
-from flask_smorest import Blueprint
 
 from faunaschade.access import roles_required
 from faunaschade.api.answers import commits
+from faunaschade.api.blueprint import Blueprint
 from faunaschade.api.idempotency import idempotent
 from faunaschade.autotax import batches, registrations, runs
 from faunaschade.extensions import db

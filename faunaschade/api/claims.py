@@ -9,7 +9,6 @@ from typing import Any
 from flask import Response, current_app, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_smorest import Blueprint
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -20,6 +19,7 @@ from faunaschade.access import (
     roles_required,
 )
 from faunaschade.api.answers import commits
+from faunaschade.api.blueprint import Blueprint
 from faunaschade.api.idempotency import idempotent
 from faunaschade.claims import areas, attachments, completion, livestock
 from faunaschade.claims import leges as payments

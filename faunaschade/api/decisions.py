@@ -7,10 +7,10 @@ from typing import Any, TypeVar
 
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_smorest import Blueprint
 
 from faunaschade.access import get_claim_in_scope_or_404, roles_required
 from faunaschade.api.answers import commits
+from faunaschade.api.blueprint import Blueprint
 from faunaschade.api.idempotency import idempotent
 from faunaschade.decisions import calculation, delays, objection_view, objections, penalties
 from faunaschade.decisions import operations as decisions

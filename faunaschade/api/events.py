@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask_login import current_user
-from flask_smorest import Blueprint
 
 from faunaschade.access import roles_required
 from faunaschade.api.answers import commits
+from faunaschade.api.blueprint import Blueprint
 from faunaschade.events import subscribers as service
 from faunaschade.extensions import db
 from faunaschade.models import DeliveryStatus, Role, Subscriber

@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import request
 from flask_babel import gettext
 from flask_login import current_user
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from faunaschade.access import roles_required
 from faunaschade.api.answers import commits
+from faunaschade.api.blueprint import Blueprint
 from faunaschade.api.idempotency import idempotent
 from faunaschade.claims.attachments import safe_filename
 from faunaschade.errors import ValidationFailed

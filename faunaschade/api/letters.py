@@ -3,10 +3,10 @@ POST /api/v1/letters/verify, GET /api/v1/letters/verify/{id}."""
 
 from flask import Response, request, url_for
 from flask_babel import gettext as _
-from flask_smorest import Blueprint
 
 from faunaschade.access import get_claim_in_scope_or_404, login_required
 from faunaschade.api.answers import commits
+from faunaschade.api.blueprint import Blueprint
 from faunaschade.downloads import pdf_response
 from faunaschade.errors import NotFound
 from faunaschade.letters import checks, verification

@@ -13,8 +13,8 @@ from typing import Any
 
 from flask import Response, current_app, request
 from flask_babel import gettext as _
-from flask_smorest import Blueprint
 
+from faunaschade.api.blueprint import Blueprint
 from faunaschade.errors import NotFound
 from faunaschade.schemas.open_data import OpenDataQuerySchema, OpenDataSchema
 from faunaschade.security import open_data_limit

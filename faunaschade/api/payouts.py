@@ -6,11 +6,11 @@ from typing import Any
 
 from flask import Response
 from flask_login import current_user
-from flask_smorest import Blueprint
 from sqlalchemy import func, select
 
 from faunaschade.access import roles_required
 from faunaschade.api.answers import commits
+from faunaschade.api.blueprint import Blueprint
 from faunaschade.api.idempotency import idempotent
 from faunaschade.downloads import xml_response
 from faunaschade.extensions import db

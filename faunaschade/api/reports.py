@@ -6,11 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask_login import current_user
-from flask_smorest import Blueprint
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from faunaschade.access import get_report_in_scope_or_404, reports_in_scope, roles_required
+from faunaschade.api.blueprint import Blueprint
 from faunaschade.api.idempotency import idempotent
 from faunaschade.claims import operations as claims
 from faunaschade.extensions import db

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask_login import current_user
-from flask_smorest import Blueprint
 
 from faunaschade.access import roles_required
+from faunaschade.api.blueprint import Blueprint
 from faunaschade.audit import log as audit_log
 from faunaschade.clock import today
 from faunaschade.downloads import audit_download, statistics_download

@@ -7,6 +7,7 @@ import uuid
 from datetime import timedelta
 from decimal import Decimal
 
+from marshmallow import Schema
 from sqlalchemy import event, select, text
 
 from faunaschade.assessments.operations import order_assessment
@@ -237,3 +238,40 @@ def test_no_status_before_a_decision_follows_one():
                 todo.append(target)
     assert reachable.isdisjoint(claims.UNDECIDED)
     assert ClaimStatus.DECIDED not in claims.UNDECIDED
+
+
+def test_a_submission_makes_no_schema_of_its_own(app, client, session, api_token, monkeypatch):
+    """Issue 13: webargs made a new load schema (copying every field) for every request; the
+    API's parser keeps one per schema class (api/blueprint.py)."""
+    from faunaschade.farmers.operations import add_parcel
+    from faunaschade.models import User
+
+    user = session.scalar(select(User).where(User.id == _farmer_id(session, api_token)))
+    profile = session.scalar(select(FarmerProfile).where(FarmerProfile.user_id == user.id))
+    parcel = add_parcel(profile, parcel_body(area_ha=Decimal("4.2")), user)
+    session.flush()
+
+    def submit() -> dict:
+        headers = {**api_token(user), "Idempotency-Key": str(uuid.uuid4())}
+        answer = client.post("/api/v1/claims", json=claim_body(parcel.id), headers=headers)
+        assert answer.status_code == 201, answer.json
+        return answer.json
+
+    submit()  # the first request may make what the process keeps
+    made = []
+    original = Schema.__init__
+
+    def counted(self, *args, **kwargs) -> None:
+        made.append(type(self).__name__)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Schema, "__init__", counted)
+    second = submit()
+    assert not made, f"schemas made per request: {made}"
+    bad = client.post(
+        "/api/v1/claims",
+        json={**claim_body(parcel.id), "discovered_on": "gisteren"},
+        headers={**api_token(user), "Idempotency-Key": str(uuid.uuid4())},
+    )
+    assert bad.status_code == 422 and "discovered_on" in bad.json["error"]["fields"]
+    assert second["reference"].startswith("FS-")
