@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from flask_babel import get_translations, gettext
-from sqlalchemy import (
-    ARRAY,
-    ColumnElement,
-    Integer,
-    Select,
-    and_,
-    any_,
-    bindparam,
-    func,
-    or_,
-    select,
-)
+from sqlalchemy import ColumnElement, Row, Select, and_, func, literal, or_, select
+from sqlalchemy.orm import aliased
 
 from faunaschade import rules
 from faunaschade.access import claims_in_scope
@@ -368,8 +359,88 @@ class QueuePage:
     per_page: int  #: Page size.
 
 
+@dataclass(frozen=True, slots=True)
+class QueueObjection:
+    """The objection being handled, as far as its deadlines need it (objection_deadlines)."""
+
+    status: ObjectionStatus
+    hearing_at: datetime | None
+    extended_until: date | None
+    decide_by: date
+
+
+def _name(user: Any) -> ColumnElement[str]:
+    """SQL: a user's name, or their e-mail address when they have none (as `name or email`)."""
+    return func.coalesce(func.nullif(user.name, ""), user.email)
+
+
+@functools.cache
+def _page_columns(with_assessors: bool) -> tuple[list[ColumnElement[Any]], list[Any]]:
+    """What one row of the page reads, and the outer joins it reads it through (built once per
+    process: the elements hold no value of a request).
+
+    Every row is one claim: the newest assessment is the one with the highest id, a claim has
+    at most one open proposal and one objection not yet decided (partial unique indexes), and
+    the species and the farmer's answer are subqueries of one value each."""
+    newest = aliased(Assessment)
+    proposer = aliased(User)
+    assessor = aliased(User)
+    newest_id = (
+        select(func.max(Assessment.id)).where(Assessment.claim_id == Claim.id).scalar_subquery()
+    )
+    species = (
+        select(func.aggregate_strings(ClaimSpecies.species, ","))
+        .where(ClaimSpecies.claim_id == Claim.id)
+        .scalar_subquery()
+    )
+    # The farmer's answer to the newest assessment (their latest, if they gave more than one).
+    agreed = (
+        select(Zienswijze.agreed)
+        .where(Zienswijze.claim_id == Claim.id, Zienswijze.assessment_id == newest.id)
+        .order_by(Zienswijze.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    columns = [
+        *CLAIM_COLUMNS,
+        FarmerProfile.name,
+        FarmerProfile.city,
+        species,
+        newest.id,
+        newest.due_on,
+        newest.status,
+        newest.urgent,
+        _name(assessor) if with_assessors else literal(None),
+        Proposal.proposed_by,
+        _name(proposer),
+        agreed,
+        Objection.status,
+        Objection.hearing_at,
+        Objection.extended_until,
+        Objection.decide_by,
+    ]
+    joins = [
+        (FarmerProfile, FarmerProfile.id == Claim.farmer_id, False),
+        (newest, newest.id == newest_id, True),
+        (
+            Proposal,
+            and_(Proposal.claim_id == Claim.id, Proposal.status == ProposalStatus.OPEN),
+            True,
+        ),
+        (proposer, proposer.id == Proposal.proposed_by, True),
+        (
+            Objection,
+            and_(Objection.claim_id == Claim.id, Objection.status != ObjectionStatus.DECIDED),
+            True,
+        ),
+    ]
+    if with_assessors:
+        joins.append((assessor, assessor.id == newest.assessor_id, True))
+    return columns, joins
+
+
 #: The claim columns a queue row shows or works its deadlines out from (QueueClaim's order).
-ROW_COLUMNS = (
+CLAIM_COLUMNS = (
     Claim.id,
     Claim.reference,
     Claim.status,
@@ -380,8 +451,6 @@ ROW_COLUMNS = (
     Claim.decision_target,
     Claim.backstop_deadline,
     Claim.penalty_from,
-    FarmerProfile.name,
-    FarmerProfile.city,
 )
 
 
@@ -393,142 +462,54 @@ def officer_queue(
     *,
     with_assessors: bool = False,
 ) -> QueuePage:
-    """A page of the officer's queue, in the same few statements however long the queue is.
+    """A page of the officer's queue in one statement, however long the queue is (and one
+    more to count the queue when the page is full).
 
     Only what a row shows is read, in plain rows (no ORM objects): the farmer's name and place
     (not the whole profile with its IBAN), the species, the newest assessment's due date and
-    status; its assessor only when asked (`with_assessors`: the page shows who assesses, the
-    API does not).
+    status, who proposed, the farmer's answer, the objection's terms; the assessor only when
+    asked (`with_assessors`: the page shows who assesses, the API does not).
     """
     on = today()
     query = queue_query(user, filters, on)
-    counted = query.with_only_columns(Claim.id).order_by(None).subquery()
-    total = db.session.scalar(select(func.count()).select_from(counted))
-    found = db.session.execute(
-        query.with_only_columns(*ROW_COLUMNS, maintain_column_froms=False)
-        .select_from(Claim)
-        .join(FarmerProfile, FarmerProfile.id == Claim.farmer_id)
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-    ).all()
-    ids = [row[0] for row in found]
-    species = _species(ids)
-    claims = [QueueClaim(*row, species.get(row[0], ())) for row in found]
-    newest = _newest_assessments(ids, with_assessors)
-    proposers, responses = _proposers(ids), _responses(claims, newest)
-    objected = _objections(claims)
+    columns, joins = _page_columns(with_assessors)
+    page_query = query.with_only_columns(*columns, maintain_column_froms=False).select_from(Claim)
+    for target, condition, outer in joins:
+        page_query = page_query.join(target, condition, isouter=outer)
+    found = db.session.execute(page_query.offset((page - 1) * per_page).limit(per_page)).all()
+    if (found and len(found) < per_page) or (not found and page == 1):
+        total = (page - 1) * per_page + len(found)  # the last page: no count needed
+    else:
+        counted = query.with_only_columns(Claim.id).order_by(None).subquery()
+        total = db.session.scalar(select(func.count()).select_from(counted)) or 0
     words = DeadlineWords(on)
-    rows = []
-    for claim in claims:
-        assessment = newest.get(claim.id)
-        due = (
-            assessment.due_on
-            if assessment and assessment.status != AssessmentStatus.SUBMITTED
-            else None
-        )
-        response = responses.get(claim.id)
-        proposer_id, proposer = proposers.get(claim.id, (None, None))
-        rows.append(
-            QueueRow(
-                claim,
-                assessment,
-                running_deadlines(claim, due, on, response, objected.get(claim.id), words),
-                proposer_id,
-                proposer,
-                response,
-            )
-        )
-    return QueuePage(rows, total or 0, page, per_page)
+    return QueuePage([_row(values, on, words) for values in found], total, page, per_page)
 
 
-def _among(column: ColumnElement[int], ids: list[int]) -> ColumnElement[bool]:
-    """SQL: the column is one of the ids. On PostgreSQL one array parameter (`= ANY(%s)`): the
-    statement's text is the same for every page, so it is compiled and prepared once, where an
-    IN list of 50 parameters is rendered again for every page size."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        return column == any_(bindparam(None, ids, type_=ARRAY(Integer)))
-    return column.in_(ids)
-
-
-def _species(ids: list[int]) -> dict[int, tuple[str, ...]]:
-    """Claim id → its species codes, sorted: one statement per page."""
-    if not ids:
-        return {}
-    found: dict[int, list[str]] = {}
-    for claim_id, code in db.session.execute(
-        select(ClaimSpecies.claim_id, ClaimSpecies.species).where(
-            _among(ClaimSpecies.claim_id, ids)
-        )
-    ):
-        found.setdefault(claim_id, []).append(code)
-    return {claim_id: tuple(sorted(codes)) for claim_id, codes in found.items()}
-
-
-def _newest_assessments(ids: list[int], with_assessors: bool) -> dict[int, QueueAssessment]:
-    """Claim id → its newest assessment (with its assessor's name when asked): one statement."""
-    if not ids:
-        return {}
-    columns = [
-        Assessment.claim_id,
-        Assessment.id,
-        Assessment.due_on,
-        Assessment.status,
-        Assessment.urgent,
-    ]
-    query = select(*columns)
-    if with_assessors:
-        query = query.add_columns(func.coalesce(User.name, User.email)).outerjoin(
-            User, User.id == Assessment.assessor_id
-        )
-    newest = {}
-    for claim_id, *values in db.session.execute(
-        query.where(_among(Assessment.claim_id, ids)).order_by(Assessment.id)
-    ):
-        newest[claim_id] = QueueAssessment(*values)
-    return newest
-
-
-def _proposers(ids: list[int]) -> dict[int, tuple[int, str]]:
-    """Claim id → (id, name) of the officer whose proposal is open: one statement per page."""
-    if not ids:
-        return {}
-    found = db.session.execute(
-        select(Proposal.claim_id, User.id, User.name, User.email)
-        .join(User, User.id == Proposal.proposed_by)
-        .where(
-            _among(Proposal.claim_id, ids),
-            Proposal.status == ProposalStatus.OPEN,
-        )
+def _row(values: Row[Any], on: date, words: DeadlineWords) -> QueueRow:
+    """One queue row from one row of the page statement (_page_columns' order)."""
+    first = len(CLAIM_COLUMNS) + 2  # the claim's columns, the farmer's name and place
+    claim_values = values[:first]
+    species, assessment_id, due_on, status, urgent, assessor = values[first : first + 6]
+    proposer_id, proposer, agreed, *objection = values[first + 6 :]
+    claim = QueueClaim(*claim_values, tuple(sorted(species.split(","))) if species else ())
+    assessment = (
+        QueueAssessment(assessment_id, due_on, status, urgent, assessor)
+        if assessment_id is not None
+        else None
     )
-    return {claim_id: (user_id, name or email) for claim_id, user_id, name, email in found}
-
-
-def _responses(claims: list[QueueClaim], newest: dict[int, QueueAssessment]) -> dict[int, str]:
-    """Claim id → "agreed" or "given" for assessed claims whose farmer answered the newest
-    assessment: one statement per page."""
-    assessed = [c.id for c in claims if c.status == S.ASSESSED and c.id in newest]
-    if not assessed:
-        return {}
-    found = db.session.execute(
-        select(Zienswijze.claim_id, Zienswijze.assessment_id, Zienswijze.agreed).where(
-            _among(Zienswijze.claim_id, assessed)
-        )
+    due = due_on if assessment and status != AssessmentStatus.SUBMITTED else None
+    response = None
+    if claim.status == S.ASSESSED and agreed is not None:
+        response = "agreed" if agreed else "given"
+    held = QueueObjection(*objection) if objection[0] is not None else None
+    return QueueRow(
+        claim,
+        assessment,
+        running_deadlines(
+            claim, due, on, response, held if claim.status == S.OBJECTION else None, words
+        ),
+        proposer_id,
+        proposer,
+        response,
     )
-    return {
-        claim_id: "agreed" if agreed else "given"
-        for claim_id, assessment_id, agreed in found
-        if newest[claim_id].id == assessment_id
-    }
-
-
-def _objections(claims: list[QueueClaim]) -> dict[int, Objection]:
-    """Claim id → the objection being handled, for claims objected to: one statement per page."""
-    objected = [c.id for c in claims if c.status == S.OBJECTION]
-    if not objected:
-        return {}
-    found = db.session.scalars(
-        select(Objection).where(
-            _among(Objection.claim_id, objected), Objection.status != ObjectionStatus.DECIDED
-        )
-    )
-    return {objection.claim_id: objection for objection in found}

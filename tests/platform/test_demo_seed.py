@@ -522,3 +522,18 @@ def test_the_queue_answer_is_its_schemas_dump_on_every_kind_of_row(seeded, sessi
     every |= {"completion", "assessment", "zienswijze", "decision", "decision_backstop"}
     every |= {"objection_decision", "hearing", "overdue", "soon", "ok", "closed"}
     assert not every - set(seen), f"no row with {sorted(every - set(seen))}"
+
+
+def test_every_page_of_the_queue_knows_the_total(seeded, session, app):
+    """The count is left out on a last page (its rows tell it): every page, the one past the
+    end too, says the same total, and the pages together are the whole queue in order."""
+    officer = session.scalar(select(User).where(User.email == "behandelaar-a@demo.faunaschade.nl"))
+    with app.test_request_context():
+        whole = officer_queue(officer, {}, 1, 200)
+        assert 7 < whole.total == len(whole.rows)
+        pages = [officer_queue(officer, {}, n, 7) for n in range(1, whole.total // 7 + 3)]
+    assert {page.total for page in pages} == {whole.total}
+    assert [row.claim.id for page in pages for row in page.rows] == [
+        row.claim.id for row in whole.rows
+    ]
+    assert pages[-1].rows == []
