@@ -9,6 +9,7 @@ elsewhere) in one transaction; audit events are chained in time order onto the e
 
 from __future__ import annotations
 
+import gc
 import random
 import time
 from collections import defaultdict
@@ -65,7 +66,7 @@ def seed_claims(
     staff = ensure_staff(password)
     session.commit()
 
-    with _sequences(session) as sequences:
+    with _sequences(session) as sequences, _without_cycle_collection():
         rows: dict[str, list] = {"users": [], "farmer_profiles": []}
         farmers = Farmers(rng, session, rows, sequences)
         farmers.create(max(12, n // 3))
@@ -146,6 +147,21 @@ def _sequences(session) -> Iterator[Connection | None]:
     engine = bind if isinstance(bind, Engine) else bind.engine
     with engine.connect() as connection:
         yield connection.execution_options(isolation_level="AUTOCOMMIT")
+
+
+@contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """The seed makes millions of objects that live to its end (rows, events waiting for their
+    time) and none that form reference cycles: the cycle collector's passes over them (measured:
+    a fifth of the seed's time at 20,000 claims) find nothing. Plain reference counting still
+    frees what the seed lets go of."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _rows() -> dict[str, list]:
