@@ -1,4 +1,5 @@
-"""Bulk writing for the demo seed: reserved ids, Core executemany, and audit-chain appends."""
+"""Bulk writing for the demo seed: reserved ids, COPY (executemany off PostgreSQL) in a thread
+beside the building, indexes and constraints set aside for a large load, audit-chain appends."""
 
 from __future__ import annotations
 
