@@ -16,7 +16,12 @@ from faunaschade.models.base import UtcDateTime, utcnow
 
 def canonical_json(value: Any) -> str:
     """One text for one value: sorted keys, no spaces, ASCII; Decimals and dates as text."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
+    return _CANONICAL.encode(value)
+
+
+# What json.dumps(value, sort_keys=True, separators=(",", ":"), default=str) makes, without a new
+# encoder for every value (the seed encodes a million event data).
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=str)
 
 
 class CanonicalData(dict):

@@ -10,6 +10,8 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import Connection
+
 from faunaschade import rules
 from faunaschade.clock import AMSTERDAM, local_day
 from faunaschade.decisions import objections
@@ -40,10 +42,16 @@ class Builder:
     """Turns skeletons into rows, chunk by chunk; events wait in a heap until their time."""
 
     def __init__(
-        self, rng: random.Random, now: datetime, staff: Staff, farmers: Farmers, session
+        self,
+        rng: random.Random,
+        now: datetime,
+        staff: Staff,
+        farmers: Farmers,
+        session,
+        sequences: Connection | None = None,
     ) -> None:
         self.rng, self.now, self.staff, self.farmers = rng, now, staff, farmers
-        self.ids = {name: Ids(session, db.metadata.tables[name]) for name in ID_TABLES}
+        self.ids = {name: Ids(session, db.metadata.tables[name], sequences) for name in ID_TABLES}
         self.rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
         self.heap: list[tuple[datetime, int, Event]] = []
         self._serial = 0

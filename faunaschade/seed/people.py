@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from stdnum import iban as stdnum_iban
 
 from faunaschade.audit import chain as audit
@@ -115,11 +115,17 @@ class Farmer:
 class Farmers:
     """Farmers per province; parcels are made the first time a claim needs that crop."""
 
-    def __init__(self, rng: random.Random, session, rows: dict[str, list]) -> None:
+    def __init__(
+        self,
+        rng: random.Random,
+        session,
+        rows: dict[str, list],
+        sequences: Connection | None = None,
+    ) -> None:
         self.rng, self.rows = rng, rows
-        self.user_ids = Ids(session, User.__table__)
-        self.profile_ids = Ids(session, FarmerProfile.__table__)
-        self.parcel_ids = Ids(session, Parcel.__table__)
+        self.user_ids = Ids(session, User.__table__, sequences)
+        self.profile_ids = Ids(session, FarmerProfile.__table__, sequences)
+        self.parcel_ids = Ids(session, Parcel.__table__, sequences)
         self.by_province: dict[str, list[Farmer]] = defaultdict(list)
         self._profiles: dict[int, dict[str, str]] = {}
         # Nobody knows this password: seeded farmers cannot log in (the demo farmer can).

@@ -10,7 +10,8 @@ from decimal import Decimal
 
 import pytest
 from flask_login import login_user
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import IntegrityError
 
 from faunaschade import rules
 from faunaschade.audit import chain as audit
@@ -57,6 +58,7 @@ from faunaschade.models import (
 from faunaschade.schemas.claims import QueuePageSchema, queue_page_json
 from faunaschade.seed import seed_claims
 from faunaschade.seed.sampling import skeletons
+from faunaschade.seed.writer import SetAside
 from tests.support.app import rollback_session, truncate_all, web_client
 from tests.support.statistics import NOW
 
@@ -256,6 +258,51 @@ def test_nothing_happens_in_the_future(seeded, session):
     assert session.scalar(select(func.max(Claim.submitted_at))) <= now
     assert session.scalar(select(func.max(PaymentBatch.paid_at))) <= now
     assert session.scalar(select(func.max(Decision.decided_on))) <= now.date()
+
+
+def _catalog(session, tables: tuple[str, ...]) -> list[tuple[str, str]]:
+    """The tables' indexes and constraints, as PostgreSQL would make them again."""
+    return session.execute(
+        text(
+            "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index"
+            " WHERE indrelid::regclass::text = ANY(:t)"
+            " UNION ALL SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
+            " WHERE conrelid::regclass::text = ANY(:t) ORDER BY 1, 2"
+        ),
+        {"t": list(tables)},
+    ).all()
+
+
+def test_a_bulk_seed_puts_back_every_index_and_constraint_it_set_aside(seeded, session):
+    """The large seed drops the secondary indexes, unique and foreign-key constraints of the tables
+    it fills and makes them again in the same transaction: the same ones, checked over the rows."""
+    if session.get_bind().dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only: elsewhere the seed keeps its indexes")
+    tables = ("claims", "decisions", "audit_events")
+    before = _catalog(session, tables)
+    aside = SetAside(session, tables)
+    aside.take_off()
+    left = {name for name, _ in _catalog(session, tables)}
+    assert left == {
+        "pk_claims", "pk_decisions", "pk_audit_events", *(
+            name for name, definition in before if definition.startswith("CHECK")
+        ),
+    }  # fmt: skip
+    aside.put_back()
+    assert _catalog(session, tables) == before
+    # A row that breaks a constraint while it is aside: putting it back fails.
+    aside.take_off()
+    session.execute(
+        text(
+            "INSERT INTO claims (reference, farmer_id, province, kind, status, discovered_on,"
+            " preventive_measures, description, leges, version, updated_at, created_at)"
+            " SELECT reference, farmer_id, province, kind, status, discovered_on,"
+            " preventive_measures, description, leges, version, updated_at, created_at"
+            " FROM claims ORDER BY id LIMIT 1"
+        )
+    )
+    with pytest.raises(IntegrityError, match="uq_claims_reference"):
+        aside.put_back()
 
 
 # -- the demo farmer's stories (seed/stories.py) ---------------------------------------------------
