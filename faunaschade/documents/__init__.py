@@ -23,6 +23,7 @@ def __getattr__(name: str) -> Any:
     # The fetcher is a WeasyPrint class, so it is imported when asked for (PEP 562), not with
     # the package: the app imports this package and renders no PDF itself (see render.py).
     if name in ("AssetFetcher", "RefusedURL"):
+        # On use: importing the fetcher imports WeasyPrint.
         from faunaschade.documents import fetcher
 
         return getattr(fetcher, name)

@@ -82,6 +82,7 @@ def _fonts() -> FontConfiguration:
 def _letter_css() -> CSS:
     from weasyprint import CSS
 
+    # Here, not at the top: the fetcher is a WeasyPrint class (see the module's docstring).
     from faunaschade.documents.fetcher import AssetFetcher
 
     # Parsed once per process instead of once per letter (the templates link no stylesheet;
@@ -159,6 +160,7 @@ def html_to_letter(html: str, *, pdf_variant: str | None = PDF_VARIANT) -> Rende
     from weasyprint import HTML
     from weasyprint.urls import FatalURLFetchingError
 
+    # Here, not at the top: the fetcher is a WeasyPrint class (see the module's docstring).
     from faunaschade.documents.fetcher import AssetFetcher
 
     options = _pdfa_options(pdf_variant)
