@@ -1,4 +1,11 @@
-"""Letter template → HTML → PDF (A4) with WeasyPrint and the sandboxed fetcher."""
+"""Letter template → HTML → PDF (A4) with WeasyPrint and the sandboxed fetcher.
+
+WeasyPrint (about half a second of imports, and a dlopen of Pango, HarfBuzz and fontconfig) is
+imported by the functions that lay a letter out, not with this module: the app, its commands
+and the web workers import this module without ever rendering a PDF (jobs do). `flask worker`
+renders the sample letters before it forks (documents.samples.warm_up), so its work-horses
+start with WeasyPrint loaded all the same.
+"""
 
 from __future__ import annotations
 
@@ -8,17 +15,16 @@ from decimal import Decimal
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from babel.numbers import format_decimal
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from weasyprint import CSS, HTML
-from weasyprint.css import ColorProfile
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import FatalURLFetchingError
 
-from faunaschade.documents.fetcher import AssetFetcher
 from faunaschade.money import dutch_date, dutch_moment, format_eur
+
+if TYPE_CHECKING:  # the annotations only: WeasyPrint itself is imported where a letter is laid out
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
 
 #: The stylesheet of every letter.
 LETTER_CSS = "letter-asset:letter.css"
@@ -65,6 +71,8 @@ def render_html(template: str, context: dict[str, Any]) -> str:
 
 @cache
 def _fonts() -> FontConfiguration:
+    from weasyprint.text.fonts import FontConfiguration
+
     # One per process: setting up fontconfig and Pango's font map is a large part of a cold
     # letter. The letters declare no @font-face, so nothing accumulates in it between letters.
     return FontConfiguration()
@@ -72,8 +80,13 @@ def _fonts() -> FontConfiguration:
 
 @cache
 def _letter_css() -> CSS:
-    # The letters' stylesheet, parsed once per process instead of once per letter (the
-    # templates link no stylesheet; every letter gets this one).
+    from weasyprint import CSS
+
+    # Here, not at the top: the fetcher is a WeasyPrint class (see the module's docstring).
+    from faunaschade.documents.fetcher import AssetFetcher
+
+    # Parsed once per process instead of once per letter (the templates link no stylesheet;
+    # every letter gets this one).
     fetcher = AssetFetcher()
     return CSS(
         string=fetcher.resolve(LETTER_CSS).read_text(encoding="utf-8"),
@@ -98,6 +111,8 @@ def _pdfa_options(pdf_variant: str | None) -> dict[str, Any]:
     """WeasyPrint options for the variant; PDF/A with the output intent read above."""
     if not pdf_variant or not pdf_variant.startswith("pdf/a"):
         return {"pdf_variant": pdf_variant}
+    from weasyprint.css import ColorProfile
+
     # A fresh ColorProfile per letter: WeasyPrint writes the PDF object's reference into it.
     profile = ColorProfile(
         io.BytesIO(_srgb_profile()), "sRGB2014.icc", "relative-colorimetric", (["r"], ["g"], ["b"])
@@ -142,6 +157,12 @@ def _signature_box(document: Any) -> SignatureBox | None:
 def html_to_letter(html: str, *, pdf_variant: str | None = PDF_VARIANT) -> RenderedLetter:
     """Lay out HTML as an A4 PDF (PDF/A-3b unless told otherwise) and find the signature's
     place; only ``letter-asset:`` URLs are fetched."""
+    from weasyprint import HTML
+    from weasyprint.urls import FatalURLFetchingError
+
+    # Here, not at the top: the fetcher is a WeasyPrint class (see the module's docstring).
+    from faunaschade.documents.fetcher import AssetFetcher
+
     options = _pdfa_options(pdf_variant)
     try:
         document = HTML(string=html, url_fetcher=AssetFetcher()).render(

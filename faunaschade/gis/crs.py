@@ -5,13 +5,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import shapely
 from flask_babel import gettext as _
-from pyproj import Transformer
 from shapely.geometry.base import BaseGeometry
+
+if TYPE_CHECKING:  # the annotations only: pyproj is imported by the first transformation
+    from pyproj import Transformer
 
 #: The Dutch national grid (Amersfoort / RD New): areas and overlaps are computed here.
 RD_NEW = "EPSG:28992"
@@ -88,6 +90,8 @@ def crs_named(name: Any) -> Crs:
 
 @lru_cache(maxsize=16)
 def _transformer(source: str) -> Transformer:
+    from pyproj import Transformer
+
     # always_xy: x = longitude / easting whatever the system's official axis order; a
     # latitude-first GML file is swapped before it gets here.
     return Transformer.from_crs(source, RD_NEW, always_xy=True)
@@ -110,6 +114,8 @@ def to_rd(shape: BaseGeometry, crs: Crs) -> BaseGeometry:
 
 @lru_cache(maxsize=1)
 def _to_wgs84() -> Transformer:
+    from pyproj import Transformer
+
     return Transformer.from_crs(RD_NEW, WGS84, always_xy=True)
 
 

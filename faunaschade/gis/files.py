@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from typing import Any
 from xml.etree.ElementTree import Element, ParseError
 
-import pyogrio
 import shapely
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as parse_xml
@@ -47,15 +46,6 @@ MAX_UNZIPPED_BYTES = 50 * 2**20
 #: A member packed tighter than this is a zip bomb, not a shapefile (which packs about 3×).
 MAX_ZIP_RATIO = 100
 _SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
-#: What GDAL raises on a damaged Shapefile.
-_OGR_ERRORS = (
-    pyogrio.errors.CRSError,
-    pyogrio.errors.DataSourceError,
-    pyogrio.errors.DataLayerError,
-    pyogrio.errors.FeatureError,
-    pyogrio.errors.FieldError,
-    pyogrio.errors.GeometryError,
-)
 
 
 class FileRefused(ValueError):
@@ -369,12 +359,24 @@ def _shapefile_features(data: bytes, max_features: int) -> list[tuple[Feature, A
 
 
 def _read_shapefile(path: str, has_prj: bool, max_features: int) -> list[tuple[Feature, Any, Crs]]:
+    # Imported here: only a Shapefile needs GDAL (pyogrio), not the app's start.
+    import pyogrio
+
+    # What GDAL raises on a damaged Shapefile.
+    ogr_errors = (
+        pyogrio.errors.CRSError,
+        pyogrio.errors.DataSourceError,
+        pyogrio.errors.DataLayerError,
+        pyogrio.errors.FeatureError,
+        pyogrio.errors.FieldError,
+        pyogrio.errors.GeometryError,
+    )
     try:
         info = pyogrio.read_info(path)
         if info["features"] > max_features:
             raise _too_many(max_features)
         meta, fids, geometries, values = pyogrio.raw.read(path, return_fids=True)
-    except _OGR_ERRORS:
+    except ogr_errors:
         raise FileRefused(_("De Shapefile in de zip kan niet worden gelezen.")) from None
     # Without a .prj the coordinates are taken as RD New, the system of RVO's files; a file in
     # degrees then lies outside the Netherlands and is refused as such.

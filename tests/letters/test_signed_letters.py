@@ -16,9 +16,9 @@ from pypdf import PdfReader
 from pypdf.generic import IndirectObject
 
 from faunaschade.documents import build_context, template_for
+from faunaschade.documents.pades import FIELD_NAME
 from faunaschade.documents.render import render_letter
 from faunaschade.documents.signing import (
-    FIELD_NAME,
     LetterSigner,
     current_signer,
     sign_pdf,
