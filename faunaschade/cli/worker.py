@@ -27,6 +27,7 @@ from faunaschade.jobs.core import (
     has_worker_app,
     set_worker_app,
 )
+from faunaschade.letters import rendering as letter_rendering
 from faunaschade.models.base import utcnow
 from faunaschade.statistics import releases as open_data_releases
 
@@ -64,6 +65,8 @@ def worker(burst: bool, sweep_interval: int) -> None:
     # And the shipped rule sets, which every decision letter reads (its rule set's version):
     # read here once instead of in each work-horse (about 12 ms of CPU per letter).
     rules.rule_sets()
+    # And the statements a letter job sends, compiled once here (SQLAlchemy's cache).
+    letter_rendering.warm_up()
     swept = jobs_module.sweep()
     # What exists now lasts the worker's life: out of the collector's sight, so that a child's
     # collections don't touch (and so copy) every page it shares with this parent.

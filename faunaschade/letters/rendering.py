@@ -6,7 +6,7 @@ import logging
 import time
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from faunaschade.audit import chain as audit
@@ -31,13 +31,7 @@ def render_letter(letter_id: int) -> None:
     # values; never a PDF with the name stored after the erasure. Then the letter's row lock:
     # a second run of the same job waits here until the first commits, then finds the letter
     # ready. Always in this order.
-    db.session.execute(
-        select(FarmerProfile.id)
-        .join(Claim, Claim.farmer_id == FarmerProfile.id)
-        .join(Letter, Letter.claim_id == Claim.id)
-        .where(Letter.id == letter_id)
-        .with_for_update(read=True, of=FarmerProfile)
-    ).all()
+    db.session.execute(profile_for_share(letter_id)).all()
     letter = locked(Letter, letter_id)
     if letter is None:
         raise LookupError(f"letter {letter_id} does not exist")
@@ -80,6 +74,38 @@ def render_letter(letter_id: int) -> None:
     except Exception as exc:
         _mark_failed(letter_id, exc)
         raise
+
+
+def warm_up() -> None:
+    """Send once what a letter job sends, for the newest letter of each kind, and roll back.
+
+    `flask worker` calls this before it forks a work-horse per job: SQLAlchemy compiles each
+    statement once per process and keeps it, so compiled here the statements are the parent's,
+    shared with every child, instead of compiled again in each (about 13 ms of CPU a letter).
+    Nothing is written; a letter whose context cannot be built is left to its own job."""
+    newest = select(func.max(Letter.id)).group_by(Letter.kind)
+    try:
+        for letter_id in db.session.scalars(newest).all():
+            db.session.execute(profile_for_share(letter_id)).all()
+            letter = locked(Letter, letter_id)
+            if letter is not None:
+                build_context(letter)
+    except Exception:
+        log.warning("letter warm-up: a context could not be built", exc_info=True)
+    finally:
+        db.session.rollback()
+        db.session.remove()
+
+
+def profile_for_share(letter_id: int) -> Select[tuple[int]]:
+    """The letter's farmer profile, FOR SHARE (render_letter's first statement)."""
+    return (
+        select(FarmerProfile.id)
+        .join(Claim, Claim.farmer_id == FarmerProfile.id)
+        .join(Letter, Letter.claim_id == Claim.id)
+        .where(Letter.id == letter_id)
+        .with_for_update(read=True, of=FarmerProfile)
+    )
 
 
 def _mark_failed(letter_id: int, exc: Exception) -> None:
