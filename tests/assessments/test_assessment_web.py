@@ -170,6 +170,8 @@ def test_queue_filters_and_overdue(app, session, make_user, client, api_token):
     assert fresh["reference"] in geese and late["reference"] not in geese
     ordered = officer.get("/behandeling?status=assessment_ordered").get_data(as_text=True)
     assert fresh["reference"] in ordered and "Taxatierapport" in ordered
+    # The Taxatie column names who assesses (the queue reads it with the page, issue 13).
+    assert (assessor.name or assessor.email) in ordered.split(fresh["reference"], 1)[1]
     assert officer.get("/behandeling?status=nonsense").status_code == 422
     api = client.get("/api/v1/queue?overdue=true", headers=api_token(officer_user)).json
     assert [row["reference"] for row in api["rows"]] == [late["reference"]]
