@@ -23,6 +23,7 @@ with meldingen but no claims gets a row with the claims' measures at zero.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -258,12 +259,27 @@ def statement(
     *,
     on: date | None = None,
 ) -> Select:
-    """The aggregate: one row per combination of `group_by` values (one row when empty)."""
+    """The aggregate: one row per combination of `group_by` values (one row when empty).
+
+    Built once per question and day and kept (a statement is immutable): building it is a few
+    milliseconds of SQLAlchemy, asked again for every page of statistics, export and release."""
     unknown = set(group_by) - set(GROUP_KEYS)
     if unknown:
         raise ValueError(f"cannot group by {sorted(unknown)}")
     postgres = db.session.get_bind().dialect.name == "postgresql"
-    inner, keys = _per_claim(group_by, filters, provinces, on or today())
+    scope = None if provinces is None else tuple(provinces)
+    return _statement(tuple(group_by), filters, scope, on or today(), postgres)
+
+
+@functools.lru_cache(maxsize=256)
+def _statement(
+    group_by: tuple[str, ...],
+    filters: Filters,
+    provinces: tuple[str, ...] | None,
+    on: date,
+    postgres: bool,
+) -> Select:
+    inner, keys = _per_claim(group_by, filters, provinces, on)
     if not postgres:
         # SQLite has no median: number each group's days in order, average the middle one(s).
         partition = [inner.selected_columns[key] for key in keys]
@@ -391,10 +407,12 @@ def measures_for(group_by: Sequence[str], filters: Filters) -> tuple[str, ...]:
     return (*MEASURES, *REPORT_MEASURES) if counts_reports(group_by, filters) else MEASURES
 
 
+@functools.lru_cache(maxsize=256)
 def _report_statement(
-    group_by: Sequence[str], filters: Filters, provinces: Sequence[str] | None
+    group_by: tuple[str, ...], filters: Filters, provinces: tuple[str, ...] | None
 ) -> Select:
-    """The meldingen per group (per species as the claims: a melding naming two, in both)."""
+    """The meldingen per group (per species as the claims: a melding naming two, in both);
+    built once per question and kept, as the claims' aggregate."""
     report = DamageReport
     query = _report_rows(
         group_by,
@@ -524,7 +542,8 @@ def with_reports(
     if not counts_reports(group_by, filters):
         return found
     groups: dict[tuple[Any, ...], dict[str, Any]] = {}
-    for row in db.session.execute(_report_statement(group_by, filters, provinces)):
+    scope = None if provinces is None else tuple(provinces)
+    for row in db.session.execute(_report_statement(tuple(group_by), filters, scope)):
         data = dict(row._mapping)
         groups[tuple(data[key] for key in group_by)] = {
             "reports": int(data["reports"]),
