@@ -4,7 +4,7 @@ and the trusted path for cases the service built itself."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Container, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -215,31 +215,34 @@ def _check_caps(items: tuple[Item, ...]) -> None:
 def _livestock_component(data: Any) -> LivestockComponent:
     if type(data) is not dict or not data.keys() <= _LIVE_PART.keys():
         raise _Unsure
-    species, area_type = data.get("species"), data.get("area_type", _LIVE_AREA)
-    if type(species) is not str or species not in _PREDATORS:
-        raise _Unsure
-    if type(area_type) is not str or area_type not in _LIVE_AREAS:
-        raise _Unsure
-    given = data.get("items")
-    if type(given) is not list or not given:
-        raise _Unsure
-    items = tuple(map(_item, given))
+    species = _one_of(data.get("species"), _PREDATORS)
+    area_type = _one_of(data.get("area_type", _LIVE_AREA), _LIVE_AREAS)
+    items = tuple(map(_item, _filled_list(data.get("items"))))
     _check_caps(items)
     return LivestockComponent(species, area_type, items)
+
+
+def _one_of(value: Any, codes: Container[str]) -> str:
+    """The value when it is one of the codes (a plain str); ``_Unsure`` otherwise."""
+    if type(value) is not str or value not in codes:
+        raise _Unsure
+    return value
+
+
+def _filled_list(value: Any) -> list[Any]:
+    """The value when it is a list with something in it; ``_Unsure`` otherwise."""
+    if type(value) is not list or not value:
+        raise _Unsure
+    return value
 
 
 def _quick_livestock_case(data: Mapping[str, Any]) -> LivestockCase:
     """The case when ``data`` is a plainly valid livestock case; ``_Unsure`` otherwise."""
     if data.get("kind") != "livestock" or not data.keys() <= _LIVE.keys():
         raise _Unsure
-    province, finding = data.get("province"), data.get("wolf_finding")
-    if type(province) is not str or province not in _LIVE["province"].table:
-        raise _Unsure
-    if type(finding) is not str or finding not in _FINDINGS:
-        raise _Unsure
-    parts = data.get("components")
-    if type(parts) is not list or not parts:
-        raise _Unsure
+    province = _one_of(data.get("province"), _LIVE["province"].table)
+    finding = _one_of(data.get("wolf_finding"), _FINDINGS)
+    parts = _filled_list(data.get("components"))
     components = tuple(map(_livestock_component, parts))
     if len(components) > 1 and len({(c.species, c.area_type) for c in components}) < len(parts):
         raise _Unsure

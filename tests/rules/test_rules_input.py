@@ -33,18 +33,28 @@ PART = ["species", "area_type", "assessed_damage", "damaged_area_ha",
         "harvested_before_assessment", "extra"]  # fmt: skip
 
 
-def _marshmallow(data: dict[str, Any]) -> CropCase | None:
+def _by_schema(kind: str, data: dict[str, Any]) -> Any:
+    """The case the schema reads, None when it refuses."""
     try:
-        return _SCHEMAS["crop"].load(data)  # type: ignore[return-value]
+        return _SCHEMAS[kind].load(data)
     except ValidationError:
         return None
 
 
-def _quick(data: dict[str, Any]) -> CropCase | None:
+def _by_quick_path(read: Any, data: dict[str, Any]) -> Any:
+    """The case the quick path reads, None when it is unsure."""
     try:
-        return _quick_crop_case(data)
+        return read(data)
     except _Unsure:
         return None
+
+
+def _marshmallow(data: dict[str, Any]) -> CropCase | None:
+    return _by_schema("crop", data)
+
+
+def _quick(data: dict[str, Any]) -> CropCase | None:
+    return _by_quick_path(_quick_crop_case, data)
 
 
 def _same(quick: CropCase, slow: CropCase) -> None:
@@ -161,17 +171,11 @@ ITEM = {
 
 
 def _live_marshmallow(data: dict[str, Any]) -> LivestockCase | None:
-    try:
-        return _SCHEMAS["livestock"].load(data)  # type: ignore[return-value]
-    except ValidationError:
-        return None
+    return _by_schema("livestock", data)
 
 
 def _live_quick(data: dict[str, Any]) -> LivestockCase | None:
-    try:
-        return _quick_livestock_case(data)
-    except _Unsure:
-        return None
+    return _by_quick_path(_quick_livestock_case, data)
 
 
 @settings(max_examples=400, deadline=None, database=None)
