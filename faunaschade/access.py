@@ -51,7 +51,11 @@ login_required = roles_required()
 
 
 def farmer_profile(user: User) -> FarmerProfile | None:
-    """The farmer's own profile."""
+    """The farmer's own profile: the one read with the user's token when it came with it (no
+    statement), else asked for. A profile is never removed, so one that came along is current;
+    none that came along is asked again (it may have been made since)."""
+    if (profile := user.__dict__.get("farmer_profile")) is not None:  # current_user too
+        return profile
     return db.session.scalar(select(FarmerProfile).where(FarmerProfile.user_id == user.id))
 
 

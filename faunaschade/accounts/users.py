@@ -123,13 +123,18 @@ def issue_token(user: User, kind: TokenKind, hours: int) -> str:
 
 def user_for_token(raw: str, kind: TokenKind) -> User | None:
     """The active user holding this unexpired, unrevoked token."""
-    # One statement: the token, its user and the user's provinces (every scoped query needs
-    # them; a second SELECT for them on every request was a round trip of its own).
+    # One statement: the token, its user, the user's provinces (every scoped query needs them)
+    # and a farmer's own profile (most of a farmer's requests need it): each was a round trip
+    # of its own on every request.
     token = (
         db.session.scalars(
             select(AuthToken)
             .where(AuthToken.token_hash == _digest(raw), AuthToken.kind == kind)
-            .options(joinedload(AuthToken.user).joinedload(User.province_scopes))
+            .options(
+                joinedload(AuthToken.user).options(
+                    joinedload(User.province_scopes), joinedload(User.farmer_profile)
+                )
+            )
         )
         .unique()
         .first()

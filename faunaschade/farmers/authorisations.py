@@ -11,6 +11,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import or_, select, true
 
+from faunaschade.access import farmer_profile
 from faunaschade.accounts import users
 from faunaschade.audit import chain as audit
 from faunaschade.claims.attachments import sniff
@@ -285,7 +286,7 @@ def may_file_for(user: User) -> list[FarmerProfile]:
 
 def own_profile(user: User) -> FarmerProfile | None:
     """The user's own farm, if they have one (a contractor may not)."""
-    return db.session.scalar(select(FarmerProfile).where(FarmerProfile.user_id == user.id))
+    return farmer_profile(user)
 
 
 def filing_profile(user: User, farmer_id: int | None) -> FarmerProfile:

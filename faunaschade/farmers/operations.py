@@ -8,6 +8,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from faunaschade.access import farmer_profile
 from faunaschade.accounts import users
 from faunaschade.audit import chain as audit
 from faunaschade.errors import NotFound, ValidationFailed
@@ -116,7 +117,7 @@ def sharing_kvk(profile: FarmerProfile) -> list[FarmerProfile]:
 
 def profile_of(user: User) -> FarmerProfile:
     """The farmer's own profile (404 for users without one)."""
-    profile = db.session.scalar(select(FarmerProfile).where(FarmerProfile.user_id == user.id))
+    profile = farmer_profile(user)
     if profile is None:
         raise NotFound(_("Geen boerenprofiel bij deze gebruiker."))
     return profile

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
 from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
@@ -12,6 +13,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from faunaschade.extensions import db
 from faunaschade.models.base import CreatedMixin, UtcDateTime, enum_type, province_check
 from faunaschade.provinces import PROVINCE_CODES
+
+if TYPE_CHECKING:
+    from faunaschade.models.farmers import FarmerProfile
 
 
 class Role(enum.StrEnum):
@@ -56,6 +60,9 @@ class User(CreatedMixin, UserMixin, db.Model):
     province_scopes: Mapped[list[UserProvince]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )
+    #: A farmer's own profile, read with the user's token (access.farmer_profile); viewonly: the
+    #: profile's own `user_id` is what links them.
+    farmer_profile: Mapped[FarmerProfile | None] = relationship(viewonly=True, uselist=False)
 
     @property
     def provinces(self) -> list[str]:

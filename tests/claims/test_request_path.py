@@ -185,8 +185,10 @@ def test_creating_a_claim_asks_nothing_it_knows_already(app, client, session, ap
     assert not [s for s in sent if "FROM idempotency_keys" in s], "the key is one INSERT"
     assert not [s for s in sent if "FROM decisions" in s or "FROM attachments" in s]
     assert len([s for s in sent if "FROM parcels" in s]) == 1
-    # The claim holds its farmer's profile: the answer's farmer_name asks no second time.
-    assert len([s for s in sent if "FROM farmer_profiles" in s]) == 1
+    # The farmer's profile comes with the token, and the claim holds it for the answer's
+    # farmer_name: no statement of its own reads it.
+    assert not [s for s in sent if "FROM farmer_profiles" in s]
+    assert [s for s in sent if "FROM auth_tokens" in s and "JOIN farmer_profiles" in s]
 
 
 def _farmer_id(session, api_token) -> int:
