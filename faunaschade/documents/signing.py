@@ -21,6 +21,7 @@ import datetime as dt
 import os
 import shutil
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -139,6 +140,30 @@ def load_signer(cert_setting: str, key_setting: str, passphrase: str | None) -> 
     return LetterSigner(certificate, chain, key, development=False)
 
 
+def self_signed_certificate(
+    key: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey,
+    name: x509.Name,
+    *,
+    days: int,
+    extensions: Sequence[tuple[x509.ExtensionType, bool]] = (),
+) -> x509.Certificate:
+    """A certificate for `key`, issued by itself to `name`, valid from yesterday for `days`
+    days, with (extension, critical) pairs (development certificates and tests)."""
+    now = dt.datetime.now(dt.UTC)
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=days))
+    )
+    for extension, critical in extensions:
+        builder = builder.add_extension(extension, critical=critical)
+    return builder.sign(key, hashes.SHA256())
+
+
 def development_certificate(directory: Path = DEV_DIRECTORY) -> tuple[Path, Path]:
     """The self-signed development certificate and key (made once; never for production)."""
     cert_path, key_path = directory / "certificate.pem", directory / "key.pem"
@@ -153,31 +178,22 @@ def development_certificate(directory: Path = DEV_DIRECTORY) -> tuple[Path, Path
             x509.NameAttribute(NameOID.COUNTRY_NAME, "NL"),
         ]
     )
-    now = dt.datetime.now(dt.UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=3650))
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=True,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=False,
-                crl_sign=False,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
-        .sign(key, hashes.SHA256())
+    usage = x509.KeyUsage(
+        digital_signature=True,
+        content_commitment=True,
+        key_encipherment=False,
+        data_encipherment=False,
+        key_agreement=False,
+        key_cert_sign=False,
+        crl_sign=False,
+        encipher_only=False,
+        decipher_only=False,
+    )
+    certificate = self_signed_certificate(
+        key,
+        name,
+        days=3650,
+        extensions=[(x509.BasicConstraints(ca=False, path_length=None), True), (usage, True)],
     )
     # Made in a folder of its own and renamed into place: two processes starting together
     # (test workers, gunicorn's) end up with one certificate, never half of two.

@@ -9,7 +9,7 @@ import warnings
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
@@ -21,6 +21,7 @@ from faunaschade.documents.render import render_letter
 from faunaschade.documents.signing import (
     LetterSigner,
     current_signer,
+    self_signed_certificate,
     sign_pdf,
 )
 from faunaschade.letters.operations import request_letter
@@ -258,24 +259,12 @@ def test_something_appended_after_signing_is_ours_but_not_unchanged(client, sign
 
 
 def _foreign_signer() -> LetterSigner:
-    import datetime as dt
-
     from cryptography import x509
     from cryptography.x509.oid import NameOID
 
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Faunaschade (nep)")])
-    now = dt.datetime.now(dt.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(1)
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=1))
-        .sign(key, hashes.SHA256())
-    )
+    cert = self_signed_certificate(key, name, days=1)
     return LetterSigner(cert, (cert,), key, development=True)
 
 

@@ -8,7 +8,6 @@ runs one command, `Gunicorn` and `Worker` are long-running processes a test can 
 from __future__ import annotations
 
 import contextlib
-import datetime
 import functools
 import json
 import os
@@ -45,23 +44,15 @@ def signing_env() -> dict[str, str]:
     """LETTER_SIGNING_CERT, _KEY and _KEY_PASSPHRASE as production accepts them: PEM text in
     the environment, the key encrypted (a certificate of its own, not the development one)."""
     from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import ec
     from cryptography.x509.oid import NameOID
 
+    from faunaschade.documents.signing import self_signed_certificate
+
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Provincies (productietest)")])
-    now = datetime.datetime.now(datetime.UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(days=1))
-        .not_valid_after(now + datetime.timedelta(days=30))
-        .sign(key, hashes.SHA256())
-    )
+    certificate = self_signed_certificate(key, name, days=30)
     passphrase = "productie-wachtwoord"
     return {
         "LETTER_SIGNING_CERT": certificate.public_bytes(serialization.Encoding.PEM).decode(),
