@@ -28,13 +28,6 @@ CLAIM_TYPES = ["nl.faunaschade.claim.proposed", "nl.faunaschade.claim.assessed"]
 
 
 @pytest.fixture
-def receiver():
-    started = Receiver().start()
-    yield started
-    started.down()
-
-
-@pytest.fixture
 def quick(app, monkeypatch):
     """Short back-off and timeout, so that retries are due within the test."""
     monkeypatch.setitem(app.config, "EVENTS_RETRY_BASE_SECONDS", 0.05)

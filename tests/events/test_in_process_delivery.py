@@ -6,21 +6,12 @@ from __future__ import annotations
 
 import time
 
-import pytest
 from sqlalchemy import select
 
 from faunaschade.extensions import db
 from faunaschade.jobs import core
 from faunaschade.models import DeliveryStatus, EventDelivery, JobRecord, JobStatus
 from tests.support.farmers import claim_body, parcel_body, register_and_login
-from tests.support.receiver import Receiver
-
-
-@pytest.fixture
-def receiver():
-    started = Receiver().start()
-    yield started
-    started.down()
 
 
 def test_a_slow_subscriber_does_not_slow_the_request_without_redis(committed, other_app, receiver):

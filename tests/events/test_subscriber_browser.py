@@ -17,17 +17,9 @@ from faunaschade.models import Role
 from tests.support.app import DEMO_PASSWORD
 from tests.support.browser import log_in
 from tests.support.farmers import claim_body, parcel_body, register_and_login
-from tests.support.receiver import Receiver
 
 pytestmark = pytest.mark.browser
 ADMIN = "beheerder@example.nl"
-
-
-@pytest.fixture
-def receiver():
-    started = Receiver().start()
-    yield started
-    started.down()
 
 
 @pytest.fixture

@@ -37,17 +37,7 @@ def test_production_refuses_the_test_payment_provider(monkeypatch):
 
 
 def test_production_accepts_complete_settings(monkeypatch):
-    monkeypatch.setenv("ALLOW_TEST_PAYMENTS", "true")
-    monkeypatch.setenv("LETTER_SENDER_JSON", '{"name": "BIJ12"}')
-    monkeypatch.setenv("SECRET_KEY", "x" * 40)
-    monkeypatch.setenv("DATABASE_URL", "postgresql://x@127.0.0.1/x")
-    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
-    account = '{"name": "Provincie", "iban": "NL91ABNA0417164300", "bic": "ABNANL2A"}'
-    accounts = ", ".join(f'"{code}": {account}' for code in PROVINCE_CODES)
-    monkeypatch.setenv("PROVINCE_ACCOUNTS_JSON", "{" + accounts + "}")
-    monkeypatch.setenv("LETTER_PROVINCES_JSON", LETTER_PROVINCES_JSON)
-    for name, value in signing_env().items():
-        monkeypatch.setenv(name, value)
+    _complete_production_env(monkeypatch)
     ProductionConfig.check()
 
 

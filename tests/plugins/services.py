@@ -30,6 +30,7 @@ from tests.support.app import (
     serving,
     truncate_all,
 )
+from tests.support.receiver import Receiver
 
 
 def pytest_report_header(config: pytest.Config) -> str:
@@ -128,6 +129,14 @@ def run_worker(redis_conn: Redis):
         return worker.work(burst=True)
 
     return run
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    """A real HTTP receiver of event deliveries on a free loopback port (tests/support)."""
+    started = Receiver().start()
+    yield started
+    started.down()
 
 
 @pytest.fixture
