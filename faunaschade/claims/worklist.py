@@ -369,11 +369,6 @@ class QueueObjection:
     decide_by: date
 
 
-def _name(user: Any) -> ColumnElement[str]:
-    """SQL: a user's name, or their e-mail address when they have none (as `name or email`)."""
-    return func.coalesce(func.nullif(user.name, ""), user.email)
-
-
 @functools.cache
 def _page_columns(with_assessors: bool) -> tuple[list[ColumnElement[Any]], list[Any]]:
     """What one row of the page reads, and the outer joins it reads it through (built once per
@@ -410,9 +405,9 @@ def _page_columns(with_assessors: bool) -> tuple[list[ColumnElement[Any]], list[
         newest.due_on,
         newest.status,
         newest.urgent,
-        _name(assessor) if with_assessors else literal(None),
+        assessor.display_name if with_assessors else literal(None),
         Proposal.proposed_by,
-        _name(proposer),
+        proposer.display_name,
         agreed,
         Objection.status,
         Objection.hearing_at,

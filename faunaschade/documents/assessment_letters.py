@@ -128,7 +128,7 @@ def assessment_confirmation(letter: Letter, claim: Claim) -> AssessmentConfirmat
         raise LookupError(f"claim {claim.id} has no zienswijze deadline")
     lines = confirmation_lines(assessment, claim)
     assessor = db.session.get(User, assessment.assessor_id)
-    who = (assessor.name or assessor.email) if assessor else "de taxateur"
+    who = assessor.display_name if assessor else "de taxateur"
     if assessor is not None and assessor.bureau:
         who += f" ({assessor.bureau})"
     zero = Decimal("0.00")

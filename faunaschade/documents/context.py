@@ -183,8 +183,7 @@ def _common(letter: Letter, claim: Claim) -> Common:
         dagtekening=today(),
         version=letter.version,
         copy_to=tuple(
-            user.name or user.email
-            for user in representatives_of(claim.farmer_id, claim.id, today())
+            user.display_name for user in representatives_of(claim.farmer_id, claim.id, today())
         ),
         verify_url=verify_url(),
     )

@@ -7,7 +7,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, ColumnElement, ForeignKey, String, UniqueConstraint, func
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from faunaschade.extensions import db
@@ -63,6 +64,16 @@ class User(CreatedMixin, UserMixin, db.Model):
     #: A farmer's own profile, read with the user's token (access.farmer_profile); viewonly: the
     #: profile's own `user_id` is what links them.
     farmer_profile: Mapped[FarmerProfile | None] = relationship(viewonly=True, uselist=False)
+
+    @hybrid_property
+    def display_name(self) -> str:
+        """How the user is named to others: their name, or their e-mail address without one."""
+        return self.name or self.email
+
+    @display_name.inplace.expression
+    @classmethod
+    def _display_name_expression(cls) -> ColumnElement[str]:
+        return func.coalesce(func.nullif(cls.name, ""), cls.email)
 
     @property
     def provinces(self) -> list[str]:

@@ -64,7 +64,7 @@ def send_notification(
     language = recipient_language(recipient.locale)
     context = claim_context(claim, language)
     if recipient_id is not None:
-        context |= {"name": recipient.name or recipient.email, "on_behalf_of": farmer.name}
+        context |= {"name": recipient.display_name, "on_behalf_of": farmer.name}
     if kind == "decision":
         context |= decision_context(claim, language)
     if kind == "penalty_decision":

@@ -25,7 +25,7 @@ from faunaschade.provinces import PROVINCES
 
 def _names(ids: set[int]) -> dict[int, str]:
     users = db.session.scalars(select(User).where(User.id.in_(ids))) if ids else []
-    return {user.id: user.name or user.email for user in users}
+    return {user.id: user.display_name for user in users}
 
 
 def summaries(batches: list[PaymentBatch]) -> list[dict[str, Any]]:

@@ -91,7 +91,7 @@ def order_assessment(claim_id: int):
 
 
 def _ordered(assessment: Assessment) -> str:
-    who = assessment.assessor.name or assessment.assessor.email
+    who = assessment.assessor.display_name
     return _(
         "Taxatie opgedragen aan %(who)s; rapport uiterlijk %(day)s.",
         who=who,
