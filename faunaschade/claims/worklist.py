@@ -87,6 +87,11 @@ class DeadlineWords:
         self._translations = get_translations()
         self._texts: dict[tuple[str, int], str] = {}
 
+    @classmethod
+    def on_day(cls, words: DeadlineWords | None, on: date) -> DeadlineWords:
+        """`words` when they are of the day `on`, else words of that day."""
+        return words if words is not None and words.on == on else cls(on)
+
     def gettext(self, msgid: str, **values: Any) -> str:
         """As flask-babel's gettext, with the translations looked up once."""
         text = self._translations.ugettext(msgid)
@@ -130,7 +135,7 @@ def make_deadline(
 ) -> Deadline:
     """A deadline with its state and text; `closes`: passing it closes a window, nobody is late.
     `words`: the page's (for many deadlines on one page); one of its own otherwise."""
-    words = words if words is not None and words.on == on else DeadlineWords(on)
+    words = DeadlineWords.on_day(words, on)
     state = words.state(due)
     if state == "overdue":
         if closes:
@@ -183,7 +188,7 @@ def running_deadlines(
     "given"): the farmer answered the assessment, so its zienswijze window is closed;
     `objection`: the objection being handled (status objection); `words`: the page's."""
     on = on or today()
-    words = words if words is not None and words.on == on else DeadlineWords(on)
+    words = DeadlineWords.on_day(words, on)
     found = []
     if claim.status == S.OBJECTION and objection is not None:
         found.extend(objection_deadlines(objection, on, words))
