@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable
 from functools import wraps
@@ -10,7 +11,7 @@ from typing import Any
 from flask import Response, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import Insert, bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from faunaschade.api.answers import commit, commits
@@ -44,28 +45,38 @@ def _replay(record: IdempotencyKey, endpoint: str, digest: str) -> Response:
     return response
 
 
+@functools.cache
+def _store_statement(dialect: str) -> Insert:
+    """INSERT … ON CONFLICT DO NOTHING RETURNING id, built once per dialect (building it cost
+    more CPU than sending it)."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    columns = ("user_id", "key", "endpoint", "request_hash", "response_status", "response_body")
+    return (
+        insert(IdempotencyKey)
+        .values(
+            {name: bindparam(name, type_=IdempotencyKey.__table__.c[name].type) for name in columns}
+        )
+        .on_conflict_do_nothing(index_elements=["user_id", "key"])
+        .returning(IdempotencyKey.id)
+    )
+
+
 def _store(user_id: int | None, key: str, endpoint: str, digest: str, answer: Response) -> bool:
     """Store the answer under the key in one INSERT; False when the key was taken meanwhile.
 
     INSERT … ON CONFLICT DO NOTHING RETURNING: a key stored by a request that committed first
     makes no row and no error (PostgreSQL waits for a request still holding it to end).
     """
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = (
-        insert(IdempotencyKey)
-        .values(
-            user_id=user_id,
-            key=key,
-            endpoint=endpoint,
-            request_hash=digest,
-            response_status=answer.status_code,
-            response_body=answer.get_json(silent=True) or {},
-        )
-        .on_conflict_do_nothing(index_elements=["user_id", "key"])
-        .returning(IdempotencyKey.id)
-    )
-    return db.session.execute(statement).first() is not None
+    statement = _store_statement(db.session.get_bind().dialect.name)
+    values = {
+        "user_id": user_id,
+        "key": key,
+        "endpoint": endpoint,
+        "request_hash": digest,
+        "response_status": answer.status_code,
+        "response_body": answer.get_json(silent=True) or {},
+    }
+    return db.session.execute(statement, values).first() is not None
 
 
 def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:

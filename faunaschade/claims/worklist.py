@@ -8,12 +8,12 @@ from datetime import date, datetime
 from typing import Any
 
 from flask_babel import get_translations, gettext
-from sqlalchemy import ColumnElement, Row, Select, and_, func, literal, or_, select
+from sqlalchemy import ColumnElement, Row, Select, and_, bindparam, func, literal, or_, select
 from sqlalchemy.orm import aliased
 
 from faunaschade import rules
-from faunaschade.access import claims_in_scope
 from faunaschade.clock import local_day, today
+from faunaschade.errors import Forbidden
 from faunaschade.extensions import db
 from faunaschade.i18n import N_, language
 from faunaschade.models import (
@@ -27,6 +27,7 @@ from faunaschade.models import (
     ObjectionStatus,
     Proposal,
     ProposalStatus,
+    Role,
     User,
     Zienswijze,
 )
@@ -253,42 +254,83 @@ def overdue_condition(on: date) -> ColumnElement[bool]:
     )
 
 
-def queue_query(user: User, filters: dict[str, Any], on: date | None = None) -> Select:
-    """Claims in the user's scope that match the filters, most urgent first."""
-    on = on or today()
-    query = claims_in_scope(user).where(Claim.status != S.DRAFT)
-    status = filters.get("status")
-    query = query.where(
-        Claim.status == ClaimStatus(status) if status else Claim.status.in_(OPEN_STATUSES)
+#: The queue's filters (QueueQuerySchema's, besides the page): each adds a condition.
+FILTERS = ("status", "province", "crop", "species", "awaiting_my_approval", "overdue")
+
+
+def queue_query(given: frozenset[str]) -> Select:
+    """The claims of the caller's provinces that match the filters `given` (names of FILTERS),
+    most urgent first. Every value is a bind parameter (queue_parameters gives them), so that
+    one statement serves every officer and day with these filters."""
+    # An officer's scope (access.claims_in_scope): the claims of their provinces.
+    query = select(Claim).where(
+        Claim.province.in_(bindparam("scope", expanding=True)), Claim.status != S.DRAFT
     )
-    if filters.get("province"):
-        query = query.where(Claim.province == filters["province"])
-    if filters.get("crop"):
-        query = query.where(Claim.crop == filters["crop"])
-    if filters.get("species"):
+    query = query.where(
+        Claim.status == bindparam("status")
+        if "status" in given
+        else Claim.status.in_(OPEN_STATUSES)
+    )
+    if "province" in given:
+        query = query.where(Claim.province == bindparam("province"))
+    if "crop" in given:
+        query = query.where(Claim.crop == bindparam("crop"))
+    if "species" in given:
         query = query.where(
             Claim.id.in_(
-                select(ClaimSpecies.claim_id).where(ClaimSpecies.species == filters["species"])
+                select(ClaimSpecies.claim_id).where(ClaimSpecies.species == bindparam("species"))
             )
         )
-    if filters.get("awaiting_my_approval"):
+    if "awaiting_my_approval" in given:
         # "Wacht op mijn akkoord": a proposal by another officer, which this one may approve.
         query = query.where(
             Claim.id.in_(
                 select(Proposal.claim_id).where(
-                    Proposal.status == ProposalStatus.OPEN, Proposal.proposed_by != user.id
+                    Proposal.status == ProposalStatus.OPEN,
+                    Proposal.proposed_by != bindparam("user_id"),
                 )
             )
         )
-    if filters.get("overdue"):
+    if "overdue" in given:
         # overdue_condition(on) in one indexed column: some deadline has passed exactly when
         # the earliest one has.
-        query = query.where(Claim.next_due_at < on)
+        query = query.where(Claim.next_due_at < bindparam("on"))
     # Most urgent first: a running dwangsom (the farmer gave notice of default) before any
     # deadline, claims without a running deadline last: the order of the index.
     return query.order_by(
         Claim.penalty_from.asc().nulls_last(), Claim.next_due_at.asc().nulls_last(), Claim.id
     )
+
+
+def queue_parameters(user: User, filters: dict[str, Any], on: date) -> dict[str, Any]:
+    """The values of queue_query's bind parameters for this officer, these filters, this day."""
+    if user.role != Role.OFFICER:
+        raise Forbidden()
+    return {
+        "scope": user.provinces,
+        "status": ClaimStatus(filters["status"]) if filters.get("status") else None,
+        "province": filters.get("province"),
+        "crop": filters.get("crop"),
+        "species": filters.get("species"),
+        "user_id": user.id,
+        "on": on,
+    }
+
+
+@functools.lru_cache(maxsize=256)
+def _queue_statements(given: frozenset[str], with_assessors: bool) -> tuple[Select, Select]:
+    """The page statement and the count statement for these filters, built once per process.
+
+    Building them and working out their cache keys cost a queue page as much CPU as sending
+    them; a statement is immutable, and every value of a request is a bind parameter."""
+    query = queue_query(given)
+    columns, joins = _page_columns(with_assessors)
+    page = query.with_only_columns(*columns, maintain_column_froms=False).select_from(Claim)
+    for target, condition, outer in joins:
+        page = page.join(target, condition, isouter=outer)
+    page = page.offset(bindparam("offset")).limit(bindparam("limit"))
+    counted = query.with_only_columns(Claim.id).order_by(None).subquery()
+    return page, select(func.count()).select_from(counted)
 
 
 @dataclass(frozen=True, slots=True)
@@ -471,17 +513,16 @@ def officer_queue(
     asked (`with_assessors`: the page shows who assesses, the API does not).
     """
     on = today()
-    query = queue_query(user, filters, on)
-    columns, joins = _page_columns(with_assessors)
-    page_query = query.with_only_columns(*columns, maintain_column_froms=False).select_from(Claim)
-    for target, condition, outer in joins:
-        page_query = page_query.join(target, condition, isouter=outer)
-    found = db.session.execute(page_query.offset((page - 1) * per_page).limit(per_page)).all()
+    given = frozenset(name for name in FILTERS if filters.get(name))
+    page_statement, count_statement = _queue_statements(given, with_assessors)
+    values = queue_parameters(user, filters, on)
+    found = db.session.execute(
+        page_statement, {**values, "offset": (page - 1) * per_page, "limit": per_page}
+    ).all()
     if (found and len(found) < per_page) or (not found and page == 1):
         total = (page - 1) * per_page + len(found)  # the last page: no count needed
     else:
-        counted = query.with_only_columns(Claim.id).order_by(None).subquery()
-        total = db.session.scalar(select(func.count()).select_from(counted)) or 0
+        total = db.session.scalar(count_statement, values) or 0
     words = DeadlineWords(on)
     return QueuePage([_row(values, on, words) for values in found], total, page, per_page)
 

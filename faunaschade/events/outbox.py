@@ -31,6 +31,8 @@ from faunaschade.jobs.core import enqueue
 from faunaschade.models import AuditEvent, Event, EventDelivery, EventSubject, Subscriber
 
 _NOTED = "events_noted_audit"
+#: Every audited commit asks this: built once.
+_ACTIVE_SUBSCRIBERS = select(Subscriber).where(Subscriber.active.is_(True)).order_by(Subscriber.id)
 #: The registered name of the delivery job (events/delivery.py).
 DELIVER_JOB = "events.deliver"
 
@@ -85,9 +87,7 @@ def _write_outbox(session: Session) -> None:
 
 def write(session: Session, audit_events: list[AuditEvent]) -> list[Event]:
     """The CloudEvents (and their deliveries and jobs) for these audit events."""
-    subscribers = session.scalars(
-        select(Subscriber).where(Subscriber.active.is_(True)).order_by(Subscriber.id)
-    ).all()
+    subscribers = session.scalars(_ACTIVE_SUBSCRIBERS).all()
     wanted = {kind for subscriber in subscribers for kind in subscriber.event_types}
     if not wanted:
         return []
