@@ -58,7 +58,7 @@ STATE_WORDS = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Deadline:
     """A running deadline of a claim, with its state on the day asked."""
 
@@ -79,19 +79,26 @@ class DeadlineWords:
 
     flask-babel looks the request's translations up on every call; a queue page of 50 claims
     writes well over a hundred deadline texts, most of them alike ("nog 3 dagen"). This looks
-    the translations up once and writes each distinct text once.
+    the translations up once and writes each distinct text once; `of` keeps the words of a
+    day and language for the pages after (they are the same whoever asks).
     """
 
-    def __init__(self, on: date) -> None:
+    def __init__(self, on: date, translations: Any = None) -> None:
         self.on = on
         self._soon_until = rules.add_working_days(on, SOON_WORKING_DAYS)
-        self._translations = get_translations()
+        self._translations = translations or get_translations()
         self._texts: dict[tuple[str, int], str] = {}
+
+    @classmethod
+    def of(cls, on: date) -> DeadlineWords:
+        """The words of the day `on` in the request's language (made once per day and
+        language in a process)."""
+        return _words_of(on, get_translations())
 
     @classmethod
     def on_day(cls, words: DeadlineWords | None, on: date) -> DeadlineWords:
         """`words` when they are of the day `on`, else words of that day."""
-        return words if words is not None and words.on == on else cls(on)
+        return words if words is not None and words.on == on else cls.of(on)
 
     def gettext(self, msgid: str, **values: Any) -> str:
         """As flask-babel's gettext, with the translations looked up once."""
@@ -115,6 +122,11 @@ class DeadlineWords:
                 text = self.gettext(_DAY_TEXTS[kind], days=n % {"num": days})
             self._texts[key] = text
         return text
+
+
+@functools.lru_cache(maxsize=32)
+def _words_of(on: date, translations: Any) -> DeadlineWords:
+    return DeadlineWords(on, translations)
 
 
 #: Texts around a number of days (Dutch message ids).
@@ -333,7 +345,7 @@ def _queue_statements(given: frozenset[str], with_assessors: bool) -> tuple[Sele
     return page, select(func.count()).select_from(counted)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class QueueClaim:
     """What a queue row shows of a claim and works its deadlines out from (not an ORM object:
     the queue is read in plain rows, the officers' most read page)."""
@@ -353,7 +365,7 @@ class QueueClaim:
     species: tuple[str, ...]  #: Species codes, sorted.
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class QueueAssessment:
     """The claim's newest assessment, as far as the queue shows it."""
 
@@ -364,7 +376,7 @@ class QueueAssessment:
     assessor: str | None = None  #: Name (or e-mail) of the assessor, when asked for.
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class QueueRow:
     """One claim in the queue."""
 
@@ -406,7 +418,7 @@ class QueuePage:
     per_page: int  #: Page size.
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class QueueObjection:
     """The objection being handled, as far as its deadlines need it (objection_deadlines)."""
 
@@ -523,7 +535,7 @@ def officer_queue(
         total = (page - 1) * per_page + len(found)  # the last page: no count needed
     else:
         total = db.session.scalar(count_statement, values) or 0
-    words = DeadlineWords(on)
+    words = DeadlineWords.of(on)
     return QueuePage([_row(values, on, words) for values in found], total, page, per_page)
 
 

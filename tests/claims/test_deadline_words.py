@@ -45,3 +45,20 @@ def test_words_of_another_day_are_not_used(app):
     with app.test_request_context():
         yesterday = DeadlineWords(ON - timedelta(days=1))
         assert make_deadline("x", "L", ON, ON, words=yesterday).text == "vandaag"
+
+
+def test_the_words_of_a_day_and_language_are_kept_for_the_next_page(app):
+    """A queue page takes the words of its day and language made by an earlier page (they are
+    the same whoever asks): the same object for the same day and language, and each language
+    and day its own, with its own texts."""
+    texts = {}
+    for language in ("nl", "en", "nl"):
+        with app.test_request_context(f"/?lang={language}"):
+            words = DeadlineWords.of(ON)
+            assert DeadlineWords.of(ON) is words
+            assert DeadlineWords.of(ON + timedelta(days=1)) is not words
+            texts.setdefault(language, (words, words.text("late", 2)))
+            assert texts[language][0] is words
+            assert words.text("late", 2) == _babel("late", 2)
+    assert texts["nl"][0] is not texts["en"][0]
+    assert texts["nl"][1] == "2 dagen te laat" and texts["en"][1] == "2 days late"
