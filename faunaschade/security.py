@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from urllib.parse import urlsplit
 
@@ -108,7 +109,13 @@ def tile_origin(url: str | None) -> str | None:
 
 def content_security_policy() -> str:
     """The CSP: our own origin only; images also from the map's tile server when one is set."""
-    origin = tile_origin(current_app.config.get("MAP_TILE_URL"))
+    return _policy_for(current_app.config.get("MAP_TILE_URL"))
+
+
+@functools.lru_cache(maxsize=8)
+def _policy_for(tile_url: str | None) -> str:
+    # Every answer carries it: written once per tile server, not parsed again per request.
+    origin = tile_origin(tile_url)
     return CSP.replace("img-src 'self' data:", f"img-src 'self' data: {origin}") if origin else CSP
 
 
