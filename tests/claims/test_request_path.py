@@ -188,7 +188,7 @@ def test_creating_a_claim_asks_nothing_it_knows_already(app, client, session, ap
     # The farmer's profile comes with the token, and the claim holds it for the answer's
     # farmer_name: no statement of its own reads it.
     assert not [s for s in sent if "FROM farmer_profiles" in s]
-    assert [s for s in sent if "FROM auth_tokens" in s and "JOIN farmer_profiles" in s]
+    assert [s for s in sent if "JOIN auth_tokens" in s and "JOIN farmer_profiles" in s]
 
 
 def _farmer_id(session, api_token) -> int:
