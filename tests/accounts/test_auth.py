@@ -86,6 +86,46 @@ def test_api_rejects_missing_bad_and_wrong_credentials(client, make_user):
     assert wrong.json["error"]["message"] == "E-mailadres of wachtwoord onjuist."
 
 
+def test_a_token_works_only_while_unexpired_unrevoked_of_its_kind_and_its_user_active(
+    client, session, make_user
+):
+    """The look-up asks the token's kind, expiry and revocation and the user's being active
+    in its WHERE (issue 13): each of them alone refuses the token."""
+    from datetime import timedelta
+
+    from faunaschade.accounts.users import issue_token
+    from faunaschade.models.base import utcnow
+
+    user = make_user("officer", provinces=("FR",))
+
+    def works(raw: str) -> bool:
+        session.commit()
+        return (
+            client.get("/api/v1/me", headers={"Authorization": f"Bearer {raw}"}).status_code == 200
+        )
+
+    def token(kind: TokenKind = TokenKind.API) -> tuple[str, AuthToken]:
+        raw = issue_token(user, kind, hours=1)
+        session.flush()
+        return raw, session.query(AuthToken).order_by(AuthToken.id.desc()).first()
+
+    raw, row = token()
+    assert works(raw)
+    row.expires_at = utcnow() - timedelta(seconds=1)
+    assert not works(raw)
+    raw, row = token()
+    row.revoked_at = utcnow()
+    assert not works(raw)
+    raw, _row = token(TokenKind.WEB)
+    assert not works(raw)
+    raw, _row = token()
+    assert works(raw)
+    user.active = False
+    assert not works(raw)
+    user.active = True
+    assert works(raw)
+
+
 def test_api_ignores_the_session_cookie(client, make_user):
     user = make_user("farmer")
     _login(client, user.email, DEMO_PASSWORD)
