@@ -111,6 +111,15 @@ class DeadlineWords:
             return "overdue"
         return "soon" if due <= self._soon_until else "ok"
 
+    def deadline(self, code: str, label: str, due: date, closes: bool = False) -> Deadline:
+        """A deadline on this day, with its state and text (make_deadline)."""
+        state = self.state(due)
+        if state != "overdue":
+            return Deadline(code, label, due, state, self.text("left", (due - self.on).days))
+        if closes:
+            return Deadline(code, label, due, "closed", self.text("ago", (self.on - due).days))
+        return Deadline(code, label, due, state, self.text("late", (self.on - due).days))
+
     def text(self, kind: str, days: int) -> str:
         """ "3 dagen te laat" (late), "3 dagen geleden" (ago), "nog 3 dagen" (left), "vandaag"."""
         key = (kind, days)
@@ -148,16 +157,7 @@ def make_deadline(
 ) -> Deadline:
     """A deadline with its state and text; `closes`: passing it closes a window, nobody is late.
     `words`: the page's (for many deadlines on one page); one of its own otherwise."""
-    words = DeadlineWords.on_day(words, on)
-    state = words.state(due)
-    if state == "overdue":
-        if closes:
-            state, text = "closed", words.text("ago", (on - due).days)
-        else:
-            text = words.text("late", (on - due).days)
-    else:
-        text = words.text("left", (due - on).days)
-    return Deadline(code, label, due, state, text)
+    return DeadlineWords.on_day(words, on).deadline(code, label, due, closes)
 
 
 #: How the farmer answered the assessment, as the queue says it (the window is closed then;
@@ -202,57 +202,48 @@ def running_deadlines(
     `objection`: the objection being handled (status objection); `words`: the page's."""
     on = on or today()
     words = DeadlineWords.on_day(words, on)
+    status = claim.status
     found = []
-    if claim.status == S.OBJECTION and objection is not None:
+    if status == S.OBJECTION and objection is not None:
         found.extend(objection_deadlines(objection, on, words))
-    if claim.status == S.INCOMPLETE and claim.completion_deadline:
-        found.append(
-            make_deadline(
-                "completion", N_("Aanvulling"), claim.completion_deadline, on, words=words
-            )
-        )
-    if claim.status == S.ASSESSMENT_ORDERED and assessment_due:
-        found.append(
-            make_deadline("assessment", N_("Taxatierapport"), assessment_due, on, words=words)
-        )
-    if claim.status == S.ASSESSED and claim.zienswijze_deadline and response:
+    if status == S.INCOMPLETE and claim.completion_deadline:
+        found.append(words.deadline("completion", _LABELS["completion"], claim.completion_deadline))
+    if status == S.ASSESSMENT_ORDERED and assessment_due:
+        found.append(words.deadline("assessment", _LABELS["assessment"], assessment_due))
+    if status == S.ASSESSED and claim.zienswijze_deadline and response:
         found.append(
             Deadline(
                 "zienswijze",
-                N_("Zienswijze"),
+                _LABELS["zienswijze"],
                 claim.zienswijze_deadline,
                 "closed",
                 words.gettext(RESPONSE_WORDS[response]),
             )
         )
-    elif claim.status == S.ASSESSED and claim.zienswijze_deadline:
+    elif status == S.ASSESSED and claim.zienswijze_deadline:
         found.append(
-            make_deadline(
-                "zienswijze",
-                N_("Zienswijze"),
-                claim.zienswijze_deadline,
-                on,
-                closes=True,
-                words=words,
-            )
+            words.deadline("zienswijze", _LABELS["zienswijze"], claim.zienswijze_deadline, True)
         )
-    if claim.status in (S.ASSESSED, S.PROPOSED) and claim.decision_target:
+    if status in _DECISION_TARGET_STATUSES and claim.decision_target:
+        found.append(words.deadline("decision", _LABELS["decision"], claim.decision_target))
+    if status in BACKSTOP_STATUSES and claim.backstop_deadline:
         found.append(
-            make_deadline(
-                "decision", N_("Besluit (streefdatum)"), claim.decision_target, on, words=words
-            )
-        )
-    if claim.status in BACKSTOP_STATUSES and claim.backstop_deadline:
-        found.append(
-            make_deadline(
-                "decision_backstop",
-                N_("Besluit of verdaging (Awb)"),
-                claim.backstop_deadline,
-                on,
-                words=words,
+            words.deadline(
+                "decision_backstop", _LABELS["decision_backstop"], claim.backstop_deadline
             )
         )
     return found
+
+
+#: The deadlines' names (Dutch message ids; the page translates them).
+_LABELS = {
+    "completion": N_("Aanvulling"),
+    "assessment": N_("Taxatierapport"),
+    "zienswijze": N_("Zienswijze"),
+    "decision": N_("Besluit (streefdatum)"),
+    "decision_backstop": N_("Besluit of verdaging (Awb)"),
+}
+_DECISION_TARGET_STATUSES = (S.ASSESSED, S.PROPOSED)
 
 
 def overdue_condition(on: date) -> ColumnElement[bool]:

@@ -392,15 +392,17 @@ def queue_page_json(page: QueuePage) -> dict[str, Any]:
 def _queue_row_json(row: QueueRow) -> dict[str, Any]:
     claim = row.claim
     penalty_from = claim.penalty_from
+    deadlines = row.deadlines
     written = {
         "id": claim.id,
-        "reference": _text(claim.reference),
-        "status": _text(claim.status),
-        "province": _text(claim.province),
-        "crop": _text(claim.crop),
+        # As marshmallow's String field writes them: str() of what is not None.
+        "reference": None if claim.reference is None else str(claim.reference),
+        "status": str(claim.status),
+        "province": str(claim.province),
+        "crop": None if claim.crop is None else str(claim.crop),
         "species": list(claim.species),
-        "farmer_name": _text(claim.farmer_name),
-        "overdue": row.overdue,
+        "farmer_name": None if claim.farmer_name is None else str(claim.farmer_name),
+        "overdue": any(d.state == "overdue" for d in deadlines),
         "deadlines": [
             {
                 "code": d.code,
@@ -409,21 +411,16 @@ def _queue_row_json(row: QueueRow) -> dict[str, Any]:
                 "state": d.state,
                 "text": d.text,
             }
-            for d in row.deadlines
+            for d in deadlines
         ],
-        "proposed_by": _text(row.proposer),
-        "zienswijze": _text(row.response),
+        "proposed_by": None if row.proposer is None else str(row.proposer),
+        "zienswijze": row.response,  # "agreed", "given" or None
         "penalty_from": penalty_from.isoformat() if penalty_from is not None else None,
         "penalty_text": row.penalty_text,
     }
     if row.assessment is not None:  # the schema leaves the key out without one
         written["assessment_id"] = row.assessment.id
     return written
-
-
-def _text(value: Any) -> str | None:
-    """As marshmallow's String field writes a value."""
-    return None if value is None else str(value)
 
 
 class PaymentStartedSchema(Schema):
