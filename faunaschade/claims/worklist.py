@@ -518,14 +518,14 @@ def officer_queue(
     on = today()
     given = frozenset(name for name in FILTERS if filters.get(name))
     page_statement, count_statement = _queue_statements(given, with_assessors)
-    values = queue_parameters(user, filters, on)
+    parameters = queue_parameters(user, filters, on)
     found = db.session.execute(
-        page_statement, {**values, "offset": (page - 1) * per_page, "limit": per_page}
+        page_statement, {**parameters, "offset": (page - 1) * per_page, "limit": per_page}
     ).all()
     if (found and len(found) < per_page) or (not found and page == 1):
         total = (page - 1) * per_page + len(found)  # the last page: no count needed
     else:
-        total = db.session.scalar(count_statement, values) or 0
+        total = db.session.scalar(count_statement, parameters) or 0
     words = DeadlineWords.of(on)
     return QueuePage([_row(values, on, words) for values in found], total, page, per_page)
 

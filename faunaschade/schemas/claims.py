@@ -402,7 +402,7 @@ def _queue_row_json(row: QueueRow) -> dict[str, Any]:
         "crop": None if claim.crop is None else str(claim.crop),
         "species": list(claim.species),
         "farmer_name": None if claim.farmer_name is None else str(claim.farmer_name),
-        "overdue": any(d.state == "overdue" for d in deadlines),
+        "overdue": row.overdue,
         "deadlines": [
             {
                 "code": d.code,
