@@ -13,7 +13,18 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     """Build the application: configuration, extensions, blueprints, errors, commands."""
     # Imported here, not at the top: `import faunaschade` (config, alembic's env) must not load
     # the whole application.
-    from faunaschade import api, body_limits, cli, errors, extensions, jobs, logs, security, web
+    from faunaschade import (
+        api,
+        body_limits,
+        cli,
+        errors,
+        events,
+        extensions,
+        jobs,
+        logs,
+        security,
+        web,
+    )
     from faunaschade.claims import leges_providers  # (the same reason)
 
     config = get_config(config_name)
@@ -26,6 +37,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     # First, so no other hook (the rate limiter's key functions) parses a hostile body.
     body_limits.init_app(app)
     extensions.init_app(app)
+    events.init_app(app)
     security.init_app(app)
     jobs.init_app(app)
     leges_providers.init_app(app)

@@ -2,10 +2,10 @@
 
 Every audit event a session flushes is noted; just before that session commits, the noted
 events that `types.derive` knows become `events` rows (one CloudEvent each, its body fixed
-now) and one `event_deliveries` row per active subscriber that wants the type, plus a job per
-delivery (jobs.core: dispatched only after the commit). A rolled-back change leaves neither
-event nor delivery nor job; a committed one always has all three. The request writes rows and
-nothing more: the POST happens in the worker (events/delivery.py).
+now) and one `event_deliveries` row per active subscriber that wants the type (wanted.py),
+plus a job per delivery (jobs.core: dispatched only after the commit). A rolled-back change
+leaves neither event nor delivery nor job; a committed one always has all three. The request
+writes rows and nothing more: the POST happens in the worker (events/delivery.py).
 
 Sequence numbers: per subject, taken by one UPDATE … RETURNING of the subject's
 `event_subjects` row, which stays locked until the commit. A second transaction about the same
@@ -21,18 +21,17 @@ from collections import Counter
 from typing import Any
 
 from flask import current_app, has_app_context
-from sqlalchemy import event, inspect, select, update
+from sqlalchemy import event, inspect, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from faunaschade.events.types import BUILDERS, Derived, derive
+from faunaschade.events.wanted import Wanted, active_subscribers
 from faunaschade.jobs.core import enqueue
-from faunaschade.models import AuditEvent, Event, EventDelivery, EventSubject, Subscriber
+from faunaschade.models import AuditEvent, Event, EventDelivery, EventSubject
 
 _NOTED = "events_noted_audit"
-#: Every audited commit asks this: built once.
-_ACTIVE_SUBSCRIBERS = select(Subscriber).where(Subscriber.active.is_(True)).order_by(Subscriber.id)
 #: The registered name of the delivery job (events/delivery.py).
 DELIVER_JOB = "events.deliver"
 
@@ -79,16 +78,27 @@ def _write_outbox(session: Session) -> None:
         return
     if _NOTED not in session.info and not any(_announced(o) for o in session.new):
         return
+    subscribers = active_subscribers(session)
+    if not subscribers:
+        # Nobody to tell: the events go with the commit's own flush, and what that flush notes
+        # is forgotten after it (_forget_noted).
+        session.info.pop(_NOTED, None)
+        return
     session.flush()
     noted = [e for e in session.info.pop(_NOTED, []) if inspect(e).persistent]
     if noted:
-        write(session, noted)
+        write(session, noted, subscribers)
 
 
-def write(session: Session, audit_events: list[AuditEvent]) -> list[Event]:
-    """The CloudEvents (and their deliveries and jobs) for these audit events."""
-    subscribers = session.scalars(_ACTIVE_SUBSCRIBERS).all()
-    wanted = {kind for subscriber in subscribers for kind in subscriber.event_types}
+@event.listens_for(Session, "after_commit")
+def _forget_noted(session: Session) -> None:
+    session.info.pop(_NOTED, None)
+
+
+def write(session: Session, audit_events: list[AuditEvent], subscribers: Wanted) -> list[Event]:
+    """The CloudEvents (and their deliveries and jobs) for these audit events, for these
+    subscribers (`active_subscribers`)."""
+    wanted = {kind for _, types in subscribers for kind in types}
     if not wanted:
         return []
     derived: list[tuple[AuditEvent, Derived]] = []
@@ -125,15 +135,15 @@ def write(session: Session, audit_events: list[AuditEvent]) -> list[Event]:
     session.flush()
     deliveries = [
         EventDelivery(
-            subscriber_id=subscriber.id,
+            subscriber_id=subscriber_id,
             event_id=made.id,
             subject=made.subject,
             sequence=made.sequence,
             dispatches=0,
         )
         for made in events
-        for subscriber in subscribers
-        if made.type in subscriber.event_types
+        for subscriber_id, types in subscribers
+        if made.type in types
     ]
     session.add_all(deliveries)
     session.flush()
