@@ -54,8 +54,9 @@ os.environ.update(DATABASE_URL=DATABASE_URL, FAUNASCHADE_ENV="development")
 os.environ.pop("REDIS_URL", None)
 
 
-def _admin(sql: str) -> None:
-    engine = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
+def _admin(sql: str, url: str = ADMIN_URL) -> None:
+    """One statement outside a transaction (CREATE/DROP DATABASE, VACUUM)."""
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
         conn.execute(text(sql))
     engine.dispose()
@@ -239,10 +240,7 @@ def _seal_leftovers() -> None:
     with _app().app_context():
         chain.seal()
         db.engine.dispose()
-    engine = create_engine(DATABASE_URL, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text("VACUUM (ANALYZE) audit_events"))
-    engine.dispose()
+    _admin("VACUUM (ANALYZE) audit_events", DATABASE_URL)
 
 
 def _round(variant: str, writers: int, seconds: float) -> dict[str, float]:

@@ -5,20 +5,21 @@ few times a year, so on PostgreSQL a process keeps the answer and asks again onl
 
 - a statement-level trigger on `event_subscribers` (migration w19a1b2c3d4e) sends a
   notification on channel `CHANNEL`, the changing transaction's id as its payload, for every
-  INSERT, UPDATE, DELETE or TRUNCATE; PostgreSQL
-  delivers it, when the change commits, to every connection that LISTENs there, in every
-  process on every machine;
+  INSERT, UPDATE, DELETE or TRUNCATE; PostgreSQL delivers it, when the change commits, to
+  every connection that LISTENs there, in every process on every machine;
 - every connection of the app's engine LISTENs there from its start (`init_app`), and psycopg
   hands a notification to this module while it reads the answer to any statement. A new
   connection makes the kept answer stale too: one that was away may have missed a change;
 - a change this process flushes makes the answer stale at once, and its own transaction asks
   the database until it ends (the kept answer holds committed subscribers only).
 
-So a transaction that begins after a subscriber's change is committed announces by the new
-settings; one already under way when it commits may still go by the old ones (before, the
-subscribers were read at its commit: a window of the transaction's length, not a lost event
-for a settled subscriber). Inside a savepoint (the tests' rolled-back transactions) the
-database is asked every time. SQLite (`make run`: one process) asks every time.
+So a transaction that begins once the process has heard of a change announces by the new
+settings. A listening connection is handed the notification between two of its transactions,
+moments after the commit: a transaction already under way then, or one that starts in that
+moment, may still go by the old ones (before, the subscribers were read at its commit: a
+window of milliseconds, not a lost event for a settled subscriber). Inside a savepoint (the
+tests' rolled-back transactions) the database is asked every time. SQLite (`make run`: one
+process) asks every time.
 """
 
 from __future__ import annotations
