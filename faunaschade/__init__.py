@@ -23,6 +23,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
         jobs,
         logs,
         security,
+        transactions,
         web,
     )
     from faunaschade.claims import leges_providers  # (the same reason)
@@ -38,6 +39,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     body_limits.init_app(app)
     extensions.init_app(app)
     events.init_app(app)
+    transactions.init_app(app)
     security.init_app(app)
     jobs.init_app(app)
     leges_providers.init_app(app)
