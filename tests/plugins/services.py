@@ -17,7 +17,7 @@ from redis import Redis
 from rq import SimpleWorker
 
 from faunaschade.extensions import db
-from faunaschade.jobs.core import QUEUES, set_worker_app
+from faunaschade.jobs.core import QUEUES, set_worker_app, wait_for_background_jobs
 from tests.support.app import (
     PG_TEST_DB,
     ROOT,
@@ -77,6 +77,7 @@ def app(database_url: str) -> Iterator[Flask]:
         upgrade(directory=str(ROOT / "migrations"))
     set_worker_app(app)
     yield app
+    wait_for_background_jobs()
     with app.app_context():
         db.engine.dispose()
 
@@ -91,6 +92,9 @@ def other_app(database_url: str):
         return made[-1]
 
     yield build
+    # An in-process job's thread (no Redis) may still hold a connection of one of these apps:
+    # disposed under it, that connection would be left to the garbage collector, open.
+    wait_for_background_jobs()
     for extra in made:
         with extra.app_context():
             db.engine.dispose()
