@@ -17,7 +17,9 @@ machine hits each alike:
 
 Each prints requests, errors, requests/s, p50 and p99 latency, p99/p50 and its requests/s as a
 ratio of its bare counterpart's (submit against the INSERT, the queue against the SELECT), and
-the SQL statements one request of each kind sends (counted in-process before the load). Every
+the SQL statements one request of each kind sends (counted in-process before the load); then
+the CPU one request cost each group of processes (read from /proc: the product's gunicorn, the
+bare one, the sealing `flask worker`, PostgreSQL, the client). Every
 non-2xx answer counts as an error and makes the exit status 1. Stops both servers and drops the
 database (unless --keep). Bearer tokens come from POST /api/v1/auth/token, which is limited to
 10 per minute per address: at most 9 farmers plus the officer.
@@ -376,12 +378,14 @@ class Result:
     answers: list[Answer] = field(default_factory=list)
     seconds: float = 0.0
     timed_out: bool = False
+    cpu: Counter = field(default_factory=Counter)  #: CPU seconds per process group (cpu_split)
 
     def add(self, part: Result) -> None:
         """Count another round of the same scenario."""
         self.answers += part.answers
         self.seconds += part.seconds
         self.timed_out |= part.timed_out
+        self.cpu += part.cpu
 
     @property
     def errors(self) -> list[Answer]:
@@ -429,6 +433,48 @@ def drive(name: str, send: Callable[[int], Answer], requests: int, threads: int,
     for thread in pool:
         thread.join()
     result.seconds = time.perf_counter() - start
+    return result
+
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_split(groups: dict[str, int]) -> Counter:
+    """CPU seconds (user + system) used so far by each group of processes: a process started
+    here (gunicorn's master, `flask worker`) with its children, every PostgreSQL process of the
+    machine, and this client. Read from /proc (Linux); empty elsewhere."""
+    used: Counter = Counter()
+    if not os.path.isdir("/proc/self"):
+        return used
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = Path(entry.path, "stat").read_text()
+        except OSError:
+            continue  # ended meanwhile
+        command = stat[stat.index("(") + 1 : stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2 :].split()
+        pid, parent, seconds = int(entry.name), int(fields[1]), (int(fields[11]) + int(fields[12]))
+        for name, root in groups.items():
+            if root in (pid, parent):
+                used[name] += seconds / TICK
+        if command.startswith("postgres"):
+            used["PostgreSQL"] += seconds / TICK
+    own = os.times()
+    used["client"] = own.user + own.system
+    return used
+
+
+def measured(
+    name: str, send: Callable[[int], Answer], requests: int, threads: int, seconds: float,
+    groups: dict[str, int],
+) -> Result:  # fmt: skip
+    """`drive`, with the CPU each group of processes used meanwhile."""
+    before = cpu_split(groups)
+    result = drive(name, send, requests, threads, seconds)
+    result.cpu = cpu_split(groups)
+    result.cpu.subtract(before)
     return result
 
 
@@ -523,6 +569,16 @@ def report(results: list[Result], args: argparse.Namespace, counts: dict[str, in
         "  statements per request (in-process, before the load; pre-ping, BEGIN and COMMIT "
         "come on top): " + ", ".join(f"{name} {n}" for name, n in counts.items())
     )
+    groups = [g for g in ("product", "bare", "flask worker", "PostgreSQL", "client")
+              if any(r.cpu.get(g) for r in results)]  # fmt: skip
+    if groups:
+        print("\n  CPU per request, ms (from /proc: each server's gunicorn master and workers, the "
+              "sealing `flask worker`, every PostgreSQL process, this client):")  # fmt: skip
+        print(f"  {'scenario':<38} " + " ".join(f"{g:>12}" for g in groups) + f" {'all':>8}")
+        for r in results:
+            per = {g: r.cpu.get(g, 0.0) * 1000 / max(len(r.answers), 1) for g in groups}
+            print(f"  {r.name:<38} " + " ".join(f"{per[g]:>12.2f}" for g in groups)
+                  + f" {sum(per.values()):>8.2f}")  # fmt: skip
     total = 0
     for r in results:
         total += len(r.errors)
@@ -615,10 +671,11 @@ def main() -> None:
         warmups = [drive(n, f, 4 * args.workers, args.concurrency, 30) for n, f in sends.items()]
         results = {name: Result(name) for name in sends}
         # Rounds interleave the scenarios, so a neighbour's load on the machine hits all alike.
+        groups = {"product": app.process.pid, "bare": base.process.pid, "flask worker": worker.pid}
         for _ in range(args.rounds):
             for name, send in sends.items():
-                part = drive(name, send, args.requests // args.rounds, args.concurrency,
-                             args.seconds / args.rounds)  # fmt: skip
+                part = measured(name, send, args.requests // args.rounds, args.concurrency,
+                                args.seconds / args.rounds, groups)  # fmt: skip
                 results[name].add(part)
         errors = report(list(results.values()), args, counts)
         rows = json_rows(list(results.values()), counts)
