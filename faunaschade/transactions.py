@@ -16,27 +16,54 @@ in the database or ended in an exception ends as before: rolled back.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
-from flask import Flask
+from flask import Flask, g
 from psycopg.pq import TransactionStatus
 from sqlalchemy import event
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
 from faunaschade.extensions import db
 
+log = logging.getLogger(__name__)
+
 #: session.info key: this transaction changed something (or may have).
 WROTE = "faunaschade.wrote"
+#: flask.g key: this app context served a request.
+_SERVED = "faunaschade_served"
 
 
 def init_app(app: Flask) -> None:
     """On PostgreSQL (psycopg), end read-only request transactions with COMMIT: at the end of
     each request, before Flask-SQLAlchemy closes the session at the end of the app context (jobs
-    and commands keep their own way)."""
+    and commands keep their own way). And close a request's session without letting a lost
+    connection turn its answer into a 500."""
+    app.teardown_request(_served)
+    app.teardown_appcontext(_close_after_request)  # after db.init_app: runs before its close
     with app.app_context():
         if db.engine.dialect.driver != "psycopg":
             return
     app.teardown_request(_end_read_only)
+
+
+def _served(_exc: BaseException | None) -> None:
+    g.setdefault(_SERVED, True)
+
+
+def _close_after_request(_exc: BaseException | None) -> None:
+    """Close the session of an app context that served a request. The answer is made by now;
+    a connection that died in the meantime (a database restart) used to raise from the close's
+    ROLLBACK and make the server answer 500 instead. SQLAlchemy has invalidated that
+    connection: the next request gets a new one."""
+    if not g.get(_SERVED) or not db.session.registry.has():
+        return
+    try:
+        db.session.remove()
+    except SQLAlchemyError as error:
+        log.warning("closing the request's session failed: %s", type(error).__name__)
+        db.session.registry.clear()
 
 
 @event.listens_for(Session, "after_flush")
@@ -71,5 +98,10 @@ def _end_read_only(exc: BaseException | None) -> None:
     expire, session.expire_on_commit = session.expire_on_commit, False
     try:
         session.commit()
+    except SQLAlchemyError as error:
+        # The answer is made and nothing was written: a connection lost now (a restart) changes
+        # nothing for it. SQLAlchemy has invalidated the connection; the next request gets a
+        # new one.
+        log.warning("ending a read-only transaction failed: %s", type(error).__name__)
     finally:
         session.expire_on_commit = expire

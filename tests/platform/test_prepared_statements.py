@@ -10,7 +10,7 @@ a server."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select, text, update
+from sqlalchemy import func, select, text, update
 
 from faunaschade.accounts.users import issue_token
 from faunaschade.errors import NotFound
@@ -79,3 +79,25 @@ def test_what_a_request_wrote_and_did_not_commit_is_rolled_back(committed, other
     )
     with web.app_context():
         assert db.session.scalar(select(Claim.crop).where(Claim.id == claim_id)) == crop
+
+
+def test_a_read_whose_connection_dies_before_the_end_still_answers(committed, other_app):
+    """The COMMIT that ends a read cannot fail the request: its answer was already made. The
+    connection is killed after the read (as a database restart would), the answer stands, and
+    the next request gets a new connection."""
+    web = other_app(PROPAGATE_EXCEPTIONS=False)
+
+    @web.get("/test-read-then-connection-dies")
+    def read_then_dies():
+        count = db.session.scalar(select(func.count()).select_from(Claim))
+        pid = db.session.scalar(text("SELECT pg_backend_pid()"))
+        with db.engine.connect() as other:  # from another connection: this one learns at COMMIT
+            other.execute(select(func.pg_terminate_backend(pid)))
+            other.commit()
+        return {"claims": count}
+
+    client = web.test_client()
+    first = client.get("/test-read-then-connection-dies")
+    assert first.status_code == 200, first.get_data(as_text=True)
+    with web.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Claim)) == 0
