@@ -36,7 +36,7 @@ import os
 import statistics
 import sys
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -189,6 +189,7 @@ def _sealer(stop, start, cpu_used) -> None:
 def _writer(n: int, variant: str, seconds: float, start, results) -> None:
     app = _app()
     app.config["AUDIT_SEALER"] = "commit" if variant == "commit" else "worker"
+    from faunaschade import clock
     from faunaschade.audit import chain
     from faunaschade.claims import operations as claims
     from faunaschade.extensions import db
@@ -204,7 +205,7 @@ def _writer(n: int, variant: str, seconds: float, start, results) -> None:
         user = db.session.scalar(select(User).where(User.email == f"boer{n}@bench.nl"))
         profile = db.session.scalar(select(FarmerProfile).where(FarmerProfile.user_id == user.id))
         parcel_id = profile.parcels[0].id
-        day = date.today() - timedelta(days=1)
+        day = clock.today() - timedelta(days=1)  # the day in the Netherlands
         data = {
             "province": "FR",
             "crop": "blijvend_grasland",

@@ -39,7 +39,7 @@ import tempfile
 import threading
 import time
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import requests
@@ -51,6 +51,7 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT))
 
+from faunaschade import clock  # noqa: E402
 from faunaschade.documents.signing import development_certificate  # noqa: E402
 from faunaschade.provinces import PROVINCE_CODES  # noqa: E402
 from faunaschade.rules import add_working_days  # noqa: E402
@@ -225,8 +226,8 @@ def _jpeg() -> bytes:
 
 
 def _discovered_on() -> str:
-    day = date.today() - timedelta(days=1)
-    while add_working_days(day, 7) < date.today():
+    day = clock.today() - timedelta(days=1)
+    while add_working_days(day, 7) < clock.today():
         day += timedelta(days=1)
     return day.isoformat()
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import gc
 import json
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any, NoReturn, TextIO
 
 import click
 
+from faunaschade import clock
 from faunaschade.rules import (
     Case,
     CaseError,
@@ -142,7 +143,7 @@ def show(province: str, on: datetime | None) -> None:
     if code not in PROVINCES:
         _fail([f"province: Unknown province {province!r}; one of {', '.join(PROVINCES)}."])
     try:
-        rule_set = rule_set_for(code, on.date() if on else date.today())
+        rule_set = rule_set_for(code, on.date() if on else clock.today())
     except NoRuleSetError as error:
         _fail([f"--on: {error}"])
     click.echo(render(rule_set))

@@ -10,7 +10,7 @@ import pytest
 from shapely.geometry import mapping
 from sqlalchemy import select
 
-from faunaschade import rules
+from faunaschade import clock, rules
 from faunaschade.assessments import operations as assessments
 from faunaschade.errors import ValidationFailed
 from faunaschade.gis import layers
@@ -305,7 +305,7 @@ def test_the_assessors_lines_are_checked_against_the_overlap(app, client, sessio
         claim_id=claim.id,
         assessor_id=assessor.id,
         ordered_by=assessor.id,
-        due_on=date.today() + timedelta(days=10),
+        due_on=clock.today() + timedelta(days=10),
         status=AssessmentStatus.ORDERED,
         preventive_measures_observed=[],
         remarks="",
@@ -326,7 +326,7 @@ def test_the_assessors_lines_are_checked_against_the_overlap(app, client, sessio
         }
 
     report = {
-        "visits": [{"date": date.today()}],
+        "visits": [{"date": clock.today()}],
         "lines": [
             line("foerageergebied", "1.2"),
             line("rustgebied", "0.5"),

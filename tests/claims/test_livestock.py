@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
+from faunaschade import clock
 from faunaschade.models import (
     Assessment,
     AssessmentStatus,
@@ -70,7 +71,7 @@ def test_bad_report_fields_are_named(client, session, field, value, expected):
 
 
 def _assess(session, claim_id: int, assessor_id: int, officer_id: int) -> None:
-    table = price_table_for(utcnow().date())
+    table = price_table_for(clock.today())
     ewe = table.value("schaap", "gebruiksras", "female", "volwassen", pregnant=True)
     injured_value = table.value("schaap", "gebruiksras", "female", "jong")
     items = [
@@ -117,7 +118,7 @@ def _assess(session, claim_id: int, assessor_id: int, officer_id: int) -> None:
             claim_id=claim_id,
             assessor_id=assessor_id,
             ordered_by=officer_id,
-            due_on=utcnow().date(),
+            due_on=clock.today(),
             status=AssessmentStatus.SUBMITTED,
             submitted_at=utcnow(),
             livestock_items=items,
@@ -125,7 +126,7 @@ def _assess(session, claim_id: int, assessor_id: int, officer_id: int) -> None:
     )
     claim = session.get(Claim, claim_id)
     claim.status = claim.status.__class__("assessed")
-    claim.zienswijze_deadline = utcnow().date() - timedelta(days=1)  # the window has closed
+    claim.zienswijze_deadline = clock.today() - timedelta(days=1)  # the window has closed
     session.flush()
 
 
@@ -137,13 +138,13 @@ def test_finding_items_and_decision(
     claim_id = _report(client, farmer, hours_ago=5).json["id"]
     bad = client.post(
         f"/api/v1/claims/{claim_id}/wolf-finding",
-        json={"finding": "wolfachtig", "visited_on": utcnow().date().isoformat()},
+        json={"finding": "wolfachtig", "visited_on": clock.today().isoformat()},
         headers=token_a,
     )
     assert bad.status_code == 422 and "finding" in bad.json["error"]["fields"]
     found = client.post(
         f"/api/v1/claims/{claim_id}/wolf-finding",
-        json={"finding": "certain", "visited_on": utcnow().date().isoformat()},
+        json={"finding": "certain", "visited_on": clock.today().isoformat()},
         headers=token_a,
     )
     assert found.status_code == 200, found.json
@@ -173,7 +174,7 @@ def test_not_wolf_is_rejected_with_the_reason(client, session, make_user, office
     claim_id = _report(client, farmer, hours_ago=5).json["id"]
     client.post(
         f"/api/v1/claims/{claim_id}/wolf-finding",
-        json={"finding": "dog", "visited_on": utcnow().date().isoformat()},
+        json={"finding": "dog", "visited_on": clock.today().isoformat()},
         headers=token_a,
     )
     _assess(session, claim_id, make_user("assessor").id, officer_a.id)
@@ -212,7 +213,7 @@ def test_wolf_claim_from_report_to_decision_letter_through_the_api(
     claim_id = _report(client, farmer, hours_ago=6).json["id"]
     client.post(
         f"/api/v1/claims/{claim_id}/wolf-finding",
-        json={"finding": "probable", "visited_on": utcnow().date().isoformat()},
+        json={"finding": "probable", "visited_on": clock.today().isoformat()},
         headers=token_a,
     )
     order = client.post(
@@ -230,7 +231,7 @@ def test_wolf_claim_from_report_to_decision_letter_through_the_api(
         "pregnant": False,
     }
     report = {
-        "visits": [{"date": utcnow().date().isoformat(), "remarks": "Twee ooien"}],
+        "visits": [{"date": clock.today().isoformat(), "remarks": "Twee ooien"}],
         "animals": [
             {
                 **animal,

@@ -10,13 +10,14 @@ from __future__ import annotations
 import re
 import time
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select, update
 
+from faunaschade import clock
 from faunaschade.accounts.users import create_user
 from faunaschade.autotax import runs
 from faunaschade.cli.demo import DEMO_PASSWORD, seed_users
@@ -38,6 +39,7 @@ from faunaschade.models import (
     LetterCheckStatus,
     LetterKind,
     LetterStatus,
+    LivestockItem,
     Parcel,
     Payment,
     PaymentBatch,
@@ -122,6 +124,19 @@ def build_world(app) -> dict[str, list[dict]]:
             in_scope = [c for c in candidates if c.province in OFFICER_PROVINCES]
             if in_scope or candidates:
                 claims.append((in_scope or candidates)[0])
+        # A livestock claim whose assessment counts animals (its table is a claim page's widest),
+        # whatever the statuses' first claims are on the day the suite runs.
+        with_animals = (
+            select(Claim)
+            .join(Assessment, Assessment.claim_id == Claim.id)
+            .join(LivestockItem, LivestockItem.assessment_id == Assessment.id)
+            .where(Claim.id.not_in([c.id for c in claims]))
+            .order_by(Claim.province.in_(OFFICER_PROVINCES).desc(), Claim.id)
+            .limit(1)
+        )
+        animals_claim = session.scalar(with_animals)
+        assert animals_claim is not None, "the seed made no livestock claim with animals"
+        claims.append(animals_claim)
         # The demo farmer owns them (and their parcels), so every role sees each status.
         ids = [c.id for c in claims]
         parcel_ids = session.scalars(
@@ -311,7 +326,7 @@ def _authorisations(session, farmer: FarmerProfile, claim: Claim) -> None:
             Authorisation(
                 farmer_id=farmer.id,
                 representative_id=others[0].id,
-                valid_from=date.today(),
+                valid_from=clock.today(),
                 source=AuthorisationSource.ONLINE,
                 created_by=farmer.user_id,
             ),
@@ -319,10 +334,10 @@ def _authorisations(session, farmer: FarmerProfile, claim: Claim) -> None:
                 farmer_id=farmer.id,
                 representative_id=others[1].id,
                 claim_id=claim.id,
-                valid_from=date.today() - timedelta(days=30),
-                valid_until=date.today() + timedelta(days=300),
+                valid_from=clock.today() - timedelta(days=30),
+                valid_until=clock.today() + timedelta(days=300),
                 source=AuthorisationSource.WRITTEN,
-                document_date=date.today() - timedelta(days=31),
+                document_date=clock.today() - timedelta(days=31),
                 created_by=officer.id,
             ),
         ]

@@ -13,7 +13,7 @@ from flask_login import login_user
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 
-from faunaschade import rules
+from faunaschade import clock, rules
 from faunaschade.audit import chain as audit
 from faunaschade.claims.decision_term import term_passed
 from faunaschade.claims.worklist import OPEN_STATUSES, QUEUE_STATUSES, officer_queue
@@ -257,7 +257,7 @@ def test_nothing_happens_in_the_future(seeded, session):
     assert session.scalar(select(func.max(Claim.created_at))) <= now
     assert session.scalar(select(func.max(Claim.submitted_at))) <= now
     assert session.scalar(select(func.max(PaymentBatch.paid_at))) <= now
-    assert session.scalar(select(func.max(Decision.decided_on))) <= now.date()
+    assert session.scalar(select(func.max(Decision.decided_on))) <= clock.local_day(now)
 
 
 def _catalog(session, tables: tuple[str, ...]) -> list[tuple[str, str]]:

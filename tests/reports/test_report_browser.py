@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from faunaschade import rules
+from faunaschade import clock, rules
 from faunaschade.accounts.users import create_user
 from faunaschade.extensions import db
 from faunaschade.models import Claim, DamageReport, Parcel, Role, Tenure
@@ -57,7 +57,7 @@ def nine_working_days_ago(today: date) -> date:
 def test_the_farmer_reports_then_turns_the_melding_into_a_late_claim(
     browser, live_server, committed, farm
 ):
-    discovered = nine_working_days_ago(date.today())
+    discovered = nine_working_days_ago(clock.today())
     deadline = rules.submission_deadline(discovered)
     context, page = logged_in(browser, live_server, "boer@example.nl")
     page.get_by_role("link", name="Mijn aanvragen").click()

@@ -11,7 +11,7 @@ from html import unescape
 import pytest
 from sqlalchemy import func, select
 
-from faunaschade import rules
+from faunaschade import clock, rules
 from faunaschade.models import Claim, DamageReport, FarmerProfile, Parcel, Tenure
 from faunaschade.web.pages import page_date
 from tests.support.app import csrf_token_from, post_form, web_client
@@ -68,7 +68,7 @@ def test_the_form_sits_beside_the_claim_form_with_the_same_choices(farm):
 
 def test_refused_input_comes_back_in_place_with_what_was_typed(farm, session):
     client, parcels = farm
-    future = (date.today() + timedelta(days=3)).isoformat()
+    future = (clock.today() + timedelta(days=3)).isoformat()
     data = _form(
         parcels["Noord"],
         discovered_on=future,

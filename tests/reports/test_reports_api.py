@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from faunaschade import rules
+from faunaschade import clock, rules
 from faunaschade.models import (
     AuditEvent,
     Claim,
@@ -158,7 +158,7 @@ def test_unknown_fields_and_business_rules_are_refused_by_name(client, session, 
     unknown = client.post("/api/v1/reports", json=_body(farm["parcel"], leges="0"), headers=headers)
     assert unknown.status_code == 422 and "leges" in unknown.json["error"]["fields"]
 
-    future = (date.today() + timedelta(days=1)).isoformat()
+    future = (clock.today() + timedelta(days=1)).isoformat()
     answer = client.post(
         "/api/v1/reports", json=_body(farm["parcel"], discovered_on=future), headers=headers
     )
@@ -281,7 +281,7 @@ def test_converting_makes_a_draft_claim_with_the_discovery_day_and_its_deadline(
 def test_a_late_conversion_is_late_as_a_claim_with_that_discovery_day(client, session, farm):
     """Converted on 'day 9': the deadline is the discovery's, so the claim is late exactly as a
     claim filed directly with that discovery day."""
-    today = date.today()
+    today = clock.today()
     late_day = last_in_time_day(today) - timedelta(days=1)  # one day too early to be in time
     deadline = rules.submission_deadline(late_day)
     assert deadline < today

@@ -12,6 +12,7 @@ from flask import Flask
 from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import select
 
+from faunaschade import clock
 from faunaschade.accounts import users as user_service
 from faunaschade.audit import checkpoints as audit_checkpoints
 from faunaschade.models import (
@@ -323,7 +324,7 @@ BODIES: dict[str, dict] = {
     "POST /api/v1/claims/<int:claim_id>/proposal": {"motivation": "Conform taxatie."},
     "POST /api/v1/farmers/<int:profile_id>/authorisations": {
         "email": "gemachtigde@example.nl",
-        "document_date": date.today().isoformat(),
+        "document_date": clock.today().isoformat(),
     },
     "POST /api/v1/claims/<int:claim_id>/objection/hearing": {
         "hearing_at": "2099-01-05T10:00:00+01:00",
@@ -337,7 +338,7 @@ BODIES: dict[str, dict] = {
     "POST /api/v1/claims/<int:claim_id>/objection/extension": {"reason": "Advies nodig."},
     "POST /api/v1/claims/<int:claim_id>/wolf-finding": {
         "finding": "certain",
-        "visited_on": date.today().isoformat(),
+        "visited_on": clock.today().isoformat(),
     },
 }
 
@@ -437,9 +438,9 @@ def build_world(key, app, session, make_user, monkeypatch) -> dict:
     authorisation = Authorisation(
         farmer_id=profile.id,
         representative_id=contractor.id,
-        valid_from=date.today(),
+        valid_from=clock.today(),
         source=AuthorisationSource.WRITTEN,
-        document_date=date.today(),
+        document_date=clock.today(),
         document_file_id=scan.id,
         created_by=people["officer_own"].id,
     )
@@ -451,7 +452,7 @@ def build_world(key, app, session, make_user, monkeypatch) -> dict:
         profile,
         {
             "province": "DR",
-            "discovered_on": date.today(),
+            "discovered_on": clock.today(),
             "species": ["grauwe_gans"],
             "parcels": [
                 {

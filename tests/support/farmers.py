@@ -8,6 +8,7 @@ from typing import Any
 
 from PIL import Image
 
+from faunaschade import clock
 from faunaschade.accounts.users import create_user
 from faunaschade.extensions import db
 from faunaschade.models import FarmerProfile, Role
@@ -45,8 +46,8 @@ def parcel_body(**overrides: Any) -> dict[str, Any]:
 
 def recent_workday() -> date:
     """A discovery date whose 7-working-day deadline is still ahead."""
-    day = date.today() - timedelta(days=1)
-    while add_working_days(day, 7) < date.today():
+    day = clock.today() - timedelta(days=1)
+    while add_working_days(day, 7) < clock.today():
         day += timedelta(days=1)
     return day
 
