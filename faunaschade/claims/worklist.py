@@ -305,10 +305,17 @@ def queue_query(given: frozenset[str]) -> Select:
         # overdue_condition(on) in one indexed column: some deadline has passed exactly when
         # the earliest one has.
         query = query.where(Claim.next_due_at < bindparam("on"))
-    # Most urgent first: a running dwangsom (the farmer gave notice of default) before any
-    # deadline, claims without a running deadline last: the order of the index.
-    return query.order_by(
-        Claim.penalty_from.asc().nulls_last(), Claim.next_due_at.asc().nulls_last(), Claim.id
+    return query.order_by(*most_urgent_first(Claim))
+
+
+def most_urgent_first(claim: Any) -> tuple[ColumnElement[Any], ...]:
+    """The queue's order over `claim` (Claim, or an alias of a chosen page): a running dwangsom
+    (the farmer gave notice of default) before any deadline, claims without a running deadline
+    last; the order of the index."""
+    return (
+        claim.penalty_from.asc().nulls_last(),
+        claim.next_due_at.asc().nulls_last(),
+        claim.id,
     )
 
 
@@ -360,9 +367,7 @@ def _queue_statements(
     page = select(*columns, ranked.c.total).select_from(claim)
     for target, condition, outer in joins:
         page = page.join(target, condition, isouter=outer)
-    page = page.order_by(
-        claim.penalty_from.asc().nulls_last(), claim.next_due_at.asc().nulls_last(), claim.id
-    )
+    page = page.order_by(*most_urgent_first(claim))
     counted = query.with_only_columns(Claim.id).order_by(None).subquery()
     return page, select(func.count()).select_from(counted)
 
@@ -462,15 +467,20 @@ def _page_columns(
     the species and the farmer's answer are subqueries of one value each."""
     # The newest assessment: looked up for each row of the page by the claim's index (a lateral
     # join; SQLite has none, and joins it on the highest id instead).
-    newest_of_claim = select(
-        Assessment.id,
-        Assessment.due_on,
-        Assessment.status,
-        Assessment.urgent,
-        Assessment.assessor_id,
-    ).where(Assessment.claim_id == claim.id)
     if lateral:
-        newest_join = newest_of_claim.order_by(Assessment.id.desc()).limit(1).lateral("newest")
+        newest_join = (
+            select(
+                Assessment.id,
+                Assessment.due_on,
+                Assessment.status,
+                Assessment.urgent,
+                Assessment.assessor_id,
+            )
+            .where(Assessment.claim_id == claim.id)
+            .order_by(Assessment.id.desc())
+            .limit(1)
+            .lateral("newest")
+        )
         newest, newest_on = newest_join.c, true()
     else:
         newest_join = aliased(Assessment)
