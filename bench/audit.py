@@ -45,6 +45,8 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import create_engine, event, func, select, text  # noqa: E402
 
+from bench.procfs import proc_stat  # noqa: E402
+
 ADMIN_URL = "postgresql+psycopg://faunaschade:faunaschade@127.0.0.1:5432/postgres"
 DATABASE = "faunaschade_bench_audit"
 DATABASE_URL = ADMIN_URL.rsplit("/", 1)[0] + "/" + DATABASE
@@ -150,11 +152,8 @@ class _Cpu:
 
     @staticmethod
     def _backend(pid: int) -> float:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            return 0.0
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        stat = proc_stat(pid)
+        return stat.cpu_seconds if stat is not None else 0.0
 
     def _own(self) -> float:
         times = os.times()

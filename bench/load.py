@@ -60,6 +60,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.procfs import proc_stat  # noqa: E402
 from bench.soak import environment as soak_environment  # noqa: E402
 
 ADMIN_URL = "postgresql+psycopg://faunaschade:faunaschade@127.0.0.1:5432/postgres"
@@ -436,9 +437,6 @@ def drive(name: str, send: Callable[[int], Answer], requests: int, threads: int,
     return result
 
 
-TICK = os.sysconf("SC_CLK_TCK")
-
-
 def cpu_split(groups: dict[str, int]) -> Counter:
     """CPU seconds (user + system) used so far by each group of processes: a process started
     here (gunicorn's master, `flask worker`) with its children, every PostgreSQL process of the
@@ -447,20 +445,13 @@ def cpu_split(groups: dict[str, int]) -> Counter:
     if not os.path.isdir("/proc/self"):
         return used
     for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = Path(entry.path, "stat").read_text()
-        except OSError:
-            continue  # ended meanwhile
-        command = stat[stat.index("(") + 1 : stat.rindex(")")]
-        fields = stat[stat.rindex(")") + 2 :].split()
-        pid, parent, seconds = int(entry.name), int(fields[1]), (int(fields[11]) + int(fields[12]))
+        if not entry.name.isdigit() or (stat := proc_stat(entry.name)) is None:
+            continue  # not a process, or ended meanwhile
         for name, root in groups.items():
-            if root in (pid, parent):
-                used[name] += seconds / TICK
-        if command.startswith("postgres"):
-            used["PostgreSQL"] += seconds / TICK
+            if root in (int(entry.name), stat.parent):
+                used[name] += stat.cpu_seconds
+        if stat.command.startswith("postgres"):
+            used["PostgreSQL"] += stat.cpu_seconds
     own = os.times()
     used["client"] = own.user + own.system
     return used
