@@ -342,6 +342,17 @@ def start_worker(env: dict[str, str], logdir: Path) -> subprocess.Popen:
     return subprocess.Popen(command, env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
 
 
+def wait_for_worker(worker: subprocess.Popen, logdir: Path, seconds: float = 120) -> None:
+    """Wait until `flask worker` has warmed up (it renders and signs a sample letter first:
+    seconds of CPU that would otherwise be counted against the first scenarios)."""
+    log = logdir / "worker.log"
+    deadline = time.monotonic() + seconds
+    while "worker starting" not in log.read_text(errors="replace"):
+        if worker.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"flask worker did not start\n{log.read_text()[-3000:]}")
+        time.sleep(0.2)
+
+
 # --- the client -------------------------------------------------------------------------------
 
 
@@ -656,6 +667,7 @@ def main() -> None:
         env = production_environment(logdir)
         worker = start_worker(env, logdir)
         app, base = start_servers(args.workers, logdir, servers, env)
+        wait_for_worker(worker, logdir)
         print(f"ready in {time.perf_counter() - started:.0f} s")
         sends = scenarios(app.port, base.port, parcel_ids)
         # Warm every worker up (imports, pool connections) before timing.
