@@ -7,13 +7,17 @@ worker`, which seals the audit chain; Redis database 14, flushed) and, with the 
 settings on another port, a bare Flask
 app defined here (not part of the product) whose one endpoint does one INSERT into a tiny table
 through Flask-SQLAlchemy. A thread pool of http.client connections, bounded in requests and
-seconds, then drives four scenarios in one run, interleaved in rounds so that other load on the
+seconds, then drives six scenarios in one run, interleaved in rounds so that other load on the
 machine hits each alike:
 
   - the INSERT baseline: the bare app's one INSERT,
   - farmers creating draft claims (POST /api/v1/claims, a fresh Idempotency-Key each),
   - the SELECT baseline: the bare app reading 50 rows of the claims table and answering JSON,
-  - an officer reading the first page of the work queue (GET /api/v1/queue).
+  - an officer reading the first page of the work queue (GET /api/v1/queue),
+  - and each one's floor: the bare app sending as many statements as the product's request
+    needs and doing nothing else (7 INSERTs in one transaction; a look-up by key, as the token
+    check is, then the 50 rows). A floor's ratio to its baseline is the most the product's
+    ratio could be with that many statements on this stack; "× floor" is how near it is.
 
 Each prints requests, errors, requests/s, p50 and p99 latency, p99/p50 and its requests/s as a
 ratio of its bare counterpart's (submit against the INSERT, the queue against the SELECT), and
@@ -55,6 +59,7 @@ from pathlib import Path
 from flask import Flask, jsonify, request
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import create_engine, text
+from sqlalchemy import insert as sql_insert
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -118,6 +123,23 @@ def baseline_app() -> Flask:
         ).all()
         baseline_db.session.rollback()
         return jsonify([{**row._mapping, "backstop_deadline": str(row[5])} for row in rows])
+
+    # The floors: the statements the product's request needs, sent bare (nothing else).
+    @app.post("/insert7")
+    def insert_seven():
+        note = str(request.get_json()["note"])
+        for _ in range(FLOOR_STATEMENTS):
+            baseline_db.session.execute(sql_insert(Hit).values(note=note))
+        baseline_db.session.commit()
+        return jsonify({"ok": True}), 201
+
+    @app.get("/select2")
+    def select_two():
+        # A look-up by key, as the token check is, then the same 50 rows as /select.
+        baseline_db.session.execute(
+            text("SELECT id, role FROM users WHERE id = :id"), {"id": 1}
+        ).first()
+        return select_rows()
 
     @app.get("/healthz")
     def healthz():
@@ -513,6 +535,12 @@ def scenarios(
         }
         return call(app_port, "POST", "/api/v1/claims", claim_body(parcel_ids[i]), headers)
 
+    def floor_insert(n: int) -> Answer:
+        return call(base_port, "POST", "/insert7", {"note": f"request {n}"})
+
+    def floor_select(_n: int) -> Answer:
+        return call(base_port, "GET", "/select2")
+
     def read_queue(_n: int) -> Answer:
         return call(app_port, "GET", "/api/v1/queue", headers=officer)
 
@@ -524,8 +552,10 @@ def scenarios(
     return {
         INSERT_BASELINE: baseline,
         SUBMIT: create_claim,
+        INSERT_FLOOR: floor_insert,
         SELECT_BASELINE: baseline_select,
         QUEUE: read_queue,
+        SELECT_FLOOR: floor_select,
     }
 
 
@@ -533,8 +563,16 @@ INSERT_BASELINE = "bare Flask INSERT (baseline)"
 SUBMIT = "farmers: POST /api/v1/claims (draft)"
 SELECT_BASELINE = "bare Flask SELECT 50 rows (baseline)"
 QUEUE = "officer: GET /api/v1/queue (50 rows)"
+#: The product request's statement count, sent bare: what Flask, SQLAlchemy and PostgreSQL
+#: cost for them with none of the product's work around them (a floor, not a goal).
+FLOOR_STATEMENTS = 7
+INSERT_FLOOR = f"floor: {FLOOR_STATEMENTS} bare INSERTs, 1 commit"
+SELECT_FLOOR = "floor: bare key look-up + 50 rows"
 #: Each scenario's bare counterpart, and the issue's goal for it.
 BASELINE_OF = {SUBMIT: INSERT_BASELINE, QUEUE: SELECT_BASELINE}
+#: Each scenario's floor: the same statements bare, and the floor's own baseline.
+FLOOR_OF = {SUBMIT: INSERT_FLOOR, QUEUE: SELECT_FLOOR}
+BASELINE_OF_FLOOR = {INSERT_FLOOR: INSERT_BASELINE, SELECT_FLOOR: SELECT_BASELINE}
 GOALS = {
     SUBMIT: ">= 0.5x the bare INSERT",
     QUEUE: ">= 0.5x the bare SELECT, p99 <= 2x p50",
@@ -556,15 +594,21 @@ def report(results: list[Result], args: argparse.Namespace, counts: dict[str, in
         f"load average before the run {args.load_before:.1f}):"
     )
     print(f"  {'scenario':<38} {'requests':>8} {'errors':>6} {'req/s':>8} {'p50 ms':>7} "
-          f"{'p99 ms':>7} {'p99/p50':>7} {'× bare':>7} {'statements':>10}")  # fmt: skip
+          f"{'p99 ms':>7} {'p99/p50':>7} {'× bare':>7} {'× floor':>7} {'statements':>10}")  # fmt: skip
     for r in results:
-        base = by_name.get(BASELINE_OF.get(r.name, ""))
+        base = by_name.get({**BASELINE_OF, **BASELINE_OF_FLOOR}.get(r.name, ""))
         ratio = f"{r.rps / base.rps:>7.2f}" if base and base.rps else f"{'':>7}"
+        floor = by_name.get(FLOOR_OF.get(r.name, ""))
+        of_floor = f"{r.rps / floor.rps:>7.2f}" if floor and floor.rps else f"{'':>7}"
         statements = counts.get(COUNTED.get(r.name, ""), "")
+        if r.name == INSERT_FLOOR:
+            statements = FLOOR_STATEMENTS
+        elif r.name == SELECT_FLOOR:
+            statements = 2
         print(
             f"  {r.name:<38} {len(r.answers):>8} {len(r.errors):>6} {r.rps:>8.1f} "
             f"{r.percentile(50):>7.1f} {r.percentile(99):>7.1f} "
-            f"{r.percentile(99) / r.percentile(50):>7.2f} {ratio} {statements:>10}"
+            f"{r.percentile(99) / r.percentile(50):>7.2f} {ratio} {of_floor} {statements:>10}"
             + ("  (stopped at the time limit)" if r.timed_out else "")
         )
     print(
@@ -615,6 +659,18 @@ def json_rows(results: list[Result], counts: dict[str, int]) -> list[dict]:
                 "baseline_label": f"{name}: p50 latency",
                 "ratio": round(r.percentile(99) / r.percentile(50), 2),
                 "goal": "p99 <= 2x p50" if name == QUEUE else "",
+            }
+        )
+        floor = by_name[FLOOR_OF[name]]
+        rows.append(
+            {
+                "figure": f"the same statements bare (floor): requests/s against {base_name}",
+                "value": round(floor.rps, 1),
+                "unit": "requests/s",
+                "baseline": round(base.rps, 1),
+                "baseline_label": base_name,
+                "ratio": round(floor.rps / base.rps, 3) if base.rps else None,
+                "goal": "(the most the goal's ratio can be with these statements)",
             }
         )
         rows.append(
