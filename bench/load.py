@@ -594,7 +594,8 @@ def report(results: list[Result], args: argparse.Namespace, counts: dict[str, in
         f"load average before the run {args.load_before:.1f}):"
     )
     print(f"  {'scenario':<38} {'requests':>8} {'errors':>6} {'req/s':>8} {'p50 ms':>7} "
-          f"{'p99 ms':>7} {'p99/p50':>7} {'× bare':>7} {'× floor':>7} {'statements':>10}")  # fmt: skip
+          f"{'p99 ms':>7} {'p99/p50':>7} {'× bare':>7} {'× floor':>7} "
+          f"{'statements':>10}")  # fmt: skip
     for r in results:
         base = by_name.get({**BASELINE_OF, **BASELINE_OF_FLOOR}.get(r.name, ""))
         ratio = f"{r.rps / base.rps:>7.2f}" if base and base.rps else f"{'':>7}"

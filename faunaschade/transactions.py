@@ -31,6 +31,8 @@ log = logging.getLogger(__name__)
 
 #: session.info key: this transaction changed something (or may have).
 WROTE = "faunaschade.wrote"
+#: session.info key: this transaction holds a connection (it sent something).
+CONNECTED = "faunaschade.connected"
 #: flask.g key: this app context served a request.
 _SERVED = "faunaschade_served"
 
@@ -78,18 +80,24 @@ def _executed(state: ORMExecuteState) -> None:
         state.session.info[WROTE] = True
 
 
+@event.listens_for(Session, "after_begin")
+def _connected(session: Session, _transaction: Any, _connection: Any) -> None:
+    session.info[CONNECTED] = True
+
+
 @event.listens_for(Session, "after_transaction_end")
 def _ended(session: Session, transaction: Any) -> None:
     if transaction.parent is None:
         session.info.pop(WROTE, None)
+        session.info.pop(CONNECTED, None)
 
 
 def _end_read_only(exc: BaseException | None) -> None:
     if exc is not None or not db.session.registry.has():
         return
     session = db.session()
-    if not session.in_transaction() or session.info.get(WROTE):
-        return
+    if not session.info.get(CONNECTED) or session.info.get(WROTE):
+        return  # nothing was sent (no connection to keep), or something may have been written
     driver = session.connection().connection.driver_connection
     if driver.info.transaction_status != TransactionStatus.INTRANS:
         return  # idle already, or a statement failed: the close rolls back

@@ -128,11 +128,12 @@ class Claim(CreatedMixin, db.Model):
     __table_args__ = (
         province_check("province"),
         non_negative("leges"),
-        # The officer's queue reads its first page along this index (ORDER BY next_due_at
-        # NULLS LAST, id), however many open claims there are.
+        # Claims by due date, whatever their status (the overdue filter: next_due_at before
+        # today). The queue's own order has the partial index below.
         Index("ix_claims_next_due_at_id", "next_due_at", "id"),
-        # ... and with a running dwangsom first (ORDER BY penalty_from NULLS LAST, next_due_at
-        # NULLS LAST, id): a claim whose farmer gave notice of default heads the queue. Only the
+        # The officer's queue reads its page along this index, with a running dwangsom first
+        # (ORDER BY penalty_from NULLS LAST, next_due_at NULLS LAST, id): a claim whose farmer
+        # gave notice of default heads the queue. Only the
         # open claims: the default queue reads them all (to count them) and no closed one, and
         # a statement prepared once (a generic plan) still finds them through it.
         Index(

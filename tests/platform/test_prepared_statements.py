@@ -101,3 +101,25 @@ def test_a_read_whose_connection_dies_before_the_end_still_answers(committed, ot
     assert first.status_code == 200, first.get_data(as_text=True)
     with web.app_context():
         assert db.session.scalar(select(func.count()).select_from(Claim)) == 0
+
+
+def test_a_session_that_sent_nothing_checks_no_connection_out_at_its_end(committed, other_app):
+    """A view that only adds an object it never flushes begins the session's transaction
+    without a connection; ending the request must not check one out just to find it idle."""
+    from sqlalchemy import event
+
+    from faunaschade.models import AuditEvent
+
+    web = other_app()
+
+    @web.get("/test-adds-without-flushing")
+    def adds_without_flushing():
+        db.session.add(AuditEvent(action="test.never-flushed", content_hash="0" * 64))
+        return {"added": True}
+
+    checkouts: list[object] = []
+    with web.app_context():
+        event.listen(db.engine, "checkout", lambda *args: checkouts.append(args))
+    answer = web.test_client().get("/test-adds-without-flushing")
+    assert answer.status_code == 200
+    assert checkouts == []
