@@ -21,6 +21,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
         events,
         extensions,
         jobs,
+        json_answers,
         logs,
         security,
         transactions,
@@ -31,6 +32,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     config = get_config(config_name)
     config.check()
     app = Flask(__name__, template_folder="../templates", instance_relative_config=False)
+    app.json = json_answers.OrjsonAnswers(app)
     app.config.from_object(config)
     app.config.update(overrides or {})
 
