@@ -573,6 +573,8 @@ BASELINE_OF = {SUBMIT: INSERT_BASELINE, QUEUE: SELECT_BASELINE}
 #: Each scenario's floor: the same statements bare, and the floor's own baseline.
 FLOOR_OF = {SUBMIT: INSERT_FLOOR, QUEUE: SELECT_FLOOR}
 BASELINE_OF_FLOOR = {INSERT_FLOOR: INSERT_BASELINE, SELECT_FLOOR: SELECT_BASELINE}
+#: The statements each floor sends (the product's are counted in-process: statement_counts).
+FLOOR_COUNTS = {INSERT_FLOOR: FLOOR_STATEMENTS, SELECT_FLOOR: 2}
 GOALS = {
     SUBMIT: ">= 0.5x the bare INSERT",
     QUEUE: ">= 0.5x the bare SELECT, p99 <= 2x p50",
@@ -596,16 +598,13 @@ def report(results: list[Result], args: argparse.Namespace, counts: dict[str, in
     print(f"  {'scenario':<38} {'requests':>8} {'errors':>6} {'req/s':>8} {'p50 ms':>7} "
           f"{'p99 ms':>7} {'p99/p50':>7} {'× bare':>7} {'× floor':>7} "
           f"{'statements':>10}")  # fmt: skip
+    baseline_of = {**BASELINE_OF, **BASELINE_OF_FLOOR}
     for r in results:
-        base = by_name.get({**BASELINE_OF, **BASELINE_OF_FLOOR}.get(r.name, ""))
+        base = by_name.get(baseline_of.get(r.name, ""))
         ratio = f"{r.rps / base.rps:>7.2f}" if base and base.rps else f"{'':>7}"
         floor = by_name.get(FLOOR_OF.get(r.name, ""))
         of_floor = f"{r.rps / floor.rps:>7.2f}" if floor and floor.rps else f"{'':>7}"
-        statements = counts.get(COUNTED.get(r.name, ""), "")
-        if r.name == INSERT_FLOOR:
-            statements = FLOOR_STATEMENTS
-        elif r.name == SELECT_FLOOR:
-            statements = 2
+        statements = counts.get(COUNTED.get(r.name, ""), FLOOR_COUNTS.get(r.name, ""))
         print(
             f"  {r.name:<38} {len(r.answers):>8} {len(r.errors):>6} {r.rps:>8.1f} "
             f"{r.percentile(50):>7.1f} {r.percentile(99):>7.1f} "

@@ -133,9 +133,9 @@ class Claim(CreatedMixin, db.Model):
         Index("ix_claims_next_due_at_id", "next_due_at", "id"),
         # The officer's queue reads its page along this index, with a running dwangsom first
         # (ORDER BY penalty_from NULLS LAST, next_due_at NULLS LAST, id): a claim whose farmer
-        # gave notice of default heads the queue. Only the
-        # open claims: the default queue reads them all (to count them) and no closed one, and
-        # a statement prepared once (a generic plan) still finds them through it.
+        # gave notice of default heads the queue. Only the open claims: the default queue reads
+        # them all (to count them) and no closed one, and a statement prepared once (a generic
+        # plan) still finds them through it.
         Index(
             "ix_claims_open_queue_order",
             "penalty_from",
